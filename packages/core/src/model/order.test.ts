@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { computeTotal, OrderValidationError, orderJsonSchema, parseOrder, safeParseOrder } from "./order.ts";
+
+const minimal = {
+	id: "1042",
+	number: "1042",
+	createdAt: "2026-11-28T14:03:00+03:00",
+	status: "P",
+	customer: { name: "Иванов Иван" },
+	items: [{ productId: "p-5", name: "Чайник", quantity: 2, price: "1000.00" }],
+};
+
+describe("order model", () => {
+	it("fills the documented defaults", () => {
+		const o = parseOrder(minimal);
+		expect(o.currency).toBe("RUB");
+		expect(o.rate).toBe("1");
+		expect(o.customer.type).toBe("person");
+		expect(o.items[0]?.kind).toBe("goods");
+		expect(o.items[0]?.unit).toEqual({ code: "796", name: "шт" });
+		expect(o.items[0]?.quantity).toBe("2");
+		expect(o.items[0]?.price).toBe("1000");
+		expect(o.total).toBe("2000.00");
+	});
+
+	it("computes the total in decimal: lines − line discounts + shipping − order discount", () => {
+		const o = parseOrder({
+			...minimal,
+			discount: "0.1",
+			shipping: { method: "Курьер", price: 0.2 },
+			items: [
+				{ productId: "a", name: "A", quantity: "3", price: "0.1", discount: "0.05" },
+				{ productId: "b", name: "B", quantity: 1, price: 0.2 },
+			],
+		});
+		// 0.3 − 0.05 + 0.2 + 0.2 − 0.1 = 0.55
+		expect(o.total).toBe("0.55");
+		expect(computeTotal({ ...o })).toBe("0.55");
+		expect(parseOrder({ ...minimal, items: [{ productId: "x", name: "x", quantity: 1, price: 0.1 }, { productId: "y", name: "y", quantity: 1, price: 0.2 }] }).total).toBe("0.30");
+	});
+
+	it("keeps an explicit total as sent (normalised)", () => {
+		expect(parseOrder({ ...minimal, total: "12490,00" }).total).toBe("12490");
+	});
+
+	it("names the field path of every problem", () => {
+		const r = safeParseOrder({ ...minimal, createdAt: "yesterday", items: [{ productId: "p", name: "n", quantity: "two", price: 1 }] });
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		const paths = r.issues.map((i) => i.path);
+		expect(paths).toContain("createdAt");
+		expect(paths).toContain("items.0.quantity");
+		expect(() => parseOrder({ ...minimal, items: [] })).toThrow(OrderValidationError);
+		try {
+			parseOrder({ ...minimal, customer: { name: "" } });
+		} catch (e) {
+			expect((e as OrderValidationError).issues[0]?.path).toBe("customer.name");
+		}
+	});
+
+	it("accepts a null VAT rate and a company buyer", () => {
+		const o = parseOrder({
+			...minimal,
+			customer: { type: "company", name: "ООО Ромашка", inn: "7701234567", kpp: "770101001" },
+			items: [{ productId: "p", name: "n", quantity: 1, price: 1, vatRate: null }],
+		});
+		expect(o.customer.type).toBe("company");
+		expect(o.items[0]?.vatRate).toBeNull();
+	});
+
+	it("publishes the JSON Schema that the repository ships", () => {
+		const shipped = JSON.parse(readFileSync(new URL("../../schema/order.schema.json", import.meta.url), "utf8"));
+		expect(shipped).toEqual(orderJsonSchema());
+		expect(shipped.required).toEqual(expect.arrayContaining(["id", "number", "createdAt", "status", "customer", "items"]));
+	});
+});
