@@ -39,6 +39,8 @@ export interface CmlErrorPosition {
  */
 export class CommerceMLError extends Error {
 	readonly code: CmlErrorCode;
+	/** The reason without code and position (for one-line protocol replies). */
+	readonly reason: string;
 	readonly offset?: number;
 	readonly line?: number;
 	readonly column?: number;
@@ -47,6 +49,7 @@ export class CommerceMLError extends Error {
 		super(`${code}: ${message}${formatPosition(position)}`);
 		this.name = "CommerceMLError";
 		this.code = code;
+		this.reason = message;
 		if (position.offset !== undefined) this.offset = position.offset;
 		if (position.line !== undefined) this.line = position.line;
 		if (position.column !== undefined) this.column = position.column;
@@ -63,5 +66,8 @@ export function formatPosition(p: CmlErrorPosition): string {
 
 /** True when `e` is a CommerceMLError (works across module copies by checking the shape). */
 export function isCommerceMLError(e: unknown): e is CommerceMLError {
-	return e instanceof CommerceMLError || (e instanceof Error && e.name === "CommerceMLError" && typeof (e as { code?: unknown }).code === "string");
+	return (
+		e instanceof CommerceMLError ||
+		(e instanceof Error && e.name === "CommerceMLError" && typeof (e as { code?: unknown }).code === "string")
+	);
 }

@@ -2,6 +2,36 @@
  * @module @obmen/core — the CommerceML 2 order codec and protocol helpers for the 1C ⇄ store exchange.
  * Web-standard APIs only: runs on Node, Bun, Deno, workerd and in browsers.
  */
+
+export type {
+	CmlElement,
+	IncomingCounterparty,
+	IncomingDocument,
+	IncomingItem,
+	IncomingOneC,
+	IncomingRequisite,
+	IncomingUnit,
+} from "./cml/document-mapper.ts";
+export { ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME } from "./cml/document-writer.ts";
+export * from "./cml/export-settings.ts";
+export { type CmlHeader, type CmlInput, readDocuments, readDocumentsAll } from "./cml/reader.ts";
+export { type ReadLimits, resolveLimits } from "./cml/sax-limits.ts";
+export { combineDateTime, normalizeCmlDate, normalizeCmlDecimal, normalizeCmlTime, parseCmlBoolean } from "./cml/values.ts";
+export {
+	DOCUMENT_TAIL,
+	documentHead,
+	MAX_1C_NUMBER_LENGTH,
+	numberWarnings,
+	type WriterStreamOptions,
+	writeOrdersXml,
+	writeOrdersXmlBytes,
+	xmlContentType,
+} from "./cml/writer.ts";
+export { escapeXmlAttribute, escapeXmlText } from "./cml/xml-escape.ts";
+export { encodeCp1251, encodeCp1251Into, isCp1251 } from "./encoding/cp1251.ts";
+export { type DetectedEncoding, detectEncoding, FatalStreamDecoder, type SupportedEncoding } from "./encoding/detect.ts";
+export * from "./errors.ts";
 export * from "./model/decimal.ts";
 export * from "./model/order.ts";
-export * from "./errors.ts";
+export * from "./protocol/index.ts";
+export { crc32, isZip, unzipXml, type ZipLimits } from "./zip.ts";

@@ -12,18 +12,21 @@
  * - characters XML 1.0 forbids (C0 controls other than TAB/LF/CR, U+FFFE, U+FFFF, lone surrogates)
  *   cannot be written at all and raise {@link CommerceMLError} `CHAR_FORBIDDEN`.
  */
-import { CommerceMLError } from "../errors.ts";
+
 import { isCp1251 } from "../encoding/cp1251.ts";
+import { CommerceMLError } from "../errors.ts";
 
-const FORBIDDEN = 1;
-const SURROGATE = 2;
-const MARKUP = 4;
-const CR = 8;
-const ATTR_WS = 16;
-const NON_CP1251 = 32;
+/** Flags in {@link XML_CHAR_CLASS} (internal to @obmen/core). */
+export const FORBIDDEN = 1;
+export const SURROGATE = 2;
+export const MARKUP = 4;
+export const CR = 8;
+export const ATTR_WS = 16;
+export const NON_CP1251 = 32;
 
-/** Per-code-unit flags, built once. */
-const CLASS = new Uint8Array(0x10000);
+/** Per-code-unit flags, built once (internal to @obmen/core, used by the byte sink). */
+export const XML_CHAR_CLASS: Uint8Array = new Uint8Array(0x10000);
+const CLASS = XML_CHAR_CLASS;
 for (let c = 0; c < 0x20; c++) CLASS[c] = FORBIDDEN;
 CLASS[0x09] = ATTR_WS;
 CLASS[0x0a] = ATTR_WS;
@@ -34,26 +37,30 @@ for (let c = 0xd800; c <= 0xdfff; c++) CLASS[c] = SURROGATE;
 CLASS[0xfffe] = FORBIDDEN;
 CLASS[0xffff] = FORBIDDEN;
 
-const REPLACEMENT: Record<number, string> = {
-	0x26: "&amp;",
-	0x3c: "&lt;",
-	0x3e: "&gt;",
-	0x22: "&quot;",
-	0x27: "&apos;",
-	0x0d: "&#13;",
-	0x09: "&#9;",
-	0x0a: "&#10;",
+/** Entity text for the characters flagged MARKUP, CR and ATTR_WS. */
+export const REPLACEMENT: Record<number, string> = {
+	38: "&amp;",
+	60: "&lt;",
+	62: "&gt;",
+	34: "&quot;",
+	39: "&apos;",
+	13: "&#13;",
+	9: "&#9;",
+	10: "&#10;",
 };
 
-const TEXT_MASK = FORBIDDEN | SURROGATE | MARKUP | CR;
-const ATTR_MASK = TEXT_MASK | ATTR_WS;
+/** Flags that need work in element text (add NON_CP1251 in windows-1251 mode). */
+export const TEXT_MASK = FORBIDDEN | SURROGATE | MARKUP | CR;
+/** Flags that need work in attribute values. */
+export const ATTR_MASK = TEXT_MASK | ATTR_WS;
 
-function forbidden(code: number, index: number, field: string): CommerceMLError {
+/** The `CHAR_FORBIDDEN` error for code unit `code` at `index` of `field`. */
+export function forbidden(code: number, index: number, field: string): CommerceMLError {
 	const hex = code.toString(16).toUpperCase().padStart(4, "0");
 	return new CommerceMLError("CHAR_FORBIDDEN", `character U+${hex} at index ${index} of ${field} cannot be written in XML 1.0`);
 }
 
-function escape(s: string, mask: number, cp1251: boolean, field: string): string {
+function escapeWith(s: string, mask: number, cp1251: boolean, field: string): string {
 	const n = s.length;
 	let i = 0;
 	for (; i < n; i++) if ((CLASS[s.charCodeAt(i)] as number) & mask) break;
@@ -93,7 +100,7 @@ function escape(s: string, mask: number, cp1251: boolean, field: string): string
  * @throws CommerceMLError `CHAR_FORBIDDEN` for characters XML 1.0 cannot carry
  */
 export function escapeXmlText(value: string, cp1251: boolean, field = "text"): string {
-	return escape(value, cp1251 ? TEXT_MASK | NON_CP1251 : TEXT_MASK, cp1251, field);
+	return escapeWith(value, cp1251 ? TEXT_MASK | NON_CP1251 : TEXT_MASK, cp1251, field);
 }
 
 /**
@@ -102,5 +109,5 @@ export function escapeXmlText(value: string, cp1251: boolean, field = "text"): s
  * @throws CommerceMLError `CHAR_FORBIDDEN` for characters XML 1.0 cannot carry
  */
 export function escapeXmlAttribute(value: string, cp1251: boolean, field = "attribute"): string {
-	return escape(value, cp1251 ? ATTR_MASK | NON_CP1251 : ATTR_MASK, cp1251, field);
+	return escapeWith(value, cp1251 ? ATTR_MASK | NON_CP1251 : ATTR_MASK, cp1251, field);
 }

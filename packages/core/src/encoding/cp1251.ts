@@ -9,8 +9,12 @@
  * character the code page lacks.
  */
 
-/** Code unit → cp1251 byte; 0 means "not representable" (U+0000 itself is never valid XML). */
-const ENCODE = new Uint8Array(0x10000);
+/**
+ * Code unit → cp1251 byte; 0 means "not representable" (U+0000 itself is never valid XML).
+ * Internal to @obmen/core (the CommerceML byte sink encodes through it); not re-exported.
+ */
+export const CP1251_ENCODE: Uint8Array = new Uint8Array(0x10000);
+const ENCODE = CP1251_ENCODE;
 
 for (let c = 0; c < 0x80; c++) ENCODE[c] = c;
 {

@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDecimal, compareDecimal, formatDecimal, mulDecimal, normalizeDecimal, parseDecimal, roundDecimal, subDecimal } from "./decimal.ts";
+import {
+	addDecimal,
+	compareDecimal,
+	formatDecimal,
+	mulDecimal,
+	normalizeDecimal,
+	parseDecimal,
+	roundDecimal,
+	subDecimal,
+} from "./decimal.ts";
 
 describe("decimal", () => {
 	it("adds without binary float error", () => {

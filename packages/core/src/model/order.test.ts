@@ -37,7 +37,15 @@ describe("order model", () => {
 		// 0.3 − 0.05 + 0.2 + 0.2 − 0.1 = 0.55
 		expect(o.total).toBe("0.55");
 		expect(computeTotal({ ...o })).toBe("0.55");
-		expect(parseOrder({ ...minimal, items: [{ productId: "x", name: "x", quantity: 1, price: 0.1 }, { productId: "y", name: "y", quantity: 1, price: 0.2 }] }).total).toBe("0.30");
+		expect(
+			parseOrder({
+				...minimal,
+				items: [
+					{ productId: "x", name: "x", quantity: 1, price: 0.1 },
+					{ productId: "y", name: "y", quantity: 1, price: 0.2 },
+				],
+			}).total,
+		).toBe("0.30");
 	});
 
 	it("keeps an explicit total as sent (normalised)", () => {

@@ -9,23 +9,24 @@
 import { z } from "zod";
 import { addDecimal, formatDecimal, mulDecimal, normalizeDecimal, parseDecimal, subDecimal } from "./decimal.ts";
 
-const decimal = z
-	.union([z.string(), z.number()])
-	.transform((v, ctx) => {
-		try {
-			return normalizeDecimal(v);
-		} catch {
-			ctx.addIssue({ code: "custom", message: `not a decimal number: ${JSON.stringify(v)}` });
-			return z.NEVER;
-		}
-	});
+const decimal = z.union([z.string(), z.number()]).transform((v, ctx) => {
+	try {
+		return normalizeDecimal(v);
+	} catch {
+		ctx.addIssue({ code: "custom", message: `not a decimal number: ${JSON.stringify(v)}` });
+		return z.NEVER;
+	}
+});
 
 const text = z.string().max(3000);
 
 /** ISO 8601 date-time with an explicit offset or `Z`; the codec writes its local date and time (`Дата`/`Время`). */
 const dateTime = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/, "expected ISO 8601 date-time, e.g. 2026-11-28T14:03:00+03:00");
+	.regex(
+		/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/,
+		"expected ISO 8601 date-time, e.g. 2026-11-28T14:03:00+03:00",
+	);
 
 /** A buyer's bank account (`РасчетныеСчета/РасчетныйСчет`). */
 export const BankSchema = z.object({
@@ -92,9 +93,7 @@ export const OrderInputSchema = z.object({
 	discount: decimal.default("0"),
 	customer: CustomerSchema,
 	items: z.array(OrderItemSchema).min(1),
-	shipping: z
-		.object({ method: z.string().default(""), price: decimal.default("0"), address: z.string().default("") })
-		.optional(),
+	shipping: z.object({ method: z.string().default(""), price: decimal.default("0"), address: z.string().default("") }).optional(),
 	payment: z.object({ method: z.string().default(""), paid: z.boolean().default(false) }).optional(),
 	comment: text.default(""),
 	customerComment: text.default(""),

@@ -1,0 +1,91 @@
+/**
+ * @module Starts Obmen on Node: open the DB (migrations run), bootstrap credentials, serve the exchange app.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { openDb } from "@obmen/db/node";
+import { createExchangeApp } from "@obmen/exchange";
+import { diskAdminAssets } from "./assets.ts";
+import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
+import type { ServerConfig } from "./config.ts";
+import { seedDemo } from "./demo.ts";
+
+/** A running server. */
+export interface RunningServer {
+	/** Base URL, e.g. http://127.0.0.1:8080. */
+	url: string;
+	port: number;
+	/** Lines to print at start (URLs, credentials). */
+	banner: string[];
+	close(): Promise<void>;
+}
+
+/** Opens the database and starts listening. */
+export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
+	const databaseUrl = cfg.demo ? `file:${join(mkdtempSync(join(tmpdir(), "obmen-demo-")), "demo.db")}` : cfg.databaseUrl;
+	const { store } = await openDb(databaseUrl, { authToken: cfg.databaseAuthToken });
+	const now = new Date();
+	const admin = await ensureAdminToken(store, cfg.demo ? undefined : cfg.adminToken);
+	const banner: string[] = [];
+	if (cfg.oneCLogin && cfg.oneCPassword) {
+		const r = await ensureDefaultNode(store, cfg.oneCLogin, cfg.oneCPassword, now);
+		banner.push(`  1C node "default" ${r}: login ${cfg.oneCLogin} (password from OBMEN_1C_PASSWORD)`);
+	}
+	const demo = cfg.demo ? await seedDemo(store, now) : null;
+	const app = createExchangeApp({
+		store,
+		adminTokenHash: admin.hash,
+		adminAssets: diskAdminAssets(),
+		clientIp: (c) => {
+			try {
+				return getConnInfo(c).remote.address;
+			} catch {
+				return undefined;
+			}
+		},
+	});
+	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+		const s = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host }, () => resolve(s));
+	});
+	// 1C's own timeout is 180 s (Family A); cut slow-trickle uploads well before a worker is tied up forever.
+	if ("requestTimeout" in server) {
+		server.requestTimeout = 170_000;
+		server.headersTimeout = 60_000;
+	}
+	const addr = server.address();
+	const port = typeof addr === "object" && addr ? addr.port : cfg.port;
+	const shownHost = cfg.host === "0.0.0.0" || cfg.host === "::" ? "localhost" : cfg.host;
+	const url = `http://${shownHost}:${port}`;
+	banner.unshift(
+		`Obmen is listening on ${url} (database ${databaseUrl})`,
+		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
+		`  admin page: ${url}/admin    admin API: ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
+	);
+	if (admin.generated) banner.push(`  admin token (shown once, stored hashed; use "Authorization: Bearer <token>"): ${admin.generated}`);
+	else
+		banner.push(
+			cfg.adminToken ? "  admin token: from OBMEN_ADMIN_TOKEN" : "  admin token: the one printed at first start (or set OBMEN_ADMIN_TOKEN)",
+		);
+	if (demo)
+		banner.push(
+			`  demo 1C node: login ${demo.login}, password ${demo.password}`,
+			`  try: curl -u ${demo.login}:${demo.password} "${url}/exim_1c?type=sale&mode=query"`,
+		);
+	else if (!cfg.oneCLogin) banner.push("  1C login: create a node via POST /api/v1/nodes, or set OBMEN_1C_LOGIN and OBMEN_1C_PASSWORD");
+	return {
+		url,
+		port,
+		banner,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.close(() => {
+					store.close();
+					resolve();
+				});
+				if ("closeIdleConnections" in server) server.closeIdleConnections();
+			}),
+	};
+}

@@ -1,0 +1,231 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { crc32, readDocumentsAll } from "@obmen/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { type CliIo, main } from "./cli.ts";
+
+const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/commerceml/public/", import.meta.url));
+const BIN = fileURLToPath(new URL("../bin/obmen.mjs", import.meta.url));
+const DIST = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), "obmen-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function fakeIo(files: Record<string, Uint8Array | string> = {}) {
+	const out: Uint8Array[] = [];
+	let err = "";
+	const enc = new TextEncoder();
+	const io: CliIo = {
+		stdout: (c) => void out.push(typeof c === "string" ? enc.encode(c) : c),
+		stderr: (t) => void (err += t),
+		readFile: async (p) => {
+			const f = files[p];
+			if (f === undefined) {
+				const { readFile } = await import("node:fs/promises");
+				return new Uint8Array(await readFile(p));
+			}
+			return typeof f === "string" ? enc.encode(f) : f;
+		},
+	};
+	const bytes = () => {
+		const total = out.reduce((n, c) => n + c.length, 0);
+		const b = new Uint8Array(total);
+		let at = 0;
+		for (const c of out) {
+			b.set(c, at);
+			at += c.length;
+		}
+		return b;
+	};
+	return { io, bytes, text: () => new TextDecoder().decode(bytes()), err: () => err };
+}
+
+/** A minimal stored (uncompressed) zip, enough to feed `cml decode` without extra dependencies. */
+function zipSync(files: Record<string, Uint8Array>): Uint8Array {
+	const enc = new TextEncoder();
+	const local: number[] = [];
+	const central: number[] = [];
+	const u16 = (a: number[], v: number) => a.push(v & 0xff, (v >>> 8) & 0xff);
+	const u32 = (a: number[], v: number) => a.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+	let count = 0;
+	for (const [name, data] of Object.entries(files)) {
+		const nameBytes = enc.encode(name);
+		const offset = local.length;
+		const crc = crc32(data);
+		u32(local, 0x04034b50);
+		for (const v of [20, 0x800, 0, 0, 0]) u16(local, v);
+		u32(local, crc);
+		u32(local, data.length);
+		u32(local, data.length);
+		u16(local, nameBytes.length);
+		u16(local, 0);
+		local.push(...nameBytes, ...data);
+		u32(central, 0x02014b50);
+		for (const v of [20, 20, 0x800, 0, 0, 0]) u16(central, v);
+		u32(central, crc);
+		u32(central, data.length);
+		u32(central, data.length);
+		for (const v of [nameBytes.length, 0, 0, 0, 0]) u16(central, v);
+		u32(central, 0);
+		u32(central, offset);
+		central.push(...nameBytes);
+		count++;
+	}
+	const eocd: number[] = [];
+	u32(eocd, 0x06054b50);
+	for (const v of [0, 0, count, count]) u16(eocd, v);
+	u32(eocd, central.length);
+	u32(eocd, local.length);
+	u16(eocd, 0);
+	return Uint8Array.from([...local, ...central, ...eocd]);
+}
+
+const order = (n: number, extra: Record<string, unknown> = {}) => ({
+	id: `o${n}`,
+	number: `A-${n}`,
+	createdAt: "2026-11-28T14:03:00+03:00",
+	status: "new",
+	customer: { name: `Покупатель ${n}` },
+	items: [{ productId: "p1", name: "Щётка «Люкс»", quantity: 2, price: "10.50" }],
+	shipping: { method: "Курьер", price: "300" },
+	comment: "позвонить & уточнить",
+	...extra,
+});
+
+describe("obmen cml encode", () => {
+	it("defaults: windows-1251, 2.05, statuses, delivery line; round-trips through decode", async () => {
+		const f = fakeIo({ "orders.json": JSON.stringify([order(1), order(2)]) });
+		expect(await main(["cml", "encode", "--in", "orders.json"], f.io)).toBe(0);
+		const xml = f.bytes();
+		const head = new TextDecoder("latin1").decode(xml.slice(0, 60));
+		expect(head).toContain('encoding="windows-1251"');
+		const r = await readDocumentsAll(xml);
+		expect(r.schemaVersion).toBe("2.05");
+		expect(r.documents.map((d) => d.number)).toEqual(["A-1", "A-2"]);
+		expect(r.documents[0]?.items.map((i) => i.id)).toEqual(["p1", "ORDER_DELIVERY"]);
+		expect(r.documents[0]?.comment).toBe("позвонить & уточнить");
+		expect(r.documents[0]?.requisites.some((q) => q.name === "Статус заказа")).toBe(true);
+	});
+
+	it("NDJSON, --schema 2.08 --encoding utf-8 --shipping none --no-statuses", async () => {
+		const nd = `${JSON.stringify(order(1))}\n\n${JSON.stringify(order(2))}\n`;
+		const f = fakeIo({ "o.ndjson": nd });
+		expect(
+			await main(
+				["cml", "encode", "--in=o.ndjson", "--schema", "2.08", "--encoding", "utf-8", "--shipping", "none", "--no-statuses"],
+				f.io,
+			),
+		).toBe(0);
+		expect(f.text()).toContain('encoding="UTF-8"');
+		const r = await readDocumentsAll(f.bytes());
+		expect(r.schemaVersion).toBe("2.08");
+		expect(r.documents).toHaveLength(2);
+		expect(r.documents[0]?.items.map((i) => i.id)).toEqual(["p1"]);
+		expect(r.documents[0]?.requisites.some((q) => q.name === "Статус заказа")).toBe(false);
+	});
+
+	it("an invalid order exits 1 naming its index and field path, with no XML written", async () => {
+		const bad = order(2, { items: [{ productId: "p", name: "x", quantity: 1, price: "abc" }] });
+		const f = fakeIo({ "o.json": JSON.stringify([order(1), bad]) });
+		expect(await main(["cml", "encode", "--in", "o.json"], f.io)).toBe(1);
+		expect(f.err()).toMatch(/order 1: items\.0\.price: /);
+		expect(f.bytes().length).toBe(0);
+	});
+
+	it.each([
+		[["cml", "encode"], /needs --in/],
+		[["cml", "encode", "--in", "x", "--schema", "9.9"], /--schema must be/],
+		[["cml", "encode", "--in", "x", "--encoding", "koi8-r"], /--encoding must be/],
+		[["cml", "encode", "--in", "x", "--shipping", "maybe"], /--shipping must be/],
+		[["cml", "frobnicate"], /unknown command/],
+		[["nope"], /unknown command/],
+		[["cml", "encode", "--in"], /needs a value/],
+	])("usage error %j exits 2", async (argv, msg) => {
+		const f = fakeIo({ x: "[]" });
+		expect(await main(argv, f.io)).toBe(2);
+		expect(f.err()).toMatch(msg);
+	});
+
+	it("--help prints usage and exits 0", async () => {
+		const f = fakeIo();
+		expect(await main(["--help"], f.io)).toBe(0);
+		expect(f.text()).toContain("obmen cml encode");
+		expect(f.text()).toContain("obmen cml decode");
+	});
+});
+
+describe("obmen cml decode", () => {
+	it("prints the documents of a fixture as JSON with 1C facts", async () => {
+		const f = fakeIo();
+		expect(await main(["cml", "decode", `${FIXTURES}argentcrusade-commerceml__documents-example.xml`], f.io)).toBe(0);
+		const docs = JSON.parse(f.text());
+		expect(docs).toHaveLength(2);
+		expect(docs[0]).toMatchObject({ id: "142", number: "142", total: "8186.84", currency: "RUB" });
+		expect(docs[0].oneC).toEqual({
+			id: "142",
+			number: "ТДЦУ-000001",
+			date: "2015-06-29",
+			posted: true,
+			paid: true,
+			paidAt: "2015-06-29T15:39:10",
+			paymentNumber: "ТДЦУ-000001",
+			shipped: true,
+			shippedAt: "2015-06-29T17:32:27",
+			shipmentNumber: "ТДЦУ-000003",
+			cancelled: null,
+			deleted: false,
+			status: null,
+		});
+		expect(docs[0].items).toHaveLength(2);
+	});
+
+	it("decodes every xml entry of a zip", async () => {
+		const a = new TextEncoder().encode(
+			'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация><Документ><Номер>1</Номер></Документ></КоммерческаяИнформация>',
+		);
+		const b = new TextEncoder().encode(
+			'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация><Документ><Номер>2</Номер></Документ><Документ><Номер>3</Номер></Документ></КоммерческаяИнформация>',
+		);
+		const f = fakeIo({ "v8_1.zip": zipSync({ "orders-1.xml": a, "orders-2.xml": b }) });
+		expect(await main(["cml", "decode", "v8_1.zip"], f.io)).toBe(0);
+		const docs = JSON.parse(f.text());
+		expect(docs.map((d: { file: string; number: string }) => `${d.file}:${d.number}`).sort()).toEqual([
+			"orders-1.xml:1",
+			"orders-2.xml:2",
+			"orders-2.xml:3",
+		]);
+	});
+
+	it.each([
+		["<КоммерческаяИнформация>\n<Документ>\n", /XML_TRUNCATED at line \d+, column \d+ \(byte \d+\)/],
+		['<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]><КоммерческаяИнформация/>', /DOCTYPE_FORBIDDEN at/],
+		["<КоммерческаяИнформация><a></b></КоммерческаяИнформация>", /XML_MALFORMED at line 1, column \d+ \(byte \d+\)/],
+		["<Каталог/>", /NOT_COMMERCEML/],
+	])("bad input exits 1 with CODE and position: %j", async (xml, msg) => {
+		const f = fakeIo({ "bad.xml": xml });
+		expect(await main(["cml", "decode", "bad.xml"], f.io)).toBe(1);
+		expect(f.err()).toMatch(msg);
+	});
+
+	it("a hostile zip exits 1 with its ZIP code", async () => {
+		const f = fakeIo({ "z.zip": zipSync({ "../evil.xml": new Uint8Array(1) }) });
+		expect(await main(["cml", "decode", "z.zip"], f.io)).toBe(1);
+		expect(f.err()).toMatch(/ZIP_NAME/);
+	});
+});
+
+describe.skipIf(!existsSync(DIST))("the real bin (built dist)", () => {
+	it("obmen cml encode | obmen cml decode through processes", () => {
+		const file = join(tmp, "o.json");
+		writeFileSync(file, JSON.stringify([order(7)]));
+		const xml = execFileSync(process.execPath, [BIN, "cml", "encode", "--in", file]);
+		writeFileSync(join(tmp, "o.xml"), xml);
+		const docs = JSON.parse(execFileSync(process.execPath, [BIN, "cml", "decode", join(tmp, "o.xml")], { encoding: "utf8" }));
+		expect(docs[0]).toMatchObject({ number: "A-7", currency: "RUB" });
+		const bad = spawnSync(process.execPath, [BIN, "cml", "decode", join(tmp, "o.json")], { encoding: "utf8" });
+		expect(bad.status).toBe(1);
+		expect(bad.stderr).toMatch(/XML_MALFORMED at line 1/);
+	});
+});

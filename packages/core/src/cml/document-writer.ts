@@ -1,0 +1,338 @@
+/**
+ * @module One order → one CommerceML `Документ` (ХозОперация "Заказ товара"), written into a {@link ByteSink}.
+ *
+ * Element order follows the `Документ` sequence of the official XSDs 2.08–2.10 (which is also the
+ * order Bitrix uses for the header and contragent): Ид, Номер, Дата, ХозОперация, Роль, Валюта,
+ * Курс, Сумма, [НомерВерсии, Номер1С], Контрагенты, Время, Комментарий, Налоги, Скидки, Товары,
+ * ЗначенияРеквизитов. Inside `Товар` the base-type part (Ид, Артикул, Наименование,
+ * БазоваяЕдиница, СтавкиНалогов, ХарактеристикиТовара, ЗначенияРеквизитов) precedes the
+ * document part (ЦенаЗаЕдиницу, Количество, Сумма, Единица, Коэффициент, Налоги, Скидки).
+ * The same order is used for 2.03–2.07, for which no XSD is published.
+ *
+ * `НомерВерсии` and `Номер1С` are not in any published XSD; Bitrix writes them for ≥ 2.07 and
+ * 1C reads them, so they are written only when known (`order.version`, `order.oneC.number`).
+ * `БазоваяЕдиница` is required by the XSD in every version; ≥ 2.07 adds `Единица` (the OKEI code,
+ * a 3–4 character string in the XSD, not Bitrix's nested form) and `Коэффициент` 1.
+ */
+import { CommerceMLError } from "../errors.ts";
+import { addDecimal, type Decimal, divDecimal, mulDecimal, subDecimal } from "../model/decimal.ts";
+import type { Customer, OrderItem } from "../model/order.ts";
+import type { ByteSink } from "./byte-sink.ts";
+import { fastDecimal, formatMoney, formatPlain } from "./decimal-fast.ts";
+import type { ExportOrder, WriterContext } from "./export-settings.ts";
+import { okeiCode, okeiUnit } from "./okei.ts";
+
+/** `Товар/Ид` of the delivery service line, as Bitrix and CS-Cart write it. */
+export const ORDER_DELIVERY_ID = "ORDER_DELIVERY";
+/** `Товар/Наименование` of the delivery service line. */
+export const ORDER_DELIVERY_NAME = "Доставка заказа";
+
+const ZERO: Decimal = { units: 0n, scale: 0 };
+const HUNDRED: Decimal = { units: 100n, scale: 0 };
+
+/** Cuts a value to `max` characters (XSD lengths count code points) without splitting a surrogate pair. */
+function clip(s: string, max: number): string {
+	if (s.length <= max) return s;
+	let cut = s.slice(0, max);
+	const last = cut.charCodeAt(cut.length - 1);
+	if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+	return cut;
+}
+
+const money = formatMoney;
+
+/** `YYYY-MM-DD` of an ISO date-time, in its own offset (the text is not shifted to UTC). */
+export function localDate(iso: string): string {
+	return iso.slice(0, 10);
+}
+
+/** `HH:MM:SS` of an ISO date-time, in its own offset; seconds default to `00`. */
+export function localTime(iso: string): string {
+	const hm = iso.slice(11, 16);
+	return iso.charCodeAt(16) === 58 /* : */ ? `${hm}:${iso.slice(17, 19)}` : `${hm}:00`;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?/;
+
+/** Computed money of one line. */
+interface LineFigures {
+	item: OrderItem;
+	qty: Decimal;
+	price: Decimal;
+	discount: Decimal;
+	sum: Decimal;
+	rate: Decimal | null;
+	vat: Decimal | null;
+}
+
+function figures(item: OrderItem): LineFigures {
+	const qty = fastDecimal(item.quantity);
+	const price = fastDecimal(item.price);
+	const discount = fastDecimal(item.discount);
+	const sum = subDecimal(mulDecimal(qty, price), discount);
+	const rate = item.vatRate == null ? null : fastDecimal(item.vatRate);
+	const vat = rate ? divDecimal(mulDecimal(sum, rate), addDecimal(HUNDRED, rate), 2) : null;
+	return { item, qty, price, discount, sum, rate, vat };
+}
+
+/** Writes the element only when the value is non-empty. */
+function opt(w: ByteSink, name: string, value: string | undefined | null, field: string, max = 255): void {
+	if (value) w.el(name, clip(value, max), field);
+}
+
+function requisite(w: ByteSink, name: string, value: string, field: string): void {
+	w.lit("<ЗначениеРеквизита><Наименование>");
+	w.text(clip(name, 255), field);
+	w.lit("</Наименование><Значение>");
+	w.text(clip(value, 1000), field);
+	w.lit("</Значение></ЗначениеРеквизита>");
+}
+
+/** A requisite with a constant name and an ASCII value (flags, dates). */
+function requisiteAscii(w: ByteSink, nameOpen: string, value: string): void {
+	w.lit(nameOpen);
+	w.ascii(value);
+	w.lit("</Значение></ЗначениеРеквизита>");
+}
+
+function writeContragent(w: ByteSink, ctx: WriterContext, c: Customer): void {
+	w.lit("<Контрагенты><Контрагент>");
+	opt(w, "Ид", c.id, "customer.id", 40);
+	w.el("Наименование", clip(c.name, 255), "customer.name");
+	if (c.type === "company") {
+		w.el("ОфициальноеНаименование", clip(c.legalName || c.name, 255), "customer.legalName");
+		if (c.legalAddress) {
+			w.lit("<ЮридическийАдрес><Представление>");
+			w.text(clip(c.legalAddress, 255), "customer.legalAddress");
+			w.lit("</Представление></ЮридическийАдрес>");
+		}
+		opt(w, "ИНН", c.inn, "customer.inn");
+		opt(w, "КПП", c.kpp, "customer.kpp");
+		opt(w, "ОКПО", c.okpo, "customer.okpo");
+		const bank = c.bank;
+		if (bank?.account && bank.bik) {
+			w.lit("<РасчетныеСчета><РасчетныйСчет>");
+			w.el("НомерСчета", bank.account, "customer.bank.account");
+			w.lit("<Банк>");
+			opt(w, "СчетКорреспондентский", bank.correspondentAccount, "customer.bank.correspondentAccount");
+			opt(w, "Наименование", bank.name, "customer.bank.name");
+			w.el("БИК", bank.bik, "customer.bank.bik");
+			w.lit("</Банк></РасчетныйСчет></РасчетныеСчета>");
+		}
+	} else {
+		w.el("ПолноеНаименование", clip(c.name, 255), "customer.name");
+		opt(w, "Фамилия", c.lastName, "customer.lastName");
+		opt(w, "Имя", c.firstName, "customer.firstName");
+		opt(w, "Отчество", c.middleName, "customer.middleName");
+		opt(w, "ИНН", c.inn, "customer.inn");
+	}
+	if (c.address) {
+		w.lit("<Адрес><Представление>");
+		w.text(clip(c.address, 255), "customer.address");
+		w.lit("</Представление></Адрес>");
+	}
+	if (c.phone || c.email) {
+		w.lit("<Контакты>");
+		if (c.phone) {
+			w.lit(ctx.modern ? "<Контакт><Тип>Телефон рабочий</Тип><Значение>" : "<Контакт><Тип>ТелефонРабочий</Тип><Значение>");
+			w.text(clip(c.phone, 255), "customer.phone");
+			w.lit("</Значение></Контакт>");
+		}
+		if (c.email) {
+			w.lit("<Контакт><Тип>Почта</Тип><Значение>");
+			w.text(clip(c.email, 255), "customer.email");
+			w.lit("</Значение></Контакт>");
+		}
+		w.lit("</Контакты>");
+	}
+	w.lit("<Роль>Покупатель</Роль></Контрагент></Контрагенты>");
+}
+
+function writeUnit(w: ByteSink, code: string, name: string): void {
+	const okei = okeiCode(code);
+	const known = okeiUnit(okei);
+	w.lit('<БазоваяЕдиница Код="');
+	w.attr(okei, "unit.code");
+	if (known) {
+		w.lit('" НаименованиеПолное="');
+		w.lit(known.fullName);
+		w.lit('" МеждународноеСокращение="');
+		w.lit(known.international);
+	}
+	w.lit('">');
+	w.text(clip(name, 255), "unit.name");
+	w.lit("</БазоваяЕдиница>");
+}
+
+const KIND_GOODS =
+	"<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>ВидНоменклатуры</Наименование><Значение>Товар</Значение></ЗначениеРеквизита><ЗначениеРеквизита><Наименование>ТипНоменклатуры</Наименование><Значение>Товар</Значение></ЗначениеРеквизита></ЗначенияРеквизитов>";
+const KIND_SERVICE =
+	"<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>ВидНоменклатуры</Наименование><Значение>Услуга</Значение></ЗначениеРеквизита><ЗначениеРеквизита><Наименование>ТипНоменклатуры</Наименование><Значение>Услуга</Значение></ЗначениеРеквизита></ЗначенияРеквизитов>";
+
+function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
+	const item = f.item;
+	w.lit("<Товар>");
+	w.el("Ид", clip(item.externalId ?? item.productId, 80), "item.id");
+	opt(w, "Артикул", item.sku, "item.sku");
+	w.el("Наименование", clip(item.name, 255), "item.name");
+	writeUnit(w, item.unit.code, item.unit.name);
+	const rateText = f.rate ? formatPlain(f.rate) : "";
+	if (f.rate) {
+		w.lit("<СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>");
+		w.ascii(rateText);
+		w.lit("</Ставка></СтавкаНалога></СтавкиНалогов>");
+	}
+	if (ctx.exportOptions && item.options.length > 0) {
+		w.lit("<ХарактеристикиТовара>");
+		for (const o of item.options) {
+			w.lit("<ХарактеристикаТовара><Наименование>");
+			w.text(clip(o.name, 255), "item.options.name");
+			w.lit("</Наименование><Значение>");
+			w.text(clip(o.value, 1000), "item.options.value");
+			w.lit("</Значение></ХарактеристикаТовара>");
+		}
+		w.lit("</ХарактеристикиТовара>");
+	}
+	w.lit(item.kind === "service" ? KIND_SERVICE : KIND_GOODS);
+	w.asciiEl("ЦенаЗаЕдиницу", money(f.price));
+	w.asciiEl("Количество", formatPlain(f.qty));
+	w.asciiEl("Сумма", money(f.sum));
+	if (ctx.modern) {
+		w.lit("<Единица>");
+		w.text(okeiCode(item.unit.code), "unit.code");
+		w.lit("</Единица><Коэффициент>1</Коэффициент>");
+	}
+	if (f.vat) {
+		w.lit("<Налоги><Налог><Наименование>НДС</Наименование><УчтеноВСумме>true</УчтеноВСумме><Сумма>");
+		w.ascii(money(f.vat));
+		w.lit("</Сумма><Ставка>");
+		w.ascii(rateText);
+		w.lit("</Ставка></Налог></Налоги>");
+	}
+	if (f.discount.units > 0n) {
+		w.lit("<Скидки><Скидка><Наименование>Скидка на товар</Наименование><Сумма>");
+		w.ascii(money(f.discount));
+		w.lit("</Сумма><УчтеноВСумме>true</УчтеноВСумме></Скидка></Скидки>");
+	}
+	w.lit("</Товар>\n");
+}
+
+function writeDelivery(w: ByteSink, ctx: WriterContext, price: Decimal): void {
+	const p = money(price);
+	w.lit(`<Товар><Ид>${ORDER_DELIVERY_ID}</Ид><Наименование>${ORDER_DELIVERY_NAME}</Наименование>`);
+	writeUnit(w, "796", "шт");
+	w.lit(KIND_SERVICE);
+	w.asciiEl("ЦенаЗаЕдиницу", p);
+	w.lit("<Количество>1</Количество>");
+	w.asciiEl("Сумма", p);
+	if (ctx.modern) w.lit("<Единица>796</Единица><Коэффициент>1</Коэффициент>");
+	w.lit("</Товар>\n");
+}
+
+function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void {
+	const sep = ctx.isoRequisiteDates ? "T" : " ";
+	w.lit("<ЗначенияРеквизитов>");
+	if (o.payment?.method) requisite(w, "Метод оплаты", o.payment.method, "payment.method");
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Заказ оплачен</Наименование><Значение>", o.payment?.paid ? "true" : "false");
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Доставка разрешена</Наименование><Значение>", "false");
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Отменен</Наименование><Значение>", ctx.cancelled.has(o.status) ? "true" : "false");
+	requisiteAscii(
+		w,
+		"<ЗначениеРеквизита><Наименование>Финальный статус</Наименование><Значение>",
+		ctx.final.has(o.status) ? "true" : "false",
+	);
+	if (ctx.exportStatuses) {
+		const mapped = Object.hasOwn(ctx.statusMap, o.status) ? ctx.statusMap[o.status] : undefined;
+		requisite(w, "Статус заказа", mapped ?? o.status, "status");
+		requisite(w, "Статуса заказа ИД", o.status, "status");
+		const changed = o.statusChangedAt ?? o.createdAt;
+		requisiteAscii(
+			w,
+			"<ЗначениеРеквизита><Наименование>Дата изменения статуса</Наименование><Значение>",
+			`${localDate(changed)}${sep}${localTime(changed)}`,
+		);
+	}
+	if (o.shipping?.method) requisite(w, "Способ доставки", o.shipping.method, "shipping.method");
+	if (o.shipping?.address) requisite(w, "Адрес доставки", o.shipping.address, "shipping.address");
+	if (o.customerComment) requisite(w, "Комментарии покупателя", o.customerComment, "customerComment");
+	for (const e of o.extra) requisite(w, e.name, e.value, "extra");
+	w.lit("</ЗначенияРеквизитов>");
+}
+
+function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
+	if (!ISO_DATE_TIME.test(o.createdAt)) throw new RangeError(`order ${o.id}: createdAt is not an ISO 8601 date-time`);
+	if (o.statusChangedAt != null && !ISO_DATE_TIME.test(o.statusChangedAt)) {
+		throw new RangeError(`order ${o.id}: statusChangedAt is not an ISO 8601 date-time`);
+	}
+	// Line money first: the document-level taxes that precede `Товары` are the sum of the line taxes.
+	const lines = o.items.map(figures);
+	let vatTotal: Decimal | null = null;
+	for (const l of lines) if (l.vat) vatTotal = addDecimal(vatTotal ?? ZERO, l.vat);
+
+	w.lit("<Документ>");
+	w.el("Ид", o.id, "id");
+	w.el("Номер", o.number, "number");
+	w.asciiEl("Дата", localDate(o.createdAt));
+	w.lit("<ХозОперация>Заказ товара</ХозОперация><Роль>Продавец</Роль>");
+	w.el("Валюта", o.currency, "currency");
+	w.asciiEl("Курс", formatPlain(fastDecimal(o.rate)));
+	w.asciiEl("Сумма", money(fastDecimal(o.total)));
+	if (ctx.modern) {
+		if (o.version != null && Number.isFinite(o.version)) w.asciiEl("НомерВерсии", String(Math.trunc(o.version)));
+		if (o.oneC?.number) w.el("Номер1С", o.oneC.number, "oneC.number");
+	}
+	w.lit("\n");
+	writeContragent(w, ctx, o.customer);
+	w.asciiEl("Время", localTime(o.createdAt));
+	opt(w, "Комментарий", o.comment, "comment", 3000);
+	if (vatTotal) {
+		w.lit("<Налоги><Налог><Наименование>НДС</Наименование><УчтеноВСумме>true</УчтеноВСумме><Сумма>");
+		w.ascii(money(vatTotal));
+		w.lit("</Сумма></Налог></Налоги>");
+	}
+	const discount = fastDecimal(o.discount);
+	if (discount.units > 0n) {
+		w.lit("<Скидки><Скидка><Наименование>Скидка на заказ</Наименование><Сумма>");
+		w.ascii(money(discount));
+		w.lit("</Сумма><УчтеноВСумме>false</УчтеноВСумме></Скидка></Скидки>");
+	}
+	w.lit("\n<Товары>\n");
+	for (let i = 0; i < lines.length; i++) {
+		try {
+			writeItem(w, ctx, lines[i] as LineFigures);
+		} catch (e) {
+			throw withField(e, "item.", `items[${i}].`);
+		}
+	}
+	const shipPrice = o.shipping ? fastDecimal(o.shipping.price) : ZERO;
+	if (ctx.shipping === "always" || (ctx.shipping === "paid" && shipPrice.units > 0n)) writeDelivery(w, ctx, shipPrice);
+	w.lit("</Товары>\n");
+	writeRequisites(w, ctx, o);
+	w.lit("\n</Документ>\n");
+}
+
+function withField(e: unknown, from: string, to: string): unknown {
+	if (e instanceof CommerceMLError && e.code === "CHAR_FORBIDDEN") {
+		return new CommerceMLError("CHAR_FORBIDDEN", e.message.slice("CHAR_FORBIDDEN: ".length).replace(` of ${from}`, ` of ${to}`));
+	}
+	return e;
+}
+
+/**
+ * Writes one order as a `Документ` element into the sink (escaped and encoded).
+ * @throws CommerceMLError `CHAR_FORBIDDEN` naming the order (`Ид`, `Номер`) and the field;
+ * RangeError for an order whose dates or decimals are not valid
+ */
+export function writeDocument(w: ByteSink, order: ExportOrder, ctx: WriterContext): void {
+	try {
+		documentXml(w, order, ctx);
+	} catch (e) {
+		if (e instanceof CommerceMLError && e.code === "CHAR_FORBIDDEN") {
+			throw new CommerceMLError(
+				"CHAR_FORBIDDEN",
+				`order ${JSON.stringify(order.id)} (Номер ${JSON.stringify(order.number)}): ${e.message.slice("CHAR_FORBIDDEN: ".length)}`,
+			);
+		}
+		throw e;
+	}
+}

@@ -1,0 +1,160 @@
+/// <reference types="node" />
+/**
+ * The writer's output against the official CommerceML XSDs (2.08, 2.09, 2.10) with xmllint, plus
+ * well-formedness for the versions without a published XSD, and byte-exact golden files.
+ * Golden files: `UPDATE_GOLDEN=1 npx vitest run --project core writer-xsd` rewrites them.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { encodeCp1251 } from "../encoding/cp1251.ts";
+import { sampleOrders } from "../test-support/export-orders.ts";
+import type { ExportOrder, ExportSettings, SchemaVersion, XmlEncoding } from "./export-settings.ts";
+import { writeOrdersXmlBytes } from "./writer.ts";
+
+const XSD_DIR = fileURLToPath(new URL("../../../../../shared/fixtures/commerceml/public/xsd/", import.meta.url));
+const XSD: Record<"2.08" | "2.09" | "2.10", string> = {
+	"2.08": join(XSD_DIR, "dobromyslov-commerceml-parser__commerceml-2.08.xsd"),
+	"2.09": join(XSD_DIR, "irpsv-commerceml__CML209.XSD.xml"),
+	"2.10": join(XSD_DIR, "dobromyslov-commerceml-parser__commerceml-2.10.xsd"),
+};
+/** All three XSDs declare this target namespace. */
+const TARGET_NS = "urn:1C.ru:commerceml_2";
+const GOLDEN_DIR = fileURLToPath(new URL("../../test-data/golden/", import.meta.url));
+const GENERATED_AT = "2026-11-29T08:07:06";
+
+const tmp = mkdtempSync(join(tmpdir(), "obmen-cml-writer-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Adds the XSD target namespace to the root (for validation only; the writer never emits one). */
+function withNamespace(bytes: Uint8Array, encoding: XmlEncoding): Uint8Array {
+	const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+	const ns = text.replace("<КоммерческаяИнформация ", `<КоммерческаяИнформация xmlns="${TARGET_NS}" `);
+	expect(ns).not.toBe(text);
+	return encoding === "utf-8" ? new TextEncoder().encode(ns) : encodeCp1251(ns);
+}
+
+function xmllint(args: string[]): { status: number | null; stderr: string } {
+	const r = spawnSync("xmllint", args, { encoding: "utf8" });
+	return { status: r.status, stderr: r.stderr };
+}
+
+const ENCODINGS: XmlEncoding[] = ["windows-1251", "utf-8"];
+const SHIPPING = ["none", "paid", "always"] as const;
+const [PERSON, COMPANY] = sampleOrders() as [ExportOrder, ExportOrder];
+const BUYERS: [string, ExportOrder][] = [
+	["person", PERSON],
+	["company", COMPANY],
+];
+
+describe("XSD validation (xmllint)", () => {
+	for (const version of ["2.08", "2.09", "2.10"] as const) {
+		it(`${version}: every encoding × shipping × options × buyer combination validates`, async () => {
+			const files: string[] = [];
+			for (const encoding of ENCODINGS) {
+				for (const shipping of SHIPPING) {
+					for (const exportOptions of [false, true]) {
+						for (const [buyer, order] of BUYERS) {
+							const settings: ExportSettings = {
+								schemaVersion: version,
+								encoding,
+								shipping,
+								exportOptions,
+								generatedAt: GENERATED_AT,
+								statusMap: { N: "[N] Принят" },
+							};
+							const bytes = await writeOrdersXmlBytes([order], settings);
+							const file = join(tmp, `${version}-${encoding}-${shipping}-${exportOptions ? "opt" : "noopt"}-${buyer}.xml`);
+							writeFileSync(file, withNamespace(bytes, encoding));
+							files.push(file);
+						}
+					}
+				}
+				const empty = join(tmp, `${version}-${encoding}-empty.xml`);
+				writeFileSync(empty, withNamespace(await writeOrdersXmlBytes([], { schemaVersion: version, encoding }), encoding));
+				files.push(empty);
+			}
+			const r = xmllint(["--noout", "--schema", XSD[version], ...files]);
+			expect(r.stderr.split("\n").filter((l) => l && !l.endsWith(" validates"))).toEqual([]);
+			expect(r.status).toBe(0);
+			expect(r.stderr.match(/ validates$/gm)).toHaveLength(files.length);
+		});
+	}
+
+	it("НомерВерсии and Номер1С (Bitrix, ≥ 2.07) are the only parts outside the XSD", async () => {
+		const order: ExportOrder = { ...PERSON, version: 3, oneC: { number: "ТДЦУ-000001" } };
+		const file = join(tmp, "identity-2.08.xml");
+		writeFileSync(file, withNamespace(await writeOrdersXmlBytes([order], { schemaVersion: "2.08", encoding: "utf-8" }), "utf-8"));
+		const r = xmllint(["--noout", "--schema", XSD["2.08"], file]);
+		expect(r.status).not.toBe(0);
+		const errors = r.stderr.split("\n").filter((l) => l.includes("validity error"));
+		expect(errors).toHaveLength(1);
+		expect(errors[0]).toMatch(/НомерВерсии/);
+	});
+});
+
+describe("versions without a published XSD (2.03–2.07)", () => {
+	for (const version of ["2.03", "2.04", "2.05", "2.07"] as const) {
+		it(`${version}: well-formed in both encodings with the version's spellings`, async () => {
+			for (const encoding of ENCODINGS) {
+				const bytes = await writeOrdersXmlBytes(sampleOrders(), {
+					schemaVersion: version,
+					encoding,
+					shipping: "always",
+					exportOptions: true,
+					generatedAt: GENERATED_AT,
+				});
+				const file = join(tmp, `${version}-${encoding}.xml`);
+				writeFileSync(file, bytes);
+				const r = xmllint(["--noout", file]);
+				expect(r.stderr).toBe("");
+				expect(r.status).toBe(0);
+				const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+				expect(text).toContain(`ВерсияСхемы="${version}"`);
+				expect(text).toContain('<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>');
+				if (version === "2.07") {
+					expect(text).toContain("<Единица>796</Единица><Коэффициент>1</Коэффициент>");
+					expect(text).toContain("<Тип>Телефон рабочий</Тип>");
+				} else {
+					expect(text).not.toContain("<Единица>");
+					expect(text).toContain("<Тип>ТелефонРабочий</Тип>");
+				}
+			}
+		});
+	}
+});
+
+const GOLDEN: [string, SchemaVersion, XmlEncoding, ExportSettings][] = [
+	["orders-2.05-windows-1251", "2.05", "windows-1251", { shipping: "paid" }],
+	["orders-2.08-utf-8-options", "2.08", "utf-8", { shipping: "always", exportOptions: true }],
+	[
+		"orders-2.10-windows-1251-statuses",
+		"2.10",
+		"windows-1251",
+		{ shipping: "none", exportOptions: true, statusMap: { N: "[N] Принят, ожидается оплата", F: "[F] Выполнен" }, finalStatuses: ["F"] },
+	],
+];
+
+describe("golden files", () => {
+	for (const [name, schemaVersion, encoding, extra] of GOLDEN) {
+		it(`${name}.xml matches byte for byte`, async () => {
+			const orders: ExportOrder[] = [{ ...PERSON, version: 2, oneC: { number: "ТДЦУ-000042" } }, COMPANY];
+			const bytes = await writeOrdersXmlBytes(orders, { schemaVersion, encoding, generatedAt: GENERATED_AT, ...extra });
+			const file = join(GOLDEN_DIR, `${name}.xml`);
+			if (process.env.UPDATE_GOLDEN === "1") {
+				mkdirSync(GOLDEN_DIR, { recursive: true });
+				writeFileSync(file, bytes);
+			}
+			expect(existsSync(file), `missing ${file}; run with UPDATE_GOLDEN=1`).toBe(true);
+			const golden = new Uint8Array(readFileSync(file));
+			expect(
+				Buffer.from(bytes).equals(Buffer.from(golden)),
+				`${name}.xml differs; inspect and rerun with UPDATE_GOLDEN=1 if intended`,
+			).toBe(true);
+			expect(execFileSync("xmllint", ["--noout", file], { encoding: "utf8" })).toBe("");
+		});
+	}
+});

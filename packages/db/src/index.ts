@@ -1,0 +1,11 @@
+/**
+ * @module @obmen/db — storage of the Obmen exchange: drizzle schema, embedded migrations, the `ExchangeStore` port
+ * and its libSQL implementation. Runtime-neutral: takes an already opened libSQL `Client` (see `@obmen/db/node`).
+ */
+export { DOMAIN_TABLES, domainDigest } from "./digest.ts";
+export { createLibsqlStore, openStore } from "./libsql-store.ts";
+export { applyMigrations } from "./migrate.ts";
+export { Mutex } from "./mutex.ts";
+export * as schema from "./schema.ts";
+export type { ExchangeStore, UpsertResult } from "./store.ts";
+export type * from "./types.ts";

@@ -1,0 +1,38 @@
+/**
+ * @module The libSQL implementation of {@link ExchangeStore}.
+ */
+import type { Client } from "@libsql/client";
+import { createContext } from "./context.ts";
+import { exportRepo } from "./export-repo.ts";
+import { importRepo } from "./import-repo.ts";
+import { applyMigrations } from "./migrate.ts";
+import { miscRepo } from "./misc-repo.ts";
+import { nodesRepo } from "./nodes-repo.ts";
+import { ordersRepo } from "./orders-repo.ts";
+import { sessionRepo } from "./session-repo.ts";
+import type { ExchangeStore } from "./store.ts";
+
+/**
+ * Wraps an open libSQL client as an {@link ExchangeStore}. Call {@link openStore} to also run migrations.
+ * Writes go through one in-process mutex; imports are one `batch(…, "write")`.
+ */
+export function createLibsqlStore(client: Client): ExchangeStore {
+	const ctx = createContext(client);
+	return {
+		...ordersRepo(ctx),
+		...nodesRepo(ctx),
+		...exportRepo(ctx),
+		...sessionRepo(ctx),
+		...importRepo(ctx),
+		...miscRepo(ctx),
+		idle: () => ctx.lock.idle(),
+		close: () => client.close(),
+	};
+}
+
+/** Runs the embedded migrations, sets WAL for file databases, and returns the store. */
+export async function openStore(client: Client, opts: { wal?: boolean } = {}): Promise<ExchangeStore> {
+	if (opts.wal) await client.execute("PRAGMA journal_mode = WAL");
+	await applyMigrations(client);
+	return createLibsqlStore(client);
+}

@@ -1,0 +1,96 @@
+/**
+ * @module Login throttling, the exchange journal and installation meta values.
+ */
+import type { Row } from "@libsql/client";
+import { num, type StoreContext, str } from "./context.ts";
+import type { ExchangeStore } from "./store.ts";
+import type { JournalRow } from "./types.ts";
+
+type MiscRepo = Pick<ExchangeStore, "countFailures" | "recordFailure" | "addJournal" | "listJournal" | "getMeta" | "setMeta">;
+
+function rowToJournal(r: Row): JournalRow {
+	return {
+		id: num(r, "id"),
+		nodeId: str(r, "node_id"),
+		at: String(r.at),
+		session: str(r, "session"),
+		type: str(r, "type"),
+		mode: str(r, "mode"),
+		filename: str(r, "filename"),
+		bytesIn: num(r, "bytes_in"),
+		bytesOut: num(r, "bytes_out"),
+		reply: String(r.reply),
+		durationMs: num(r, "duration_ms"),
+		ordersSent: num(r, "orders_sent"),
+		ordersAcknowledged: num(r, "orders_acknowledged"),
+		ordersImported: num(r, "orders_imported"),
+		error: str(r, "error"),
+	};
+}
+
+/** @internal */
+export function miscRepo(ctx: StoreContext): MiscRepo {
+	const { client } = ctx;
+	return {
+		async countFailures(keys, since) {
+			if (keys.length === 0) return 0;
+			const rs = await client.execute({
+				sql: `SELECT key, count(*) AS n FROM login_failures WHERE key IN (${keys.map(() => "?").join(", ")}) AND at >= ? GROUP BY key`,
+				args: [...keys, since],
+			});
+			return rs.rows.reduce((m, r) => Math.max(m, Number(r.n)), 0);
+		},
+		async recordFailure(keys, at) {
+			await ctx.write([
+				{ sql: "DELETE FROM login_failures WHERE at < ?", args: [at - 3_600_000] },
+				...keys.map((k) => ({ sql: "INSERT INTO login_failures (key, at) VALUES (?, ?)", args: [k, at] })),
+			]);
+		},
+		async addJournal(e) {
+			await ctx.write([
+				{
+					sql: `INSERT INTO journal (node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms,
+						orders_sent, orders_acknowledged, orders_imported, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					args: [
+						e.nodeId,
+						e.at,
+						e.session,
+						e.type,
+						e.mode,
+						e.filename,
+						e.bytesIn,
+						e.bytesOut,
+						e.reply,
+						e.durationMs,
+						e.ordersSent,
+						e.ordersAcknowledged,
+						e.ordersImported,
+						e.error,
+					],
+				},
+			]);
+		},
+		async listJournal(nodeId, { limit, before, errorsOnly }) {
+			let sql = "SELECT * FROM journal WHERE node_id = ?";
+			const args: (string | number)[] = [nodeId];
+			if (before) {
+				sql += " AND id < ?";
+				args.push(before);
+			}
+			if (errorsOnly) sql += " AND (error IS NOT NULL OR reply = 'failure')";
+			sql += " ORDER BY id DESC LIMIT ?";
+			args.push(limit);
+			const rs = await client.execute({ sql, args });
+			return rs.rows.map(rowToJournal);
+		},
+		async getMeta(key) {
+			const rs = await client.execute({ sql: "SELECT value FROM meta WHERE key = ?", args: [key] });
+			return rs.rows[0] ? String(rs.rows[0].value) : null;
+		},
+		async setMeta(key, value) {
+			await ctx.write([
+				{ sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", args: [key, value] },
+			]);
+		},
+	};
+}

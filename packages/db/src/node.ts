@@ -1,0 +1,40 @@
+/**
+ * @module @obmen/db/node — opens a libSQL database on Node/Bun/Deno: `:memory:`, `file:` (directory created) or a
+ * remote `libsql://` / `http(s)://` URL, runs migrations and returns the store.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Client, createClient } from "@libsql/client";
+import { openStore } from "./libsql-store.ts";
+import type { ExchangeStore } from "./store.ts";
+
+/** An open database: the store plus the raw client (for digests and tests). */
+export interface OpenDb {
+	store: ExchangeStore;
+	client: Client;
+}
+
+/** @internal Filesystem path of a `file:` URL (relative paths stay relative to the cwd). */
+function filePath(url: string): string | null {
+	if (!url.startsWith("file:")) return null;
+	if (url.startsWith("file://")) return fileURLToPath(url);
+	return url.slice("file:".length).split("?")[0] ?? null;
+}
+
+/**
+ * Opens (and migrates) a database. File databases get WAL and a 1 s busy timeout for cross-process contention.
+ * @example const { store } = await openDb("file:./data/obmen.db");
+ */
+export async function openDb(url: string, opts: { authToken?: string } = {}): Promise<OpenDb> {
+	const path = filePath(url);
+	if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+	const client = createClient({ url, authToken: opts.authToken, timeout: path ? 1000 : undefined } as Parameters<typeof createClient>[0]);
+	const store = await openStore(client, { wal: path !== null && path !== ":memory:" });
+	return { store, client };
+}
+
+/** A fresh in-memory database (each call is independent). */
+export function createMemoryDb(): Promise<OpenDb> {
+	return openDb(":memory:");
+}

@@ -1,0 +1,73 @@
+/**
+ * @module 1C nodes: credentials (hashed) and settings JSON.
+ */
+import type { Row } from "@libsql/client";
+import type { StoreContext } from "./context.ts";
+import type { ExchangeStore } from "./store.ts";
+import type { NodeRecord } from "./types.ts";
+
+function rowToNode(r: Row): NodeRecord {
+	return {
+		id: String(r.id),
+		name: String(r.name),
+		login: String(r.login),
+		passwordHash: String(r.password_hash),
+		settings: JSON.parse(String(r.settings)) as Record<string, unknown>,
+		createdAt: String(r.created_at),
+		updatedAt: String(r.updated_at),
+	};
+}
+
+const COLS = "id, name, login, password_hash, settings, created_at, updated_at";
+
+type NodesRepo = Pick<
+	ExchangeStore,
+	"createNode" | "getNode" | "getNodeByLogin" | "getNodeByName" | "listNodes" | "updateNode" | "deleteNode"
+>;
+
+/** @internal */
+export function nodesRepo(ctx: StoreContext): NodesRepo {
+	const one = async (where: string, v: string) => {
+		const rs = await ctx.client.execute({ sql: `SELECT ${COLS} FROM nodes WHERE ${where} = ?`, args: [v] });
+		return rs.rows[0] ? rowToNode(rs.rows[0]) : null;
+	};
+	return {
+		async createNode(n) {
+			await ctx.write([
+				{
+					sql: `INSERT INTO nodes (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+					args: [n.id, n.name, n.login, n.passwordHash, JSON.stringify(n.settings), n.createdAt, n.updatedAt],
+				},
+			]);
+		},
+		getNode: (id) => one("id", id),
+		getNodeByLogin: (login) => one("login", login),
+		getNodeByName: (name) => one("name", name),
+		async listNodes() {
+			const rs = await ctx.client.execute(`SELECT ${COLS} FROM nodes ORDER BY created_at, id`);
+			return rs.rows.map(rowToNode);
+		},
+		async updateNode(n) {
+			await ctx.write([
+				{
+					sql: "UPDATE nodes SET name = ?, login = ?, password_hash = ?, settings = ?, updated_at = ? WHERE id = ?",
+					args: [n.name, n.login, n.passwordHash, JSON.stringify(n.settings), n.updatedAt, n.id],
+				},
+			]);
+		},
+		async deleteNode(id) {
+			const sessions = "(SELECT id_hash FROM sessions WHERE node_id = ?)";
+			const rs = await ctx.write([
+				{ sql: `DELETE FROM pending_batch WHERE session_id IN ${sessions}`, args: [id] },
+				{ sql: `DELETE FROM upload_chunks WHERE session_id IN ${sessions}`, args: [id] },
+				{ sql: `DELETE FROM upload_files WHERE session_id IN ${sessions}`, args: [id] },
+				{ sql: `DELETE FROM import_docs WHERE session_id IN ${sessions}`, args: [id] },
+				{ sql: "DELETE FROM sessions WHERE node_id = ?", args: [id] },
+				{ sql: "DELETE FROM node_acks WHERE node_id = ?", args: [id] },
+				{ sql: "DELETE FROM journal WHERE node_id = ?", args: [id] },
+				{ sql: "DELETE FROM nodes WHERE id = ?", args: [id] },
+			]);
+			return (rs.at(-1)?.rowsAffected ?? 0) > 0;
+		},
+	};
+}

@@ -1,0 +1,132 @@
+/**
+ * @module Orders: site-side upserts (which bump the export revision), reads, the changes feed.
+ */
+
+import type { Row } from "@libsql/client";
+import type { Order } from "@obmen/core";
+import { bool, type StoreContext, str } from "./context.ts";
+import type { ExchangeStore } from "./store.ts";
+import type { ChangeRow, StoredOrder } from "./types.ts";
+
+/** @internal Numeric value of an all-digit order number (≤ 15 digits), else null. */
+export function numberValue(n: string | null): number | null {
+	return n !== null && /^\d{1,15}$/.test(n) ? Number(n) : null;
+}
+
+/** @internal */
+export const ORDER_COLUMNS =
+	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, one_c_status, last_import_at";
+
+/** @internal */
+export function rowToStored(row: Row): StoredOrder {
+	const has1C = row.last_import_at !== null || row.one_c_id !== null || row.one_c_number !== null;
+	return {
+		order: JSON.parse(String(row.data)) as Order,
+		revision: Number(row.revision),
+		updatedAt: String(row.updated_at),
+		oneC: has1C
+			? {
+					id: str(row, "one_c_id"),
+					number: str(row, "one_c_number"),
+					date: str(row, "one_c_date"),
+					posted: bool(row, "posted"),
+					paid: bool(row, "paid"),
+					paidAt: str(row, "paid_at"),
+					paymentNumber: str(row, "payment_number"),
+					shipped: bool(row, "shipped"),
+					shippedAt: str(row, "shipped_at"),
+					shipmentNumber: str(row, "shipment_number"),
+					cancelled: bool(row, "cancelled"),
+					deleted: bool(row, "deleted"),
+					status: str(row, "one_c_status"),
+					lastImportAt: str(row, "last_import_at"),
+				}
+			: null,
+	};
+}
+
+type OrdersRepo = Pick<
+	ExchangeStore,
+	"upsertOrder" | "getOrder" | "listOrders" | "findOrdersForImport" | "statusCounts" | "methods" | "listChanges"
+>;
+
+/** @internal */
+export function ordersRepo(ctx: StoreContext): OrdersRepo {
+	const { client } = ctx;
+	return {
+		upsertOrder: (order, at) =>
+			ctx.lock.run(async () => {
+				const data = JSON.stringify(order);
+				const cur = await client.execute({ sql: "SELECT data, revision FROM orders WHERE id = ?", args: [order.id] });
+				const row = cur.rows[0];
+				if (row && String(row.data) === data) return { created: false, changed: false, revision: Number(row.revision) };
+				const rs = await client.batch(
+					[
+						{
+							sql: `INSERT INTO orders (id, number, number_num, status, created_at, data, revision, updated_at)
+								VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(revision), 0) + 1 FROM orders), ?)
+								ON CONFLICT(id) DO UPDATE SET number = excluded.number, number_num = excluded.number_num,
+								status = excluded.status, created_at = excluded.created_at, data = excluded.data,
+								revision = excluded.revision, updated_at = excluded.updated_at
+								RETURNING revision`,
+							args: [order.id, order.number, numberValue(order.number), order.status, order.createdAt, data, at],
+						},
+						{
+							sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, NULL, ?, ?)",
+							args: [order.id, at, JSON.stringify({ source: "site", type: row ? "updated" : "created" })],
+						},
+					],
+					"write",
+				);
+				const revision = Number(rs[0]?.rows[0]?.revision ?? 0);
+				return { created: !row, changed: true, revision };
+			}),
+		async getOrder(id) {
+			const rs = await client.execute({ sql: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, args: [id] });
+			return rs.rows[0] ? rowToStored(rs.rows[0]) : null;
+		},
+		async listOrders({ limit, cursor }) {
+			const rs = await client.execute({
+				sql: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id > ? ORDER BY id LIMIT ?`,
+				args: [cursor ?? "", limit + 1],
+			});
+			const items = rs.rows.slice(0, limit).map(rowToStored);
+			return { items, nextCursor: rs.rows.length > limit ? (items.at(-1)?.order.id ?? null) : null };
+		},
+		async findOrdersForImport({ numbers, oneCIds, oneCNumbers }) {
+			const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
+			const rs = await client.execute({
+				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)})`,
+				args: [...numbers, ...oneCIds, ...oneCNumbers],
+			});
+			return rs.rows.map(rowToStored);
+		},
+		async statusCounts() {
+			const rs = await client.execute("SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status");
+			return rs.rows.map((r) => ({ code: String(r.status), count: Number(r.n) }));
+		},
+		async methods() {
+			const rs = await client.execute(
+				`SELECT DISTINCT 'p' AS k, json_extract(data, '$.payment.method') AS m FROM orders WHERE m IS NOT NULL AND m <> ''
+				 UNION SELECT DISTINCT 's', json_extract(data, '$.shipping.method') AS m FROM orders WHERE m IS NOT NULL AND m <> '' ORDER BY 2`,
+			);
+			const pick = (k: string) => rs.rows.filter((r) => r.k === k).map((r) => String(r.m));
+			return { payment: pick("p"), shipping: pick("s") };
+		},
+		async listChanges({ after, limit }) {
+			const rs = await client.execute({
+				sql: "SELECT cursor, order_id, node_id, at, changes FROM order_changes WHERE cursor > ? ORDER BY cursor LIMIT ?",
+				args: [after, limit],
+			});
+			return rs.rows.map(
+				(r): ChangeRow => ({
+					cursor: Number(r.cursor),
+					orderId: String(r.order_id),
+					nodeId: str(r, "node_id"),
+					at: String(r.at),
+					changes: JSON.parse(String(r.changes)) as Record<string, unknown>,
+				}),
+			);
+		},
+	};
+}

@@ -1,0 +1,204 @@
+/**
+ * @module Drizzle schema of the Obmen exchange database (libSQL / SQLite).
+ *
+ * Domain tables: `orders` (store orders plus what 1C told us about them), `node_acks` (per-1C-node
+ * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).
+ * Exchange state that must survive between HTTP requests (the app is stateless): `sessions`, `pending_batch`,
+ * `upload_files`/`upload_chunks`, `import_docs`, `login_failures`, `journal`, `meta`.
+ */
+import { blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Store orders. `revision` is a global, monotonically increasing version bumped only by site-originated changes. */
+export const orders = sqliteTable(
+	"orders",
+	{
+		id: text("id").primaryKey(),
+		number: text("number").notNull(),
+		/** Numeric value of `number` when it is all digits (≤ 15), for `exportFromNumber`. */
+		numberNum: integer("number_num"),
+		status: text("status").notNull(),
+		createdAt: text("created_at").notNull(),
+		data: text("data").notNull(),
+		revision: integer("revision").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		/** 1C document `Ид` (GUID). */
+		oneCId: text("one_c_id"),
+		/** "Номер по 1С" / `Номер1С`. */
+		oneCNumber: text("one_c_number"),
+		/** "Дата по 1С" / `Дата1С`, as sent. */
+		oneCDate: text("one_c_date"),
+		posted: integer("posted", { mode: "boolean" }),
+		paid: integer("paid", { mode: "boolean" }),
+		paidAt: text("paid_at"),
+		paymentNumber: text("payment_number"),
+		shipped: integer("shipped", { mode: "boolean" }),
+		shippedAt: text("shipped_at"),
+		shipmentNumber: text("shipment_number"),
+		cancelled: integer("cancelled", { mode: "boolean" }),
+		deleted: integer("deleted", { mode: "boolean" }),
+		oneCStatus: text("one_c_status"),
+		lastImportAt: text("last_import_at"),
+	},
+	(t) => [
+		index("orders_number").on(t.number),
+		index("orders_revision").on(t.revision),
+		index("orders_one_c_id").on(t.oneCId),
+		index("orders_one_c_number").on(t.oneCNumber),
+		index("orders_status").on(t.status),
+	],
+);
+
+/** 1C exchange nodes (one per 1C base): credentials (password hashed) and settings JSON. */
+export const nodes = sqliteTable("nodes", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull().unique(),
+	login: text("login").notNull().unique(),
+	passwordHash: text("password_hash").notNull(),
+	settings: text("settings").notNull(),
+	createdAt: text("created_at").notNull(),
+	updatedAt: text("updated_at").notNull(),
+});
+
+/** Per node, the order revision 1C confirmed with `success`. */
+export const nodeAcks = sqliteTable(
+	"node_acks",
+	{
+		nodeId: text("node_id").notNull(),
+		orderId: text("order_id").notNull(),
+		ackedRevision: integer("acked_revision").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.nodeId, t.orderId] })],
+);
+
+/** Changes feed: site upserts (nodeId null) and 1C imports (nodeId set). */
+export const orderChanges = sqliteTable(
+	"order_changes",
+	{
+		cursor: integer("cursor").primaryKey({ autoIncrement: true }),
+		orderId: text("order_id").notNull(),
+		nodeId: text("node_id"),
+		at: text("at").notNull(),
+		changes: text("changes").notNull(),
+	},
+	(t) => [index("order_changes_order").on(t.orderId)],
+);
+
+/** Content hashes of 1C files already applied (per node): re-importing the same bytes is a no-op. */
+export const importLedger = sqliteTable(
+	"import_ledger",
+	{
+		nodeId: text("node_id").notNull(),
+		sha256: text("sha256").notNull(),
+		filename: text("filename").notNull(),
+		at: text("at").notNull(),
+		documents: integer("documents").notNull(),
+		applied: integer("applied").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.nodeId, t.sha256] })],
+);
+
+/** Exchange sessions created by `checkauth`; ids and sessid tokens are stored as SHA-256 hashes. */
+export const sessions = sqliteTable(
+	"sessions",
+	{
+		idHash: text("id_hash").primaryKey(),
+		sessidHash: text("sessid_hash").notNull(),
+		nodeId: text("node_id").notNull(),
+		createdAt: integer("created_at").notNull(),
+		lastSeenAt: integer("last_seen_at").notNull(),
+		/** Incremented by `init`: the first `file` chunk of a name in a new epoch truncates. */
+		uploadEpoch: integer("upload_epoch").notNull().default(0),
+		version: text("version"),
+		cmlVersion: text("cml_version"),
+	},
+	(t) => [index("sessions_node").on(t.nodeId)],
+);
+
+/** Orders sent by `query` and not yet confirmed by `success`, per session. */
+export const pendingBatch = sqliteTable(
+	"pending_batch",
+	{
+		sessionId: text("session_id").notNull(),
+		orderId: text("order_id").notNull(),
+		revision: integer("revision").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.orderId] })],
+);
+
+/** Uploaded files of a session (sanitised name), with the epoch they were started in. */
+export const uploadFiles = sqliteTable(
+	"upload_files",
+	{
+		sessionId: text("session_id").notNull(),
+		name: text("name").notNull(),
+		epoch: integer("epoch").notNull(),
+		size: integer("size").notNull(),
+		/** 1 once an `import` completed from this file: the next chunk starts a new file. */
+		done: integer("done").notNull().default(0),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.name] })],
+);
+
+/** Upload chunks, appended in `seq` order. */
+export const uploadChunks = sqliteTable(
+	"upload_chunks",
+	{
+		sessionId: text("session_id").notNull(),
+		name: text("name").notNull(),
+		seq: integer("seq").notNull(),
+		data: blob("data", { mode: "buffer" }).notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.name, t.seq] })],
+);
+
+/** Documents parsed so far by a time-sliced `import` (JSON of IncomingDocument). */
+export const importDocs = sqliteTable(
+	"import_docs",
+	{
+		sessionId: text("session_id").notNull(),
+		sha256: text("sha256").notNull(),
+		seq: integer("seq").notNull(),
+		doc: text("doc").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.seq] })],
+);
+
+/** Failed login attempts (keys `ip:<addr>` and `login:<name>`), for throttling. */
+export const loginFailures = sqliteTable(
+	"login_failures",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		key: text("key").notNull(),
+		at: integer("at").notNull(),
+	},
+	(t) => [index("login_failures_key_at").on(t.key, t.at)],
+);
+
+/** One row per `/exim_1c` request. */
+export const journal = sqliteTable(
+	"journal",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		nodeId: text("node_id"),
+		at: text("at").notNull(),
+		session: text("session"),
+		type: text("type"),
+		mode: text("mode"),
+		filename: text("filename"),
+		bytesIn: integer("bytes_in").notNull().default(0),
+		bytesOut: integer("bytes_out").notNull().default(0),
+		reply: text("reply").notNull(),
+		durationMs: integer("duration_ms").notNull().default(0),
+		ordersSent: integer("orders_sent").notNull().default(0),
+		ordersAcknowledged: integer("orders_acknowledged").notNull().default(0),
+		ordersImported: integer("orders_imported").notNull().default(0),
+		error: text("error"),
+	},
+	(t) => [index("journal_node_id").on(t.nodeId, t.id)],
+);
+
+/** Small key/value settings of the installation (e.g. the hashed admin token). */
+export const meta = sqliteTable("meta", {
+	key: text("key").primaryKey(),
+	value: text("value").notNull(),
+});

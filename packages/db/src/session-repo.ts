@@ -1,0 +1,133 @@
+/**
+ * @module Exchange sessions (from `checkauth`) and upload staging (`mode=file` chunks), kept in the DB so any app
+ * process can serve any step of an exchange.
+ */
+import type { InStatement } from "@libsql/client";
+import { num, type StoreContext, str } from "./context.ts";
+import type { ExchangeStore } from "./store.ts";
+
+type SessionRepo = Pick<
+	ExchangeStore,
+	| "createSession"
+	| "getSession"
+	| "touchSession"
+	| "startUploadEpoch"
+	| "deleteSession"
+	| "appendChunk"
+	| "readUpload"
+	| "listUploads"
+	| "markUploadDone"
+>;
+
+/** @internal Statements deleting everything that belongs to sessions matching `where`. */
+function purge(where: string, args: (string | number)[]): InStatement[] {
+	const ids = `(SELECT id_hash FROM sessions WHERE ${where})`;
+	return [
+		...["pending_batch", "upload_chunks", "upload_files", "import_docs"].map((t) => ({
+			sql: `DELETE FROM ${t} WHERE session_id IN ${ids}`,
+			args,
+		})),
+		{ sql: `DELETE FROM sessions WHERE ${where}`, args },
+	];
+}
+
+/** @internal */
+export function sessionRepo(ctx: StoreContext): SessionRepo {
+	const { client } = ctx;
+	return {
+		async createSession(s, purgeBefore) {
+			await ctx.write([
+				...purge("created_at < ?", [purgeBefore]),
+				{
+					sql: `INSERT INTO sessions (id_hash, sessid_hash, node_id, created_at, last_seen_at, upload_epoch, version, cml_version)
+						VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+					args: [s.idHash, s.sessidHash, s.nodeId, s.createdAt, s.lastSeenAt, s.uploadEpoch, s.version, s.cmlVersion],
+				},
+			]);
+		},
+		async getSession(idHash) {
+			const rs = await client.execute({ sql: "SELECT * FROM sessions WHERE id_hash = ?", args: [idHash] });
+			const r = rs.rows[0];
+			if (!r) return null;
+			return {
+				idHash: String(r.id_hash),
+				sessidHash: String(r.sessid_hash),
+				nodeId: String(r.node_id),
+				createdAt: num(r, "created_at"),
+				lastSeenAt: num(r, "last_seen_at"),
+				uploadEpoch: num(r, "upload_epoch"),
+				version: str(r, "version"),
+				cmlVersion: str(r, "cml_version"),
+			};
+		},
+		async touchSession(idHash, now) {
+			await ctx.write([{ sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", args: [now, idHash] }]);
+		},
+		async startUploadEpoch(idHash, version, cmlVersion) {
+			await ctx.write([
+				{
+					sql: "UPDATE sessions SET upload_epoch = upload_epoch + 1, version = coalesce(?, version), cml_version = coalesce(?, cml_version) WHERE id_hash = ?",
+					args: [version, cmlVersion, idHash],
+				},
+			]);
+		},
+		async deleteSession(idHash) {
+			await ctx.write(purge("id_hash = ?", [idHash]));
+		},
+		appendChunk: (sessionId, name, epoch, bytes, caps) =>
+			ctx.lock.run(async () => {
+				const [file, total] = await Promise.all([
+					client.execute({ sql: "SELECT epoch, size, done FROM upload_files WHERE session_id = ? AND name = ?", args: [sessionId, name] }),
+					client.execute({ sql: "SELECT coalesce(sum(size), 0) AS s FROM upload_files WHERE session_id = ?", args: [sessionId] }),
+				]);
+				const row = file.rows[0];
+				const truncate = !row || num(row, "epoch") !== epoch || num(row, "done") !== 0;
+				const oldSize = row ? num(row, "size") : 0;
+				const fileSize = (truncate ? 0 : oldSize) + bytes.byteLength;
+				const sessionSize = num(total.rows[0]!, "s") - (truncate ? oldSize : 0) + bytes.byteLength;
+				if (fileSize > caps.maxFileBytes) return { ok: false, reason: "file" } as const;
+				if (sessionSize > caps.maxSessionBytes) return { ok: false, reason: "session" } as const;
+				const stmts: InStatement[] = [];
+				if (truncate) {
+					stmts.push(
+						{ sql: "DELETE FROM upload_chunks WHERE session_id = ? AND name = ?", args: [sessionId, name] },
+						{
+							sql: "INSERT OR REPLACE INTO upload_files (session_id, name, epoch, size, done) VALUES (?, ?, ?, ?, 0)",
+							args: [sessionId, name, epoch, fileSize],
+						},
+					);
+				} else {
+					stmts.push({ sql: "UPDATE upload_files SET size = ? WHERE session_id = ? AND name = ?", args: [fileSize, sessionId, name] });
+				}
+				stmts.push({
+					sql: `INSERT INTO upload_chunks (session_id, name, seq, data)
+						VALUES (?, ?, (SELECT coalesce(max(seq), -1) + 1 FROM upload_chunks WHERE session_id = ? AND name = ?), ?)`,
+					args: [sessionId, name, sessionId, name, bytes],
+				});
+				await client.batch(stmts, "write");
+				return { ok: true, fileSize } as const;
+			}),
+		async readUpload(sessionId, name) {
+			const rs = await client.execute({
+				sql: "SELECT data FROM upload_chunks WHERE session_id = ? AND name = ? ORDER BY seq",
+				args: [sessionId, name],
+			});
+			if (rs.rows.length === 0) return null;
+			const parts = rs.rows.map((r) => new Uint8Array(r.data as ArrayBuffer));
+			const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+			let off = 0;
+			for (const p of parts) {
+				out.set(p, off);
+				off += p.byteLength;
+			}
+			return out;
+		},
+		async listUploads(sessionId) {
+			const rs = await client.execute({ sql: "SELECT name FROM upload_files WHERE session_id = ? ORDER BY name", args: [sessionId] });
+			return rs.rows.map((r) => String(r.name));
+		},
+		async markUploadDone(sessionId, name) {
+			await ctx.write([{ sql: "UPDATE upload_files SET done = 1 WHERE session_id = ? AND name = ?", args: [sessionId, name] }]);
+		},
+	};
+}

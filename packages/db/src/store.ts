@@ -1,0 +1,106 @@
+/**
+ * @module The `ExchangeStore` port: everything the stateless exchange app keeps between requests.
+ * Implemented over libSQL by {@link createLibsqlStore}; any other implementation must keep the same semantics.
+ */
+import type { Order } from "@obmen/core";
+import type {
+	AppendResult,
+	ChangeRow,
+	ExportCandidate,
+	ExportFilter,
+	ImportApplication,
+	JournalEntry,
+	JournalRow,
+	NodeRecord,
+	SessionRecord,
+	StoredOrder,
+} from "./types.ts";
+
+/** Result of a site-side order upsert (`PUT /api/v1/orders/{id}`). */
+export interface UpsertResult {
+	created: boolean;
+	/** False when the stored JSON was already identical (no revision bump, no change event). */
+	changed: boolean;
+	revision: number;
+}
+
+/** Storage used by `createExchangeApp`. All writes are serialised in-process. */
+export interface ExchangeStore {
+	// orders (site side)
+	/** Creates or replaces a store order; bumps its revision only if the content changed (site-originated change). */
+	upsertOrder(order: Order, at: string): Promise<UpsertResult>;
+	getOrder(id: string): Promise<StoredOrder | null>;
+	/** Orders by id, `cursor` = last id of the previous page. */
+	listOrders(opts: { limit: number; cursor?: string | null }): Promise<{ items: StoredOrder[]; nextCursor: string | null }>;
+	/** Candidates for matching incoming 1C documents: by site number, stored 1C `Ид` or stored 1C number. */
+	findOrdersForImport(keys: { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] }): Promise<StoredOrder[]>;
+	/** Store status codes seen, with counts. */
+	statusCounts(): Promise<{ code: string; count: number }[]>;
+	/** Distinct payment and shipping methods seen in orders (for `mode=info`). */
+	methods(): Promise<{ payment: string[]; shipping: string[] }>;
+	listChanges(opts: { after: number; limit: number }): Promise<ChangeRow[]>;
+
+	// nodes
+	createNode(node: NodeRecord): Promise<void>;
+	getNode(id: string): Promise<NodeRecord | null>;
+	getNodeByLogin(login: string): Promise<NodeRecord | null>;
+	getNodeByName(name: string): Promise<NodeRecord | null>;
+	listNodes(): Promise<NodeRecord[]>;
+	updateNode(node: NodeRecord): Promise<void>;
+	/** Deletes the node with its sessions, acks and journal. */
+	deleteNode(id: string): Promise<boolean>;
+
+	// export handshake (query / success)
+	/** Orders whose revision is newer than this node acknowledged, filtered, ordered by revision. No side effects. */
+	selectExport(nodeId: string, filter: ExportFilter): Promise<ExportCandidate[]>;
+	/** Records orders sent by `query` as pending for the session. */
+	recordPending(sessionId: string, items: { orderId: string; revision: number }[]): Promise<void>;
+	/** `success`: acknowledges exactly the pending revisions of this session (never lowers an ack); returns how many. */
+	acknowledge(sessionId: string, nodeId: string): Promise<number>;
+
+	// sessions
+	/** Stores a new session and purges expired ones (created before `purgeBefore`, epoch ms). */
+	createSession(session: SessionRecord, purgeBefore: number): Promise<void>;
+	getSession(idHash: string): Promise<SessionRecord | null>;
+	touchSession(idHash: string, now: number): Promise<void>;
+	/** `init`: a new upload epoch (the next chunk of each name truncates), remembers `version`/`cmlVersion`. */
+	startUploadEpoch(idHash: string, version: string | null, cmlVersion: string | null): Promise<void>;
+	deleteSession(idHash: string): Promise<void>;
+
+	// uploads
+	/** Appends a chunk (truncating first when the file was started in an older epoch or finished), enforcing caps. */
+	appendChunk(
+		sessionId: string,
+		name: string,
+		epoch: number,
+		bytes: Uint8Array,
+		caps: { maxFileBytes: number; maxSessionBytes: number },
+	): Promise<AppendResult>;
+	readUpload(sessionId: string, name: string): Promise<Uint8Array | null>;
+	listUploads(sessionId: string): Promise<string[]>;
+	markUploadDone(sessionId: string, name: string): Promise<void>;
+
+	// import
+	isImported(nodeId: string, sha256: string): Promise<boolean>;
+	/** Time-sliced import: documents parsed so far (JSON). */
+	readImportDocs(sessionId: string, sha256: string): Promise<string[]>;
+	addImportDocs(sessionId: string, sha256: string, startSeq: number, docs: string[]): Promise<void>;
+	/** Applies all patches and creations plus the ledger row in one write transaction. Ledger hit → no-op, returns false. */
+	applyImport(app: ImportApplication, sessionId: string): Promise<boolean>;
+
+	// throttling
+	/** The largest number of failures recorded for any of the keys at or after `since` (epoch ms). */
+	countFailures(keys: string[], since: number): Promise<number>;
+	recordFailure(keys: string[], at: number): Promise<void>;
+
+	// journal
+	addJournal(entry: JournalEntry): Promise<void>;
+	listJournal(nodeId: string, opts: { limit: number; before?: number | null; errorsOnly?: boolean }): Promise<JournalRow[]>;
+
+	// misc
+	getMeta(key: string): Promise<string | null>;
+	setMeta(key: string, value: string): Promise<void>;
+	/** Resolves when all queued writes are done. */
+	idle(): Promise<void>;
+	close(): void;
+}

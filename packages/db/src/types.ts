@@ -1,0 +1,152 @@
+/**
+ * @module Store types: what the exchange app reads and writes, independent of the database driver.
+ */
+import type { Order } from "@obmen/core";
+
+/** What 1C told us about an order (from imported `Документ`s). `null` fields were never sent. */
+export interface OneCState {
+	/** 1C document `Ид` (GUID). */
+	id: string | null;
+	/** "Номер по 1С" / `Номер1С`. */
+	number: string | null;
+	/** "Дата по 1С" / `Дата1С`, as sent. */
+	date: string | null;
+	/** "Проведен". */
+	posted: boolean | null;
+	/** "Оплачен" or a real "Дата оплаты по 1С". */
+	paid: boolean | null;
+	paidAt: string | null;
+	/** "Номер оплаты по 1С". */
+	paymentNumber: string | null;
+	/** "Отгружен" or a real "Дата отгрузки по 1С". */
+	shipped: boolean | null;
+	shippedAt: string | null;
+	/** "Номер отгрузки по 1С". */
+	shipmentNumber: string | null;
+	/** "Отменен" or `ПометкаУдаления`. */
+	cancelled: boolean | null;
+	/** `ПометкаУдаления`. */
+	deleted: boolean | null;
+	/** "Статус заказа" / "Статуса заказа ИД" as 1C sent it. */
+	status: string | null;
+	/** When the last import changed this order (ISO). */
+	lastImportAt: string | null;
+}
+
+/** The 1C columns an import may set (all but `lastImportAt`). */
+export type OneCFields = Omit<OneCState, "lastImportAt">;
+
+/** An order as stored: the store's JSON, the export revision and the 1C state (null when 1C never sent anything). */
+export interface StoredOrder {
+	order: Order;
+	revision: number;
+	updatedAt: string;
+	oneC: OneCState | null;
+}
+
+/** A 1C exchange node (one 1C base): credentials and settings JSON (validated by the exchange app). */
+export interface NodeRecord {
+	id: string;
+	name: string;
+	login: string;
+	/** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`. */
+	passwordHash: string;
+	settings: Record<string, unknown>;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** An exchange session created by `checkauth` (the cookie and sessid are stored hashed). */
+export interface SessionRecord {
+	idHash: string;
+	sessidHash: string;
+	nodeId: string;
+	/** Epoch milliseconds. */
+	createdAt: number;
+	lastSeenAt: number;
+	uploadEpoch: number;
+	version: string | null;
+	cmlVersion: string | null;
+}
+
+/** Which orders a node's `query` may send. */
+export interface ExportFilter {
+	/** Store status codes; empty = all. */
+	statuses: string[];
+	/** Only orders whose number is ≥ this (numeric comparison when both are all digits). */
+	fromNumber: string | null;
+	limit: number;
+	/** Skip orders already pending at the same revision in this session (a second `query` returns the next ones). */
+	session?: string | null;
+}
+
+/** One order ready for export with its revision and known 1C identity. */
+export interface ExportCandidate {
+	order: Order;
+	revision: number;
+	oneC: { id: string | null; number: string | null };
+}
+
+/** An update derived from one incoming 1C document. */
+export interface OrderPatch {
+	orderId: string;
+	/** New values of 1C columns (only the ones that change). */
+	set: Partial<OneCFields>;
+	/** New store status (mapped through `statusMap.import`), when it changes. */
+	status?: string;
+	/** Human-readable diff for the changes feed: field → { from, to }. */
+	changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+/** An order created from 1C (`createOrdersFrom1C`). It gets revision 0, so it is never echoed back. */
+export interface OrderCreate {
+	order: Order;
+	oneC: Partial<OneCFields>;
+}
+
+/** Everything one `import` writes, applied in one write transaction together with the ledger row. */
+export interface ImportApplication {
+	nodeId: string;
+	sha256: string;
+	filename: string;
+	documents: number;
+	at: string;
+	patches: OrderPatch[];
+	creates: OrderCreate[];
+}
+
+/** One `/exim_1c` request in the journal. */
+export interface JournalEntry {
+	nodeId: string | null;
+	at: string;
+	session: string | null;
+	type: string | null;
+	mode: string | null;
+	filename: string | null;
+	bytesIn: number;
+	bytesOut: number;
+	/** Reply line 1: `success`, `failure`, `progress`, or the XML content type for `query`. */
+	reply: string;
+	durationMs: number;
+	ordersSent: number;
+	ordersAcknowledged: number;
+	ordersImported: number;
+	error: string | null;
+}
+
+/** A journal row as listed. */
+export interface JournalRow extends JournalEntry {
+	id: number;
+}
+
+/** One row of the changes feed. */
+export interface ChangeRow {
+	cursor: number;
+	orderId: string;
+	nodeId: string | null;
+	at: string;
+	changes: Record<string, unknown>;
+}
+
+/** Result of appending an upload chunk. */
+export type AppendResult = { ok: true; fileSize: number } | { ok: false; reason: "file" | "session" };

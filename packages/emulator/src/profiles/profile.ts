@@ -1,0 +1,51 @@
+/**
+ * @module What distinguishes the three 1C client families (protocol.md §1, §9): a {@link ProfileSpec}
+ * is the data the common exchange engine needs to behave — and to be as strict — as that client.
+ */
+import type { Family } from "../order-file.ts";
+import type { Reply, Session, Transport } from "../transport.ts";
+
+/** Result of reading an `init` reply. */
+export interface InitParams {
+	zip: boolean;
+	/** `file_limit`; ≤ 0 means no splitting. */
+	fileLimit: number;
+}
+
+/** Per-family behaviour. */
+export interface ProfileSpec {
+	family: Family;
+	/** Per-request timeout in ms (УТ 11: 180 s, УНФ: 1800 s). */
+	timeoutMs: number;
+	charsetFallback: "utf-8" | "unf";
+	/** Family A: `type=catalog&mode=checkauth` connectivity pre-flight. */
+	catalogPreflight: boolean;
+	/** The `&sessid=…` suffix for a session ("" for none). May record deviations. */
+	token(session: Session, t: Transport): string;
+	/** Call `init` before `query` in the download phase. */
+	initBeforeQuery: boolean;
+	/** The query string of `init`, given the token. */
+	initQuery(token: string): string;
+	/** Validates an `init` reply; calls `t.fail` on what the client rejects. May update the session token. */
+	readInit(reply: Reply, t: Transport, req: { method: string; url: string }): InitParams & { token?: string };
+	/** Whether a `query` body (decoded text, BOM stripped) is accepted as data. */
+	acceptsQueryBody(text: string, bytes: Uint8Array): boolean;
+	/** Treat a `failure…` body on query/success as a site error (family B/C). */
+	detectsFailure: boolean;
+	/** Pause between `import` polls after `progress` (УНФ: 5 s). */
+	importPauseMs: number;
+	/** Name of the n-th xml of a run (`orders-<uuid>_<n>.xml`, `documents___<uuid>.xml`). */
+	xmlName(n: number): string;
+	/** Family C: repeat `query` until an empty answer, without `success`. */
+	repeatQuery: boolean;
+	/** Family C: wrap documents in `Контейнер`. */
+	container: boolean;
+}
+
+/** Parses `zip=yes` / `file_limit=N` lines; a bad number means −1 (no splitting), like УТ 11. */
+export function parseInitLines(lines: string[]): InitParams {
+	const zip = (lines[0] ?? "").trim().toLowerCase() === "zip=yes";
+	const raw = (lines[1] ?? "").replace("file_limit=", "").trim();
+	const n = raw === "" ? Number.NaN : Number(raw);
+	return { zip, fileLimit: Number.isFinite(n) ? Math.trunc(n) : -1 };
+}

@@ -1,0 +1,214 @@
+/**
+ * @module HTTP transport of the emulated 1C client: Basic credentials on every request, the
+ * `Cookie: <line2>=<line3>` header built from the `checkauth` reply, `sessid`, per-request timeout,
+ * body decoding the way 1C's `HTTPОтвет.ПолучитьТелоКакСтроку()` does, and the deviation log.
+ * Web APIs only (global `fetch`, `TextDecoder`, `AbortSignal`), no `node:*`.
+ */
+
+/** One problem the real 1C client would log (and usually abort the step on). */
+export interface Deviation {
+	/** Client family profile that saw it: `ut11`, `unf`, `bitrix-module`. */
+	profile: string;
+	/** Exchange step, e.g. `checkauth`, `init`, `query`, `success`, `file`, `import`. */
+	step: string;
+	/** The message as 1C writes it into its exchange log (Russian, verbatim where known). */
+	message: string;
+	/** The request that got the reply: method and URL (password never included). */
+	request: { method: string; url: string };
+	/** The server's reply: HTTP status and the first 500 characters of the body. */
+	reply: { status: number; body: string } | null;
+}
+
+/** One request/response as seen by the client (for progress output and tests). */
+export interface StepRecord {
+	step: string;
+	method: string;
+	url: string;
+	status: number;
+	bytesOut: number;
+	bytesIn: number;
+	/** First line of the reply as text (`<zip>` for a zip body). */
+	summary: string;
+}
+
+/** Decoded reply: raw bytes plus the body as 1C would see it as a string. */
+export interface Reply {
+	status: number;
+	contentType: string;
+	bytes: Uint8Array;
+	text: string;
+}
+
+/** How to turn reply bytes into text when `Content-Type` names no charset. */
+export type CharsetFallback = "utf-8" | "unf";
+
+/** Options of a {@link Transport}. */
+export interface TransportOptions {
+	/** Exchange URL as configured in the 1C node, e.g. `http://127.0.0.1:8080/exim_1c`. */
+	url: string;
+	login: string;
+	password: string;
+	profile: string;
+	/** Per-request timeout (УТ 11: 180 s, УНФ: 1800 s). */
+	timeoutMs?: number;
+	fetch?: typeof fetch;
+	/** Called for every completed request. */
+	onStep?: (step: StepRecord) => void;
+	charsetFallback?: CharsetFallback;
+}
+
+/** Lines of a protocol reply as 1C reads them (`СтрПолучитьСтроку`): split on LF, CR stripped. */
+export function replyLines(text: string): string[] {
+	const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
+	if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+	return lines;
+}
+
+/** `СокрЛП(НРег(line1))`: the keyword 1C compares with `success`/`failure`/`progress`. */
+export function keyword(text: string): string {
+	return (replyLines(text)[0] ?? "").trim().toLowerCase();
+}
+
+/** Base64 of UTF-8 bytes (1C sends Cyrillic logins as UTF-8 in Basic credentials). */
+export function basicAuth(login: string, password: string): string {
+	const bytes = new TextEncoder().encode(`${login}:${password}`);
+	let bin = "";
+	for (const b of bytes) bin += String.fromCharCode(b);
+	return `Basic ${btoa(bin)}`;
+}
+
+/** The charset parameter of a Content-Type header, lower-cased, or null. */
+export function charsetOf(contentType: string): string | null {
+	const m = /charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+	return m?.[1] ? m[1].toLowerCase() : null;
+}
+
+/**
+ * Decodes a reply body like `ПолучитьТелоКакСтроку()`: the Content-Type charset first, a UTF-8 BOM is
+ * stripped. Without a charset, the `unf` fallback tries windows-1251 and then UTF-8 when the result
+ * contains U+FFFD (УНФ's ПолучитьДанныеССервера); `utf-8` simply decodes UTF-8.
+ */
+export function decodeBody(bytes: Uint8Array, contentType: string, fallback: CharsetFallback = "utf-8"): string {
+	const cs = charsetOf(contentType);
+	const decode = (label: string): string | null => {
+		try {
+			return new TextDecoder(label).decode(bytes);
+		} catch {
+			return null;
+		}
+	};
+	if (cs) {
+		const text = decode(cs);
+		if (text !== null && !(fallback === "unf" && text.includes("\uFFFD"))) return text;
+		if (fallback !== "unf") return text ?? new TextDecoder("utf-8").decode(bytes);
+	}
+	if (fallback === "unf") {
+		const utf = decode("utf-8") ?? "";
+		if (!utf.includes("\uFFFD")) return utf;
+		return decode("windows-1251") ?? utf;
+	}
+	return new TextDecoder("utf-8").decode(bytes);
+}
+
+/** The session a `checkauth` produced: cookie pair and the `sessid=` line. */
+export interface Session {
+	cookie: string | null;
+	/** Line 4 of checkauth as sent, e.g. `sessid=abc`, or null when absent. */
+	line4: string | null;
+}
+
+/** Thrown by a profile step to abort the current phase after a deviation was recorded. */
+export class PhaseAborted extends Error {
+	constructor(readonly deviation: Deviation) {
+		super(deviation.message);
+		this.name = "PhaseAborted";
+	}
+}
+
+/** The client's connection: builds URLs the way 1C concatenates them and records deviations. */
+export class Transport {
+	readonly deviations: Deviation[] = [];
+	readonly steps: StepRecord[] = [];
+	bytesOut = 0;
+	bytesIn = 0;
+	private readonly fetchImpl: typeof fetch;
+	private readonly auth: string;
+
+	constructor(readonly options: TransportOptions) {
+		this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+		this.auth = basicAuth(options.login, options.password);
+	}
+
+	/** `<url>?<query>` by plain concatenation, as 1C does (a URL that already has `?` breaks, faithfully). */
+	urlFor(query: string): string {
+		return `${this.options.url}?${query}`;
+	}
+
+	/** Records a deviation and returns it. */
+	deviate(step: string, message: string, request: { method: string; url: string }, reply: Reply | null): Deviation {
+		const d: Deviation = {
+			profile: this.options.profile,
+			step,
+			message,
+			request,
+			reply: reply ? { status: reply.status, body: reply.text.slice(0, 500) } : null,
+		};
+		this.deviations.push(d);
+		return d;
+	}
+
+	/** Records a deviation and aborts the phase. */
+	fail(step: string, message: string, request: { method: string; url: string }, reply: Reply | null): never {
+		throw new PhaseAborted(this.deviate(step, message, request, reply));
+	}
+
+	/**
+	 * Sends one request with Basic credentials and (unless null) the session cookie.
+	 * Network errors and timeouts become a deviation and abort the phase.
+	 */
+	async send(
+		step: string,
+		query: string,
+		init: { method?: "GET" | "POST"; body?: Uint8Array; cookie?: string | null } = {},
+	): Promise<Reply> {
+		const method = init.method ?? "GET";
+		const url = this.urlFor(query);
+		const headers: Record<string, string> = { Authorization: this.auth };
+		if (init.cookie) headers.Cookie = init.cookie;
+		let res: Response;
+		try {
+			res = await this.fetchImpl(url, {
+				method,
+				headers,
+				body: init.body ? new Blob([init.body as Uint8Array<ArrayBuffer>]) : undefined,
+				redirect: "manual",
+				signal: AbortSignal.timeout(this.options.timeoutMs ?? 180_000),
+			});
+		} catch (e) {
+			this.fail(step, `Ошибка соединения с сервером: ${(e as Error).message}`, { method, url }, null);
+		}
+		const bytes = new Uint8Array(await res.arrayBuffer());
+		const contentType = res.headers.get("content-type") ?? "";
+		const text = decodeBody(bytes, contentType, this.options.charsetFallback ?? "utf-8").replace(/^\uFEFF/, "");
+		const out = init.body?.byteLength ?? 0;
+		this.bytesOut += out;
+		this.bytesIn += bytes.byteLength;
+		const summary = bytes[0] === 0x50 && bytes[1] === 0x4b ? "<zip>" : (replyLines(text)[0] ?? "");
+		const rec: StepRecord = { step, method, url, status: res.status, bytesOut: out, bytesIn: bytes.byteLength, summary };
+		this.steps.push(rec);
+		this.options.onStep?.(rec);
+		return { status: res.status, contentType, bytes, text };
+	}
+
+	/** `checkauth`: line 1 must be `success`; returns cookie (`line2=line3`) and line 4. */
+	async checkauth(type: "sale" | "catalog", failMessage: string): Promise<Session> {
+		const reply = await this.send(type === "catalog" ? "preflight" : "checkauth", `type=${type}&mode=checkauth`);
+		const req = { method: "GET", url: this.urlFor(`type=${type}&mode=checkauth`) };
+		if (reply.bytes.byteLength === 0) this.fail("checkauth", "Получен пустой ответ сервера.", req, reply);
+		if (keyword(reply.text) !== "success") this.fail("checkauth", failMessage, req, reply);
+		const lines = replyLines(reply.text);
+		const name = lines[1];
+		const value = lines[2];
+		return { cookie: name !== undefined && value !== undefined ? `${name}=${value}` : null, line4: lines[3] ?? null };
+	}
+}

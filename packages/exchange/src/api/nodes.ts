@@ -1,0 +1,113 @@
+/**
+ * @module Admin API: 1C nodes (credentials + settings). Passwords are stored as PBKDF2 hashes and never returned.
+ */
+import type { NodeRecord } from "@obmen/db";
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import { hashPassword, randomToken } from "../crypto.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { mergeSettings, NodeSettingsSchema, readSettings } from "../settings.ts";
+import { ApiError, jsonBody, validationError } from "./errors.ts";
+
+const login = z
+	.string()
+	.min(1)
+	.max(100)
+	.regex(/^[^:\s]+$/, "no colon or whitespace (HTTP Basic)");
+const CreateSchema = z.object({
+	name: z.string().min(1).max(100),
+	login,
+	password: z.string().min(6).max(200),
+	settings: z.record(z.string(), z.unknown()).default({}),
+});
+const PatchSchema = z.object({
+	name: z.string().min(1).max(100).optional(),
+	login: login.optional(),
+	password: z.string().min(6).max(200).optional(),
+	settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+function issues(e: z.ZodError): { path: string; message: string }[] {
+	return e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/** @internal The public view of a node (never the password hash). */
+export function nodeView(n: NodeRecord, c: Context): Record<string, unknown> {
+	return {
+		id: n.id,
+		name: n.name,
+		login: n.login,
+		settings: readSettings(n.settings),
+		exchangeUrl: new URL("/exim_1c", c.req.url).href,
+		createdAt: n.createdAt,
+		updatedAt: n.updatedAt,
+	};
+}
+
+function parseSettings(raw: Record<string, unknown>) {
+	const r = NodeSettingsSchema.safeParse(raw);
+	if (!r.success) throw validationError(issues(r.error), "settings");
+	return r.data;
+}
+
+/** @internal */
+export async function requireNode(o: ResolvedOptions, id: string): Promise<NodeRecord> {
+	const n = await o.store.getNode(id);
+	if (!n) throw new ApiError(404, "not_found", "node not found");
+	return n;
+}
+
+async function assertUnique(o: ResolvedOptions, name: string | undefined, login: string | undefined, self: string | null) {
+	if (name !== undefined) {
+		const other = await o.store.getNodeByName(name);
+		if (other && other.id !== self) throw new ApiError(409, "conflict", "a node with this name exists", "name");
+	}
+	if (login !== undefined) {
+		const other = await o.store.getNodeByLogin(login);
+		if (other && other.id !== self) throw new ApiError(409, "conflict", "a node with this login exists", "login");
+	}
+}
+
+/** @internal */
+export function registerNodes(api: Hono, o: ResolvedOptions): void {
+	api.post("/nodes", async (c) => {
+		const r = CreateSchema.safeParse(await jsonBody(c));
+		if (!r.success) throw validationError(issues(r.error));
+		const settings = parseSettings(r.data.settings);
+		await assertUnique(o, r.data.name, r.data.login, null);
+		const now = o.clock.now().toISOString();
+		const node: NodeRecord = {
+			id: randomToken(8),
+			name: r.data.name,
+			login: r.data.login,
+			passwordHash: await hashPassword(r.data.password, o.passwordIterations),
+			settings,
+			createdAt: now,
+			updatedAt: now,
+		};
+		await o.store.createNode(node);
+		return c.json(nodeView(node, c), 201);
+	});
+	api.get("/nodes", async (c) => c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c)) }));
+	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c)));
+	api.patch("/nodes/:id", async (c) => {
+		const node = await requireNode(o, c.req.param("id"));
+		const r = PatchSchema.safeParse(await jsonBody(c));
+		if (!r.success) throw validationError(issues(r.error));
+		await assertUnique(o, r.data.name, r.data.login, node.id);
+		const next: NodeRecord = {
+			...node,
+			name: r.data.name ?? node.name,
+			login: r.data.login ?? node.login,
+			passwordHash: r.data.password ? await hashPassword(r.data.password, o.passwordIterations) : node.passwordHash,
+			settings: r.data.settings ? parseSettings(mergeSettings(readSettings(node.settings), r.data.settings)) : node.settings,
+			updatedAt: o.clock.now().toISOString(),
+		};
+		await o.store.updateNode(next);
+		return c.json(nodeView(next, c));
+	});
+	api.delete("/nodes/:id", async (c) => {
+		if (!(await o.store.deleteNode(c.req.param("id")))) throw new ApiError(404, "not_found", "node not found");
+		return c.body(null, 204);
+	});
+}

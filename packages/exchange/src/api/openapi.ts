@@ -1,0 +1,100 @@
+/**
+ * @module The OpenAPI 3.1 document of the admin API (`GET /api/v1/openapi.json`).
+ */
+import { orderJsonSchema } from "@obmen/core";
+
+const err = { $ref: "#/components/responses/Error" };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const ok = (description: string, schema: object = { type: "object" }) => ({
+	description,
+	content: { "application/json": { schema } },
+});
+
+/** Builds the OpenAPI document (order schema from @obmen/core). */
+export function openApiDocument(): Record<string, unknown> {
+	return {
+		openapi: "3.1.0",
+		info: { title: "Obmen admin API", version: "1.0.0", description: "Store orders and 1C exchange nodes (CommerceML 2, /exim_1c)." },
+		servers: [{ url: "/api/v1" }],
+		security: [{ bearer: [] }],
+		components: {
+			securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+			schemas: {
+				Order: orderJsonSchema(),
+				Error: {
+					type: "object",
+					required: ["error"],
+					properties: {
+						error: {
+							type: "object",
+							required: ["code", "message"],
+							properties: { code: { type: "string" }, message: { type: "string" }, path: { type: "string" } },
+						},
+					},
+				},
+			},
+			responses: { Error: ok("error", { $ref: "#/components/schemas/Error" }) },
+		},
+		paths: {
+			"/orders/{id}": {
+				put: {
+					summary: "Create or replace a store order (bumps the export revision if changed)",
+					parameters: [idParam],
+					requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
+					responses: { "200": ok("updated"), "201": ok("created"), "400": err, "401": err },
+				},
+				get: { summary: "An order with its revision and 1C state", parameters: [idParam], responses: { "200": ok("order"), "404": err } },
+			},
+			"/orders": {
+				get: {
+					summary: "Orders by id",
+					parameters: [
+						{ name: "limit", in: "query", schema: { type: "integer" } },
+						{ name: "cursor", in: "query", schema: { type: "string" } },
+					],
+					responses: { "200": ok("{ items, nextCursor }") },
+				},
+			},
+			"/changes": {
+				get: {
+					summary: "Changes feed (site upserts and 1C imports)",
+					parameters: [{ name: "after", in: "query", schema: { type: "integer" } }],
+					responses: { "200": ok("{ items: [{ cursor, orderId, nodeId, at, changes }], nextCursor }") },
+				},
+			},
+			"/nodes": {
+				get: { summary: "1C nodes", responses: { "200": ok("{ items }") } },
+				post: { summary: "Create a node { name, login, password, settings }", responses: { "201": ok("node"), "400": err, "409": err } },
+			},
+			"/nodes/{id}": {
+				get: { summary: "A node (never the password)", parameters: [idParam], responses: { "200": ok("node"), "404": err } },
+				patch: {
+					summary: "Update a node; settings are merged",
+					parameters: [idParam],
+					responses: { "200": ok("node"), "400": err, "404": err },
+				},
+				delete: { summary: "Delete a node", parameters: [idParam], responses: { "204": { description: "deleted" }, "404": err } },
+			},
+			"/nodes/{id}/preview": {
+				get: {
+					summary: "What the next query would send (XML, or ?format=json); no side effects",
+					parameters: [idParam, { name: "format", in: "query", schema: { enum: ["xml", "json"] } }],
+					responses: { "200": { description: "XML in the node encoding or JSON summary" }, "404": err },
+				},
+			},
+			"/nodes/{id}/journal": {
+				get: {
+					summary: "Exchange requests of the node, newest first",
+					parameters: [
+						idParam,
+						{ name: "limit", in: "query", schema: { type: "integer" } },
+						{ name: "before", in: "query", schema: { type: "integer" } },
+						{ name: "errors", in: "query", schema: { enum: ["1"] } },
+					],
+					responses: { "200": ok("{ items, nextBefore }") },
+				},
+			},
+			"/meta/statuses": { get: { summary: "Store status codes seen", responses: { "200": ok("{ items: [{ code, count }] }") } } },
+		},
+	};
+}

@@ -1,0 +1,49 @@
+/**
+ * @module Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
+ * content is identical); `GET` shows the order with what 1C reported about it.
+ */
+import { safeParseOrder } from "@obmen/core";
+import type { StoredOrder } from "@obmen/db";
+import type { Hono } from "hono";
+import type { ResolvedOptions } from "../options.ts";
+import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
+
+/** @internal The JSON view of a stored order. */
+export function orderView(s: StoredOrder): Record<string, unknown> {
+	return { ...s.order, revision: s.revision, oneC: s.oneC };
+}
+
+/** @internal */
+export function registerOrders(api: Hono, o: ResolvedOptions): void {
+	api.put("/orders/:id", async (c) => {
+		const id = c.req.param("id");
+		const body = await jsonBody(c);
+		if (!body || typeof body !== "object" || Array.isArray(body))
+			throw new ApiError(400, "validation_failed", "order must be a JSON object");
+		const input = body as Record<string, unknown>;
+		if (input.id !== undefined && input.id !== id) throw new ApiError(400, "validation_failed", "body id differs from the URL id", "id");
+		const parsed = safeParseOrder({ ...input, id });
+		if (!parsed.ok) throw validationError(parsed.issues);
+		const res = await o.store.upsertOrder(parsed.order, o.clock.now().toISOString());
+		const stored = await o.store.getOrder(id);
+		return c.json({ order: parsed.order, revision: res.revision, oneC: stored?.oneC ?? null }, res.created ? 201 : 200);
+	});
+	api.get("/orders/:id", async (c) => {
+		const s = await o.store.getOrder(c.req.param("id"));
+		if (!s) throw new ApiError(404, "not_found", "order not found");
+		return c.json(orderView(s));
+	});
+	api.get("/orders", async (c) => {
+		const limit = intParam(c.req.query("limit"), 50, 1, 500, "limit");
+		const page = await o.store.listOrders({ limit, cursor: c.req.query("cursor") ?? null });
+		return c.json({ items: page.items.map(orderView), nextCursor: page.nextCursor });
+	});
+	api.get("/changes", async (c) => {
+		const after = intParam(c.req.query("after"), 0, 0, Number.MAX_SAFE_INTEGER, "after");
+		const limit = intParam(c.req.query("limit"), 100, 1, 1000, "limit");
+		await o.store.idle();
+		const items = await o.store.listChanges({ after, limit });
+		return c.json({ items, nextCursor: items.at(-1)?.cursor ?? after });
+	});
+	api.get("/meta/statuses", async (c) => c.json({ items: await o.store.statusCounts() }));
+}

@@ -1,0 +1,52 @@
+/**
+ * @module Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
+ * warnings such as numbers longer than 11 characters) and the node's exchange journal. No side effects.
+ */
+import { numberWarnings } from "@obmen/core";
+import type { Hono } from "hono";
+import { buildExport } from "../export.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { intParam } from "./errors.ts";
+import { requireNode } from "./nodes.ts";
+
+/** @internal */
+export function registerPreview(api: Hono, o: ResolvedOptions): void {
+	api.get("/nodes/:id/preview", async (c) => {
+		const node = await requireNode(o, c.req.param("id"));
+		const batch = await buildExport(o.store, node, null, o.clock.now());
+		if (c.req.query("format") !== "json") {
+			return new Response(batch.bytes, {
+				headers: { "Content-Type": batch.contentType, "Content-Length": String(batch.bytes.byteLength) },
+			});
+		}
+		const map = batch.settings.statusMap.export;
+		return c.json({
+			orders: batch.candidates.map(({ order, revision }) => ({
+				id: order.id,
+				number: order.number,
+				date: order.createdAt,
+				buyer: order.customer.name,
+				total: order.total,
+				currency: order.currency,
+				status: order.status,
+				status1C: map[order.status] ?? order.status,
+				revision,
+				lines: order.items.length,
+				warnings: numberWarnings(order),
+			})),
+			count: batch.candidates.length,
+			encoding: batch.settings.encoding,
+			schemaVersion: batch.settings.schemaVersion,
+		});
+	});
+	api.get("/nodes/:id/journal", async (c) => {
+		const node = await requireNode(o, c.req.param("id"));
+		const limit = intParam(c.req.query("limit"), 50, 1, 500, "limit");
+		const before = intParam(c.req.query("before"), 0, 0, Number.MAX_SAFE_INTEGER, "before");
+		const errorsOnly = c.req.query("errors") === "1" || c.req.query("errors") === "true";
+		await o.store.idle();
+		const rows = await o.store.listJournal(node.id, { limit, before: before || null, errorsOnly });
+		const items = rows.map(({ nodeId: _n, ...row }) => row);
+		return c.json({ items, nextBefore: rows.length === limit ? (rows.at(-1)?.id ?? null) : null });
+	});
+}

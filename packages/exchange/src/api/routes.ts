@@ -1,0 +1,48 @@
+/**
+ * @module The admin API `/api/v1` (JSON, `Authorization: Bearer <admin token>`, CORS for embedding the widget).
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { sha256Hex, timingSafeEqual } from "../crypto.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { ApiError, errorResponse } from "./errors.ts";
+import { registerNodes } from "./nodes.ts";
+import { openApiDocument } from "./openapi.ts";
+import { registerOrders } from "./orders.ts";
+import { registerPreview } from "./preview.ts";
+
+async function tokenOk(o: ResolvedOptions, token: string): Promise<boolean> {
+	if (o.verifyAdminToken) return o.verifyAdminToken(token);
+	if (!o.adminTokenHash) return false;
+	const enc = new TextEncoder();
+	return timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(o.adminTokenHash));
+}
+
+/** Routes of `/api/v1`. */
+export function apiRoutes(o: ResolvedOptions): Hono {
+	const api = new Hono();
+	api.use(
+		"*",
+		cors({
+			origin: o.corsOrigin,
+			allowMethods: ["GET", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"],
+			allowHeaders: ["Authorization", "Content-Type"],
+			maxAge: 600,
+		}),
+	);
+	api.onError((e, c) => errorResponse(c, e, o.onError));
+	api.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));
+	api.get("/openapi.json", (c) => c.json(openApiDocument()));
+	api.use("*", async (c, next) => {
+		const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "");
+		if (!m?.[1] || !(await tokenOk(o, m[1]))) {
+			c.header("WWW-Authenticate", 'Bearer realm="obmen admin"');
+			throw new ApiError(401, "unauthorized", "a valid admin bearer token is required");
+		}
+		await next();
+	});
+	registerOrders(api, o);
+	registerNodes(api, o);
+	registerPreview(api, o);
+	return api;
+}

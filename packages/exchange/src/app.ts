@@ -1,0 +1,27 @@
+/**
+ * @module `createExchangeApp`: the stateless Hono app of Obmen — `/exim_1c` for 1C, `/api/v1` for the store and the
+ * admin widget, `/admin` for the demo page. Everything kept between requests lives in the injected store.
+ */
+import { Hono } from "hono";
+import { adminRoutes } from "./admin.ts";
+import { apiRoutes } from "./api/routes.ts";
+import { eximRoutes } from "./exim/routes.ts";
+import { type ExchangeAppOptions, resolveOptions } from "./options.ts";
+
+/**
+ * Builds the app. Runtime entries (apps/node, Bun, Deno, workers) read their env, open the store and serve `app.fetch`.
+ * @example const app = createExchangeApp({ store, adminTokenHash }); serve({ fetch: app.fetch, port: 8080 });
+ */
+export function createExchangeApp(options: ExchangeAppOptions): Hono {
+	const o = resolveOptions(options);
+	const app = new Hono();
+	const exim = eximRoutes(o);
+	app.route("/exim_1c", exim);
+	// 1C УТ 11 defaults to this path when the site address has none; УНФ calls `mode=info` on it hard-coded.
+	app.route("/bitrix/admin/1c_exchange.php", exim);
+	app.route("/api/v1", apiRoutes(o));
+	app.route("/admin", adminRoutes(o));
+	app.get("/health", (c) => c.json({ ok: true }));
+	app.get("/", (c) => c.redirect("/admin"));
+	return app;
+}

@@ -1,0 +1,29 @@
+/**
+ * @module `mode=checkauth` (type `sale` and the `catalog` pre-flight of 1C УТ 11): verify HTTP Basic, open a session,
+ * reply `success\n<cookie name>\n<cookie value>\nsessid=<token>\n`.
+ */
+import { replySuccess } from "@obmen/core";
+import { type EximRequest, failure, textReply } from "./context.ts";
+import { BAD_CREDENTIALS, COOKIE_NAME, createSession, THROTTLED, verifyBasic } from "./session.ts";
+
+/** Header of the 401 challenge when 1C sent no credentials. */
+export const WWW_AUTHENTICATE = 'Basic realm="1C exchange", charset="UTF-8"';
+
+/** @internal Replies to a failed Basic check (401 only when credentials are missing). */
+export function basicFailure(r: EximRequest, reason: "missing" | "bad" | "throttled"): Response {
+	if (reason === "missing") {
+		return failure(r, "Требуется авторизация HTTP Basic (credentials required)", 401, { "WWW-Authenticate": WWW_AUTHENTICATE });
+	}
+	return failure(r, reason === "throttled" ? THROTTLED : BAD_CREDENTIALS);
+}
+
+/** @internal */
+export async function checkauth(r: EximRequest): Promise<Response> {
+	const v = await verifyBasic(r);
+	if (!v.ok) return basicFailure(r, v.reason);
+	const s = await createSession(r.o, v.node, r.now);
+	r.j.session = s.idHash.slice(0, 12);
+	return textReply(r, replySuccess(COOKIE_NAME, s.cookieValue, `sessid=${s.sessid}`), 200, {
+		"Set-Cookie": `${COOKIE_NAME}=${s.cookieValue}; Path=/exim_1c; HttpOnly; Secure; SameSite=Strict`,
+	});
+}

@@ -1,0 +1,56 @@
+/**
+ * @module Per-request state of an `/exim_1c` call: what the journal row will say, and the reply helpers that
+ * keep 1C's rules (LF, exact first line, HTTP 200 for protocol failures, never an empty body).
+ */
+import { replyFailure } from "@obmen/core";
+import type { Context } from "hono";
+import type { ResolvedOptions } from "../options.ts";
+
+/** @internal What the journal row of this request will contain (filled by the handlers). */
+export interface JournalDraft {
+	nodeId: string | null;
+	session: string | null;
+	filename: string | null;
+	bytesIn: number;
+	bytesOut: number;
+	reply: string;
+	ordersSent: number;
+	ordersAcknowledged: number;
+	ordersImported: number;
+	error: string | null;
+}
+
+/** @internal Everything a mode handler gets. */
+export interface EximRequest {
+	o: ResolvedOptions;
+	c: Context;
+	j: JournalDraft;
+	type: string;
+	mode: string;
+	/** Request time (from the injected clock). */
+	now: Date;
+}
+
+const TEXT = "text/plain; charset=utf-8";
+const enc = new TextEncoder();
+
+/** @internal A protocol text reply (`success…`, `failure…`, `progress…`), recorded in the journal. */
+export function textReply(r: EximRequest, body: string, status = 200, headers: Record<string, string> = {}): Response {
+	const bytes = enc.encode(body);
+	r.j.reply = body.split("\n", 1)[0] ?? "";
+	r.j.bytesOut = bytes.byteLength;
+	return new Response(bytes, { status, headers: { "Content-Type": TEXT, "Content-Length": String(bytes.byteLength), ...headers } });
+}
+
+/** @internal `failure\n<reason>` with HTTP 200; the reason also goes to the journal's error column. */
+export function failure(r: EximRequest, reason: string, status = 200, headers: Record<string, string> = {}): Response {
+	r.j.error ??= reason;
+	return textReply(r, replyFailure(reason), status, headers);
+}
+
+/** @internal Binary reply (the `query` XML). */
+export function bytesReply(r: EximRequest, bytes: Uint8Array<ArrayBuffer>, contentType: string, journalReply: string): Response {
+	r.j.reply = journalReply;
+	r.j.bytesOut = bytes.byteLength;
+	return new Response(bytes, { status: 200, headers: { "Content-Type": contentType, "Content-Length": String(bytes.byteLength) } });
+}

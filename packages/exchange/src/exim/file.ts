@@ -1,0 +1,62 @@
+/**
+ * @module `mode=file` (POST, raw body): append a chunk to the named upload of this session. The first chunk of a
+ * name after `init` (or after that file was imported) truncates. Bytes are counted while reading, never trusted from
+ * `Content-Length`; a chunk over the announced `file_limit`, a file over the per-file cap or a session over its cap
+ * is refused with `failure` and nothing is stored.
+ */
+import { replySuccess, sanitizeUploadName } from "@obmen/core";
+import { readSettings } from "../settings.ts";
+import { type EximRequest, failure, textReply } from "./context.ts";
+import { announcedFileLimit } from "./init.ts";
+import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
+
+/** Reason for any size limit. */
+export const TOO_LARGE = "Файл слишком большой (too large)";
+
+/** @internal Reads at most `limit` bytes of the body; null when it is longer. */
+export async function readBodyCapped(req: Request, limit: number): Promise<Uint8Array | null> {
+	if (!req.body) return new Uint8Array(0);
+	const reader = req.body.getReader();
+	const parts: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel().catch(() => undefined);
+			return null;
+		}
+		parts.push(value);
+	}
+	const out = new Uint8Array(size);
+	let off = 0;
+	for (const p of parts) {
+		out.set(p, off);
+		off += p.byteLength;
+	}
+	return out;
+}
+
+/** @internal */
+export async function file(r: EximRequest): Promise<Response> {
+	const raw = r.c.req.query("filename") ?? "";
+	r.j.filename = raw.slice(0, 200) || null;
+	const s = await resolveSession(r);
+	if (s === null) return failure(r, NEED_CHECKAUTH);
+	if (typeof s === "string") return failure(r, s);
+	const name = sanitizeUploadName(raw);
+	if (name === null) return failure(r, "Недопустимое имя файла (invalid filename)");
+	r.j.filename = name;
+	const settings = readSettings(s.node.settings);
+	const chunkLimit = announcedFileLimit(settings.fileLimit, r.o.limits.maxFileBytes);
+	const body = await readBodyCapped(r.c.req.raw, chunkLimit);
+	if (body === null) return failure(r, TOO_LARGE);
+	r.j.bytesIn = body.byteLength;
+	const res = await r.o.store.appendChunk(s.session.idHash, name, s.session.uploadEpoch, body, {
+		maxFileBytes: r.o.limits.maxFileBytes,
+		maxSessionBytes: r.o.limits.maxSessionBytes,
+	});
+	if (!res.ok) return failure(r, TOO_LARGE);
+	return textReply(r, replySuccess());
+}

@@ -1,0 +1,87 @@
+/**
+ * @module The 1C endpoint `/exim_1c?type=…&mode=…` (protocol.md §12): dispatch, error mapping and the journal.
+ * Every reply is HTTP 200 with a non-empty LF body whose first line is exactly `success`, `failure` or `progress`
+ * (except the XML of `query`/`info` and the 401 challenge when credentials are missing).
+ */
+import { Hono } from "hono";
+import type { ResolvedOptions } from "../options.ts";
+import { checkauth } from "./checkauth.ts";
+import { type EximRequest, failure, type JournalDraft, textReply } from "./context.ts";
+import { file } from "./file.ts";
+import { importFile } from "./import.ts";
+import { info } from "./info.ts";
+import { init } from "./init.ts";
+import { query } from "./query.ts";
+import { resolveSession } from "./session.ts";
+import { success } from "./success.ts";
+
+type Handler = (r: EximRequest) => Promise<Response>;
+
+/** `complete` / `deactivate` (end-of-upload modes of newer Bitrix-module clients): acknowledged, nothing to do. */
+const noop: Handler = async (r) => textReply(r, "success\n");
+
+const SALE: Record<string, Handler> = { checkauth, init, query, success, file, import: importFile, info, complete: noop, deactivate: noop };
+
+/** @internal SQLite busy (another process holds the write lock). */
+function isBusy(e: unknown): boolean {
+	const text = `${(e as { code?: string })?.code ?? ""} ${(e as Error)?.message ?? ""}`;
+	return /SQLITE_BUSY|database is locked/i.test(text);
+}
+
+/** @internal Dispatches one request; never throws. */
+async function dispatch(r: EximRequest): Promise<Response> {
+	if (r.type === "catalog") {
+		if (r.mode === "checkauth") return checkauth(r);
+		return failure(r, "Каталог не поддерживается: этот сервер обменивается только заказами (catalog not supported)");
+	}
+	const h = r.type === "sale" && Object.hasOwn(SALE, r.mode) ? SALE[r.mode] : undefined;
+	if (!h) {
+		await resolveSession(r); // attribute the journal row to the node when the cookie is valid
+		return failure(r, r.type !== "sale" ? `Unknown type: ${r.type || "(none)"}` : `Unknown mode: ${r.mode || "(none)"}`);
+	}
+	if (r.mode === "file" && r.c.req.method !== "POST") return failure(r, "mode=file expects POST with the file bytes as the body");
+	return h(r);
+}
+
+/** Routes of `/exim_1c` (mounted by `createExchangeApp`). */
+export function eximRoutes(o: ResolvedOptions): Hono {
+	const app = new Hono();
+	app.all("/", async (c) => {
+		const t0 = performance.now();
+		const j: JournalDraft = {
+			nodeId: null,
+			session: null,
+			filename: null,
+			bytesIn: 0,
+			bytesOut: 0,
+			reply: "",
+			ordersSent: 0,
+			ordersAcknowledged: 0,
+			ordersImported: 0,
+			error: null,
+		};
+		const r: EximRequest = { o, c, j, type: c.req.query("type") ?? "", mode: c.req.query("mode") ?? "", now: o.clock.now() };
+		let res: Response;
+		try {
+			res = await dispatch(r);
+		} catch (e) {
+			if (isBusy(e)) res = failure(r, "busy, retry");
+			else {
+				o.onError(e);
+				j.error = `internal error: ${(e as Error)?.message ?? String(e)}`.slice(0, 500);
+				res = textReply(r, "failure\nВнутренняя ошибка сервера (internal error)\n");
+			}
+		}
+		o.store
+			.addJournal({
+				...j,
+				at: r.now.toISOString(),
+				type: r.type || null,
+				mode: r.mode || null,
+				durationMs: Math.round(performance.now() - t0),
+			})
+			.catch(o.onError);
+		return res;
+	});
+	return app;
+}

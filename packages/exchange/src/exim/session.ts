@@ -1,0 +1,120 @@
+/**
+ * @module Exchange sessions and HTTP Basic verification.
+ *
+ * 1C builds `Cookie: <line2>=<line3>` from the `checkauth` reply and ignores `Set-Cookie`; it appends
+ * `&sessid=<line4 value>` (Family A/C) or nothing (Family B "other CMS"). So the session is identified by the cookie,
+ * `sessid` is validated only when present, and the id is never rotated during an exchange. Ids are 128-bit random
+ * and stored as SHA-256. Failed Basic logins are throttled per IP and per login (≤ N per minute).
+ */
+import { parseBasicAuth } from "@obmen/core";
+import type { NodeRecord, SessionRecord } from "@obmen/db";
+import { getCookie } from "hono/cookie";
+import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "../crypto.ts";
+import type { ResolvedOptions } from "../options.ts";
+import type { EximRequest } from "./context.ts";
+
+/** Name of the session cookie (line 2 of the `checkauth` reply). */
+export const COOKIE_NAME = "obmen_session";
+/** Reason for wrong credentials — byte-identical for an unknown login and a wrong password. */
+export const BAD_CREDENTIALS = "Неверный логин или пароль";
+/** Reason when failed logins exceeded the per-minute limit. */
+export const THROTTLED = "Слишком много неудачных попыток входа, повторите через минуту";
+/** Reason when a mode needs a session. */
+export const NEED_CHECKAUTH = "Нет сессии обмена: сначала выполните mode=checkauth (no session: call checkauth first)";
+
+/** @internal The `sessid` token belonging to a cookie value (derivable, so `init` can repeat it). */
+export async function sessidFor(cookieValue: string): Promise<string> {
+	return (await sha256Hex(`sessid:${cookieValue}`)).slice(0, 32);
+}
+
+/** @internal A resolved exchange session. */
+export interface ActiveSession {
+	session: SessionRecord;
+	node: NodeRecord;
+	cookieValue: string;
+}
+
+/**
+ * @internal Finds the session of this request. `null` = the request carries neither the cookie nor `sessid`;
+ * a string = a failure reason (expired, unknown, wrong sessid).
+ */
+export async function resolveSession(r: EximRequest): Promise<ActiveSession | string | null> {
+	const { o, c, now } = r;
+	const cookieValue = getCookie(c, COOKIE_NAME);
+	const sessid = c.req.query("sessid");
+	if (!cookieValue && sessid === undefined) return null;
+	if (!cookieValue) return NEED_CHECKAUTH;
+	const idHash = await sha256Hex(cookieValue);
+	const session = await o.store.getSession(idHash);
+	if (!session) return "Сессия не найдена или истекла: выполните checkauth (session expired)";
+	r.j.session = idHash.slice(0, 12);
+	r.j.nodeId = session.nodeId;
+	const t = now.getTime();
+	if (t - session.lastSeenAt > o.limits.sessionIdleMs || t - session.createdAt > o.limits.sessionAbsoluteMs) {
+		await o.store.deleteSession(idHash);
+		return "Сессия истекла: выполните checkauth (session expired)";
+	}
+	if (sessid !== undefined) {
+		const expected = new TextEncoder().encode(await sessidFor(cookieValue));
+		if (!timingSafeEqual(new TextEncoder().encode(sessid.replace(/^sessid=/, "")), expected)) return "Неверный sessid (invalid sessid)";
+	}
+	const node = await o.store.getNode(session.nodeId);
+	if (!node) return "Узел обмена удалён (node deleted)";
+	if (t - session.lastSeenAt > 5_000) await o.store.touchSession(idHash, t);
+	return { session, node, cookieValue };
+}
+
+/** A hash verified for unknown logins, so they cost the same as a wrong password (per options object). */
+const dummyHashes = new WeakMap<ResolvedOptions, Promise<string>>();
+
+/** @internal Result of a Basic check: the node, or why not. */
+export type BasicResult = { ok: true; node: NodeRecord } | { ok: false; reason: "missing" | "bad" | "throttled" };
+
+/** @internal Verifies HTTP Basic credentials against the node logins, with failure throttling. */
+export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
+	const { o, c, now } = r;
+	const creds = parseBasicAuth(c.req.header("Authorization"));
+	if (!creds) return { ok: false, reason: "missing" };
+	const ip = o.clientIp(c) ?? "unknown";
+	const keys = [`ip:${ip}`, `login:${creds.login}`];
+	const t = now.getTime();
+	if ((await o.store.countFailures(keys, t - 60_000)) >= o.limits.loginFailuresPerMinute) {
+		return { ok: false, reason: "throttled" };
+	}
+	const node = await o.store.getNodeByLogin(creds.login);
+	let dummy = dummyHashes.get(o);
+	if (!dummy) dummyHashes.set(o, (dummy = hashPassword("obmen-dummy-password", o.passwordIterations)));
+	const ok = await verifyPassword(creds.password, node?.passwordHash ?? (await dummy));
+	if (node) r.j.nodeId = node.id;
+	if (!ok || !node) {
+		await o.store.recordFailure(keys, t);
+		return { ok: false, reason: "bad" };
+	}
+	return { ok: true, node };
+}
+
+/** @internal Creates a session for a node; returns the cookie value and sessid. */
+export async function createSession(
+	o: ResolvedOptions,
+	node: NodeRecord,
+	now: Date,
+): Promise<{ cookieValue: string; sessid: string; idHash: string }> {
+	const cookieValue = randomToken(16);
+	const sessid = await sessidFor(cookieValue);
+	const idHash = await sha256Hex(cookieValue);
+	const t = now.getTime();
+	await o.store.createSession(
+		{
+			idHash,
+			sessidHash: await sha256Hex(sessid),
+			nodeId: node.id,
+			createdAt: t,
+			lastSeenAt: t,
+			uploadEpoch: 0,
+			version: null,
+			cmlVersion: null,
+		},
+		t - o.limits.sessionAbsoluteMs,
+	);
+	return { cookieValue, sessid, idHash };
+}

@@ -1,0 +1,16 @@
+/**
+ * @module `mode=success`: 1C loaded the `query` batch. Acknowledge exactly the revisions sent to this session
+ * (never the current ones: changes made meanwhile go out next time). Idempotent.
+ */
+import { replySuccess } from "@obmen/core";
+import { type EximRequest, failure, textReply } from "./context.ts";
+import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
+
+/** @internal */
+export async function success(r: EximRequest): Promise<Response> {
+	const s = await resolveSession(r);
+	if (s === null) return failure(r, NEED_CHECKAUTH);
+	if (typeof s === "string") return failure(r, s);
+	r.j.ordersAcknowledged = await r.o.store.acknowledge(s.session.idHash, s.node.id);
+	return textReply(r, replySuccess());
+}

@@ -1,0 +1,12 @@
+/**
+ * @module @obmen/exchange — the Hono app of the 1C ⇄ store order exchange (`/exim_1c`, CommerceML 2 over HTTP) and
+ * its admin API. Runtime-neutral: no env reads, no `node:*`.
+ */
+
+export { createExchangeApp } from "./app.ts";
+export { type ImportPlan, mapStatus, orderFrom1C, planImport } from "./apply.ts";
+export { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
+export { COOKIE_NAME } from "./exim/session.ts";
+export { buildExport, type ExportBatch } from "./export.ts";
+export { type AdminAssets, type Clock, DEFAULT_LIMITS, type ExchangeAppOptions, type ExchangeLimits } from "./options.ts";
+export { defaultSettings, mergeSettings, type NodeSettings, type NodeSettingsInput, NodeSettingsSchema, readSettings } from "./settings.ts";

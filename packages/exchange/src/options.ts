@@ -1,0 +1,91 @@
+/**
+ * @module Options of {@link createExchangeApp}: injected clock, limits and hooks (the app never reads env).
+ */
+import type { ExchangeStore } from "@obmen/db";
+import type { Context } from "hono";
+
+/** Time source; tests inject a fake one to expire sessions and throttling windows. */
+export interface Clock {
+	now(): Date;
+}
+
+/** Resource limits of the exchange endpoint. */
+export interface ExchangeLimits {
+	/** Largest assembled upload file (sum of its `mode=file` chunks). Default 64 MiB. */
+	maxFileBytes: number;
+	/** Largest total of all uploads of one session. Default 128 MiB. */
+	maxSessionBytes: number;
+	/** Time budget of one `mode=import` call before answering `progress`. Default 5000 ms. */
+	importSliceMs: number;
+	/** Session idle timeout (refreshed by every request). Default 30 min. */
+	sessionIdleMs: number;
+	/** Session absolute lifetime. Default 4 h. */
+	sessionAbsoluteMs: number;
+	/** Failed logins per minute per IP and per login before verification is refused. Default 10. */
+	loginFailuresPerMinute: number;
+}
+
+/** Defaults of {@link ExchangeLimits}. */
+export const DEFAULT_LIMITS: ExchangeLimits = {
+	maxFileBytes: 64 * 1024 * 1024,
+	maxSessionBytes: 128 * 1024 * 1024,
+	importSliceMs: 5000,
+	sessionIdleMs: 30 * 60_000,
+	sessionAbsoluteMs: 4 * 3_600_000,
+	loginFailuresPerMinute: 10,
+};
+
+/** Files served under `/admin` (the demo admin page and the widget bundle), read by the runtime entry. */
+export interface AdminAssets {
+	page(): Promise<string | null>;
+	widgetJs(): Promise<Uint8Array | null>;
+}
+
+/** Everything `createExchangeApp` needs. */
+export interface ExchangeAppOptions {
+	store: ExchangeStore;
+	clock?: Clock;
+	limits?: Partial<ExchangeLimits>;
+	/** SHA-256 hex of the admin bearer token; without it (and without `verifyAdminToken`) the admin API answers 401. */
+	adminTokenHash?: string | null;
+	/** Custom admin token check (overrides `adminTokenHash`). */
+	verifyAdminToken?: (token: string) => Promise<boolean> | boolean;
+	adminAssets?: AdminAssets;
+	/** Client address for login throttling (runtime-specific, e.g. `getConnInfo` on Node). Default: "unknown". */
+	clientIp?: (c: Context) => string | undefined;
+	/** PBKDF2 iterations for newly set node passwords. Default 100 000. */
+	passwordIterations?: number;
+	/** `fetch` used for webhooks. Default: global fetch. */
+	fetch?: typeof fetch;
+	/** Called for unexpected errors (default console.error). */
+	onError?: (err: unknown) => void;
+	/** Allowed CORS origins for `/api/v1` (default "*"). */
+	corsOrigin?: string | string[];
+}
+
+/** @internal Options with defaults applied. */
+export interface ResolvedOptions
+	extends Required<Omit<ExchangeAppOptions, "adminAssets" | "verifyAdminToken" | "adminTokenHash" | "limits" | "corsOrigin">> {
+	limits: ExchangeLimits;
+	adminAssets: AdminAssets | null;
+	verifyAdminToken: ((token: string) => Promise<boolean> | boolean) | null;
+	adminTokenHash: string | null;
+	corsOrigin: string | string[];
+}
+
+/** @internal */
+export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
+	return {
+		store: o.store,
+		clock: o.clock ?? { now: () => new Date() },
+		limits: { ...DEFAULT_LIMITS, ...o.limits },
+		adminTokenHash: o.adminTokenHash ?? null,
+		verifyAdminToken: o.verifyAdminToken ?? null,
+		adminAssets: o.adminAssets ?? null,
+		clientIp: o.clientIp ?? (() => undefined),
+		passwordIterations: o.passwordIterations ?? 100_000,
+		fetch: o.fetch ?? ((...a) => fetch(...a)),
+		onError: o.onError ?? ((e) => console.error(e)),
+		corsOrigin: o.corsOrigin ?? "*",
+	};
+}

@@ -1,0 +1,105 @@
+/**
+ * @module Per-node exchange settings (the JSON keys are a public contract, see architecture.md), validated with zod.
+ */
+import { type ExportSettings, SCHEMA_VERSIONS, type SchemaVersion } from "@obmen/core";
+import { z } from "zod";
+
+/** A rule mapping what 1C reports to a store status: `on` a 1C flag (or the 1C status string) → `status`. */
+export const ImportRuleSchema = z.object({
+	on: z.enum(["paid", "shipped", "cancelled", "posted", "status"]),
+	/** For flags: "true" (default) or "false"; for `status`: the exact 1C status string (absent = any). */
+	value: z.string().optional(),
+	status: z.string().min(1).max(64),
+});
+
+/** Node settings with their defaults. */
+export const NodeSettingsSchema = z
+	.object({
+		/** The `ORDER_DELIVERY` service line: never, only when paid shipping (> 0), always. */
+		shipping: z.enum(["none", "paid", "always"]).default("paid"),
+		/** Send line options as `ХарактеристикиТовара`. */
+		exportOptions: z.boolean().default(false),
+		/** Only orders whose number is ≥ this (numeric comparison when both are all digits). */
+		exportFromNumber: z.string().max(40).nullable().default(null),
+		/** Send "Статус заказа" / "Статуса заказа ИД" / "Дата изменения статуса". */
+		exportStatuses: z.boolean().default(true),
+		/** Export only orders in these store statuses (empty = all). */
+		exportStatusFilter: z.array(z.string().min(1)).default([]),
+		statusMap: z
+			.object({
+				/** Store status code → the exact 1C status string. */
+				export: z.record(z.string(), z.string()).default({}),
+				/** Ordered rules; the last matching one wins. */
+				import: z.array(ImportRuleSchema).default([]),
+			})
+			.default({ export: {}, import: [] }),
+		/** Change the store status from what 1C reports (through `statusMap.import`). */
+		importStatuses: z.boolean().default(true),
+		schemaVersion: z.enum(SCHEMA_VERSIONS as [SchemaVersion, ...SchemaVersion[]]).default("2.05"),
+		encoding: z.enum(["windows-1251", "utf-8"]).default("windows-1251"),
+		/** Announce `zip=yes` in `init`. */
+		zip: z.boolean().default(true),
+		/** `file_limit` announced in `init`: 1C cuts uploads into chunks of this size. */
+		fileLimit: z
+			.number()
+			.int()
+			.min(1024)
+			.max(1024 * 1024 * 1024)
+			.default(8 * 1024 * 1024),
+		/** Orders per `query`. */
+		batchSize: z.number().int().min(1).max(10_000).default(500),
+		/** Create store orders for unknown 1C documents (otherwise they are only reported). */
+		createOrdersFrom1C: z.boolean().default(false),
+		cancelledStatuses: z.array(z.string().min(1)).default([]),
+		finalStatuses: z.array(z.string().min(1)).default([]),
+		/** Receives this node's change events (POST JSON), retried, never blocking 1C. */
+		webhookUrl: z
+			.url({ protocol: /^https?$/ })
+			.nullable()
+			.default(null),
+	})
+	.strict();
+
+/** Validated node settings. */
+export type NodeSettings = z.output<typeof NodeSettingsSchema>;
+/** Node settings as accepted (all keys optional). */
+export type NodeSettingsInput = z.input<typeof NodeSettingsSchema>;
+
+/** Default settings of a new node. */
+export function defaultSettings(): NodeSettings {
+	return NodeSettingsSchema.parse({});
+}
+
+/** Parses stored settings leniently: invalid stored JSON falls back to the defaults key by key. */
+export function readSettings(stored: Record<string, unknown>): NodeSettings {
+	const r = NodeSettingsSchema.safeParse(stored);
+	if (r.success) return r.data;
+	const clean: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(stored)) {
+		if (NodeSettingsSchema.safeParse({ [k]: v }).success) clean[k] = v;
+	}
+	return NodeSettingsSchema.parse(clean);
+}
+
+/** Merges a partial settings patch (PATCH /nodes/{id}) into current settings; `statusMap` is merged per direction. */
+export function mergeSettings(current: NodeSettings, patch: Record<string, unknown>): Record<string, unknown> {
+	const merged: Record<string, unknown> = { ...current, ...patch };
+	const sm = patch.statusMap;
+	if (sm && typeof sm === "object" && !Array.isArray(sm)) merged.statusMap = { ...current.statusMap, ...(sm as object) };
+	return merged;
+}
+
+/** What the CommerceML writer needs from the node settings. */
+export function exportSettings(s: NodeSettings, generatedAt: Date): ExportSettings {
+	return {
+		schemaVersion: s.schemaVersion,
+		encoding: s.encoding,
+		shipping: s.shipping,
+		exportOptions: s.exportOptions,
+		exportStatuses: s.exportStatuses,
+		statusMap: s.statusMap.export,
+		cancelledStatuses: s.cancelledStatuses,
+		finalStatuses: s.finalStatuses,
+		generatedAt,
+	};
+}

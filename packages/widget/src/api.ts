@@ -1,0 +1,151 @@
+import type { ExchangeNode, JournalPage, NodePatch, PreviewSummary, PreviewXml, StatusInfo } from "./types.ts";
+
+/** Returns the admin bearer token; may be async (e.g. read from the host admin's session). */
+export type TokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
+
+/** Options for {@link ObmenApi}. */
+export interface ObmenApiOptions {
+	/** Base URL of the exchange server ("" = same origin as the admin page). */
+	apiBase?: string | null;
+	/** Static admin token (`OBMEN_ADMIN_TOKEN`), sent as `Authorization: Bearer …`. */
+	token?: string | null;
+	/** Token provider, used when no static token is set. */
+	tokenProvider?: TokenProvider | null;
+}
+
+/**
+ * An error answer of the admin API: `{ "error": { "code", "message", "path"? } }`.
+ * `path` names the offending field, e.g. `settings.fileLimit`, so the UI can show it next to that field.
+ */
+export class ObmenApiError extends Error {
+	readonly status: number;
+	readonly code: string;
+	readonly path: string | null;
+	constructor(status: number, code: string, message: string, path: string | null = null) {
+		super(message);
+		this.name = "ObmenApiError";
+		this.status = status;
+		this.code = code;
+		this.path = path;
+	}
+}
+
+/** Extracts the charset of a `Content-Type` header (`application/xml; charset=windows-1251`), default utf-8. */
+export function charsetOf(contentType: string | null): string {
+	const m = /charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? "");
+	return (m?.[1] ?? "utf-8").toLowerCase();
+}
+
+/**
+ * Thin fetch client for the Obmen admin API (`/api/v1/*`). It never talks to `/exim_1c`, so nothing it does
+ * changes what 1C will receive: the preview endpoint is side-effect free on the server.
+ */
+export class ObmenApi {
+	readonly apiBase: string;
+	readonly #token: string | null;
+	readonly #tokenProvider: TokenProvider | null;
+
+	constructor(options: ObmenApiOptions = {}) {
+		this.apiBase = (options.apiBase ?? "").replace(/\/+$/, "");
+		this.#token = options.token || null;
+		this.#tokenProvider = options.tokenProvider ?? null;
+	}
+
+	/** `GET /api/v1/nodes`: all 1C nodes. */
+	async listNodes(): Promise<ExchangeNode[]> {
+		const body = await this.#json<{ items: ExchangeNode[] }>("GET", "/api/v1/nodes");
+		return body.items;
+	}
+
+	/** `GET /api/v1/nodes/{id}`. */
+	getNode(id: string): Promise<ExchangeNode> {
+		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}`);
+	}
+
+	/** `PATCH /api/v1/nodes/{id}`: settings are merged; a password is set but never returned. */
+	patchNode(id: string, patch: NodePatch): Promise<ExchangeNode> {
+		return this.#json("PATCH", `/api/v1/nodes/${encodeURIComponent(id)}`, patch);
+	}
+
+	/** `GET /api/v1/meta/statuses`: store status codes seen, for the status pickers. */
+	async statuses(): Promise<StatusInfo[]> {
+		const body = await this.#json<{ items: StatusInfo[] }>("GET", "/api/v1/meta/statuses");
+		return body.items;
+	}
+
+	/** `GET /api/v1/nodes/{id}/preview?format=json`: the orders the next `mode=query` would send. */
+	previewJson(id: string): Promise<PreviewSummary> {
+		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/preview?format=json`);
+	}
+
+	/**
+	 * `GET /api/v1/nodes/{id}/preview`: the raw XML in the node's encoding. The bytes are kept as received
+	 * (for download) and decoded with the charset of the answer (for display).
+	 */
+	async previewXml(id: string): Promise<PreviewXml> {
+		const res = await this.#fetch("GET", `/api/v1/nodes/${encodeURIComponent(id)}/preview`);
+		const charset = charsetOf(res.headers.get("content-type"));
+		const bytes = await res.arrayBuffer();
+		let text: string;
+		try {
+			text = new TextDecoder(charset).decode(bytes);
+		} catch {
+			text = new TextDecoder("utf-8").decode(bytes);
+		}
+		const blob = new Blob([bytes], { type: res.headers.get("content-type") ?? "application/xml" });
+		return { blob, text, charset };
+	}
+
+	/** `GET /api/v1/nodes/{id}/journal`: logged exchange requests, newest first. */
+	journal(id: string, query: { limit?: number; errors?: boolean; before?: string | number | null } = {}): Promise<JournalPage> {
+		const params = new URLSearchParams();
+		if (query.limit) params.set("limit", String(query.limit));
+		if (query.errors) params.set("errors", "1");
+		if (query.before != null) params.set("before", String(query.before));
+		const qs = params.size ? `?${params}` : "";
+		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal${qs}`);
+	}
+
+	async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const res = await this.#fetch(method, path, body);
+		return (await res.json()) as T;
+	}
+
+	async #fetch(method: string, path: string, body?: unknown): Promise<Response> {
+		const headers: Record<string, string> = { accept: "application/json, application/xml;q=0.9" };
+		const token = this.#token ?? (await this.#tokenProvider?.()) ?? null;
+		if (token) headers.authorization = `Bearer ${token}`;
+		if (body !== undefined) headers["content-type"] = "application/json";
+		let res: Response;
+		try {
+			res = await globalThis.fetch(`${this.apiBase}${path}`, {
+				method,
+				headers,
+				body: body === undefined ? null : JSON.stringify(body),
+			});
+		} catch (cause) {
+			throw new ObmenApiError(0, "NETWORK", cause instanceof Error ? cause.message : String(cause));
+		}
+		if (!res.ok) throw await errorOf(res);
+		return res;
+	}
+}
+
+async function errorOf(res: Response): Promise<ObmenApiError> {
+	let text = "";
+	try {
+		text = await res.text();
+		const body = JSON.parse(text) as { error?: { code?: string; message?: string; path?: string } };
+		if (body.error) {
+			return new ObmenApiError(
+				res.status,
+				body.error.code ?? `HTTP_${res.status}`,
+				body.error.message ?? res.statusText,
+				body.error.path ?? null,
+			);
+		}
+	} catch {
+		// not JSON: fall through to a generic error with the raw text
+	}
+	return new ObmenApiError(res.status, `HTTP_${res.status}`, text.slice(0, 300) || res.statusText || `HTTP ${res.status}`);
+}

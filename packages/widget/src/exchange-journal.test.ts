@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { page, userEvent } from "vitest/browser";
+import "./index.ts";
+import type { ObmenExchangeJournal } from "./exchange-journal.ts";
+import { installFakeApi, journalItem, until } from "./test-support/fake-api.ts";
+
+let fake: ReturnType<typeof installFakeApi>;
+let el: ObmenExchangeJournal;
+
+async function mount(attrs: Record<string, string> = {}): Promise<ObmenExchangeJournal> {
+	const e = document.createElement("obmen-exchange-journal");
+	for (const [k, v] of Object.entries({ "node-id": "n1", token: "tok", lang: "ru", ...attrs })) e.setAttribute(k, v);
+	document.body.append(e);
+	await until(() => expect(e.shadowRoot?.querySelector("details, p")).toBeTruthy());
+	await until(() => expect(fake.requests.length).toBeGreaterThan(0));
+	await e.updateComplete;
+	return e;
+}
+
+beforeEach(() => {
+	fake = installFakeApi({ token: "tok" });
+	fake.journal.push(
+		journalItem({ id: 6, mode: "success", session: "B", at: "2026-11-29T12:00:05Z", ordersAcknowledged: 2, reply: "success" }),
+		journalItem({ id: 5, mode: "query", session: "B", at: "2026-11-29T12:00:04Z", ordersSent: 2, bytesOut: 4096, reply: "<?xml" }),
+		journalItem({ id: 4, mode: "init", session: "B", at: "2026-11-29T12:00:03Z", reply: "zip=yes\nfile_limit=8388608" }),
+		journalItem({
+			id: 3,
+			mode: "import",
+			session: "A",
+			at: "2026-11-29T11:00:03Z",
+			filename: "orders.xml",
+			error: "XML_MALFORMED: line 3",
+			reply: "failure\nXML_MALFORMED",
+		}),
+		journalItem({ id: 2, mode: "file", session: "A", at: "2026-11-29T11:00:02Z", filename: "orders.xml", bytesIn: 2048 }),
+		journalItem({ id: 1, mode: "checkauth", session: "A", at: "2026-11-29T11:00:01Z", reply: "success\nPHPSESSID\nA" }),
+	);
+});
+afterEach(() => {
+	el?.remove();
+	fake.restore();
+});
+
+describe("<obmen-exchange-journal>", () => {
+	it("groups requests by 1C session with totals and marks errors with text, not only colour", async () => {
+		el = await mount();
+		const groups = [...(el.shadowRoot?.querySelectorAll("details") ?? [])];
+		expect(groups).toHaveLength(2);
+		expect(groups[0]?.querySelector("summary")?.textContent).toMatch(
+			/Сеанс 1С B.*запросов: 3, заказов отправлено: 2, подтверждено: 2, загружено: 0/s,
+		);
+		expect(groups[1]?.querySelector("summary")?.textContent).toContain("⚠ ошибок: 1");
+		const failed = groups[1]?.querySelector("tr.failed");
+		expect(failed?.textContent).toContain("⚠ Ошибка:");
+		expect(failed?.textContent).toContain("XML_MALFORMED: line 3");
+		expect(failed?.textContent).toContain("failure");
+		expect(groups[0]?.querySelector('tr[data-mode="init"]')?.textContent).toContain("zip=yes");
+		expect(groups[0]?.querySelector('tr[data-mode="init"]')?.textContent).not.toContain("file_limit");
+		expect(groups[0]?.querySelector('tr[data-mode="query"]')?.textContent).toContain("4.0 KiB");
+		// a session with errors is expanded
+		expect(groups[1]?.open).toBe(true);
+	});
+
+	it("filters by errors through the API", async () => {
+		el = await mount();
+		await userEvent.click(page.getByRole("checkbox", { name: "Только ошибки" }));
+		await until(() => expect(el.shadowRoot?.querySelectorAll("tbody tr")).toHaveLength(1));
+		expect(fake.requests.at(-1)?.url.searchParams.get("errors")).toBe("1");
+	});
+
+	it("auto-refreshes and can be switched off", async () => {
+		el = await mount({ "refresh-seconds": "0.05" });
+		const count = () => fake.requests.filter((r) => r.url.pathname.endsWith("/journal")).length;
+		const first = count();
+		await until(() => expect(count()).toBeGreaterThanOrEqual(first + 2));
+		fake.journal.unshift(journalItem({ id: 7, mode: "checkauth", session: "C", at: "2026-11-29T13:00:00Z" }));
+		await until(() => expect(el.shadowRoot?.querySelectorAll("details")).toHaveLength(3));
+		await userEvent.click(page.getByRole("checkbox", { name: /Автообновление/ }));
+		const stopped = count();
+		await new Promise((r) => setTimeout(r, 200));
+		expect(count()).toBe(stopped);
+	});
+
+	it("speaks English", async () => {
+		el = await mount({ lang: "en" });
+		await expect.element(page.getByRole("heading", { name: "Exchange journal" })).toBeVisible();
+		expect(el.shadowRoot?.textContent).toContain("1C session B");
+		expect(el.shadowRoot?.textContent).toContain("errors: 1");
+	});
+});

@@ -1,0 +1,181 @@
+import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { formatDateTime, ObmenElement } from "./base-element.ts";
+import { formatBytes, groupBySession, type JournalSession, replyHead } from "./journal-groups.ts";
+import { baseStyles } from "./styles.ts";
+import type { JournalItem } from "./types.ts";
+
+/** A request counts as failed when the server logged an error or answered 1C with `failure`. */
+export function isFailed(item: JournalItem): boolean {
+	return Boolean(item.error) || replyHead(item.reply) === "failure";
+}
+
+/**
+ * `<obmen-exchange-journal>`: the exchange log of one node — recent runs grouped by 1C session, each
+ * request with its mode (checkauth, init, query, success, file, import), bytes in/out, the first line of
+ * the reply 1C got, duration and orders sent / acknowledged by `success` / imported. Failed requests are
+ * marked with an icon and the word "Error", not only with colour. "Errors only" asks the server for
+ * `errors=1`; auto-refresh polls every `refresh-seconds` (default 10, 0 = off).
+ */
+export class ObmenExchangeJournal extends ObmenElement {
+	static override properties = {
+		refreshSeconds: { attribute: "refresh-seconds", type: Number },
+		limit: { type: Number },
+		_items: { state: true },
+		_errorsOnly: { state: true },
+		_auto: { state: true },
+		_error: { state: true },
+		_updatedAt: { state: true },
+		_nextBefore: { state: true },
+	};
+
+	static override styles = [
+		baseStyles,
+		css`
+			details { margin: 0 0 8px; border: 1px solid var(--obmen-border, #c7ccd1); border-radius: var(--obmen-radius, 4px); padding: 4px 8px; }
+			summary { cursor: pointer; font-weight: 600; padding: 2px 0; }
+			tr.failed td { background: var(--obmen-error-bg, #fdecee); }
+			.failed-mark { color: var(--obmen-error, #b00020); font-weight: 600; }
+		`,
+	];
+
+	/** Polling period in seconds; 0 disables auto-refresh. */
+	declare refreshSeconds: number;
+	/** How many requests to fetch per page. */
+	declare limit: number;
+	declare _items: JournalItem[];
+	declare _errorsOnly: boolean;
+	declare _auto: boolean;
+	declare _error: string | null;
+	declare _updatedAt: Date | null;
+	declare _nextBefore: string | number | null;
+	#timer: ReturnType<typeof setInterval> | null = null;
+
+	constructor() {
+		super();
+		this.refreshSeconds = 10;
+		this.limit = 100;
+		this._items = [];
+		this._errorsOnly = false;
+		this._auto = true;
+		this._error = null;
+		this._updatedAt = null;
+		this._nextBefore = null;
+	}
+
+	override connectedCallback(): void {
+		super.connectedCallback();
+		this.#schedule();
+	}
+
+	override disconnectedCallback(): void {
+		this.#stop();
+		super.disconnectedCallback();
+	}
+
+	protected override updated(changed: PropertyValues<this>): void {
+		super.updated(changed);
+		if (changed.has("refreshSeconds") || changed.has("_auto")) this.#schedule();
+	}
+
+	#stop(): void {
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = null;
+	}
+
+	#schedule(): void {
+		this.#stop();
+		if (!this.isConnected || !this._auto || !(this.refreshSeconds > 0)) return;
+		this.#timer = setInterval(() => {
+			if (this.nodeId && !document.hidden) void this.load();
+		}, this.refreshSeconds * 1000);
+	}
+
+	override async load(): Promise<void> {
+		try {
+			const page = await this.api.journal(this.nodeId, { limit: this.limit, errors: this._errorsOnly });
+			this._items = page.items;
+			this._nextBefore = page.nextBefore ?? null;
+			this._error = null;
+			this._updatedAt = new Date();
+			this.emit("obmen-journal-loaded", { nodeId: this.nodeId, count: page.items.length });
+		} catch (e) {
+			this._error = e instanceof Error ? e.message : String(e);
+		}
+	}
+
+	async #older(): Promise<void> {
+		try {
+			const page = await this.api.journal(this.nodeId, { limit: this.limit, errors: this._errorsOnly, before: this._nextBefore });
+			this._items = [...this._items, ...page.items];
+			this._nextBefore = page.nextBefore ?? null;
+		} catch (e) {
+			this._error = e instanceof Error ? e.message : String(e);
+		}
+	}
+
+	#session(group: JournalSession, open: boolean): TemplateResult {
+		const lang = this.uiLang;
+		const title = group.session ? this.t("journal.session", { session: group.session }) : this.t("journal.noSession");
+		return html`<details ?open=${open} part="section">
+			<summary>
+				${group.errors ? html`<span class="failed-mark">⚠ ${this.t("journal.sessionErrors", { count: group.errors })}</span> · ` : nothing}
+				${formatDateTime(lang, group.startedAt)} · ${title} ·
+				${this.t("journal.sessionSummary", { count: group.items.length, sent: group.sent, ack: group.acknowledged, imported: group.imported })}
+			</summary>
+			<div class="scroll"><table part="table">
+				<caption class="visually-hidden">${title}</caption>
+				<thead><tr>
+					<th scope="col">${this.t("journal.at")}</th><th scope="col">${this.t("journal.mode")}</th>
+					<th scope="col">${this.t("journal.file")}</th><th scope="col" class="num">${this.t("journal.bytes")}</th>
+					<th scope="col">${this.t("journal.reply")}</th><th scope="col" class="num">${this.t("journal.duration")}</th>
+					<th scope="col" class="num">${this.t("journal.orders")}</th><th scope="col">${this.t("journal.error")}</th>
+				</tr></thead>
+				<tbody>
+					${group.items.map((item) => {
+						const failed = isFailed(item);
+						return html`<tr class=${failed ? "failed" : ""} data-mode=${item.mode ?? ""}>
+							<td>${formatDateTime(lang, item.at)}</td>
+							<td><code>${[item.type, item.mode].filter(Boolean).join(" / ")}</code></td>
+							<td>${item.filename ?? ""}</td>
+							<td class="num">${formatBytes(item.bytesIn)} / ${formatBytes(item.bytesOut)}</td>
+							<td><code>${replyHead(item.reply)}</code></td>
+							<td class="num">${item.durationMs == null ? "—" : `${item.durationMs} ms`}</td>
+							<td class="num">${item.ordersSent ?? "—"} / ${item.ordersAcknowledged ?? "—"} / ${item.ordersImported ?? "—"}</td>
+							<td>${failed ? html`<span class="failed-mark" part="error">⚠ ${this.t("common.error")}:</span> ${item.error ?? replyHead(item.reply)}` : ""}</td>
+						</tr>`;
+					})}
+				</tbody>
+			</table></div>
+		</details>`;
+	}
+
+	override render(): TemplateResult {
+		if (!this.nodeId) return html`<div class="root" part="panel"><p>${this.t("common.noNode")}</p></div>`;
+		const groups = groupBySession(this._items);
+		return html`<div class="root" part="panel">
+			<h2 part="heading">${this.t("journal.title")}</h2>
+			<div class="toolbar">
+				<label class="check" part="label"><input type="checkbox" .checked=${this._errorsOnly}
+					@change=${(e: Event) => {
+						this._errorsOnly = (e.target as HTMLInputElement).checked;
+						void this.load();
+					}} />
+					${this.t("journal.errorsOnly")}</label>
+				${
+					this.refreshSeconds > 0
+						? html`<label class="check" part="label"><input type="checkbox" .checked=${this._auto}
+						@change=${(e: Event) => {
+							this._auto = (e.target as HTMLInputElement).checked;
+						}} />
+						${this.t("journal.autoRefresh", { s: this.refreshSeconds })}</label>`
+						: nothing
+				}
+				<button type="button" part="button" @click=${() => this.load()}>${this.t("common.refresh")}</button>
+				<span class="help" role="status">${this._updatedAt ? this.t("journal.updated", { time: this._updatedAt.toLocaleTimeString(this.uiLang === "en" ? "en-GB" : "ru-RU") }) : ""}</span>
+			</div>
+			${this._error ? html`<div class="banner error" part="error" role="alert">${this.t("common.error")}: ${this._error}</div>` : nothing}
+			${groups.length ? groups.map((g, i) => this.#session(g, i === 0 || g.errors > 0)) : html`<p>${this.t("journal.empty")}</p>`}
+			${this._nextBefore != null ? html`<button type="button" part="button" @click=${() => this.#older()}>${this.t("journal.more")}</button>` : nothing}
+		</div>`;
+	}
+}

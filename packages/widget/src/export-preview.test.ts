@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { page, userEvent } from "vitest/browser";
+import "./index.ts";
+import type { ObmenExportPreview } from "./export-preview.ts";
+import { encodeCp1251, installFakeApi, until } from "./test-support/fake-api.ts";
+
+let fake: ReturnType<typeof installFakeApi>;
+let el: ObmenExportPreview;
+
+async function mount(lang = "ru"): Promise<ObmenExportPreview> {
+	const e = document.createElement("obmen-export-preview");
+	e.setAttribute("node-id", "n1");
+	e.setAttribute("lang", lang);
+	e.tokenProvider = () => "tok";
+	document.body.append(e);
+	await until(() => expect(e.shadowRoot?.querySelector("pre")).toBeTruthy());
+	return e;
+}
+
+beforeEach(() => {
+	fake = installFakeApi({ token: "tok" });
+});
+afterEach(() => {
+	el?.remove();
+	fake.restore();
+});
+
+describe("<obmen-export-preview>", () => {
+	it("lists the orders the next query would send, with warnings shown as text", async () => {
+		el = await mount();
+		const rows = [...(el.shadowRoot?.querySelectorAll("tbody tr") ?? [])];
+		expect(rows.map((r) => r.querySelector("td")?.textContent)).toEqual(["1001", "SHOP-2026-000042"]);
+		expect(rows[1]?.textContent).toContain("ООО «Ромашка»");
+		expect(rows[1]?.textContent).toContain("Внимание: Номер longer than 11 characters");
+		expect(rows[0]?.querySelector(".warning")).toBeNull();
+		expect(el.shadowRoot?.querySelector("caption")?.textContent).toContain("Заказов: 2. Кодировка: windows-1251. Схема: 2.05.");
+		// only GETs: the preview never changes what 1C will receive
+		expect(fake.requests.every((r) => r.method === "GET")).toBe(true);
+	});
+
+	it("shows the XML decoded from windows-1251, highlighted, and downloads the original bytes", async () => {
+		el = await mount();
+		const pre = el.shadowRoot?.querySelector("pre");
+		expect(pre?.textContent).toContain('<КоммерческаяИнформация ВерсияСхемы="2.05"');
+		expect(pre?.textContent).toContain("ORDER_DELIVERY");
+		const tags = [...(pre?.querySelectorAll(".x-tag") ?? [])].map((s) => s.textContent);
+		expect(tags).toContain("Документ");
+		const link = el.shadowRoot?.querySelector<HTMLAnchorElement>("a[download]");
+		expect(link?.getAttribute("download")).toBe("orders-n1.xml");
+		expect(link?.textContent).toContain("windows-1251");
+		fake.restore(); // fetch the blob: URL with the real fetch
+		const bytes = new Uint8Array(await (await fetch(link?.href ?? "")).arrayBuffer());
+		expect(Array.from(bytes)).toEqual(Array.from(encodeCp1251(pre?.textContent ?? "")));
+		expect(bytes.includes(0xca)).toBe(true); // "К" in windows-1251, not UTF-8
+	});
+
+	it("re-reads the preview when the settings of the same node are saved", async () => {
+		el = await mount();
+		expect(el.shadowRoot?.querySelector("pre")?.textContent).toContain("ORDER_DELIVERY");
+		fake.node.settings.shipping = "none";
+		window.dispatchEvent(new CustomEvent("obmen-settings-saved", { detail: { nodeId: "other" } }));
+		await new Promise((r) => setTimeout(r, 50));
+		expect(el.shadowRoot?.querySelector("pre")?.textContent).toContain("ORDER_DELIVERY");
+		window.dispatchEvent(new CustomEvent("obmen-settings-saved", { detail: { nodeId: "n1" } }));
+		await until(() => expect(el.shadowRoot?.querySelector("pre")?.textContent).not.toContain("ORDER_DELIVERY"));
+	});
+
+	it("refreshes from the keyboard and switches to English", async () => {
+		el = await mount("en");
+		await expect.element(page.getByRole("heading", { name: "What 1C gets on the next export" })).toBeVisible();
+		const before = fake.requests.length;
+		page.getByRole("button", { name: "Refresh" }).element().focus();
+		await userEvent.keyboard("{Enter}");
+		await until(() => expect(fake.requests.length).toBe(before + 2));
+	});
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { isFailed } from "./exchange-journal.ts";
+import { messages } from "./i18n.ts";
+import { formatBytes, groupBySession, replyHead } from "./journal-groups.ts";
+import { journalItem } from "./test-support/fake-api.ts";
+import { tokenizeXml } from "./xml-highlight.ts";
+
+describe("tokenizeXml", () => {
+	it("loses nothing: tokens join back to the input", () => {
+		const xml = `<?xml version="1.0" encoding="windows-1251"?>\n<!-- c --><КоммерческаяИнформация ВерсияСхемы="2.05" a='1'>\n <Ид>ORDER_DELIVERY</Ид><x/><![CDATA[<b>]]>&amp;</КоммерческаяИнформация>`;
+		const tokens = tokenizeXml(xml);
+		expect(tokens.map((t) => t.text).join("")).toBe(xml);
+		expect(tokens.filter((t) => t.kind === "tag").map((t) => t.text)).toEqual([
+			"КоммерческаяИнформация",
+			"Ид",
+			"Ид",
+			"x",
+			"КоммерческаяИнформация",
+		]);
+		expect(tokens.filter((t) => t.kind === "attr").map((t) => t.text)).toEqual(["ВерсияСхемы", "a"]);
+		expect(tokens.find((t) => t.kind === "value")?.text).toBe('"2.05"');
+		expect(tokens[0]?.kind).toBe("pi");
+	});
+});
+
+describe("journal helpers", () => {
+	it("groups by session in order of appearance and sums orders and errors", () => {
+		const groups = groupBySession([
+			journalItem({ id: 5, mode: "success", session: "B", at: "2026-11-29T12:00:04Z", ordersAcknowledged: 2 }),
+			journalItem({ id: 4, mode: "query", session: "B", at: "2026-11-29T12:00:03Z", ordersSent: 2 }),
+			journalItem({ id: 3, mode: "checkauth", session: null, error: "bad password", reply: "failure\nbad" }),
+			journalItem({ id: 2, mode: "import", session: "A", ordersImported: 1, error: "XML_MALFORMED" }),
+			journalItem({ id: 1, mode: "checkauth", session: "A", at: "2026-11-29T11:00:00Z" }),
+		]);
+		expect(groups.map((g) => [g.session, g.items.length, g.sent, g.acknowledged, g.imported, g.errors])).toEqual([
+			["B", 2, 2, 2, 0, 0],
+			[null, 1, 0, 0, 0, 1],
+			["A", 2, 0, 0, 1, 1],
+		]);
+		expect(groups[0]?.startedAt).toBe("2026-11-29T12:00:03Z");
+	});
+
+	it("reads the reply head and failure", () => {
+		expect(replyHead("success\nPHPSESSID\nabc")).toBe("success");
+		expect(isFailed(journalItem({ id: 1, mode: "file", reply: "failure\r\ntoo big" }))).toBe(true);
+		expect(isFailed(journalItem({ id: 1, mode: "file", reply: "success" }))).toBe(false);
+		expect(formatBytes(1536)).toBe("1.5 KiB");
+		expect(formatBytes(null)).toBe("—");
+	});
+});
+
+describe("i18n", () => {
+	it("has every key in both languages and no empty strings", () => {
+		expect(Object.keys(messages.en).sort()).toEqual(Object.keys(messages.ru).sort());
+		for (const lang of ["ru", "en"] as const) for (const v of Object.values(messages[lang])) expect(v.trim()).not.toBe("");
+	});
+});

@@ -1,0 +1,49 @@
+import type { JournalItem } from "./types.ts";
+
+/** Journal requests of one 1C exchange session (checkauth → init → query → success share one cookie). */
+export interface JournalSession {
+	session: string | null;
+	items: JournalItem[];
+	startedAt: string;
+	errors: number;
+	sent: number;
+	acknowledged: number;
+	imported: number;
+}
+
+/**
+ * Groups journal items (newest first) by 1C session, keeping the order of first appearance, so the newest
+ * session comes first. Requests without a session (e.g. a failed checkauth) each form their own group.
+ */
+export function groupBySession(items: JournalItem[]): JournalSession[] {
+	const groups: JournalSession[] = [];
+	const bySession = new Map<string, JournalSession>();
+	for (const item of items) {
+		let group = item.session ? bySession.get(item.session) : undefined;
+		if (!group) {
+			group = { session: item.session, items: [], startedAt: item.at, errors: 0, sent: 0, acknowledged: 0, imported: 0 };
+			groups.push(group);
+			if (item.session) bySession.set(item.session, group);
+		}
+		group.items.push(item);
+		if (item.at < group.startedAt) group.startedAt = item.at;
+		if (item.error) group.errors++;
+		group.sent += item.ordersSent ?? 0;
+		group.acknowledged += item.ordersAcknowledged ?? 0;
+		group.imported += item.ordersImported ?? 0;
+	}
+	return groups;
+}
+
+/** The first line of a protocol reply ("success", "failure", "progress", "zip=yes") — what 1C acts on. */
+export function replyHead(reply: string | null): string {
+	return (reply ?? "").split(/\r?\n/, 1)[0] ?? "";
+}
+
+/** Human-readable byte count. */
+export function formatBytes(n: number | null | undefined): string {
+	if (n == null) return "—";
+	if (n < 1024) return `${n} B`;
+	if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+	return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

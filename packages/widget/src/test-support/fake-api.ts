@@ -1,0 +1,174 @@
+import { vi } from "vitest";
+import type { ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
+
+/** Default settings as the server returns them (architecture.md defaults), plus one status mapping each way. */
+export function defaultSettings(): NodeSettings {
+	return {
+		shipping: "paid",
+		exportOptions: false,
+		exportFromNumber: null,
+		exportStatuses: true,
+		exportStatusFilter: [],
+		statusMap: { export: { P: "[P] Оплачен" }, import: [{ on: "paid", status: "P" }] },
+		importStatuses: true,
+		schemaVersion: "2.05",
+		encoding: "windows-1251",
+		zip: true,
+		fileLimit: 8 * 1024 * 1024,
+		batchSize: 500,
+		createOrdersFrom1C: false,
+		cancelledStatuses: [],
+		finalStatuses: [],
+		webhookUrl: null,
+	};
+}
+
+/** windows-1251 encoder built from the browser's own decoder (bytes 0x80–0xFF). */
+export function encodeCp1251(text: string): Uint8Array<ArrayBuffer> {
+	const dec = new TextDecoder("windows-1251");
+	const map = new Map<string, number>();
+	for (let b = 0x80; b <= 0xff; b++) map.set(dec.decode(new Uint8Array([b])), b);
+	const out: number[] = [];
+	for (const ch of text) {
+		const c = ch.codePointAt(0) ?? 63;
+		out.push(c < 0x80 ? c : (map.get(ch) ?? 63));
+	}
+	return new Uint8Array(out);
+}
+
+export interface RecordedRequest {
+	method: string;
+	url: URL;
+	headers: Headers;
+	body: unknown;
+}
+
+/**
+ * A small in-memory admin API behind a `fetch` spy: one node whose settings PATCH merges like the server's,
+ * a preview that depends on `shipping` and `encoding`, and a journal. Every request is recorded.
+ */
+export function installFakeApi(options: { token?: string } = {}) {
+	const node: ExchangeNode = {
+		id: "n1",
+		name: "УТ 11 Склад",
+		login: "exchange",
+		settings: defaultSettings(),
+		exchangeUrl: "http://shop.test/exim_1c",
+	};
+	const orders: PreviewOrder[] = [
+		{ id: "o1", number: "1001", date: "2026-11-28T10:00:00", buyer: "Иванов Иван", total: "1500.00", status: "N", lines: 2, warnings: [] },
+		{
+			id: "o2",
+			number: "SHOP-2026-000042",
+			date: "2026-11-28T11:30:00",
+			buyer: "ООО «Ромашка»",
+			total: "99.90",
+			status: "P",
+			lines: 1,
+			warnings: ["Номер longer than 11 characters: 1C УТ 11 will not match it"],
+		},
+	];
+	const journal: JournalItem[] = [];
+	const requests: RecordedRequest[] = [];
+	const state = {
+		node,
+		orders,
+		journal,
+		requests,
+		statuses: [
+			{ code: "N", count: 3 },
+			{ code: "P", count: 1 },
+			{ code: "F", count: 7 },
+		],
+		/** The next PATCH answers with this error instead of saving. */
+		failNextPatch: null as null | { status: number; error: { code: string; message: string; path?: string } },
+		passwords: [] as string[],
+	};
+
+	const json = (body: unknown, status = 200) =>
+		new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+	const previewXml = () => {
+		const s = node.settings;
+		const lines = orders
+			.map((o) => {
+				const delivery = s.shipping !== "none" ? `<Товар><Ид>ORDER_DELIVERY</Ид><Наименование>Доставка заказа</Наименование></Товар>` : "";
+				return `<Документ><Номер>${o.number}</Номер><Товары><Товар><Ид>p1</Ид><Наименование>Чайник</Наименование></Товар>${delivery}</Товары></Документ>`;
+			})
+			.join("\n");
+		const xml = `<?xml version="1.0" encoding="${s.encoding}"?>\n<КоммерческаяИнформация ВерсияСхемы="${s.schemaVersion}" ДатаФормирования="2026-11-29T12:00:00">\n${lines}\n</КоммерческаяИнформация>\n`;
+		const bytes = s.encoding === "windows-1251" ? encodeCp1251(xml) : new TextEncoder().encode(xml);
+		return new Response(bytes, { headers: { "content-type": `application/xml; charset=${s.encoding}` } });
+	};
+
+	const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+		const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, location.href);
+		const method = (init?.method ?? "GET").toUpperCase();
+		const headers = new Headers(init?.headers);
+		const body = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+		requests.push({ method, url, headers, body });
+		if (options.token && headers.get("authorization") !== `Bearer ${options.token}`) {
+			return json({ error: { code: "UNAUTHORIZED", message: "bad token" } }, 401);
+		}
+		const p = url.pathname;
+		if (method === "GET" && p === "/api/v1/nodes") return json({ items: [node] });
+		if (method === "GET" && p === `/api/v1/nodes/${node.id}`) return json(node);
+		if (method === "PATCH" && p === `/api/v1/nodes/${node.id}`) {
+			if (state.failNextPatch) {
+				const f = state.failNextPatch;
+				state.failNextPatch = null;
+				return json({ error: f.error }, f.status);
+			}
+			const patch = body as { settings?: Partial<NodeSettings>; password?: string; login?: string };
+			node.settings = { ...node.settings, ...patch.settings };
+			if (patch.login) node.login = patch.login;
+			if (patch.password) state.passwords.push(patch.password);
+			return json(node);
+		}
+		if (method === "GET" && p === "/api/v1/meta/statuses") return json({ items: state.statuses });
+		if (method === "GET" && p === `/api/v1/nodes/${node.id}/preview`) {
+			if (url.searchParams.get("format") === "json") {
+				return json({ orders, count: orders.length, encoding: node.settings.encoding, schemaVersion: node.settings.schemaVersion });
+			}
+			return previewXml();
+		}
+		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal`) {
+			const errorsOnly = url.searchParams.get("errors") === "1";
+			return json({ items: journal.filter((j) => !errorsOnly || j.error), nextBefore: null });
+		}
+		return json({ error: { code: "NOT_FOUND", message: `no route ${method} ${p}` } }, 404);
+	});
+	return Object.assign(state, { spy, restore: () => spy.mockRestore() });
+}
+
+/** A journal row with sensible defaults. */
+export function journalItem(partial: Partial<JournalItem> & Pick<JournalItem, "id" | "mode">): JournalItem {
+	return {
+		at: "2026-11-29T12:00:00Z",
+		session: "s1",
+		type: "sale",
+		filename: null,
+		bytesIn: 0,
+		bytesOut: 7,
+		reply: "success",
+		durationMs: 3,
+		ordersSent: null,
+		ordersAcknowledged: null,
+		ordersImported: null,
+		error: null,
+		...partial,
+	};
+}
+
+/** Waits until `check` stops throwing (components render asynchronously after fetches). */
+export async function until<T>(check: () => T, timeoutMs = 3000): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			return check();
+		} catch (e) {
+			if (Date.now() > end) throw e;
+			await new Promise((r) => setTimeout(r, 10));
+		}
+	}
+}

@@ -1,0 +1,125 @@
+/**
+ * Shapes of the admin API (docs/architecture.md, "Admin API") as the widget sees them.
+ * JSON keys are a public contract shared with `@obmen/exchange`; they are repeated here because the
+ * widget runs in the browser and must not bundle the server packages.
+ */
+
+/** When the delivery cost goes to 1C as a separate `<Товар>` with Ид `ORDER_DELIVERY` (ТипНоменклатуры = Услуга). */
+export type ShippingMode = "none" | "paid" | "always";
+
+/** CommerceML schema versions 1C accepts in `ВерсияСхемы` (the node's "format version"). */
+export type SchemaVersion = "2.03" | "2.04" | "2.05" | "2.07" | "2.08" | "2.09" | "2.10";
+
+/** Byte encoding of the `mode=query` answer; 1C УТ 11 reads both, old Bitrix-style clients expect windows-1251. */
+export type XmlEncoding = "windows-1251" | "utf-8";
+
+/** What an incoming 1C document says that triggers a store status: a flag (Оплачен, Отгружен, Отменен, Проведен) or 1C's "Статус заказа". */
+export type ImportTrigger = "paid" | "shipped" | "cancelled" | "posted" | "status";
+
+/** One ordered rule of the 1C → store status mapping; the last matching rule wins. */
+export interface ImportStatusRule {
+	on: ImportTrigger;
+	/** For `on: "status"`: the exact 1C status string, e.g. "Закрыт" (absent = any); for flags "true" (default) or "false". */
+	value?: string;
+	/** Store status code to set. */
+	status: string;
+}
+
+/** Per-node exchange settings (architecture.md, "Node settings"). */
+export interface NodeSettings {
+	shipping: ShippingMode;
+	exportOptions: boolean;
+	exportFromNumber: string | null;
+	exportStatuses: boolean;
+	exportStatusFilter: string[];
+	statusMap: { export: Record<string, string>; import: ImportStatusRule[] };
+	importStatuses: boolean;
+	schemaVersion: SchemaVersion;
+	encoding: XmlEncoding;
+	zip: boolean;
+	fileLimit: number;
+	batchSize: number;
+	createOrdersFrom1C: boolean;
+	/** Store codes sent with "Отменен" = true. */
+	cancelledStatuses?: string[];
+	/** Store codes sent with "Финальный статус" = true. */
+	finalStatuses?: string[];
+	/** Where the server POSTs this node's change events; null = off. */
+	webhookUrl?: string | null;
+	[other: string]: unknown;
+}
+
+/** A 1C node: one 1C base (or exchange client) with its own login, settings and watermark. */
+export interface ExchangeNode {
+	id: string;
+	name: string;
+	login: string;
+	settings: NodeSettings;
+	/** The URL to paste into the 1C node's "Адрес сайта" field (ends with `/exim_1c`). */
+	exchangeUrl: string;
+}
+
+/** Body of `PATCH /api/v1/nodes/{id}`: settings are merged on the server, the password is write-only. */
+export interface NodePatch {
+	name?: string;
+	login?: string;
+	password?: string;
+	settings?: Partial<NodeSettings>;
+}
+
+/** One order of the export preview (`GET …/preview?format=json`). */
+export interface PreviewOrder {
+	id: string;
+	number: string;
+	date: string;
+	buyer: string;
+	total: string;
+	status: string;
+	lines: number | unknown[];
+	warnings: string[];
+}
+
+/** What the next `mode=query` would send to the node, without moving its watermark. */
+export interface PreviewSummary {
+	orders: PreviewOrder[];
+	count: number;
+	encoding: XmlEncoding | string;
+	schemaVersion: SchemaVersion | string;
+}
+
+/** The raw preview XML: the bytes exactly as the server sent them, plus a decoded copy for display. */
+export interface PreviewXml {
+	blob: Blob;
+	text: string;
+	charset: string;
+}
+
+/** One logged HTTP request of a 1C exchange (checkauth, init, query, success, file, import). */
+export interface JournalItem {
+	id: string | number;
+	at: string;
+	session: string | null;
+	type: string | null;
+	mode: string | null;
+	filename: string | null;
+	bytesIn: number | null;
+	bytesOut: number | null;
+	reply: string | null;
+	durationMs: number | null;
+	ordersSent: number | null;
+	ordersAcknowledged: number | null;
+	ordersImported: number | null;
+	error: string | null;
+}
+
+/** A page of the exchange journal, newest first. */
+export interface JournalPage {
+	items: JournalItem[];
+	nextBefore?: string | number | null;
+}
+
+/** A store status code seen in the orders, with how many orders carry it (for status pickers). */
+export interface StatusInfo {
+	code: string;
+	count: number;
+}
