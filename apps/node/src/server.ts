@@ -2,12 +2,14 @@
  * @module Starts Obmen on Node: open the DB (migrations run), bootstrap credentials, serve the exchange app.
  */
 import { mkdtempSync } from "node:fs";
+import type { Server as HttpServer } from "node:http";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { openDb } from "@obmen/db/node";
-import { createExchangeApp } from "@obmen/exchange";
+import { type Clock, createExchangeApp, type ExchangeLimits } from "@obmen/exchange";
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
@@ -23,8 +25,27 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
+/**
+ * Socket limits and app limits that deployments rarely change and tests shrink (the slow-trickle test uses ~2 s).
+ * Node checks the request and header timeouts every `min(30 s, requestTimeoutMs / 4)`.
+ */
+export interface ServerTuning {
+	/** Longest time to receive one whole request, headers and body (1C's own timeout is 180 s). Default 170 000. */
+	requestTimeoutMs?: number;
+	/** Longest time to receive the request headers. Default 60 000. */
+	headersTimeoutMs?: number;
+	/** A socket with no traffic at all for this long is closed. Default 120 000. */
+	idleTimeoutMs?: number;
+	/** Exchange limits passed to the app (import slice, session TTLs, throttling). */
+	limits?: Partial<ExchangeLimits>;
+	/** PBKDF2 iterations for newly set node passwords. */
+	passwordIterations?: number;
+	/** Time source of the app (tests pin it so that two runs write identical rows). */
+	clock?: Clock;
+}
+
 /** Opens the database and starts listening. */
-export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
+export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}): Promise<RunningServer> {
 	const databaseUrl = cfg.demo ? `file:${join(mkdtempSync(join(tmpdir(), "obmen-demo-")), "demo.db")}` : cfg.databaseUrl;
 	const { store } = await openDb(databaseUrl, { authToken: cfg.databaseAuthToken });
 	const now = new Date();
@@ -37,6 +58,9 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
 	const demo = cfg.demo ? await seedDemo(store, now) : null;
 	const app = createExchangeApp({
 		store,
+		limits: tuning.limits,
+		...(tuning.clock ? { clock: tuning.clock } : {}),
+		...(tuning.passwordIterations ? { passwordIterations: tuning.passwordIterations } : {}),
 		adminTokenHash: admin.hash,
 		adminAssets: diskAdminAssets(),
 		clientIp: (c) => {
@@ -47,14 +71,17 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
 			}
 		},
 	});
-	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-		const s = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host }, () => resolve(s));
-	});
 	// 1C's own timeout is 180 s (Family A); cut slow-trickle uploads well before a worker is tied up forever.
-	if ("requestTimeout" in server) {
-		server.requestTimeout = 170_000;
-		server.headersTimeout = 60_000;
-	}
+	const requestTimeout = tuning.requestTimeoutMs ?? 170_000;
+	const serverOptions = {
+		requestTimeout,
+		headersTimeout: Math.min(tuning.headersTimeoutMs ?? 60_000, requestTimeout),
+		connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
+	};
+	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+		const s = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host, serverOptions }, () => resolve(s));
+	});
+	(server as HttpServer).setTimeout(tuning.idleTimeoutMs ?? 120_000, (socket: Socket) => socket.destroy());
 	const addr = server.address();
 	const port = typeof addr === "object" && addr ? addr.port : cfg.port;
 	const shownHost = cfg.host === "0.0.0.0" || cfg.host === "::" ? "localhost" : cfg.host;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crc32, readDocumentsAll } from "@obmen/core";
+import { concatBytes, crc32, readDocumentsAll } from "@obmen/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliIo, main } from "./cli.ts";
 
@@ -29,16 +29,7 @@ function fakeIo(files: Record<string, Uint8Array | string> = {}) {
 			return typeof f === "string" ? enc.encode(f) : f;
 		},
 	};
-	const bytes = () => {
-		const total = out.reduce((n, c) => n + c.length, 0);
-		const b = new Uint8Array(total);
-		let at = 0;
-		for (const c of out) {
-			b.set(c, at);
-			at += c.length;
-		}
-		return b;
-	};
+	const bytes = () => concatBytes(out);
 	return { io, bytes, text: () => new TextDecoder().decode(bytes()), err: () => err };
 }
 
@@ -142,10 +133,22 @@ describe("obmen cml encode", () => {
 		[["cml", "frobnicate"], /unknown command/],
 		[["nope"], /unknown command/],
 		[["cml", "encode", "--in"], /needs a value/],
+		[["cml", "encode", "--in", "x", "--optoins"], /unknown option --optoins/],
+		[["cml", "encode", "--in", "x", "--no-in"], /unknown option --no-in/],
+		[["cml", "decode", "x", "--options"], /unknown option --options/],
 	])("usage error %j exits 2", async (argv, msg) => {
 		const f = fakeIo({ x: "[]" });
 		expect(await main(argv, f.io)).toBe(2);
 		expect(f.err()).toMatch(msg);
+	});
+
+	it("a file that is not JSON exits 1 saying so (not “cannot read”)", async () => {
+		const f = fakeIo({ "bad.json": '[{"id":' });
+		expect(await main(["cml", "encode", "--in", "bad.json"], f.io)).toBe(1);
+		expect(f.err()).toMatch(/bad\.json: invalid JSON/);
+		const nd = fakeIo({ "nd.json": '{"id":"1"}\n{oops}\n' });
+		expect(await main(["cml", "encode", "--in", "nd.json"], nd.io)).toBe(1);
+		expect(nd.err()).toMatch(/nd\.json: line 2: invalid JSON/);
 	});
 
 	it("--help prints usage and exits 0", async () => {

@@ -21,7 +21,7 @@ Usage:
       --encoding <e>      windows-1251 (default) or utf-8
       --shipping <mode>   ORDER_DELIVERY line: none, paid (default: only when price > 0), always
       --options           write item options as ХарактеристикиТовара
-      --no-statuses       omit "Статус заказа", "Статуса заказа ИД", "Дата изменения статуса"
+      --no-statuses       omit "Статус заказа" and "Статуса заказа ИД"
 
   obmen cml decode <file.xml|file.zip>
       Read an order file uploaded by 1C (strictly, as the exchange does) and print its
@@ -31,6 +31,16 @@ Usage:
 `;
 
 const VALUED = new Set(["in", "schema", "encoding", "shipping"]);
+/** The options each command understands (`help` everywhere); anything else is a usage error, not ignored. */
+const ENCODE_OPTIONS = new Set(["in", "schema", "encoding", "shipping", "options", "statuses", "help"]);
+
+/** Rejects option names the command does not know (a typo like `--optoins` must not be silently dropped). */
+function checkOptions(options: Map<string, string | boolean>, known: ReadonlySet<string>): void {
+	for (const [name, value] of options) {
+		if (!known.has(name) || (value === false && VALUED.has(name)))
+			throw new UsageError(`unknown option --${value === false ? "no-" : ""}${name}`);
+	}
+}
 
 /** Runs the CLI with `argv` (without node and script); returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -43,11 +53,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 		const [group, command, ...rest] = positionals;
 		if (group !== "cml") throw new UsageError(`unknown command "${group}"`);
 		if (command === "encode") {
+			checkOptions(options, ENCODE_OPTIONS);
 			if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
 			return await encodeCommand(options, io);
 		}
 		if (command === "decode") {
-			if (options.size) throw new UsageError(`cml decode takes no options`);
+			checkOptions(options, new Set());
+			if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
 			return await decodeCommand(rest, io);
 		}
 		throw new UsageError(`unknown command "cml ${command ?? ""}"`);

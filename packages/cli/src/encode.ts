@@ -38,13 +38,26 @@ export function exportSettingsFrom(options: Map<string, string | boolean>): Expo
 	};
 }
 
-/** Splits the input into raw order values: a JSON array, one JSON object, or NDJSON (one per line). */
+/** The orders file is not JSON / NDJSON (exit code 1, like any other bad input). */
+export class OrderInputError extends Error {
+	override name = "OrderInputError";
+}
+
+/**
+ * Splits the input into raw order values: a JSON array, one JSON object, or NDJSON (one per line).
+ * @throws OrderInputError naming the line for text that is not JSON
+ */
 export function parseOrderInput(text: string): unknown[] {
 	const trimmed = text.replace(/^\uFEFF/, "").trim();
 	if (trimmed === "") return [];
 	if (trimmed.startsWith("[")) {
-		const value = JSON.parse(trimmed) as unknown;
-		if (!Array.isArray(value)) throw new UsageError("expected a JSON array of orders");
+		let value: unknown;
+		try {
+			value = JSON.parse(trimmed);
+		} catch (e) {
+			throw new OrderInputError(`invalid JSON (${(e as Error).message})`);
+		}
+		if (!Array.isArray(value)) throw new OrderInputError("expected a JSON array of orders");
 		return value;
 	}
 	const out: unknown[] = [];
@@ -55,7 +68,7 @@ export function parseOrderInput(text: string): unknown[] {
 		try {
 			out.push(JSON.parse(line));
 		} catch (e) {
-			throw new UsageError(`line ${i + 1}: invalid JSON (${(e as Error).message})`);
+			throw new OrderInputError(`line ${i + 1}: invalid JSON (${(e as Error).message})`);
 		}
 	}
 	return out;
@@ -66,12 +79,19 @@ export async function encodeCommand(options: Map<string, string | boolean>, io: 
 	const file = options.get("in");
 	if (typeof file !== "string") throw new UsageError("cml encode needs --in <orders.json>");
 	const settings = exportSettingsFrom(options);
+	let bytes: Uint8Array;
+	try {
+		bytes = await io.readFile(file);
+	} catch (e) {
+		io.stderr(`obmen: cannot read ${file}: ${(e as Error).message}\n`);
+		return 1;
+	}
 	let raw: unknown[];
 	try {
-		raw = parseOrderInput(new TextDecoder().decode(await io.readFile(file)));
+		raw = parseOrderInput(new TextDecoder().decode(bytes));
 	} catch (e) {
-		if (e instanceof UsageError) throw e;
-		io.stderr(`obmen: cannot read ${file}: ${(e as Error).message}\n`);
+		if (!(e instanceof OrderInputError)) throw e;
+		io.stderr(`obmen: ${file}: ${e.message}\n`);
 		return 1;
 	}
 	const orders: Order[] = [];

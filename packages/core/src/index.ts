@@ -3,6 +3,7 @@
  * Web-standard APIs only: runs on Node, Bun, Deno, workerd and in browsers.
  */
 
+export { concatBytes } from "./bytes.ts";
 export type {
 	CmlElement,
 	IncomingCounterparty,
@@ -28,7 +29,7 @@ export {
 	xmlContentType,
 } from "./cml/writer.ts";
 export { escapeXmlAttribute, escapeXmlText } from "./cml/xml-escape.ts";
-export { encodeCp1251, encodeCp1251Into, isCp1251 } from "./encoding/cp1251.ts";
+export { encodeCp1251, isCp1251 } from "./encoding/cp1251.ts";
 export { type DetectedEncoding, detectEncoding, FatalStreamDecoder, type SupportedEncoding } from "./encoding/detect.ts";
 export * from "./errors.ts";
 export * from "./model/decimal.ts";

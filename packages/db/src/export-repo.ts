@@ -11,12 +11,52 @@ import type { ExportCandidate } from "./types.ts";
 
 type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge">;
 
-/** @internal */
+/** @internal `meta` key of a node's export floor. */
+export function floorKey(nodeId: string): string {
+	return `export_floor:${nodeId}`;
+}
+
+/**
+ * @internal
+ * The export floor of a node is a revision F such that every order with revision ≤ F is acknowledged by the node at
+ * its current revision. It only ever stays valid: revisions only grow (a changed order gets a revision above every
+ * other) and acknowledgements never go down. `query` then reads only `revision > F` through the revision index.
+ * After each `success` the floor moves up to just below the first order the node has not acknowledged (a walk over
+ * what was just acknowledged). Status / number filters are not taken into account: an order they keep out stops the
+ * floor, which is then as slow as no floor, never wrong.
+ */
 export function exportRepo(ctx: StoreContext): ExportRepo {
+	const floorOf = async (nodeId: string) => {
+		const rs = await ctx.client.execute({ sql: "SELECT value FROM meta WHERE key = ?", args: [floorKey(nodeId)] });
+		return rs.rows[0] ? Number(rs.rows[0].value) || 0 : 0;
+	};
+	const advanceFloor = async (nodeId: string) => {
+		const floor = await floorOf(nodeId);
+		const rs = await ctx.client.execute({
+			sql: `SELECT coalesce(
+					(SELECT o.revision - 1 FROM orders o LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
+						WHERE o.revision > ? AND (a.acked_revision IS NULL OR a.acked_revision < o.revision) ORDER BY o.revision LIMIT 1),
+					(SELECT max(revision) FROM orders), 0) AS f`,
+			args: [nodeId, floor],
+		});
+		const next = Number(rs.rows[0]?.f ?? 0);
+		if (next <= floor) return;
+		await ctx.client.batch(
+			[
+				{
+					sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+					args: [floorKey(nodeId), String(next)],
+				},
+			],
+			"write",
+		);
+	};
 	return {
 		async selectExport(nodeId, f) {
-			const args: (string | number | null)[] = [nodeId, f.session ?? ""];
-			let where = "o.revision > coalesce(a.acked_revision, 0) AND (p.revision IS NULL OR p.revision < o.revision)";
+			const args: (string | number | null)[] = [nodeId, f.session ?? "", await floorOf(nodeId)];
+			// the floor turns "newer than acknowledged" into an index range: without it every query of a node that is
+			// up to date would walk all orders (~100 ms at 100k orders)
+			let where = "o.revision > ? AND o.revision > coalesce(a.acked_revision, 0) AND (p.revision IS NULL OR p.revision < o.revision)";
 			if (f.statuses.length > 0) {
 				where += ` AND o.status IN (${f.statuses.map(() => "?").join(", ")})`;
 				args.push(...f.statuses);
@@ -52,17 +92,22 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 				})),
 			);
 		},
-		async acknowledge(sessionId, nodeId) {
-			const rs = await ctx.write([
-				{
-					sql: `INSERT INTO node_acks (node_id, order_id, acked_revision)
-						SELECT ?, order_id, revision FROM pending_batch WHERE session_id = ? AND true
-						ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = max(acked_revision, excluded.acked_revision)`,
-					args: [nodeId, sessionId],
-				},
-				{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] },
-			]);
-			return rs[1]?.rowsAffected ?? 0;
-		},
+		acknowledge: (sessionId, nodeId) =>
+			ctx.lock.run(async () => {
+				const rs = await ctx.client.batch(
+					[
+						{
+							sql: `INSERT INTO node_acks (node_id, order_id, acked_revision)
+								SELECT ?, order_id, revision FROM pending_batch WHERE session_id = ? AND true
+								ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = max(acked_revision, excluded.acked_revision)`,
+							args: [nodeId, sessionId],
+						},
+						{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] },
+					],
+					"write",
+				);
+				await advanceFloor(nodeId);
+				return rs[1]?.rowsAffected ?? 0;
+			}),
 	};
 }

@@ -1,14 +1,21 @@
 /**
- * @module Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging and the single
- * write transaction that applies every document of the file.
+ * @module Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging, planning
+ * scratch tables filled in pages, and the single write transaction that applies every document of the file.
+ *
+ * Memory stays bounded whatever the file size (reliability.md §2.6: 100k statements in one `batch()` cost ~500 MB):
+ * the planner reads staged documents and matched orders in pages and appends its results to scratch tables in
+ * small batches; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
+ * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
+ * no write of this process lands between planning and applying; the SQLite write lock is held only for the final
+ * batch.
  */
-import type { InStatement } from "@libsql/client";
-import { type StoreContext, sqlBool } from "./context.ts";
+import type { InStatement, Row } from "@libsql/client";
+import { bool, type StoreContext, str } from "./context.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
-import type { OneCFields } from "./types.ts";
+import type { ImportOutcome, ImportPlanning, ImportRun, ImportTarget, OneCFields } from "./types.ts";
 
-type ImportRepo = Pick<ExchangeStore, "isImported" | "readImportDocs" | "addImportDocs" | "applyImport">;
+type ImportRepo = Pick<ExchangeStore, "isImported" | "countImportDocs" | "addImportDocs" | "runImport" | "applyImport">;
 
 /** @internal 1C field → column. */
 const COLUMN: Record<keyof OneCFields, string> = {
@@ -26,96 +33,267 @@ const COLUMN: Record<keyof OneCFields, string> = {
 	deleted: "deleted",
 	status: "one_c_status",
 };
+const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
+const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted"]);
 
-function sqlValue(v: unknown): string | number | null {
-	if (typeof v === "boolean") return sqlBool(v);
-	if (v === undefined || v === null) return null;
-	return typeof v === "number" ? v : String(v);
+/** Rows per multi-row INSERT, and statements per scratch batch. */
+const ROWS_PER_INSERT = 100;
+const STATEMENTS_PER_BATCH = 50;
+/** Patches per ranged UPDATE of the applying transaction. */
+const UPDATE_ROWS = 1000;
+/** Staged documents / matched-order rows read per page. */
+const PAGE = 1000;
+
+/** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
+const SCRATCH = ["import_effects", "import_patches", "import_creates"] as const;
+
+const TARGET_COLUMNS = `o.id, o.number, o.status, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
+
+function rowToTarget(r: Row): ImportTarget {
+	const oneC = {} as Record<keyof OneCFields, unknown>;
+	for (const k of FIELDS) oneC[k] = BOOLEAN_FIELDS.has(k) ? bool(r, COLUMN[k]) : str(r, COLUMN[k]);
+	return { id: String(r.id), number: String(r.number), status: String(r.status), oneC: oneC as OneCFields };
+}
+
+/** Multi-row INSERT statements for `rows` (each an argument list), `ROWS_PER_INSERT` rows each. */
+function inserts(head: string, width: number, rows: (string | number | null)[][]): InStatement[] {
+	const out: InStatement[] = [];
+	const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
+	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+		const part = rows.slice(i, i + ROWS_PER_INSERT);
+		out.push({ sql: `${head} VALUES ${part.map(() => tuple).join(", ")}`, args: part.flat() });
+	}
+	return out;
+}
+
+/**
+ * @internal The statements of the applying transaction: set-based, so their number does not grow with the file.
+ * The first and the last statement read the changes-feed cursor (the range of this import's events).
+ */
+export function applyStatements(run: ImportRun, sessionId: string, bounds: string[] = []): InStatement[] {
+	const key = [sessionId, run.sha256];
+	const pick = (table: string, k: keyof OneCFields) => `json_extract(${table}.fields, '$.${k}')`;
+	const sets = FIELDS.map(
+		(k) => `${COLUMN[k]} = CASE WHEN json_type(p.fields, '$.${k}') IS NULL THEN orders.${COLUMN[k]} ELSE ${pick("p", k)} END`,
+	);
+	// SQLite materialises the FROM side of an UPDATE … FROM (in memory with the default temp store: ~1 KB a row),
+	// so the update runs in order-id ranges of at most UPDATE_ROWS patches each
+	const ranges = [...bounds.map((b, i) => [bounds[i - 1] ?? null, b] as const), [bounds.at(-1) ?? null, null] as const];
+	const updates = ranges.map(([from, to]): InStatement => {
+		const args: (string | null)[] = [run.at, run.at, ...key];
+		let range = "";
+		if (from !== null) {
+			range += " AND order_id > ?";
+			args.push(from);
+		}
+		if (to !== null) {
+			range += " AND order_id <= ?";
+			args.push(to);
+		}
+		return {
+			sql: `UPDATE orders SET ${sets.join(", ")},
+				status = coalesce(p.status, orders.status),
+				data = CASE WHEN p.status IS NULL THEN orders.data ELSE json_set(orders.data, '$.status', p.status, '$.statusChangedAt', ?) END,
+				last_import_at = ?
+				FROM (SELECT * FROM import_patches WHERE session_id = ? AND sha256 = ?${range}) p WHERE p.order_id = orders.id`,
+			args,
+		};
+	});
+	return [
+		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
+		...updates,
+		{
+			sql: `INSERT INTO order_changes (order_id, node_id, at, changes)
+				SELECT order_id, ?, ?, changes FROM import_patches WHERE session_id = ? AND sha256 = ? ORDER BY order_id`,
+			args: [run.nodeId, run.at, ...key],
+		},
+		{
+			// before the insert, so an id that already exists (INSERT OR IGNORE below) gets no "created" event
+			sql: `INSERT INTO order_changes (order_id, node_id, at, changes)
+				SELECT c.order_id, ?, ?, '{"source":"1c","type":"created"}' FROM import_creates c
+				WHERE c.session_id = ? AND c.sha256 = ? AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id) ORDER BY c.seq`,
+			args: [run.nodeId, run.at, ...key],
+		},
+		{
+			sql: `INSERT OR IGNORE INTO orders (id, number, number_num, status, created_at, data, revision, updated_at, last_import_at, ${FIELDS.map((k) => COLUMN[k]).join(", ")})
+				SELECT order_id, number, number_num, status, created_at, data, 0, ?, ?, ${FIELDS.map((k) => pick("import_creates", k)).join(", ")}
+				FROM import_creates WHERE session_id = ? AND sha256 = ? ORDER BY seq`,
+			args: [run.at, run.at, ...key],
+		},
+		{
+			sql: `INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied)
+				VALUES (?, ?, ?, ?, ?, (SELECT count(*) FROM import_patches WHERE session_id = ? AND sha256 = ?)
+					+ (SELECT count(*) FROM import_creates WHERE session_id = ? AND sha256 = ?))`,
+			args: [run.nodeId, run.sha256, run.filename, run.at, run.documents, ...key, ...key],
+		},
+		{ sql: "SELECT count(*) AS n FROM import_patches WHERE session_id = ? AND sha256 = ?", args: key },
+		{ sql: "SELECT count(*) AS n FROM import_creates WHERE session_id = ? AND sha256 = ?", args: key },
+		...["import_docs", ...SCRATCH].map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })),
+		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
+	];
 }
 
 /** @internal */
 export function importRepo(ctx: StoreContext): ImportRepo {
 	const { client } = ctx;
+	const isImported = async (nodeId: string, sha256: string) => {
+		const rs = await client.execute({ sql: "SELECT 1 FROM import_ledger WHERE node_id = ? AND sha256 = ?", args: [nodeId, sha256] });
+		return rs.rows.length > 0;
+	};
+	/** Scratch writes while the planner holds the mutex: small batches of their own (scratch data, not domain data). */
+	const scratch = async (stmts: InStatement[]) => {
+		for (let i = 0; i < stmts.length; i += STATEMENTS_PER_BATCH) await client.batch(stmts.slice(i, i + STATEMENTS_PER_BATCH), "write");
+	};
+
+	const runImport: ImportRepo["runImport"] = (run, sessionId, plan) =>
+		ctx.lock.run(async (): Promise<ImportOutcome | null> => {
+			if (await isImported(run.nodeId, run.sha256)) return null;
+			const key = [sessionId, run.sha256];
+			await scratch(SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })));
+			const planning: ImportPlanning = {
+				async staged(afterSeq, limit) {
+					const rs = await client.execute({
+						sql: "SELECT seq, doc FROM import_docs WHERE session_id = ? AND sha256 = ? AND seq > ? ORDER BY seq LIMIT ?",
+						args: [...key, afterSeq, limit],
+					});
+					return rs.rows.map((r) => ({ seq: Number(r.seq), doc: String(r.doc) }));
+				},
+				async findTargets({ numbers, oneCIds, oneCNumbers }) {
+					const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
+					const rs = await client.execute({
+						sql: `SELECT id, number, one_c_id, one_c_number FROM orders
+							WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)})
+							ORDER BY id`,
+						args: [...numbers, ...oneCIds, ...oneCNumbers],
+					});
+					return rs.rows.map((r) => ({
+						id: String(r.id),
+						number: String(r.number),
+						oneCId: str(r, "one_c_id"),
+						oneCNumber: str(r, "one_c_number"),
+					}));
+				},
+				async addEffects(effects) {
+					await scratch(
+						inserts(
+							"INSERT OR REPLACE INTO import_effects (session_id, sha256, order_id, seq, fields)",
+							5,
+							effects.map((e) => [...key, e.orderId, e.seq, JSON.stringify(e.set)]),
+						),
+					);
+				},
+				async addCreates(creates) {
+					await scratch(
+						inserts(
+							"INSERT OR IGNORE INTO import_creates (session_id, sha256, seq, label, order_id, number, number_num, status, created_at, data, fields)",
+							11,
+							creates.map((c) => [
+								...key,
+								c.seq,
+								c.label,
+								c.order.id,
+								c.order.number,
+								numberValue(c.order.number),
+								c.order.status,
+								c.order.createdAt,
+								JSON.stringify(c.order),
+								JSON.stringify(c.oneC),
+							]),
+						),
+					);
+				},
+				async *effectGroups() {
+					let after: [string, number] = ["", -1];
+					let group: { target: ImportTarget; sets: Partial<OneCFields>[] } | null = null;
+					for (;;) {
+						const rs = await client.execute({
+							sql: `SELECT e.seq, e.fields, ${TARGET_COLUMNS} FROM import_effects e JOIN orders o ON o.id = e.order_id
+								WHERE e.session_id = ? AND e.sha256 = ? AND (e.order_id, e.seq) > (?, ?)
+								ORDER BY e.order_id, e.seq LIMIT ?`,
+							args: [...key, ...after, PAGE],
+						});
+						for (const r of rs.rows) {
+							const id = String(r.id);
+							if (group && group.target.id !== id) {
+								yield group;
+								group = null;
+							}
+							group ??= { target: rowToTarget(r), sets: [] };
+							group.sets.push(JSON.parse(String(r.fields)) as Partial<OneCFields>);
+							after = [id, Number(r.seq)];
+						}
+						if (rs.rows.length < PAGE) break;
+					}
+					if (group) yield group;
+				},
+				async addPatches(patches) {
+					await scratch(
+						inserts(
+							"INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, status, changes)",
+							6,
+							patches.map((p) => [
+								...key,
+								p.orderId,
+								JSON.stringify(p.set),
+								p.status ?? null,
+								JSON.stringify({ source: "1c", fields: p.changes }),
+							]),
+						),
+					);
+				},
+			};
+			await plan(planning);
+			const bounds = await client.execute({
+				sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM import_patches
+					WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
+				args: [...key, UPDATE_ROWS],
+			});
+			let rs: Awaited<ReturnType<typeof client.batch>>;
+			try {
+				rs = await client.batch(
+					applyStatements(
+						run,
+						sessionId,
+						bounds.rows.map((r) => String(r.order_id)),
+					),
+					"write",
+				);
+			} catch (e) {
+				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
+				if (await isImported(run.nodeId, run.sha256)) return null;
+				throw e;
+			}
+			const n = (i: number, col: string) => Number(rs[i]?.rows[0]?.[col] ?? 0);
+			// … the two counts, the DELETEs of import_docs and of the scratch tables, the last cursor
+			const counts = rs.length - 1 - (1 + SCRATCH.length) - 2;
+			return { cursorFrom: n(0, "c"), updated: n(counts, "n"), created: n(counts + 1, "n"), cursorTo: n(rs.length - 1, "c") };
+		});
+
 	return {
-		async isImported(nodeId, sha256) {
-			const rs = await client.execute({ sql: "SELECT 1 FROM import_ledger WHERE node_id = ? AND sha256 = ?", args: [nodeId, sha256] });
-			return rs.rows.length > 0;
-		},
-		async readImportDocs(sessionId, sha256) {
+		isImported,
+		async countImportDocs(sessionId, sha256) {
 			const rs = await client.execute({
-				sql: "SELECT doc FROM import_docs WHERE session_id = ? AND sha256 = ? ORDER BY seq",
+				sql: "SELECT count(*) AS n FROM import_docs WHERE session_id = ? AND sha256 = ?",
 				args: [sessionId, sha256],
 			});
-			return rs.rows.map((r) => String(r.doc));
+			return Number(rs.rows[0]?.n ?? 0);
 		},
 		async addImportDocs(sessionId, sha256, startSeq, docs) {
 			if (docs.length === 0) return;
-			await ctx.write(
-				docs.map((doc, i) => ({
-					sql: "INSERT OR IGNORE INTO import_docs (session_id, sha256, seq, doc) VALUES (?, ?, ?, ?)",
-					args: [sessionId, sha256, startSeq + i, doc],
-				})),
+			const stmts = inserts(
+				"INSERT OR IGNORE INTO import_docs (session_id, sha256, seq, doc)",
+				4,
+				docs.map((doc, i) => [sessionId, sha256, startSeq + i, doc]),
 			);
+			for (let i = 0; i < stmts.length; i += STATEMENTS_PER_BATCH) await ctx.write(stmts.slice(i, i + STATEMENTS_PER_BATCH));
 		},
-		applyImport: (app, sessionId) =>
-			ctx.lock.run(async () => {
-				const seen = await client.execute({
-					sql: "SELECT 1 FROM import_ledger WHERE node_id = ? AND sha256 = ?",
-					args: [app.nodeId, app.sha256],
-				});
-				if (seen.rows.length > 0) return false;
-				const stmts: InStatement[] = [];
-				for (const p of app.patches) {
-					const sets: string[] = [];
-					const args: (string | number | null)[] = [];
-					for (const [k, v] of Object.entries(p.set)) {
-						sets.push(`${COLUMN[k as keyof OneCFields]} = ?`);
-						args.push(sqlValue(v));
-					}
-					if (p.status !== undefined) {
-						sets.push("status = ?", "data = json_set(data, '$.status', ?, '$.statusChangedAt', ?)");
-						args.push(p.status, p.status, app.at);
-					}
-					if (sets.length === 0) continue;
-					sets.push("last_import_at = ?");
-					args.push(app.at, p.orderId);
-					stmts.push({ sql: `UPDATE orders SET ${sets.join(", ")} WHERE id = ?`, args });
-					stmts.push({
-						sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",
-						args: [p.orderId, app.nodeId, app.at, JSON.stringify({ source: "1c", fields: p.changes })],
-					});
-				}
-				for (const c of app.creates) {
-					const cols = Object.keys(c.oneC) as (keyof OneCFields)[];
-					stmts.push({
-						sql: `INSERT OR IGNORE INTO orders (id, number, number_num, status, created_at, data, revision, updated_at, last_import_at${cols.map((k) => `, ${COLUMN[k]}`).join("")})
-							VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?${cols.map(() => ", ?").join("")})`,
-						args: [
-							c.order.id,
-							c.order.number,
-							numberValue(c.order.number),
-							c.order.status,
-							c.order.createdAt,
-							JSON.stringify(c.order),
-							app.at,
-							app.at,
-							...cols.map((k) => sqlValue(c.oneC[k])),
-						],
-					});
-					stmts.push({
-						sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",
-						args: [c.order.id, app.nodeId, app.at, JSON.stringify({ source: "1c", type: "created" })],
-					});
-				}
-				stmts.push(
-					{
-						sql: "INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied) VALUES (?, ?, ?, ?, ?, ?)",
-						args: [app.nodeId, app.sha256, app.filename, app.at, app.documents, app.patches.length + app.creates.length],
-					},
-					{ sql: "DELETE FROM import_docs WHERE session_id = ? AND sha256 = ?", args: [sessionId, app.sha256] },
-				);
-				await client.batch(stmts, "write");
-				return true;
-			}),
+		runImport,
+		async applyImport(app, sessionId) {
+			const out = await runImport(app, sessionId, async (p) => {
+				await p.addPatches(app.patches);
+				await p.addCreates(app.creates.map((c, i) => ({ ...c, seq: i, label: `#${i}` })));
+			});
+			return out !== null;
+		},
 	};
 }

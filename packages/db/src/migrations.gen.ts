@@ -33,5 +33,17 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE TABLE `upload_chunks` (\n\t`session_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`seq` integer NOT NULL,\n\t`data` blob NOT NULL,\n\tPRIMARY KEY(`session_id`, `name`, `seq`)\n);",
 			"CREATE TABLE `upload_files` (\n\t`session_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`epoch` integer NOT NULL,\n\t`size` integer NOT NULL,\n\t`done` integer DEFAULT 0 NOT NULL,\n\tPRIMARY KEY(`session_id`, `name`)\n);"
 		]
+	},
+	{
+		"tag": "0001_import_planning",
+		"when": 1795982438989,
+		"hash": "720268053583def7176397384fa8512561b3e3783973420bdf26139405acd6fc",
+		"statements": [
+			"CREATE TABLE `import_creates` (\n\t`session_id` text NOT NULL,\n\t`sha256` text NOT NULL,\n\t`seq` integer NOT NULL,\n\t`label` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` text NOT NULL,\n\t`number_num` integer,\n\t`status` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`data` text NOT NULL,\n\t`fields` text NOT NULL,\n\tPRIMARY KEY(`session_id`, `sha256`, `seq`)\n);",
+			"CREATE UNIQUE INDEX `import_creates_label` ON `import_creates` (`session_id`,`sha256`,`label`);",
+			"CREATE UNIQUE INDEX `import_creates_order` ON `import_creates` (`session_id`,`sha256`,`order_id`);",
+			"CREATE TABLE `import_effects` (\n\t`session_id` text NOT NULL,\n\t`sha256` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`seq` integer NOT NULL,\n\t`fields` text NOT NULL,\n\tPRIMARY KEY(`session_id`, `sha256`, `order_id`, `seq`)\n);",
+			"CREATE TABLE `import_patches` (\n\t`session_id` text NOT NULL,\n\t`sha256` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`fields` text NOT NULL,\n\t`status` text,\n\t`changes` text NOT NULL,\n\tPRIMARY KEY(`session_id`, `sha256`, `order_id`)\n);"
+		]
 	}
 ];

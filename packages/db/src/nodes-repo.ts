@@ -3,6 +3,7 @@
  */
 import type { Row } from "@libsql/client";
 import type { StoreContext } from "./context.ts";
+import { floorKey } from "./export-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeRecord } from "./types.ts";
 
@@ -61,7 +62,11 @@ export function nodesRepo(ctx: StoreContext): NodesRepo {
 				{ sql: `DELETE FROM pending_batch WHERE session_id IN ${sessions}`, args: [id] },
 				{ sql: `DELETE FROM upload_chunks WHERE session_id IN ${sessions}`, args: [id] },
 				{ sql: `DELETE FROM upload_files WHERE session_id IN ${sessions}`, args: [id] },
-				{ sql: `DELETE FROM import_docs WHERE session_id IN ${sessions}`, args: [id] },
+				...["import_docs", "import_effects", "import_patches", "import_creates"].map((t) => ({
+					sql: `DELETE FROM ${t} WHERE session_id IN ${sessions}`,
+					args: [id],
+				})),
+				{ sql: "DELETE FROM meta WHERE key = ?", args: [floorKey(id)] },
 				{ sql: "DELETE FROM sessions WHERE node_id = ?", args: [id] },
 				{ sql: "DELETE FROM node_acks WHERE node_id = ?", args: [id] },
 				{ sql: "DELETE FROM journal WHERE node_id = ?", args: [id] },

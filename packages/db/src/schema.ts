@@ -4,9 +4,10 @@
  * Domain tables: `orders` (store orders plus what 1C told us about them), `node_acks` (per-1C-node
  * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).
  * Exchange state that must survive between HTTP requests (the app is stateless): `sessions`, `pending_batch`,
- * `upload_files`/`upload_chunks`, `import_docs`, `login_failures`, `journal`, `meta`.
+ * `upload_files`/`upload_chunks`, `import_docs` (+ the planning scratch `import_effects`, `import_patches`,
+ * `import_creates`), `login_failures`, `journal`, `meta`.
  */
-import { blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Store orders. `revision` is a global, monotonically increasing version bumped only by site-originated changes. */
 export const orders = sqliteTable(
@@ -151,7 +152,7 @@ export const uploadChunks = sqliteTable(
 	(t) => [primaryKey({ columns: [t.sessionId, t.name, t.seq] })],
 );
 
-/** Documents parsed so far by a time-sliced `import` (JSON of IncomingDocument). */
+/** Documents parsed so far by a time-sliced `import`: one compact JSON record per document (what applying needs). */
 export const importDocs = sqliteTable(
 	"import_docs",
 	{
@@ -161,6 +162,65 @@ export const importDocs = sqliteTable(
 		doc: text("doc").notNull(),
 	},
 	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.seq] })],
+);
+
+/**
+ * Planning scratch of an `import` (rebuilt by each attempt, deleted by the applying transaction): for every staged
+ * document that matched a store order, the 1C fields it sets, in document order (`seq`).
+ */
+export const importEffects = sqliteTable(
+	"import_effects",
+	{
+		sessionId: text("session_id").notNull(),
+		sha256: text("sha256").notNull(),
+		orderId: text("order_id").notNull(),
+		seq: integer("seq").notNull(),
+		/** JSON of the 1C fields this document sets. */
+		fields: text("fields").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.orderId, t.seq] })],
+);
+
+/** Planning scratch: the net change of one order (only changed 1C columns, the mapped status, the feed entry). */
+export const importPatches = sqliteTable(
+	"import_patches",
+	{
+		sessionId: text("session_id").notNull(),
+		sha256: text("sha256").notNull(),
+		orderId: text("order_id").notNull(),
+		/** JSON of the changed 1C fields (`json_type` tells "set to null" from "unchanged"). */
+		fields: text("fields").notNull(),
+		/** New store status, or null when unchanged. */
+		status: text("status"),
+		/** JSON for `order_changes.changes`. */
+		changes: text("changes").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.orderId] })],
+);
+
+/** Planning scratch: store orders to create from unknown 1C order documents (`createOrdersFrom1C`). */
+export const importCreates = sqliteTable(
+	"import_creates",
+	{
+		sessionId: text("session_id").notNull(),
+		sha256: text("sha256").notNull(),
+		seq: integer("seq").notNull(),
+		/** The document's number label: one creation per label and per order id. */
+		label: text("label").notNull(),
+		orderId: text("order_id").notNull(),
+		number: text("number").notNull(),
+		numberNum: integer("number_num"),
+		status: text("status").notNull(),
+		createdAt: text("created_at").notNull(),
+		data: text("data").notNull(),
+		/** JSON of the 1C fields the document sets. */
+		fields: text("fields").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.sessionId, t.sha256, t.seq] }),
+		uniqueIndex("import_creates_label").on(t.sessionId, t.sha256, t.label),
+		uniqueIndex("import_creates_order").on(t.sessionId, t.sha256, t.orderId),
+	],
 );
 
 /** Failed login attempts (keys `ip:<addr>` and `login:<name>`), for throttling. */

@@ -15,15 +15,21 @@ type SessionRepo = Pick<
 	| "deleteSession"
 	| "appendChunk"
 	| "readUpload"
+	| "readUploadChunks"
 	| "listUploads"
 	| "markUploadDone"
 >;
+
+/** Largest stored row of an upload: a `mode=file` POST (up to `file_limit`, 8 MiB by default) is split into rows. */
+const ROW_BYTES = 1024 * 1024;
+/** How many bytes of upload rows one database read returns at most (one bigger row is returned alone). */
+const READ_BYTES = 2 * 1024 * 1024;
 
 /** @internal Statements deleting everything that belongs to sessions matching `where`. */
 function purge(where: string, args: (string | number)[]): InStatement[] {
 	const ids = `(SELECT id_hash FROM sessions WHERE ${where})`;
 	return [
-		...["pending_batch", "upload_chunks", "upload_files", "import_docs"].map((t) => ({
+		...["pending_batch", "upload_chunks", "upload_files", "import_docs", "import_effects", "import_patches", "import_creates"].map((t) => ({
 			sql: `DELETE FROM ${t} WHERE session_id IN ${ids}`,
 			args,
 		})),
@@ -99,11 +105,14 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 				} else {
 					stmts.push({ sql: "UPDATE upload_files SET size = ? WHERE session_id = ? AND name = ?", args: [fileSize, sessionId, name] });
 				}
-				stmts.push({
-					sql: `INSERT INTO upload_chunks (session_id, name, seq, data)
-						VALUES (?, ?, (SELECT coalesce(max(seq), -1) + 1 FROM upload_chunks WHERE session_id = ? AND name = ?), ?)`,
-					args: [sessionId, name, sessionId, name, bytes],
-				});
+				// rows of at most ROW_BYTES, so reading an upload back never needs one big buffer
+				for (let off = 0; off === 0 || off < bytes.byteLength; off += ROW_BYTES) {
+					stmts.push({
+						sql: `INSERT INTO upload_chunks (session_id, name, seq, data)
+							VALUES (?, ?, (SELECT coalesce(max(seq), -1) + 1 FROM upload_chunks WHERE session_id = ? AND name = ?), ?)`,
+						args: [sessionId, name, sessionId, name, bytes.subarray(off, off + ROW_BYTES)],
+					});
+				}
 				await client.batch(stmts, "write");
 				return { ok: true, fileSize } as const;
 			}),
@@ -121,6 +130,33 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 				off += p.byteLength;
 			}
 			return out;
+		},
+		async *readUploadChunks(sessionId, name) {
+			let after = -1;
+			for (;;) {
+				// sizes first (length() does not load the blob), then at most READ_BYTES of data (at least one chunk)
+				const sizes = await client.execute({
+					sql: "SELECT seq, length(data) AS n FROM upload_chunks WHERE session_id = ? AND name = ? AND seq > ? ORDER BY seq LIMIT 256",
+					args: [sessionId, name, after],
+				});
+				if (sizes.rows.length === 0) return;
+				let last = after;
+				let total = 0;
+				for (const r of sizes.rows) {
+					if (last !== after && total + num(r, "n") > READ_BYTES) break;
+					total += num(r, "n");
+					last = num(r, "seq");
+				}
+				const rs = await client.execute({
+					sql: "SELECT data FROM upload_chunks WHERE session_id = ? AND name = ? AND seq > ? AND seq <= ? ORDER BY seq",
+					args: [sessionId, name, after, last],
+				});
+				after = last;
+				for (const r of rs.rows) {
+					const data = r.data as ArrayBuffer;
+					if (data.byteLength > 0) yield new Uint8Array(data);
+				}
+			}
 		},
 		async listUploads(sessionId) {
 			const rs = await client.execute({ sql: "SELECT name FROM upload_files WHERE session_id = ? ORDER BY name", args: [sessionId] });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseOrder } from "@obmen/core";
 import { describe, expect, it } from "vitest";
 import { domainDigest } from "./digest.ts";
+import { createLibsqlStore } from "./libsql-store.ts";
 import { applyMigrations } from "./migrate.ts";
 import { Mutex } from "./mutex.ts";
 import { createMemoryDb, openDb } from "./node.ts";
@@ -84,6 +85,39 @@ describe("@obmen/db libSQL store", () => {
 		expect((await store.selectExport("n1", { ...f, limit: 10, session: null })).map((c) => c.order.id)).toEqual(["c", "a"]);
 	});
 
+	it("the export floor skips what a node acknowledged, and an old order that changes is sent again", async () => {
+		const { store, client } = await withNode();
+		for (let i = 1; i <= 6; i++) await store.upsertOrder(order(`o${i}`, String(i)), AT);
+		const floor = async () => (await store.getMeta("export_floor:n1")) ?? "0";
+		const f = { statuses: [], fromNumber: null, limit: 4 };
+		const send = async (session: string) => {
+			const batch = await store.selectExport("n1", { ...f, session });
+			await store.recordPending(
+				session,
+				batch.map((c) => ({ orderId: c.order.id, revision: c.revision })),
+			);
+			await store.acknowledge(session, "n1");
+			return batch.map((c) => c.order.id);
+		};
+		expect(await send("s1")).toEqual(["o1", "o2", "o3", "o4"]);
+		expect(await floor()).toBe("4");
+		// o2 changes (revision 7) while o5 and o6 are still unsent: the floor stops below o5
+		await store.upsertOrder(order("o2", "2", { comment: "changed" }), AT);
+		expect(await send("s2")).toEqual(["o5", "o6", "o2"]);
+		expect(await floor()).toBe("7");
+		expect(await send("s3")).toEqual([]);
+		// the floor is a lower bound only: an order below it that changes gets a revision above it
+		await store.upsertOrder(order("o1", "1", { comment: "changed" }), AT);
+		expect(await send("s4")).toEqual(["o1"]);
+		expect(await floor()).toBe("8");
+		// another node has its own floor; deleting the node drops it
+		await store.createNode({ id: "n2", name: "n2", login: "l2", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		expect((await store.selectExport("n2", f)).map((c) => c.order.id)).toEqual(["o3", "o4", "o5", "o6"]);
+		await store.deleteNode("n1");
+		expect(await store.getMeta("export_floor:n1")).toBeNull();
+		expect(Number((await client.execute("SELECT count(*) AS n FROM node_acks")).rows[0]?.n)).toBe(0);
+	});
+
 	it("export filters: statuses and exportFromNumber (numeric when both numeric)", async () => {
 		const { store } = await withNode();
 		for (const [id, n, st] of [
@@ -158,6 +192,99 @@ describe("@obmen/db libSQL store", () => {
 			),
 		).rejects.toThrow();
 		expect(await domainDigest(client)).toBe(d);
+	});
+
+	it("uploads are chunk rows (≤ 1 MiB each): read back as a stream in bounded pages, byte-exact, truncated after init", async () => {
+		const { store, client } = await withNode();
+		const caps = { maxFileBytes: 20 * 1024 * 1024, maxSessionBytes: 20 * 1024 * 1024 };
+		const post = (i: number) => new Uint8Array(2 * 1024 * 1024 + 7).map((_, k) => (k * 31 + i) & 0xff);
+		const sent = [0, 1, 2, 3].map(post);
+		for (const p of sent) expect((await store.appendChunk("s", "big.xml", 0, p, caps)).ok).toBe(true);
+		await store.appendChunk("s", "big.xml", 0, new Uint8Array(0), caps); // an empty POST stores an empty row
+		const rows = await client.execute("SELECT count(*) AS n, max(length(data)) AS m FROM upload_chunks");
+		expect([Number(rows.rows[0]?.n), Number(rows.rows[0]?.m)]).toEqual([13, 1024 * 1024]);
+		const parts: Uint8Array[] = [];
+		for await (const c of store.readUploadChunks("s", "big.xml")) parts.push(c);
+		expect(parts).toHaveLength(12);
+		expect(Buffer.concat(parts).equals(Buffer.concat(sent))).toBe(true);
+		expect(Buffer.from((await store.readUpload("s", "big.xml")) ?? []).equals(Buffer.concat(sent))).toBe(true);
+		// file and session sizes are counted, not read back: the caps still hold after many rows
+		expect(await store.appendChunk("s", "big.xml", 0, new Uint8Array(12 * 1024 * 1024), caps)).toEqual({ ok: false, reason: "file" });
+		await store.appendChunk("s", "big.xml", 1, new TextEncoder().encode("new"), caps);
+		const after: Uint8Array[] = [];
+		for await (const c of store.readUploadChunks("s", "big.xml")) after.push(c);
+		expect(after.map((c) => new TextDecoder().decode(c))).toEqual(["new"]);
+		for await (const _ of store.readUploadChunks("s", "missing.xml")) throw new Error("no chunks expected");
+	});
+
+	it("runImport plans through paged scratch tables in small batches and applies in one transaction", async () => {
+		const db = await withNode();
+		for (let i = 1; i <= 1200; i++) await db.store.upsertOrder(order(`o${i}`, String(i)), AT);
+		const sizes: number[] = [];
+		const spy = new Proxy(db.client, {
+			get(target, prop, recv) {
+				if (prop === "batch")
+					return (stmts: unknown[], mode?: "write") => {
+						sizes.push(stmts.length);
+						return target.batch(stmts as never, mode);
+					};
+				const v = Reflect.get(target, prop, recv);
+				return typeof v === "function" ? v.bind(target) : v;
+			},
+		});
+		const store = createLibsqlStore(spy);
+		await store.addImportDocs("s", "h", 0, ["a", "b"]);
+		const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
+		const seen: string[] = [];
+		const out = await store.runImport(run, "s", async (p) => {
+			seen.push(...(await p.staged(-1, 10)).map((d) => d.doc));
+			const targets = await p.findTargets({ numbers: ["1", "2"], oneCIds: [], oneCNumbers: [] });
+			expect(targets.map((t) => t.id)).toEqual(["o1", "o2"]);
+			await p.addEffects(
+				Array.from({ length: 1200 }, (_, i) => ({ orderId: `o${i + 1}`, seq: i, set: { paid: true, number: `УТ-${i}` } })),
+			);
+			const patches = [];
+			for await (const g of p.effectGroups()) patches.push({ orderId: g.target.id, set: g.sets[0] ?? {}, changes: {} });
+			expect(patches).toHaveLength(1200);
+			await p.addPatches(patches);
+		});
+		expect(seen).toEqual(["a", "b"]);
+		expect(out).toMatchObject({ updated: 1200, created: 0 });
+		expect((out?.cursorTo ?? 0) - (out?.cursorFrom ?? 0)).toBe(1200);
+		expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+		expect((await store.getOrder("o777"))?.oneC).toMatchObject({ paid: true, number: "УТ-776", lastImportAt: AT });
+		// the UPDATE runs in order-id ranges of 1000: every range was applied
+		const updated = await db.client.execute({ sql: "SELECT count(*) AS n FROM orders WHERE paid = 1 AND last_import_at = ?", args: [AT] });
+		expect(Number(updated.rows[0]?.n)).toBe(1200);
+		const scratch = await db.client.execute(
+			"SELECT (SELECT count(*) FROM import_docs) + (SELECT count(*) FROM import_effects) + (SELECT count(*) FROM import_patches) AS n",
+		);
+		expect(Number(scratch.rows[0]?.n)).toBe(0);
+		expect(await store.runImport(run, "s", async () => undefined)).toBeNull();
+	});
+
+	it("a statement failing inside the applying transaction rolls everything back; a retry then applies", async () => {
+		const { store, client } = await withNode();
+		for (let i = 1; i <= 50; i++) await store.upsertOrder(order(`o${i}`, String(i)), AT);
+		const before = await domainDigest(client);
+		// fails the change-feed insert of one order, after the UPDATE of all 50 has run
+		await client.execute(
+			"CREATE TRIGGER fail_o40 BEFORE INSERT ON order_changes WHEN NEW.order_id = 'o40' AND NEW.node_id = 'n1' BEGIN SELECT RAISE(ABORT, 'injected'); END",
+		);
+		const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 50, at: AT };
+		const plan = async (p: import("./types.ts").ImportPlanning) =>
+			p.addPatches(
+				Array.from({ length: 50 }, (_, i) => ({ orderId: `o${i + 1}`, set: { shipped: true }, status: "shipped", changes: {} })),
+			);
+		await store.addImportDocs("s", "h", 0, ["{}"]);
+		await expect(store.runImport(run, "s", plan)).rejects.toThrow(/injected/);
+		expect(await domainDigest(client)).toBe(before);
+		expect(await store.isImported("n1", "h")).toBe(false);
+		expect(await store.countImportDocs("s", "h")).toBe(1); // staging survives for the retry
+		await client.execute("DROP TRIGGER fail_o40");
+		expect(await store.runImport(run, "s", plan)).toMatchObject({ updated: 50 });
+		expect((await store.getOrder("o40"))?.order.status).toBe("shipped");
+		expect(await domainDigest(client)).not.toBe(before);
 	});
 
 	it("sessions purge expired ones with their scratch data; deleteNode cascades", async () => {

@@ -9,6 +9,9 @@ import type {
 	ExportCandidate,
 	ExportFilter,
 	ImportApplication,
+	ImportOutcome,
+	ImportPlanning,
+	ImportRun,
 	JournalEntry,
 	JournalRow,
 	NodeRecord,
@@ -76,16 +79,26 @@ export interface ExchangeStore {
 		bytes: Uint8Array,
 		caps: { maxFileBytes: number; maxSessionBytes: number },
 	): Promise<AppendResult>;
+	/** The whole upload (small files and tests), or null when there is none. */
 	readUpload(sessionId: string, name: string): Promise<Uint8Array | null>;
+	/** The upload as its stored chunks, a few MiB per database read (bounded memory); empty when there is none. */
+	readUploadChunks(sessionId: string, name: string): AsyncIterable<Uint8Array>;
 	listUploads(sessionId: string): Promise<string[]>;
 	markUploadDone(sessionId: string, name: string): Promise<void>;
 
 	// import
 	isImported(nodeId: string, sha256: string): Promise<boolean>;
-	/** Time-sliced import: documents parsed so far (JSON). */
-	readImportDocs(sessionId: string, sha256: string): Promise<string[]>;
+	/** Time-sliced import: how many documents of this content are staged so far. */
+	countImportDocs(sessionId: string, sha256: string): Promise<number>;
+	/** Stages parsed documents (compact JSON records) at positions `startSeq…`; existing positions are kept. */
 	addImportDocs(sessionId: string, sha256: string, startSeq: number, docs: string[]): Promise<void>;
-	/** Applies all patches and creations plus the ledger row in one write transaction. Ledger hit → no-op, returns false. */
+	/**
+	 * Applies an import under the in-process write lock: `plan` reads the staged documents in pages and fills the
+	 * planning scratch tables (bounded memory); then ONE write transaction applies every patch and creation
+	 * set-based, adds the ledger row and drops the scratch rows, all or nothing. Ledger hit → no-op, returns null.
+	 */
+	runImport(run: ImportRun, sessionId: string, plan: (p: ImportPlanning) => Promise<void>): Promise<ImportOutcome | null>;
+	/** {@link ExchangeStore.runImport} for a plan already in memory. Ledger hit → no-op, returns false. */
 	applyImport(app: ImportApplication, sessionId: string): Promise<boolean>;
 
 	// throttling

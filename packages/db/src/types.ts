@@ -104,7 +104,69 @@ export interface OrderCreate {
 	oneC: Partial<OneCFields>;
 }
 
-/** Everything one `import` writes, applied in one write transaction together with the ledger row. */
+/** A stored order as an import sees it: identity, store status and the current 1C columns. */
+export interface ImportTarget {
+	id: string;
+	number: string;
+	status: string;
+	oneC: OneCFields;
+}
+
+/** What matching a document needs of a store order: its id, site number and stored 1C identity. */
+export interface ImportMatch {
+	id: string;
+	number: string;
+	oneCId: string | null;
+	oneCNumber: string | null;
+}
+
+/** The 1C fields one staged document sets on a matched order (`seq` = the document's position in the file). */
+export interface ImportEffect {
+	orderId: string;
+	seq: number;
+	set: Partial<OneCFields>;
+}
+
+/** An order to create, with the position and number label of its document (one creation per label and per id). */
+export interface StagedCreate extends OrderCreate {
+	seq: number;
+	label: string;
+}
+
+/**
+ * What the import planner works with while the store holds its in-process write lock: the staged documents in
+ * pages, order lookups, and append-only scratch tables that the applying transaction turns into set-based updates.
+ */
+export interface ImportPlanning {
+	/** Staged documents (compact JSON records) after `afterSeq`, in file order, at most `limit`. */
+	staged(afterSeq: number, limit: number): Promise<{ seq: number; doc: string }[]>;
+	/** Store orders whose number, stored 1C `Ид` or stored 1C number is one of the keys. */
+	findTargets(keys: { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] }): Promise<ImportMatch[]>;
+	addEffects(effects: ImportEffect[]): Promise<void>;
+	addCreates(creates: StagedCreate[]): Promise<void>;
+	/** Every matched order once, by id, with its effects in file order (reads in pages). */
+	effectGroups(): AsyncIterable<{ target: ImportTarget; sets: Partial<OneCFields>[] }>;
+	addPatches(patches: OrderPatch[]): Promise<void>;
+}
+
+/** The ledger facts of one import. */
+export interface ImportRun {
+	nodeId: string;
+	sha256: string;
+	filename: string;
+	documents: number;
+	at: string;
+}
+
+/** What an applied import changed; its change events have cursors in `(cursorFrom, cursorTo]`. */
+export interface ImportOutcome {
+	updated: number;
+	created: number;
+	cursorFrom: number;
+	cursorTo: number;
+}
+
+/** Everything one `import` writes, applied in one write transaction together with the ledger row (small imports). */
 export interface ImportApplication {
 	nodeId: string;
 	sha256: string;

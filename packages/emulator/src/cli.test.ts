@@ -115,6 +115,8 @@ describe("obmen-1c sync", () => {
 		expect((await cli("sync", ...auth(), "--node-settings", ns)).code).toBe(2);
 		expect((await cli("sync", "--url", srv.url)).err).toMatch(/required/);
 		expect((await cli("sync", ...auth(), "--profile", "ut12")).code).toBe(2);
+		const proto = await cli("sync", ...auth(), "--profile", "unf", "--unf-protocol", "umi");
+		expect([proto.code, proto.err.split("\n")[0]]).toEqual([2, "obmen-1c: unknown --unf-protocol umi (bitrix | other)"]);
 		expect((await cli("frobnicate")).code).toBe(2);
 		const pay = await cli("sync", ...auth(), "--pay", "404");
 		expect(pay.code).toBe(2);

@@ -112,6 +112,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 		if (!v.url || v.login === undefined || v.password === undefined) throw new UsageError("--url, --login and --password are required");
 		const profile = (v.profile ?? "ut11") as ProfileName;
 		if (!["ut11", "unf", "bitrix-module"].includes(profile)) throw new UsageError(`unknown --profile ${profile}`);
+		const unfProtocol = v["unf-protocol"] ?? "bitrix";
+		if (unfProtocol !== "bitrix" && unfProtocol !== "other") throw new UsageError(`unknown --unf-protocol ${unfProtocol} (bitrix | other)`);
 		let settings: Partial<NodeSettings> = {};
 		if (v["node-settings"]) {
 			const json = await readJson(v["node-settings"]);
@@ -186,7 +188,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 				omitSessid: v["omit-sessid"],
 			},
 			unf: {
-				protocol: v["unf-protocol"] === "other" ? "other" : "bitrix",
+				protocol: unfProtocol,
 				subordinateDocuments: v["subordinate-documents"],
 				importPauseMs: int(v["import-pause-ms"], "import-pause-ms"),
 			},

@@ -52,6 +52,8 @@ export interface ExchangeOptions {
 	maxImportPolls?: number;
 	/** … or this many ms (default 120 000). */
 	maxImportMs?: number;
+	/** Family C with repeated `query`: give up (with a deviation) after this many answers that were not empty (default 50). */
+	maxQueryRounds?: number;
 	/** 1C users' changes between download and upload (e.g. pay/ship/cancel). */
 	beforeUpload?: (base: Infobase) => void;
 	onStep?: (step: StepRecord) => void;
@@ -141,7 +143,8 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 			const s = await t.checkauth("sale", "Авторизация не выполнена. Проверьте имя пользователя и пароль.");
 			let token = tokenOf(s);
 			if (spec.initBeforeQuery) token = (await doInit(s, token)).token;
-			for (let round = 0; round < (spec.repeatQuery ? 50 : 1); round++) {
+			const rounds = spec.repeatQuery ? (options.maxQueryRounds ?? 50) : 1;
+			for (let round = 0; round < rounds; round++) {
 				const q = `type=sale&mode=query${token}`;
 				const r = await send("query", q, s);
 				if (r.bytes.byteLength === 0)
@@ -175,6 +178,14 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 				if (!load.ok) t.fail("query", `Не удалось загрузить заказы: ${load.errors.join("; ")}`, req(q), r);
 				if (spec.repeatQuery) {
 					if (docs.documents.length === 0) break;
+					if (round === rounds - 1) {
+						t.deviate(
+							"query",
+							`Сервер не вернул пустой ответ после ${rounds} запросов query без success: заказы выгружаются повторно без конца.`,
+							req(q),
+							r,
+						);
+					}
 					continue;
 				}
 				if (faults.dropSuccess) {

@@ -207,6 +207,18 @@ describe.each(CASES)("server bug: $name", ({ override, flagged }) => {
 	});
 });
 
+describe("repeated query (bitrix-module)", () => {
+	it("flags a server that never answers an empty document when queried again without success", async () => {
+		const srv = await server(); // re-sends the same two orders forever
+		const r = await run("bitrix-module", srv, { bitrixModule: { repeatQuery: true }, maxQueryRounds: 4 });
+		expect(srv.requests.filter((q) => q.mode === "query")).toHaveLength(4);
+		expect(messages(r)).toEqual([
+			"query: Сервер не вернул пустой ответ после 4 запросов query без success: заказы выгружаются повторно без конца.",
+		]);
+		expect(r.ok).toBe(false);
+	});
+});
+
 describe("failures keep data consistent", () => {
 	it("a bad document fails the whole load: nothing written, no success", async () => {
 		const srv = await server({

@@ -43,6 +43,19 @@ describe("parseQueryXml", () => {
 		expect(f.documents[0]?.requisites).toEqual([{ name: "Статус заказа", value: "A" }]);
 	});
 
+	it("tag and requisite names never become plain-object keys (__proto__, constructor)", () => {
+		const xml = `<КоммерческаяИнформация><Документ><Номер>8</Номер><constructor>x</constructor><toString>y</toString><Товары><Товар><Ид>g</Ид><ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>__proto__</Наименование><Значение>polluted</Значение></ЗначениеРеквизита><ЗначениеРеквизита><Наименование>ТипНоменклатуры</Наименование><Значение>Услуга</Значение></ЗначениеРеквизита></ЗначенияРеквизитов></Товар></Товары></Документ></КоммерческаяИнформация>`;
+		const doc = parseQueryXml(xml).documents[0];
+		expect(doc?.number).toBe("8");
+		expect(Object.keys(doc ?? {}).sort()).toEqual(
+			Object.keys(parseQueryXml("<КоммерческаяИнформация><Документ/></КоммерческаяИнформация>").documents[0] ?? {}).sort(),
+		);
+		const reqs = doc?.items[0]?.requisites;
+		expect(Object.getOwnPropertyDescriptor(reqs, "__proto__")?.value).toBe("polluted");
+		expect(reqs?.ТипНоменклатуры).toBe("Услуга");
+		expect(Object.getPrototypeOf(reqs)).toBeNull();
+	});
+
 	it("rejects malformed XML and a foreign root", () => {
 		expect(() => parseQueryXml("<КоммерческаяИнформация><Документ></КоммерческаяИнформация>")).toThrow();
 		expect(() => parseQueryXml("<html><body>Fatal error</body></html>")).toThrow(/КоммерческаяИнформация/);

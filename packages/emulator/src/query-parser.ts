@@ -28,7 +28,7 @@ export interface QueryItem {
 	total: string | null;
 	unitCode: string | null;
 	unitName: string | null;
-	/** Line requisites (`ВидНоменклатуры`, `ТипНоменклатуры`, …) by name. */
+	/** Line requisites (`ВидНоменклатуры`, `ТипНоменклатуры`, …) by name, in an object without prototype. */
 	requisites: Record<string, string>;
 	/** `ХарактеристикиТовара/ХарактеристикаТовара` as name/value pairs. */
 	characteristics: { name: string; value: string }[];
@@ -60,6 +60,23 @@ export interface QueryFile {
 
 const local = (name: string): string => name.slice(name.indexOf(":") + 1);
 
+/** `Документ` children read into {@link QueryDocument} fields (a Map: tag names never index a plain object). */
+const HEADER_FIELDS: ReadonlyMap<
+	string,
+	"id" | "number" | "date" | "time" | "operation" | "role" | "currency" | "rate" | "total" | "comment"
+> = new Map([
+	["Ид", "id"],
+	["Номер", "number"],
+	["Дата", "date"],
+	["Время", "time"],
+	["ХозОперация", "operation"],
+	["Роль", "role"],
+	["Валюта", "currency"],
+	["Курс", "rate"],
+	["Сумма", "total"],
+	["Комментарий", "comment"],
+]);
+
 function newDoc(): QueryDocument {
 	return {
 		id: null,
@@ -87,7 +104,8 @@ function newItem(): QueryItem {
 		total: null,
 		unitCode: null,
 		unitName: null,
-		requisites: {},
+		// null prototype: requisite names come from the file (`__proto__` must stay a plain key)
+		requisites: Object.create(null) as Record<string, string>,
 		characteristics: [],
 	};
 }
@@ -207,20 +225,7 @@ export function parseQueryXml(xml: string): QueryFile {
 			return;
 		}
 		if (doc && parent === "Документ" && !cp && !item) {
-			const key = (
-				{
-					Ид: "id",
-					Номер: "number",
-					Дата: "date",
-					Время: "time",
-					ХозОперация: "operation",
-					Роль: "role",
-					Валюта: "currency",
-					Курс: "rate",
-					Сумма: "total",
-					Комментарий: "comment",
-				} as const
-			)[name as "Ид"];
+			const key = HEADER_FIELDS.get(name);
 			if (key) doc[key] = value;
 			return;
 		}

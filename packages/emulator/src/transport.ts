@@ -84,9 +84,11 @@ export function charsetOf(contentType: string): string | null {
 }
 
 /**
- * Decodes a reply body like `ПолучитьТелоКакСтроку()`: the Content-Type charset first, a UTF-8 BOM is
- * stripped. Without a charset, the `unf` fallback tries windows-1251 and then UTF-8 when the result
- * contains U+FFFD (УНФ's ПолучитьДанныеССервера); `utf-8` simply decodes UTF-8.
+ * Decodes a reply body like `ПолучитьТелоКакСтроку()`: with the Content-Type charset when there is one,
+ * else as UTF-8 (the platform default). `utf-8` (families A and C) stops there, so a windows-1251 body
+ * without a charset turns into U+FFFD garbage as it would in УТ 11. The `unf` fallback (УНФ's
+ * ПолучитьДанныеССервера) reads a result that holds U+FFFD again: as UTF-8, then as windows-1251.
+ * A leading UTF-8 BOM is dropped.
  */
 export function decodeBody(bytes: Uint8Array, contentType: string, fallback: CharsetFallback = "utf-8"): string {
 	const cs = charsetOf(contentType);

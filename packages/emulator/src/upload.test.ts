@@ -1,16 +1,9 @@
+import { concatBytes } from "@obmen/core";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { planUpload, splitBytes, tempZipName } from "./upload.ts";
 
-const concat = (parts: Uint8Array[]) => {
-	const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.byteLength;
-	}
-	return out;
-};
+const concat = (parts: Uint8Array[]) => concatBytes(parts);
 
 describe("splitBytes (РазделитьФайл)", () => {
 	const bytes = new TextEncoder().encode("<?xml?><Документ>Заказ №1042 — оплачен</Документ>".repeat(20));
@@ -31,6 +24,14 @@ describe("splitBytes (РазделитьФайл)", () => {
 		const inside = parts.slice(0, -1).filter((p) => (p.at(-1) ?? 0) >= 0xc0);
 		expect(inside.length).toBeGreaterThan(parts.length / 2);
 		expect(() => new TextDecoder("utf-8", { fatal: true }).decode(parts[0])).toThrow();
+	});
+	it("odd split still cuts when the whole file fits into file_limit (a real server announces megabytes)", () => {
+		for (const limit of [8 * 1024 * 1024, 0]) {
+			const parts = splitBytes(bytes, limit, true);
+			expect(parts.length, String(limit)).toBeGreaterThanOrEqual(3);
+			expect(concat(parts)).toEqual(bytes);
+			expect(() => new TextDecoder("utf-8", { fatal: true }).decode(parts[0])).toThrow();
+		}
 	});
 });
 

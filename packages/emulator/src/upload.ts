@@ -13,12 +13,13 @@ export interface FilePiece {
 
 /**
  * Splits bytes into `limit`-sized pieces (`РазделитьФайл`); `limit` ≤ 0 means no splitting.
- * With `odd`, every cut is moved back to fall right after a UTF-8 lead byte (inside a multi-byte
- * character) when one is within 16 bytes — the fault "split at odd byte boundaries"; without a limit,
- * `odd` cuts into three pieces.
+ * With `odd` (the fault "split at odd byte boundaries") the pieces are at most a third of the file even
+ * when it fits into `limit` (a real store announces megabytes), and every cut is moved back to fall right
+ * after a UTF-8 lead byte (inside a multi-byte character) when one is within 16 bytes.
  */
 export function splitBytes(bytes: Uint8Array, limit: number, odd = false): Uint8Array[] {
-	let size = limit > 0 ? limit : odd ? Math.max(1, Math.ceil(bytes.byteLength / 3)) : bytes.byteLength;
+	const whole = limit > 0 ? limit : bytes.byteLength;
+	let size = odd ? Math.min(whole, Math.max(1, Math.ceil(bytes.byteLength / 3))) : whole;
 	if (size <= 0) size = 1;
 	const out: Uint8Array[] = [];
 	let start = 0;

@@ -8,18 +8,32 @@
  * Payment/shipment documents (`ПодчиненныеДокументы`, or top-level with `Основание`) mark the order paid/shipped.
  * Status: through the node's `statusMap.import` rules (last match wins) when `importStatuses` is on, and only when
  * 1C actually changed something. The plan is computed outside the write transaction.
+ *
+ * Big files: each parsed document is staged as a compact {@link StagedDoc} (what applying needs, not the whole
+ * document), and {@link planStaged} plans page by page through the store's {@link ImportPlanning}, so memory does
+ * not grow with the file. {@link planImport} runs the same steps in memory for one small file.
  */
 import { type IncomingDocument, type Order, safeParseOrder } from "@obmen/core";
-import type { OneCFields, OrderCreate, OrderPatch, StoredOrder } from "@obmen/db";
+import type {
+	ImportEffect,
+	ImportMatch,
+	ImportPlanning,
+	ImportTarget,
+	OneCFields,
+	OrderCreate,
+	OrderPatch,
+	StagedCreate,
+	StoredOrder,
+} from "@obmen/db";
 import type { NodeSettings } from "./settings.ts";
 
 /** The result of planning one file. */
 export interface ImportPlan {
 	patches: OrderPatch[];
 	creates: OrderCreate[];
-	/** Numbers (or ids) of documents that matched no order and were not created. */
+	/** Numbers (or ids) of documents that matched no order and were not created (the first 20). */
 	unknown: string[];
-	/** Per-document problems (e.g. an order from 1C that is not a valid store order). */
+	/** Per-document problems, e.g. an order from 1C that is not a valid store order (the first 20). */
 	errors: string[];
 }
 
@@ -139,74 +153,225 @@ export function orderFrom1C(d: IncomingDocument, status: string): { ok: true; or
 	return { ok: false, reason: r.issues.map((i) => `${i.path}: ${i.message}`).join("; ") };
 }
 
-/** Plans the effect of all documents of one file on the stored orders. */
-export function planImport(docs: IncomingDocument[], stored: StoredOrder[], settings: NodeSettings): ImportPlan {
-	const byNumber = new Map(stored.map((s) => [s.order.number, s]));
-	const byOneCId = new Map(stored.filter((s) => s.oneC?.id).map((s) => [s.oneC!.id!, s]));
-	const byOneCNumber = new Map(stored.filter((s) => s.oneC?.number).map((s) => [s.oneC!.number!, s]));
+/**
+ * The compact record staged for one parsed document (JSON in `import_docs`): an order document (`o`: its number,
+ * 1C id and 1C number to match on, the fields it sets, and — only with `createOrdersFrom1C` — the store order it
+ * would create or why it cannot), a payment/shipment document (`p`: its `Основание` and the fields it sets), or a
+ * document that changes nothing (`x`, kept so document positions stay stable across time slices).
+ */
+export type StagedDoc =
+	| {
+			k: "o";
+			n: string | null;
+			i: string | null;
+			c: string | null;
+			s: Partial<Fields>;
+			l: string;
+			/** The order to create (status still to be mapped), or the reason it is not a valid store order. */
+			create?: { order: Order } | { error: string };
+	  }
+	| { k: "p"; b: string | null; s: Partial<Fields>; l: string }
+	| { k: "x" };
+
+/** Reduces a parsed document to what applying it needs. */
+export function stageDocument(d: IncomingDocument, createOrders: boolean): StagedDoc {
+	if (isOrderDoc(d)) {
+		const set = orderDocFields(d);
+		for (const sub of d.subordinate) Object.assign(set, subordinateFields(sub) ?? {});
+		const staged: StagedDoc = {
+			k: "o",
+			n: d.number,
+			i: d.oneC.id ?? d.id,
+			c: d.oneC.number,
+			s: set,
+			l: d.number ?? d.oneC.number ?? d.id ?? "?",
+		};
+		if (createOrders) {
+			const made = orderFrom1C(d, "new");
+			staged.create = made.ok ? { order: made.order } : { error: made.reason };
+		}
+		return staged;
+	}
+	const set = subordinateFields(d);
+	return set ? { k: "p", b: d.basis, s: set, l: d.basis ?? d.number ?? "?" } : { k: "x" };
+}
+
+/** Problems found while planning (the reply and the journal show a few). */
+export interface PlanReport {
+	/** Numbers (or ids) of documents that matched no order and were not created: the first 20. */
+	unknown: string[];
+	unknownCount: number;
+	/** Per-document problems (e.g. an order from 1C that is not a valid store order): the first 20. */
+	errors: string[];
+}
+
+const REPORT_MAX = 20;
+
+function report(r: PlanReport, kind: "unknown" | "errors", text: string): void {
+	if (kind === "unknown") r.unknownCount++;
+	if (r[kind].length < REPORT_MAX) r[kind].push(text);
+}
+
+/** Match keys of a page of staged documents. */
+function keysOf(page: StagedDoc[]): { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] } {
+	const numbers = new Set<string>();
+	const ids = new Set<string>();
+	const oneC = new Set<string>();
+	for (const d of page) {
+		if (d.k === "o") {
+			if (d.n) numbers.add(d.n);
+			if (d.i) ids.add(d.i);
+			if (d.c) oneC.add(d.c);
+		} else if (d.k === "p" && d.b) {
+			numbers.add(d.b);
+			oneC.add(d.b);
+		}
+	}
+	return { numbers: [...numbers], oneCIds: [...ids], oneCNumbers: [...oneC] };
+}
+
+/** Effects and creations of one page of staged documents, given the orders their keys matched. */
+export function planPage(
+	page: { seq: number; d: StagedDoc }[],
+	targets: ImportMatch[],
+	settings: NodeSettings,
+	out: PlanReport,
+): { effects: ImportEffect[]; creates: StagedCreate[] } {
+	const byNumber = new Map(targets.map((t) => [t.number, t]));
+	const byOneCId = new Map(targets.filter((t) => t.oneCId).map((t) => [t.oneCId as string, t]));
+	const byOneCNumber = new Map(targets.filter((t) => t.oneCNumber).map((t) => [t.oneCNumber as string, t]));
 	const find = (number: string | null, id: string | null, oneCNumber: string | null) =>
 		(number && byNumber.get(number)) || (id && byOneCId.get(id)) || (oneCNumber && byOneCNumber.get(oneCNumber)) || null;
-
-	const state = new Map<string, { stored: StoredOrder; fields: Fields }>();
-	const plan: ImportPlan = { patches: [], creates: [], unknown: [], errors: [] };
-	const apply = (s: StoredOrder, set: Partial<Fields>) => {
-		const cur = state.get(s.order.id) ?? { stored: s, fields: fieldsOf(s) };
-		cur.fields = { ...cur.fields, ...set };
-		state.set(s.order.id, cur);
-	};
-	const createdNumbers = new Set<string>();
-
-	for (const d of docs) {
-		if (isOrderDoc(d)) {
-			const s = find(d.number, d.oneC.id ?? d.id, d.oneC.number);
-			const set = orderDocFields(d);
-			for (const sub of d.subordinate) Object.assign(set, subordinateFields(sub) ?? {});
-			if (s) {
-				apply(s, set);
-				continue;
-			}
-			const label = d.number ?? d.oneC.number ?? d.id ?? "?";
-			if (!settings.createOrdersFrom1C) {
-				plan.unknown.push(label);
-				continue;
-			}
-			if (createdNumbers.has(label)) continue;
-			const fields = { ...EMPTY, ...set };
-			const status = (settings.importStatuses ? mapStatus(fields, settings.statusMap.import) : null) ?? "new";
-			const made = orderFrom1C(d, status);
-			if (!made.ok) {
-				plan.errors.push(`${label}: ${made.reason}`);
-				continue;
-			}
-			createdNumbers.add(label);
-			plan.creates.push({ order: made.order, oneC: set });
+	const effects: ImportEffect[] = [];
+	const creates: StagedCreate[] = [];
+	for (const { seq, d } of page) {
+		if (d.k === "x") continue;
+		const t = d.k === "o" ? find(d.n, d.i, d.c) : find(d.b, null, d.b);
+		if (t) {
+			effects.push({ orderId: t.id, seq, set: d.s });
 			continue;
 		}
-		const set = subordinateFields(d);
-		if (!set) continue;
-		const s = find(d.basis, null, d.basis);
-		if (s) apply(s, set);
-		else plan.unknown.push(d.basis ?? d.number ?? "?");
+		if (d.k === "p" || !settings.createOrdersFrom1C || !d.create) {
+			report(out, "unknown", d.l);
+			continue;
+		}
+		if ("error" in d.create) {
+			report(out, "errors", `${d.l}: ${d.create.error}`);
+			continue;
+		}
+		const fields = { ...EMPTY, ...d.s };
+		const status = (settings.importStatuses ? mapStatus(fields, settings.statusMap.import) : null) ?? "new";
+		creates.push({ seq, label: d.l, order: { ...d.create.order, status }, oneC: d.s });
 	}
+	return { effects, creates };
+}
 
-	for (const { stored, fields } of state.values()) {
-		const before = fieldsOf(stored);
-		const set: Partial<Fields> = {};
-		const changes: OrderPatch["changes"] = {};
-		for (const k of Object.keys(fields) as (keyof Fields)[]) {
-			if (fields[k] !== before[k]) {
-				(set as Record<string, unknown>)[k] = fields[k];
-				changes[k] = { from: before[k], to: fields[k] };
-			}
+/** The net patch of one matched order after every document of the file (null when nothing changes). */
+export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings: NodeSettings): OrderPatch | null {
+	const before: Fields = { ...EMPTY, ...target.oneC };
+	let fields = before;
+	for (const s of sets) fields = { ...fields, ...s };
+	const set: Partial<Fields> = {};
+	const changes: OrderPatch["changes"] = {};
+	for (const k of Object.keys(fields) as (keyof Fields)[]) {
+		if (fields[k] !== before[k]) {
+			(set as Record<string, unknown>)[k] = fields[k];
+			changes[k] = { from: before[k], to: fields[k] };
 		}
-		if (Object.keys(set).length === 0) continue;
-		const patch: OrderPatch = { orderId: stored.order.id, set, changes };
-		const mapped = settings.importStatuses ? mapStatus(fields, settings.statusMap.import) : null;
-		if (mapped !== null && mapped !== stored.order.status) {
-			patch.status = mapped;
-			changes.status = { from: stored.order.status, to: mapped };
-		}
-		plan.patches.push(patch);
 	}
-	return plan;
+	if (Object.keys(set).length === 0) return null;
+	const patch: OrderPatch = { orderId: target.id, set, changes };
+	const mapped = settings.importStatuses ? mapStatus(fields, settings.statusMap.import) : null;
+	if (mapped !== null && mapped !== target.status) {
+		patch.status = mapped;
+		changes.status = { from: target.status, to: mapped };
+	}
+	return patch;
+}
+
+/**
+ * The local libSQL driver is synchronous and the parser never waits for I/O, so a long import would hold the event
+ * loop for seconds; these let timers and other requests run in between (every {@link YIELD_MS} and every page).
+ */
+export const YIELD_MS = 50;
+
+/** Resolves on a later turn of the event loop (a macrotask, not a microtask). */
+export function yieldToEventLoop(): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Staged documents and patches handled per page by {@link planStaged}. */
+const PLAN_PAGE = 500;
+
+/**
+ * Plans a staged import through the store, page by page: match each page's documents (one lookup query), append
+ * their effects and creations; then walk the matched orders once and append each order's net patch.
+ */
+export async function planStaged(p: ImportPlanning, settings: NodeSettings): Promise<PlanReport> {
+	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+	let yielded = Date.now();
+	const pace = async () => {
+		if (Date.now() - yielded < YIELD_MS) return;
+		await yieldToEventLoop();
+		yielded = Date.now();
+	};
+	let after = -1;
+	for (;;) {
+		const rows = await p.staged(after, PLAN_PAGE);
+		if (rows.length === 0) break;
+		after = rows.at(-1)?.seq ?? after;
+		const page = rows.map((r) => ({ seq: r.seq, d: JSON.parse(r.doc) as StagedDoc }));
+		const targets = await p.findTargets(keysOf(page.map((x) => x.d)));
+		const { effects, creates } = planPage(page, targets, settings, out);
+		await p.addEffects(effects);
+		await p.addCreates(creates);
+		await pace();
+	}
+	let patches: OrderPatch[] = [];
+	for await (const g of p.effectGroups()) {
+		const patch = patchFor(g.target, g.sets, settings);
+		if (patch) patches.push(patch);
+		if (patches.length >= PLAN_PAGE) {
+			await p.addPatches(patches);
+			patches = [];
+			await pace();
+		}
+	}
+	await p.addPatches(patches);
+	return out;
+}
+
+function targetOf(s: StoredOrder): ImportTarget {
+	return { id: s.order.id, number: s.order.number, status: s.order.status, oneC: fieldsOf(s) };
+}
+
+/**
+ * Plans the effect of all documents of one file on the stored orders, in memory (small files; the same steps as
+ * {@link planStaged}). Creations are deduplicated by number label and by order id.
+ */
+export function planImport(docs: IncomingDocument[], stored: StoredOrder[], settings: NodeSettings): ImportPlan {
+	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+	const page = docs.map((d, seq) => ({ seq, d: stageDocument(d, settings.createOrdersFrom1C) }));
+	const targets = stored.map(targetOf);
+	const matches = targets.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number }));
+	const { effects, creates } = planPage(page, matches, settings, out);
+	const byId = new Map(targets.map((t) => [t.id, t]));
+	const groups = new Map<string, Partial<Fields>[]>();
+	for (const e of effects) groups.set(e.orderId, [...(groups.get(e.orderId) ?? []), e.set]);
+	const patches: OrderPatch[] = [];
+	for (const [id, sets] of groups) {
+		const target = byId.get(id);
+		const patch = target ? patchFor(target, sets, settings) : null;
+		if (patch) patches.push(patch);
+	}
+	const labels = new Set<string>();
+	const ids = new Set<string>();
+	const made: OrderCreate[] = [];
+	for (const c of creates) {
+		if (labels.has(c.label) || ids.has(c.order.id)) continue;
+		labels.add(c.label);
+		ids.add(c.order.id);
+		made.push({ order: c.order, oneC: c.oneC });
+	}
+	return { patches, creates: made, unknown: out.unknown, errors: out.errors };
 }

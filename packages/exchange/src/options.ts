@@ -11,9 +11,13 @@ export interface Clock {
 
 /** Resource limits of the exchange endpoint. */
 export interface ExchangeLimits {
-	/** Largest assembled upload file (sum of its `mode=file` chunks). Default 64 MiB. */
+	/**
+	 * Largest upload file (sum of its `mode=file` chunks, counted as they arrive). Default 128 MiB, so a 100 MB order
+	 * file of ~100k documents fits; imports stream it from its chunk rows in bounded memory. Also caps the announced
+	 * `file_limit`.
+	 */
 	maxFileBytes: number;
-	/** Largest total of all uploads of one session. Default 128 MiB. */
+	/** Largest total of all uploads of one session. Default 256 MiB. */
 	maxSessionBytes: number;
 	/** Time budget of one `mode=import` call before answering `progress`. Default 5000 ms. */
 	importSliceMs: number;
@@ -27,8 +31,8 @@ export interface ExchangeLimits {
 
 /** Defaults of {@link ExchangeLimits}. */
 export const DEFAULT_LIMITS: ExchangeLimits = {
-	maxFileBytes: 64 * 1024 * 1024,
-	maxSessionBytes: 128 * 1024 * 1024,
+	maxFileBytes: 128 * 1024 * 1024,
+	maxSessionBytes: 256 * 1024 * 1024,
 	importSliceMs: 5000,
 	sessionIdleMs: 30 * 60_000,
 	sessionAbsoluteMs: 4 * 3_600_000,

@@ -68,7 +68,25 @@ export abstract class ObmenElement extends LitElement {
 	}
 }
 
-/** Formats an ISO date-time for display in the UI language (keeps the original string if it does not parse). */
+/**
+ * Formats the wall-clock date and time written in an ISO string (`2026-11-28T23:30:00+03:00` → 28.11.2026,
+ * 23:30:00), ignoring its offset: an order's `Дата`/`Время` go to 1C exactly as written in `createdAt`, so the
+ * preview must not shift them into the browser's time zone. Other text is returned as is.
+ */
+export function formatWallClock(lang: Lang, iso: string | null | undefined): string {
+	if (!iso) return "";
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(iso);
+	if (!m) return iso;
+	const [, y, mo, d, h, mi, s] = m;
+	const utc = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)));
+	if (Number.isNaN(utc.getTime())) return iso;
+	const locale = lang === "en" ? "en-GB" : "ru-RU";
+	return h === undefined
+		? utc.toLocaleDateString(locale, { dateStyle: "short", timeZone: "UTC" })
+		: utc.toLocaleString(locale, { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
+}
+
+/** Formats an instant (a server timestamp such as a journal entry's `at`) in the browser's time zone and the UI language. */
 export function formatDateTime(lang: Lang, iso: string | null | undefined): string {
 	if (!iso) return "";
 	const d = new Date(iso);

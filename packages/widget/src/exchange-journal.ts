@@ -1,13 +1,9 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { formatDateTime, ObmenElement } from "./base-element.ts";
-import { formatBytes, groupBySession, type JournalSession, replyHead } from "./journal-groups.ts";
+import { formatBytes, groupBySession, isFailed, type JournalSession, replyHead } from "./journal-groups.ts";
+
 import { baseStyles } from "./styles.ts";
 import type { JournalItem } from "./types.ts";
-
-/** A request counts as failed when the server logged an error or answered 1C with `failure`. */
-export function isFailed(item: JournalItem): boolean {
-	return Boolean(item.error) || replyHead(item.reply) === "failure";
-}
 
 /**
  * `<obmen-exchange-journal>`: the exchange log of one node — recent runs grouped by 1C session, each

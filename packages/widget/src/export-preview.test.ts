@@ -33,6 +33,11 @@ describe("<obmen-export-preview>", () => {
 		expect(rows[1]?.textContent).toContain("ООО «Ромашка»");
 		expect(rows[1]?.textContent).toContain("Внимание: Номер longer than 11 characters");
 		expect(rows[0]?.querySelector(".warning")).toBeNull();
+		// the date and time 1C will get (the order's own offset), not shifted into the browser's zone
+		expect(rows[1]?.querySelectorAll("td")[1]?.textContent).toBe("28.11.2026, 23:30:00");
+		// the status column shows the store code and the exact "Статус заказа" text 1C gets
+		expect(rows[0]?.querySelectorAll("td")[4]?.textContent?.replace(/\s+/g, " ").trim()).toBe("N → «Новый»");
+		expect(rows[1]?.querySelectorAll("td")[4]?.textContent?.trim()).toBe("P");
 		expect(el.shadowRoot?.querySelector("caption")?.textContent).toContain("Заказов: 2. Кодировка: windows-1251. Схема: 2.05.");
 		// only GETs: the preview never changes what 1C will receive
 		expect(fake.requests.every((r) => r.method === "GET")).toBe(true);

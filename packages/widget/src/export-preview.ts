@@ -1,5 +1,5 @@
 import { css, html, nothing, type TemplateResult } from "lit";
-import { formatDateTime, ObmenElement } from "./base-element.ts";
+import { formatWallClock, ObmenElement } from "./base-element.ts";
 import { baseStyles } from "./styles.ts";
 import type { PreviewSummary, PreviewXml } from "./types.ts";
 import { highlightXml } from "./xml-highlight.ts";
@@ -134,10 +134,10 @@ export class ObmenExportPreview extends ObmenElement {
 				${summary.orders.map(
 					(o) => html`<tr class=${o.warnings.length ? "warn" : ""}>
 					<td>${o.number}</td>
-					<td>${formatDateTime(lang, o.date)}</td>
+					<td>${formatWallClock(lang, o.date)}</td>
 					<td>${o.buyer}</td>
 					<td class="num">${o.total}</td>
-					<td>${o.status}</td>
+					<td>${o.status}${o.status1C && o.status1C !== o.status ? html` → «${o.status1C}»` : nothing}</td>
 					<td class="num">${Array.isArray(o.lines) ? o.lines.length : o.lines}</td>
 					<td>${o.warnings.map((w) => html`<div class="warning" part="warning">⚠ <span class="visually-hidden">${this.t("common.warning")}: </span>${w}</div>`)}</td>
 				</tr>`,

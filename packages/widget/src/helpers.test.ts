@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isFailed } from "./exchange-journal.ts";
 import { messages } from "./i18n.ts";
-import { formatBytes, groupBySession, replyHead } from "./journal-groups.ts";
+import { formatBytes, groupBySession, isFailed, replyHead } from "./journal-groups.ts";
 import { journalItem } from "./test-support/fake-api.ts";
 import { tokenizeXml } from "./xml-highlight.ts";
 
@@ -31,11 +30,13 @@ describe("journal helpers", () => {
 			journalItem({ id: 3, mode: "checkauth", session: null, error: "bad password", reply: "failure\nbad" }),
 			journalItem({ id: 2, mode: "import", session: "A", ordersImported: 1, error: "XML_MALFORMED" }),
 			journalItem({ id: 1, mode: "checkauth", session: "A", at: "2026-11-29T11:00:00Z" }),
+			journalItem({ id: 0, mode: "file", session: "C", reply: "failure\nФайл слишком большой" }),
 		]);
 		expect(groups.map((g) => [g.session, g.items.length, g.sent, g.acknowledged, g.imported, g.errors])).toEqual([
 			["B", 2, 2, 2, 0, 0],
 			[null, 1, 0, 0, 0, 1],
 			["A", 2, 0, 0, 1, 1],
+			["C", 1, 0, 0, 0, 1], // a `failure` reply counts as an error even without a logged error text
 		]);
 		expect(groups[0]?.startedAt).toBe("2026-11-29T12:00:03Z");
 	});

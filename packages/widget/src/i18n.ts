@@ -49,7 +49,7 @@ const ru = {
 		"Заказы с меньшим номером в 1С не попадут. Пусто — выгружать все. Удобно при подключении к 1С магазина со старой историей.",
 	"field.exportStatuses": "Выгружать статусы заказов",
 	"help.exportStatuses":
-		"Передаёт реквизиты «Статус заказа», «Статуса заказа ИД» и «Дата изменения статуса». 1С ищет статус по точному тексту в таблице соответствия статусов узла.",
+		"Передаёт реквизиты «Статус заказа» (текст из таблицы ниже) и «Статуса заказа ИД» (код статуса магазина). 1С ищет статус по точному тексту в таблице соответствия статусов узла; не найден — ставит «Не согласован».",
 	"field.exportStatusFilter": "Выгружать заказы в статусах",
 	"help.exportStatusFilter": "Ни одного не выбрано — выгружаются заказы в любом статусе.",
 	"field.exportStatusFilter.none": "Статусы ещё не встречались в заказах.",
@@ -195,7 +195,7 @@ const en: Record<MessageKey, string> = {
 		"Orders with a lower number never go to 1C. Empty = all orders. Useful when connecting a shop with a long history.",
 	"field.exportStatuses": "Export order statuses",
 	"help.exportStatuses":
-		"Sends the requisites “Статус заказа”, “Статуса заказа ИД” and “Дата изменения статуса”. 1C looks the status up by exact text in the node's status mapping table.",
+		"Sends the requisites “Статус заказа” (the text from the table below) and “Статуса заказа ИД” (the store status code). 1C looks the status up by exact text in the node's status mapping table; no match gives “Не согласован”.",
 	"field.exportStatusFilter": "Export orders in statuses",
 	"help.exportStatusFilter": "None selected = orders in any status are exported.",
 	"field.exportStatusFilter.none": "No statuses seen in orders yet.",

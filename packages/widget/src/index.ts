@@ -13,11 +13,11 @@ import { ObmenExportPreview } from "./export-preview.ts";
 
 export { charsetOf, ObmenApi, ObmenApiError, type ObmenApiOptions, type TokenProvider } from "./api.ts";
 export { ObmenElement } from "./base-element.ts";
-export { isFailed, ObmenExchangeJournal } from "./exchange-journal.ts";
+export { ObmenExchangeJournal } from "./exchange-journal.ts";
 export { ObmenExchangeSettings } from "./exchange-settings.ts";
 export { ObmenExportPreview } from "./export-preview.ts";
 export { type Lang, type MessageKey, messages, resolveLang, translate } from "./i18n.ts";
-export { groupBySession, type JournalSession } from "./journal-groups.ts";
+export { groupBySession, isFailed, type JournalSession } from "./journal-groups.ts";
 export { type FieldProblem, type SettingsDraft, validateDraft } from "./settings-draft.ts";
 export type * from "./types.ts";
 export { tokenizeXml, type XmlToken } from "./xml-highlight.ts";

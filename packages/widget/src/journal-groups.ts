@@ -11,9 +11,15 @@ export interface JournalSession {
 	imported: number;
 }
 
+/** A request counts as failed when the server logged an error or answered 1C with `failure`. */
+export function isFailed(item: JournalItem): boolean {
+	return Boolean(item.error) || replyHead(item.reply) === "failure";
+}
+
 /**
  * Groups journal items (newest first) by 1C session, keeping the order of first appearance, so the newest
  * session comes first. Requests without a session (e.g. a failed checkauth) each form their own group.
+ * `errors` counts the failed requests ({@link isFailed}), the same ones the table marks.
  */
 export function groupBySession(items: JournalItem[]): JournalSession[] {
 	const groups: JournalSession[] = [];
@@ -27,7 +33,7 @@ export function groupBySession(items: JournalItem[]): JournalSession[] {
 		}
 		group.items.push(item);
 		if (item.at < group.startedAt) group.startedAt = item.at;
-		if (item.error) group.errors++;
+		if (isFailed(item)) group.errors++;
 		group.sent += item.ordersSent ?? 0;
 		group.acknowledged += item.ordersAcknowledged ?? 0;
 		group.imported += item.ordersImported ?? 0;

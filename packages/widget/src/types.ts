@@ -74,7 +74,10 @@ export interface PreviewOrder {
 	date: string;
 	buyer: string;
 	total: string;
+	/** Store status code. */
 	status: string;
+	/** The exact "Статус заказа" text 1C gets (the node's export map), when statuses are exported. */
+	status1C?: string | null;
 	lines: number | unknown[];
 	warnings: string[];
 }

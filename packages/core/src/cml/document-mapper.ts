@@ -66,10 +66,10 @@ export interface IncomingOneC {
 	date: string | null;
 	/** "Проведен". */
 	posted: boolean | null;
-	/** true when "Дата оплаты по 1С" holds a real date or "Оплачен" is true. */
+	/** true when "Дата оплаты по 1С" (or "Дата оплаты") holds a real date, or "Оплачен"/"Заказ оплачен" is true. */
 	paid: boolean | null;
 	paidAt: string | null;
-	/** "Номер оплаты по 1С". */
+	/** "Номер оплаты по 1С" (or "Номер платежного документа"). */
 	paymentNumber: string | null;
 	/** true when "Дата отгрузки по 1С" holds a real date or "Отгружен" is true. */
 	shipped: boolean | null;
@@ -82,7 +82,7 @@ export interface IncomingOneC {
 	deleted: boolean | null;
 	/** "Финальный статус". */
 	final: boolean | null;
-	/** "Статус заказа" (free text of the 1C configuration). */
+	/** "Статус заказа" (free text of the 1C configuration), as sent; null when absent or blank. */
 	status: string | null;
 	/** "Статуса заказа ИД" (site status code). */
 	statusId: string | null;
@@ -223,19 +223,30 @@ function readCounterparty(el: CmlElement): IncomingCounterparty {
 	};
 }
 
+/**
+ * The lookup key of a requisite name: lower-cased, and a Latin "1C" read as the Cyrillic "1С" that 1C
+ * writes (hand-configured exchanges and some modules type the Latin letter).
+ */
+function requisiteKey(name: string): string {
+	return name.toLowerCase().replace(/1c/g, "1с");
+}
+
 function readOneC(el: CmlElement, all: IncomingRequisite[]): IncomingOneC {
 	// One case-insensitive index per document instead of a scan per looked-up name.
 	const index = new Map<string, string>();
 	for (const r of all) {
-		const key = r.name.toLowerCase();
+		const key = requisiteKey(r.name);
 		if (!index.has(key)) index.set(key, r.values[0] ?? "");
 	}
 	// Keys are the requisite names lower-cased ("Дата оплаты по 1С" → "дата оплаты по 1с").
 	const reqs = { get: (lowerName: string): string | null => index.get(lowerName) ?? null };
-	const paidAt = normalizeCmlDate(reqs.get("дата оплаты по 1с"));
+	// The official 2007 "Заказ на сайт" sample (and Bitrix) name the payment "Дата оплаты" and
+	// "Номер платежного документа"; the "… по 1С" forms of family A/B/C win when both are present.
+	const paidAt = normalizeCmlDate(reqs.get("дата оплаты по 1с")) ?? normalizeCmlDate(reqs.get("дата оплаты"));
 	const shippedAt = normalizeCmlDate(reqs.get("дата отгрузки по 1с"));
 	const paidFlag = parseCmlBoolean(reqs.get("оплачен")) ?? parseCmlBoolean(reqs.get("заказ оплачен"));
 	const shippedFlag = parseCmlBoolean(reqs.get("отгружен"));
+	const status = reqs.get("статус заказа");
 	return {
 		id: textOf(el, "Ид"),
 		number: nonEmpty(textOf(el, "Номер1С")) ?? nonEmpty(reqs.get("номер по 1с")),
@@ -243,14 +254,15 @@ function readOneC(el: CmlElement, all: IncomingRequisite[]): IncomingOneC {
 		posted: parseCmlBoolean(reqs.get("проведен")),
 		paid: paidAt !== null ? true : paidFlag,
 		paidAt,
-		paymentNumber: nonEmpty(reqs.get("номер оплаты по 1с")),
+		paymentNumber: nonEmpty(reqs.get("номер оплаты по 1с")) ?? nonEmpty(reqs.get("номер платежного документа")),
 		shipped: shippedAt !== null ? true : shippedFlag,
 		shippedAt,
 		shipmentNumber: nonEmpty(reqs.get("номер отгрузки по 1с")),
 		cancelled: parseCmlBoolean(reqs.get("отменен")),
 		deleted: parseCmlBoolean(textOf(el, "ПометкаУдаления")) ?? parseCmlBoolean(reqs.get("пометкаудаления")),
 		final: parseCmlBoolean(reqs.get("финальный статус")),
-		status: reqs.get("статус заказа"),
+		// As sent (1C's status table matches exact strings); blank is "no status", not a status to map.
+		status: status !== null && status.trim() !== "" ? status : null,
 		statusId: nonEmpty(reqs.get("статуса заказа ид")),
 		version: nonEmpty(textOf(el, "НомерВерсии")),
 	};

@@ -16,10 +16,12 @@
  */
 import { CommerceMLError } from "../errors.ts";
 import { addDecimal, type Decimal, divDecimal, mulDecimal, subDecimal } from "../model/decimal.ts";
-import type { Customer, OrderItem } from "../model/order.ts";
+import type { OrderItem } from "../model/order.ts";
 import type { ByteSink } from "./byte-sink.ts";
+import { writeCounterparty } from "./counterparty-writer.ts";
 import { fastDecimal, formatMoney, formatPlain } from "./decimal-fast.ts";
 import type { ExportOrder, WriterContext } from "./export-settings.ts";
+import { clip, opt } from "./field-text.ts";
 import { okeiCode, okeiUnit } from "./okei.ts";
 
 /** `Товар/Ид` of the delivery service line, as Bitrix and CS-Cart write it. */
@@ -29,15 +31,6 @@ export const ORDER_DELIVERY_NAME = "Доставка заказа";
 
 const ZERO: Decimal = { units: 0n, scale: 0 };
 const HUNDRED: Decimal = { units: 100n, scale: 0 };
-
-/** Cuts a value to `max` characters (XSD lengths count code points) without splitting a surrogate pair. */
-function clip(s: string, max: number): string {
-	if (s.length <= max) return s;
-	let cut = s.slice(0, max);
-	const last = cut.charCodeAt(cut.length - 1);
-	if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-	return cut;
-}
 
 const money = formatMoney;
 
@@ -75,11 +68,6 @@ function figures(item: OrderItem): LineFigures {
 	return { item, qty, price, discount, sum, rate, vat };
 }
 
-/** Writes the element only when the value is non-empty. */
-function opt(w: ByteSink, name: string, value: string | undefined | null, field: string, max = 255): void {
-	if (value) w.el(name, clip(value, max), field);
-}
-
 function requisite(w: ByteSink, name: string, value: string, field: string): void {
 	w.lit("<ЗначениеРеквизита><Наименование>");
 	w.text(clip(name, 255), field);
@@ -93,59 +81,6 @@ function requisiteAscii(w: ByteSink, nameOpen: string, value: string): void {
 	w.lit(nameOpen);
 	w.ascii(value);
 	w.lit("</Значение></ЗначениеРеквизита>");
-}
-
-function writeContragent(w: ByteSink, ctx: WriterContext, c: Customer): void {
-	w.lit("<Контрагенты><Контрагент>");
-	opt(w, "Ид", c.id, "customer.id", 40);
-	w.el("Наименование", clip(c.name, 255), "customer.name");
-	if (c.type === "company") {
-		w.el("ОфициальноеНаименование", clip(c.legalName || c.name, 255), "customer.legalName");
-		if (c.legalAddress) {
-			w.lit("<ЮридическийАдрес><Представление>");
-			w.text(clip(c.legalAddress, 255), "customer.legalAddress");
-			w.lit("</Представление></ЮридическийАдрес>");
-		}
-		opt(w, "ИНН", c.inn, "customer.inn");
-		opt(w, "КПП", c.kpp, "customer.kpp");
-		opt(w, "ОКПО", c.okpo, "customer.okpo");
-		const bank = c.bank;
-		if (bank?.account && bank.bik) {
-			w.lit("<РасчетныеСчета><РасчетныйСчет>");
-			w.el("НомерСчета", bank.account, "customer.bank.account");
-			w.lit("<Банк>");
-			opt(w, "СчетКорреспондентский", bank.correspondentAccount, "customer.bank.correspondentAccount");
-			opt(w, "Наименование", bank.name, "customer.bank.name");
-			w.el("БИК", bank.bik, "customer.bank.bik");
-			w.lit("</Банк></РасчетныйСчет></РасчетныеСчета>");
-		}
-	} else {
-		w.el("ПолноеНаименование", clip(c.name, 255), "customer.name");
-		opt(w, "Фамилия", c.lastName, "customer.lastName");
-		opt(w, "Имя", c.firstName, "customer.firstName");
-		opt(w, "Отчество", c.middleName, "customer.middleName");
-		opt(w, "ИНН", c.inn, "customer.inn");
-	}
-	if (c.address) {
-		w.lit("<Адрес><Представление>");
-		w.text(clip(c.address, 255), "customer.address");
-		w.lit("</Представление></Адрес>");
-	}
-	if (c.phone || c.email) {
-		w.lit("<Контакты>");
-		if (c.phone) {
-			w.lit(ctx.modern ? "<Контакт><Тип>Телефон рабочий</Тип><Значение>" : "<Контакт><Тип>ТелефонРабочий</Тип><Значение>");
-			w.text(clip(c.phone, 255), "customer.phone");
-			w.lit("</Значение></Контакт>");
-		}
-		if (c.email) {
-			w.lit("<Контакт><Тип>Почта</Тип><Значение>");
-			w.text(clip(c.email, 255), "customer.email");
-			w.lit("</Значение></Контакт>");
-		}
-		w.lit("</Контакты>");
-	}
-	w.lit("<Роль>Покупатель</Роль></Контрагент></Контрагенты>");
 }
 
 function writeUnit(w: ByteSink, code: string, name: string): void {
@@ -172,7 +107,8 @@ const KIND_SERVICE =
 function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 	const item = f.item;
 	w.lit("<Товар>");
-	w.el("Ид", clip(item.externalId ?? item.productId, 80), "item.id");
+	// The 1C GUID when the store knows it (1C then finds the item without creating a duplicate), else the store id.
+	w.el("Ид", clip(item.externalId?.trim() ? item.externalId : item.productId, 80), "item.id");
 	opt(w, "Артикул", item.sku, "item.sku");
 	w.el("Наименование", clip(item.name, 255), "item.name");
 	writeUnit(w, item.unit.code, item.unit.name);
@@ -232,10 +168,13 @@ function writeDelivery(w: ByteSink, ctx: WriterContext, price: Decimal): void {
 function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void {
 	const sep = ctx.isoRequisiteDates ? "T" : " ";
 	w.lit("<ЗначенияРеквизитов>");
+	const paid = o.payment?.paid === true;
+	const cancelled = ctx.cancelled.has(o.status);
 	if (o.payment?.method) requisite(w, "Метод оплаты", o.payment.method, "payment.method");
-	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Заказ оплачен</Наименование><Значение>", o.payment?.paid ? "true" : "false");
-	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Доставка разрешена</Наименование><Значение>", "false");
-	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Отменен</Наименование><Значение>", ctx.cancelled.has(o.status) ? "true" : "false");
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Заказ оплачен</Наименование><Значение>", paid ? "true" : "false");
+	// The store's default: a paid, not cancelled order may be shipped (Bitrix sends its own "allow delivery" flag here).
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Доставка разрешена</Наименование><Значение>", paid && !cancelled ? "true" : "false");
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Отменен</Наименование><Значение>", cancelled ? "true" : "false");
 	requisiteAscii(
 		w,
 		"<ЗначениеРеквизита><Наименование>Финальный статус</Наименование><Значение>",
@@ -245,13 +184,13 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 		const mapped = Object.hasOwn(ctx.statusMap, o.status) ? ctx.statusMap[o.status] : undefined;
 		requisite(w, "Статус заказа", mapped ?? o.status, "status");
 		requisite(w, "Статуса заказа ИД", o.status, "status");
-		const changed = o.statusChangedAt ?? o.createdAt;
-		requisiteAscii(
-			w,
-			"<ЗначениеРеквизита><Наименование>Дата изменения статуса</Наименование><Значение>",
-			`${localDate(changed)}${sep}${localTime(changed)}`,
-		);
 	}
+	const changed = o.statusChangedAt ?? o.createdAt;
+	requisiteAscii(
+		w,
+		"<ЗначениеРеквизита><Наименование>Дата изменения статуса</Наименование><Значение>",
+		`${localDate(changed)}${sep}${localTime(changed)}`,
+	);
 	if (o.shipping?.method) requisite(w, "Способ доставки", o.shipping.method, "shipping.method");
 	if (o.shipping?.address) requisite(w, "Адрес доставки", o.shipping.address, "shipping.address");
 	if (o.customerComment) requisite(w, "Комментарии покупателя", o.customerComment, "customerComment");
@@ -282,7 +221,7 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 		if (o.oneC?.number) w.el("Номер1С", o.oneC.number, "oneC.number");
 	}
 	w.lit("\n");
-	writeContragent(w, ctx, o.customer);
+	writeCounterparty(w, ctx, o.customer);
 	w.asciiEl("Время", localTime(o.createdAt));
 	opt(w, "Комментарий", o.comment, "comment", 3000);
 	if (vatTotal) {

@@ -30,7 +30,7 @@ export interface ExportSettings {
 	shipping?: "none" | "paid" | "always";
 	/** Write line options as `ХарактеристикиТовара`; default false. */
 	exportOptions?: boolean;
-	/** Write "Статус заказа", "Статуса заказа ИД", "Дата изменения статуса"; default true. */
+	/** Write "Статус заказа" (mapped) and "Статуса заказа ИД" (the store code); default true. "Дата изменения статуса" is always written. */
 	exportStatuses?: boolean;
 	/** Store status code → the exact 1C status string; unmapped codes are sent as is. */
 	statusMap?: Record<string, string>;
@@ -55,12 +55,14 @@ export interface WriterContext {
 	readonly schemaVersion: SchemaVersion;
 	readonly encoding: XmlEncoding;
 	readonly cp1251: boolean;
-	/** Schema ≥ 2.07: `НомерВерсии`, `Номер1С`, `Единица` + `Коэффициент`, XSD contact types. */
+	/**
+	 * Schema ≥ 2.07: `НомерВерсии`, `Номер1С`, `Единица` + `Коэффициент`, and the XSD КонтактТип spelling
+	 * `Телефон рабочий` (≤ 2.05 keeps Bitrix's `ТелефонРабочий`; e-mail is `Почта` in both, as the XSD has no
+	 * "Электронная почта").
+	 */
 	readonly modern: boolean;
 	/** Schema ≥ 2.10: requisite dates with `T`. */
 	readonly isoRequisiteDates: boolean;
-	readonly phoneContactType: string;
-	readonly emailContactType: string;
 	readonly shipping: "none" | "paid" | "always";
 	readonly exportOptions: boolean;
 	readonly exportStatuses: boolean;
@@ -100,9 +102,6 @@ export function resolveSettings(settings: ExportSettings = {}): WriterContext {
 		cp1251: encoding === "windows-1251",
 		modern,
 		isoRequisiteDates: schemaVersion >= "2.10",
-		// ≤ 2.05: Bitrix spellings; ≥ 2.07: the XSD КонтактТип enumeration ("Электронная почта" is not in it).
-		phoneContactType: modern ? "Телефон рабочий" : "ТелефонРабочий",
-		emailContactType: "Почта",
 		shipping,
 		exportOptions: settings.exportOptions ?? false,
 		exportStatuses: settings.exportStatuses ?? true,

@@ -55,7 +55,15 @@ describe("public CommerceML fixtures", () => {
 		expect(d.counterparties[0]?.name).toBe("Петр Петров");
 		expect(d.items.map((i) => i.name)).toEqual(["Доставка заказа", "Комбайн MOULINEX A77 4C"]);
 		expect(d.items[1]?.price).toBe("9335.42");
-		expect(d.oneC).toMatchObject({ status: "[F] Доставлен", final: true, cancelled: false, paid: true, paidAt: null });
+		// the official 2007 "Заказ на сайт" names the payment "Дата оплаты" / "Номер платежного документа"
+		expect(d.oneC).toMatchObject({
+			status: "[F] Доставлен",
+			final: true,
+			cancelled: false,
+			paid: true,
+			paidAt: "2007-10-16T15:44:47",
+			paymentNumber: "ТК000000026",
+		});
 		expect(req(d, "Номер платежного документа")).toEqual(["ТК000000026"]);
 		expect(req(d, "Дата изменения статуса")).toEqual(["2007-10-16 15:51:58"]);
 	});

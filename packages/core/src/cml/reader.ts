@@ -6,6 +6,7 @@
  * being read is kept, and each is yielded as soon as its end tag is seen. `Документ`s are accepted
  * directly under `КоммерческаяИнформация` or inside `Контейнер` (3.x); namespaces are ignored.
  */
+import { concatBytes } from "../bytes.ts";
 import { canDetect, detectEncoding, FatalStreamDecoder, type SupportedEncoding } from "../encoding/detect.ts";
 import { CommerceMLError } from "../errors.ts";
 import { type CmlElement, type IncomingDocument, mapDocument } from "./document-mapper.ts";
@@ -61,16 +62,6 @@ async function* chunksOf(input: CmlInput): AsyncGenerator<Uint8Array> {
 function* sliceChunk(chunk: Uint8Array): Generator<Uint8Array> {
 	if (!(chunk instanceof Uint8Array)) throw new TypeError("CommerceML input chunks must be Uint8Array");
 	for (let i = 0; i < chunk.length; i += SLICE) yield chunk.subarray(i, i + SLICE);
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-	const out = new Uint8Array(total);
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
 }
 
 /** Builds element trees for `Документ`s and hands each finished one to `emit`. */
@@ -181,7 +172,7 @@ export async function* readDocuments(
 		if (!decoder) {
 			head.push(chunk);
 			headLen += chunk.length;
-			const joined = head.length === 1 ? chunk : concat(head, headLen);
+			const joined = head.length === 1 ? chunk : concatBytes(head, headLen);
 			head = [joined];
 			if (!canDetect(joined, false)) continue;
 			head = [];
@@ -191,7 +182,7 @@ export async function* readDocuments(
 	}
 	if (!decoder) {
 		if (headLen === 0) throw new CommerceMLError("XML_TRUNCATED", "empty input", { offset: 0 });
-		start(concat(head, headLen));
+		start(concatBytes(head, headLen));
 	}
 	feed(new Uint8Array(0));
 	(parser as unknown as StrictXmlParser).close();

@@ -201,6 +201,9 @@ describe("document content", () => {
 			]),
 		);
 		expect(textAt(cable, "Ид")).toBe("p-2");
+		// an empty externalId (a product not yet matched to 1C) falls back to the store id, never an empty Ид
+		const unmatched = parseOrder({ ...personOrderInput, items: [{ productId: "p-9", externalId: "", name: "x", quantity: 1, price: 1 }] });
+		expect(textAt(items(docs((await render([unmatched])).root)[0] as XmlNode)[0] as XmlNode, "Ид")).toBe("p-9");
 		expect(textAt(cable, "Количество")).toBe("2");
 		expect(textAt(cable, "Налоги", "Налог", "Сумма")).toBe("0.02"); // 0.20 × 10 / 110 = 0.018…
 		expect(textAt(delivery, "Ид")).toBe("ORDER_DELIVERY");
@@ -249,7 +252,8 @@ describe("document content", () => {
 		expect([...requisites(person)]).toEqual([
 			["Метод оплаты", "Картой онлайн"],
 			["Заказ оплачен", "true"],
-			["Доставка разрешена", "false"],
+			["Доставка разрешена", "true"], // a paid order may be shipped
+
 			["Отменен", "false"],
 			["Финальный статус", "false"],
 			["Статус заказа", "Принят, ожидается оплата"],
@@ -264,13 +268,24 @@ describe("document content", () => {
 		expect(r.get("Статус заказа")).toBe("F"); // unmapped: sent as is
 		expect(r.get("Финальный статус")).toBe("true");
 		expect(r.get("Заказ оплачен")).toBe("false");
+		expect(r.get("Доставка разрешена")).toBe("false"); // not paid: 1C must not ship it yet
 		expect(r.get("Дата изменения статуса")).toBe("2026-11-29 23:59:59"); // defaults to createdAt
 		const cancelled = { ...(sampleOrders()[1] as ExportOrder), status: "C" };
 		expect(requisites(docs((await render([cancelled], settings)).root)[0] as XmlNode).get("Отменен")).toBe("true");
+		const paidCancelled = requisites(
+			docs((await render([{ ...(sampleOrders()[0] as ExportOrder), status: "C" }], settings)).root)[0] as XmlNode,
+		);
+		expect([paidCancelled.get("Заказ оплачен"), paidCancelled.get("Доставка разрешена"), paidCancelled.get("Отменен")]).toEqual([
+			"true",
+			"false",
+			"true",
+		]);
 		const proto = { ...(sampleOrders()[1] as ExportOrder), status: "constructor" };
 		expect(requisites(docs((await render([proto], settings)).root)[0] as XmlNode).get("Статус заказа")).toBe("constructor");
 		const noStatus = requisites(docs((await render(sampleOrders(), { exportStatuses: false })).root)[0] as XmlNode);
-		expect(noStatus.has("Статус заказа") || noStatus.has("Статуса заказа ИД") || noStatus.has("Дата изменения статуса")).toBe(false);
+		expect(noStatus.has("Статус заказа") || noStatus.has("Статуса заказа ИД")).toBe(false);
+		// the other requisites 1C reads stay, the status date included (issue 2 §3)
+		expect(noStatus.get("Дата изменения статуса")).toBe("2026-11-28 10:00:00");
 		expect(noStatus.get("Отменен")).toBe("false");
 	});
 
@@ -306,16 +321,19 @@ describe("document content", () => {
 	});
 
 	it("forbidden characters fail the stream with CHAR_FORBIDDEN naming the order and field", async () => {
+		// parseOrder refuses such text; the writer still defends itself against orders that bypassed it
 		const bad = parseOrder({
 			...companyOrderInput,
 			id: "777",
-			items: [companyOrderInput.items[0], { productId: "x", name: "bell\u0007", quantity: 1, price: 1 }],
+			items: [companyOrderInput.items[0], { productId: "x", name: "bell", quantity: 1, price: 1 }],
 		});
+		(bad.items[1] as { name: string }).name = "bell\u0007";
 		const err = await writeOrdersXmlBytes([bad]).catch((e: unknown) => e);
 		expect(err).toBeInstanceOf(CommerceMLError);
 		expect((err as CommerceMLError).code).toBe("CHAR_FORBIDDEN");
 		expect((err as CommerceMLError).message).toMatch(/order "777".*U\+0007.*items\[1\]\.name/);
-		const badCustomer = parseOrder({ ...personOrderInput, customer: { ...personOrderInput.customer, name: "x\uFFFF" } });
+		const badCustomer = parseOrder(personOrderInput);
+		badCustomer.customer.name = "x\uFFFF";
 		const err2 = await writeOrdersXmlBytes([badCustomer], { encoding: "utf-8" }).catch((e: unknown) => e);
 		expect((err2 as CommerceMLError).message).toMatch(/customer\.name/);
 	});

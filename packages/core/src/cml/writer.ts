@@ -12,6 +12,7 @@
  * otherwise validate against its bundled schema, see protocol.md §3.3). An empty batch is the
  * root element without `Документ`, which 1C treats as "nothing to load".
  */
+import { concatBytes } from "../bytes.ts";
 import type { Order } from "../model/order.ts";
 import { ByteSink } from "./byte-sink.ts";
 import { writeDocument } from "./document-writer.ts";
@@ -120,13 +121,7 @@ export async function writeOrdersXmlBytes(
 	const only = chunks[0];
 	// A stream chunk is a view of a larger buffer; hand out an exact-size array.
 	if (chunks.length === 1 && only && only.byteLength === only.buffer.byteLength) return only;
-	const out = new Uint8Array(size);
-	let at = 0;
-	for (const c of chunks) {
-		out.set(c, at);
-		at += c.length;
-	}
-	return out;
+	return concatBytes(chunks, size);
 }
 
 /** The HTTP `Content-Type` of the `query` answer; the charset must match the XML declaration. */

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { encodeCp1251, encodeCp1251Into, isCp1251 } from "./cp1251.ts";
+import { encodeCp1251, isCp1251 } from "./cp1251.ts";
 
 describe("windows-1251 encoder", () => {
 	it("agrees with iconv-lite on every BMP character it can encode", () => {
@@ -38,11 +38,5 @@ describe("windows-1251 encoder", () => {
 		expect(() => encodeCp1251("цена 5 ₽")).toThrow(/U\+20BD at index 7/);
 		expect(() => encodeCp1251("😀")).toThrow(RangeError);
 		expect(() => encodeCp1251("é")).toThrow(/U\+00E9/);
-	});
-
-	it("encodes into an existing buffer at an offset", () => {
-		const out = new Uint8Array(6);
-		expect(encodeCp1251Into("Яя", out, 2)).toBe(4);
-		expect(Array.from(out)).toEqual([0, 0, 0xdf, 0xff, 0, 0]);
 	});
 });

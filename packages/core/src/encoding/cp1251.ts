@@ -53,13 +53,3 @@ export function encodeCp1251(text: string): Uint8Array<ArrayBuffer> {
 	}
 	return out;
 }
-
-/**
- * Encodes `text` into `out` starting at `offset` without checks; the caller guarantees every
- * character is representable (the writer's escaped output). Returns the new offset.
- */
-export function encodeCp1251Into(text: string, out: Uint8Array, offset: number): number {
-	const n = text.length;
-	for (let i = 0; i < n; i++) out[offset + i] = ENCODE[text.charCodeAt(i)] as number;
-	return offset + n;
-}

@@ -67,6 +67,21 @@ describe("order model", () => {
 		}
 	});
 
+	it("refuses text that XML 1.0 cannot carry, naming the field (it could never be exported to 1C)", () => {
+		const bad = safeParseOrder({
+			...minimal,
+			customer: { name: "Иванов\u0001" },
+			items: [{ productId: "p", name: "ok 😀", quantity: 1, price: 1, options: [{ name: "Цвет", value: "\ud800x" }] }],
+			extra: [{ name: "x", value: "\uffff" }],
+		});
+		expect(bad.ok).toBe(false);
+		if (bad.ok) return;
+		expect(bad.issues.map((i) => i.path)).toEqual(["customer.name", "items.0.options.0.value", "extra.0.value"]);
+		expect(bad.issues[0]?.message).toContain("U+0001");
+		// TAB, LF, CR, astral characters and every other XML character are fine
+		expect(parseOrder({ ...minimal, comment: "a\tb\r\nc 😀 \u0085 \ufffd" }).comment).toBe("a\tb\r\nc 😀 \u0085 \ufffd");
+	});
+
 	it("accepts a null VAT rate and a company buyer", () => {
 		const o = parseOrder({
 			...minimal,

@@ -81,32 +81,69 @@ export const OrderItemSchema = z.object({
 /** An extra order requisite (`ЗначениеРеквизита`) the store wants 1C to see. */
 export const ExtraSchema = z.object({ name: z.string().min(1).max(255), value: z.string().max(1000) });
 
+/**
+ * A character XML 1.0 cannot carry at all: C0 controls other than TAB/LF/CR, U+FFFE/U+FFFF and unpaired
+ * surrogates. An order holding one could never be written into a `query` answer, so it is refused on input
+ * instead of poisoning every export batch it lands in (protocol.md §11 #10).
+ */
+const NON_XML_CHAR =
+	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Reports every string in `value` (walked without recursion) that holds a {@link NON_XML_CHAR}, with its path. */
+function checkXmlText(value: unknown, ctx: z.RefinementCtx): void {
+	const work: Array<[unknown, (string | number)[]]> = [[value, []]];
+	const found: Array<[(string | number)[], number, number]> = [];
+	for (let next = work.pop(); next !== undefined; next = work.pop()) {
+		const [v, path] = next;
+		if (typeof v === "string") {
+			const m = NON_XML_CHAR.exec(v);
+			if (m) found.push([path, m.index, v.charCodeAt(m.index)]);
+		} else if (Array.isArray(v)) {
+			for (let i = v.length - 1; i >= 0; i--) work.push([v[i], [...path, i]]);
+		} else if (v !== null && typeof v === "object") {
+			const entries = Object.entries(v);
+			for (let i = entries.length - 1; i >= 0; i--) {
+				const [k, child] = entries[i] as [string, unknown];
+				work.push([child, [...path, k]]);
+			}
+		}
+	}
+	for (const [path, index, code] of found) {
+		const hex = code.toString(16).toUpperCase().padStart(4, "0");
+		ctx.addIssue({ code: "custom", path, message: `character U+${hex} at index ${index} cannot be written in XML 1.0` });
+	}
+}
+
 /** The store order as accepted by Obmen. Only id, number, createdAt, status, customer.name and items are required. */
-export const OrderInputSchema = z.object({
-	id: z.string().min(1).max(40),
-	number: z.string().min(1).max(40),
-	createdAt: dateTime,
-	status: z.string().min(1).max(64),
-	currency: z.string().min(1).max(3).default("RUB"),
-	rate: decimal.default("1"),
-	total: decimal.optional(),
-	discount: decimal.default("0"),
-	customer: CustomerSchema,
-	items: z.array(OrderItemSchema).min(1),
-	shipping: z.object({ method: z.string().default(""), price: decimal.default("0"), address: z.string().default("") }).optional(),
-	payment: z.object({ method: z.string().default(""), paid: z.boolean().default(false) }).optional(),
-	comment: text.default(""),
-	customerComment: text.default(""),
-	extra: z.array(ExtraSchema).default([]),
-	/** When the status last changed (ISO 8601); sent as "Дата изменения статуса". Defaults to createdAt. */
-	statusChangedAt: dateTime.optional(),
-});
+export const OrderInputSchema = z
+	.object({
+		id: z.string().min(1).max(40),
+		number: z.string().min(1).max(40),
+		createdAt: dateTime,
+		status: z.string().min(1).max(64),
+		currency: z.string().min(1).max(3).default("RUB"),
+		rate: decimal.default("1"),
+		total: decimal.optional(),
+		discount: decimal.default("0"),
+		customer: CustomerSchema,
+		items: z.array(OrderItemSchema).min(1),
+		shipping: z.object({ method: z.string().default(""), price: decimal.default("0"), address: z.string().default("") }).optional(),
+		payment: z.object({ method: z.string().default(""), paid: z.boolean().default(false) }).optional(),
+		comment: text.default(""),
+		customerComment: text.default(""),
+		extra: z.array(ExtraSchema).default([]),
+		/** When the status last changed (ISO 8601); sent as "Дата изменения статуса". Defaults to createdAt. */
+		statusChangedAt: dateTime.optional(),
+	})
+	.superRefine(checkXmlText);
 
 /** An order after validation: defaults filled, decimals normalised, `total` always present. */
 export type Order = Omit<z.output<typeof OrderInputSchema>, "total"> & { total: string };
 /** What a store may send (numbers for decimals, optional fields left out). */
 export type OrderInput = z.input<typeof OrderInputSchema>;
+/** A validated order line (`Товар` of the `Документ`), defaults filled. */
 export type OrderItem = z.output<typeof OrderItemSchema>;
+/** A validated buyer (the `Контрагент` with `Роль` "Покупатель"), defaults filled. */
 export type Customer = z.output<typeof CustomerSchema>;
 
 /** A validation problem, naming the field path (`items.0.price`). */

@@ -3,8 +3,7 @@
  * older 1C configurations (protocol.md §1, §8): `init&sessid=…&version=2.08` before `query`, files named
  * `documents___<uuid>.xml`, optional `Контейнер` wrapping and optional repeated `query` without `success`.
  */
-import { keyword, replyLines } from "../transport.ts";
-import { type ProfileSpec, parseInitLines } from "./profile.ts";
+import { initReplyLines, line4Token, type ProfileSpec, parseInitLines } from "./profile.ts";
 
 /** Options of the Bitrix-module profile. */
 export interface BitrixModuleOptions {
@@ -23,24 +22,11 @@ export function bitrixModuleProfile(opts: BitrixModuleOptions = {}): ProfileSpec
 		timeoutMs: 600_000,
 		charsetFallback: "utf-8",
 		catalogPreflight: false,
-		token(s, t) {
-			if (!s.line4) {
-				t.deviate(
-					"checkauth",
-					"CSRF токен не поддерживается сайтом: 4-я строка ответа checkauth отсутствует.",
-					{ method: "GET", url: t.urlFor("type=sale&mode=checkauth") },
-					null,
-				);
-				return "";
-			}
-			return `&${s.line4}`;
-		},
+		token: (s, t) => line4Token(s, t, "CSRF токен не поддерживается сайтом: 4-я строка ответа checkauth отсутствует."),
 		initBeforeQuery: true,
 		initQuery: (token) => `type=sale&mode=init${token}&version=${opts.version ?? "2.08"}`,
 		readInit(reply, t, req) {
-			if (reply.bytes.byteLength === 0) t.fail("init", "Получен пустой ответ сервера.", req, reply);
-			const lines = replyLines(reply.text);
-			if (keyword(reply.text) === "failure") t.fail("init", `Ошибка на стороне сайта: ${lines[1] ?? ""}`, req, reply);
+			const lines = initReplyLines(reply, t, req);
 			if (lines.length < 2 || !lines[0]?.startsWith("zip=") || !lines[1]?.startsWith("file_limit=")) {
 				t.fail("init", "Не удалось прочитать ответ сервера. Параметры обмена не получены.", req, reply);
 			}

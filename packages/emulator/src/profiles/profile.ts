@@ -3,7 +3,7 @@
  * is the data the common exchange engine needs to behave — and to be as strict — as that client.
  */
 import type { Family } from "../order-file.ts";
-import type { Reply, Session, Transport } from "../transport.ts";
+import { keyword, type Reply, replyLines, type Session, type Transport } from "../transport.ts";
 
 /** Result of reading an `init` reply. */
 export interface InitParams {
@@ -48,4 +48,25 @@ export function parseInitLines(lines: string[]): InitParams {
 	const raw = (lines[1] ?? "").replace("file_limit=", "").trim();
 	const n = raw === "" ? Number.NaN : Number(raw);
 	return { zip, fileLimit: Number.isFinite(n) ? Math.trunc(n) : -1 };
+}
+
+/**
+ * The checks every family makes on an `init` reply before reading its lines: an empty body and a
+ * `failure` reply abort the step. Returns the reply's lines.
+ */
+export function initReplyLines(reply: Reply, t: Transport, req: { method: string; url: string }): string[] {
+	if (reply.bytes.byteLength === 0) t.fail("init", "Получен пустой ответ сервера. Параметры обмена не получены.", req, reply);
+	const lines = replyLines(reply.text);
+	if (keyword(reply.text) === "failure") t.fail("init", `Ошибка на стороне сайта: ${lines[1] ?? ""}`, req, reply);
+	return lines;
+}
+
+/**
+ * The Bitrix-protocol session token (families B and C): `&` + line 4 of `checkauth` verbatim (`sessid=…`).
+ * A missing line 4 is logged with the client's own `message` and the requests go on without a token.
+ */
+export function line4Token(s: Session, t: Transport, message: string): string {
+	if (s.line4) return `&${s.line4}`;
+	t.deviate("checkauth", message, { method: "GET", url: t.urlFor("type=sale&mode=checkauth") }, null);
+	return "";
 }

@@ -2,10 +2,9 @@
  * @module Profile `unf` — family B: УНФ 3.0's own exchange library (protocol.md §9.2). "Bitrix" CMS
  * protocol: `&` + checkauth line 4 on every request, `init` before `query`, `version=2.09&cmlVersion=2.10`
  * when subordinate documents are on, `init` needs ≥ 2 lines, `failure` bodies detected, 5 s between
- * `import` polls, charset fallback windows-1251 → UTF-8. "Other" CMS: no sessid/version, 1-line `init`.
+ * `import` polls, charset fallback (a body that does not decode cleanly is read again as windows-1251). "Other" CMS: no sessid/version, 1-line `init`.
  */
-import { keyword, replyLines } from "../transport.ts";
-import { type ProfileSpec, parseInitLines } from "./profile.ts";
+import { initReplyLines, line4Token, type ProfileSpec, parseInitLines } from "./profile.ts";
 
 /** Options of the УНФ profile. */
 export interface UnfOptions {
@@ -26,25 +25,11 @@ export function unfProfile(opts: UnfOptions = {}): ProfileSpec {
 		timeoutMs: 1_800_000,
 		charsetFallback: "unf",
 		catalogPreflight: false,
-		token(s, t) {
-			if (!bitrix) return "";
-			if (!s.line4) {
-				t.deviate(
-					"checkauth",
-					"Не получен ключ сессии (4-я строка ответа checkauth).",
-					{ method: "GET", url: t.urlFor("type=sale&mode=checkauth") },
-					null,
-				);
-				return "";
-			}
-			return `&${s.line4}`;
-		},
+		token: (s, t) => (bitrix ? line4Token(s, t, "Не получен ключ сессии (4-я строка ответа checkauth).") : ""),
 		initBeforeQuery: bitrix,
 		initQuery: (token) => `type=sale${token}${bitrix && opts.subordinateDocuments ? "&version=2.09&cmlVersion=2.10" : ""}&mode=init`,
 		readInit(reply, t, req) {
-			if (reply.bytes.byteLength === 0) t.fail("init", "Получен пустой ответ сервера.", req, reply);
-			const lines = replyLines(reply.text);
-			if (keyword(reply.text) === "failure") t.fail("init", `Ошибка на стороне сайта: ${lines[1] ?? ""}`, req, reply);
+			const lines = initReplyLines(reply, t, req);
 			if (bitrix && lines.length < 2) t.fail("init", "Не удалось прочитать ответ сервера. Параметры обмена не получены.", req, reply);
 			return parseInitLines(lines);
 		},

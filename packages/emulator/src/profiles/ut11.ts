@@ -4,8 +4,7 @@
  * `sessid=` removed) unless disabled, `init` reply of exactly 2 lines, `query` must start with `<?xml`
  * or `PK`, immediate `import` re-polls, 180 s timeout.
  */
-import { keyword, replyLines } from "../transport.ts";
-import { type ProfileSpec, parseInitLines } from "./profile.ts";
+import { initReplyLines, type ProfileSpec, parseInitLines } from "./profile.ts";
 
 /** Options of the УТ 11 profile. */
 export interface Ut11Options {
@@ -25,9 +24,7 @@ export function ut11Profile(opts: Ut11Options = {}): ProfileSpec {
 		initBeforeQuery: false,
 		initQuery: (token) => `type=sale&mode=init${token}`,
 		readInit(reply, t, req) {
-			if (reply.bytes.byteLength === 0) t.fail("init", "Получен пустой ответ сервера. Параметры обмена не получены.", req, reply);
-			const lines = replyLines(reply.text);
-			if (keyword(reply.text) === "failure") t.fail("init", `Ошибка на стороне сайта: ${lines[1] ?? ""}`, req, reply);
+			const lines = initReplyLines(reply, t, req);
 			if (lines.length !== 2) t.fail("init", "Не удалось прочитать ответ сервера. Параметры обмена не получены.", req, reply);
 			return parseInitLines(lines);
 		},

@@ -23,7 +23,10 @@ export async function checkauth(r: EximRequest): Promise<Response> {
 	if (!v.ok) return basicFailure(r, v.reason);
 	const s = await createSession(r.o, v.node, r.now);
 	r.j.session = s.idHash.slice(0, 12);
+	// 1C ignores Set-Cookie (it builds the Cookie header from lines 2–3); the attributes protect browsers. The path is
+	// the endpoint the request came in on (`/exim_1c`, or the Bitrix-compatible alias).
+	const path = r.c.req.path.startsWith("/bitrix/") ? "/bitrix/admin/1c_exchange.php" : "/exim_1c";
 	return textReply(r, replySuccess(COOKIE_NAME, s.cookieValue, `sessid=${s.sessid}`), 200, {
-		"Set-Cookie": `${COOKIE_NAME}=${s.cookieValue}; Path=/exim_1c; HttpOnly; Secure; SameSite=Strict`,
+		"Set-Cookie": `${COOKIE_NAME}=${s.cookieValue}; Path=${path}; HttpOnly; Secure; SameSite=Strict`,
 	});
 }

@@ -1,44 +1,118 @@
 /**
  * @module `mode=import&filename=<xml>`: parse an uploaded 1C order file (directly, or the entry of an uploaded zip
  * with that base name) strictly, and apply all its documents in one write transaction together with a content-hash
- * ledger row, so importing the same content again is a no-op. Big files are parsed in time slices: each call stores
- * the documents parsed so far and answers `progress` (always at least one more document per call), the last one
- * applies everything and answers `success`.
+ * ledger row, so importing the same content again is a no-op. Big files are parsed in time slices: each call stages
+ * compact records of the documents parsed so far and answers `progress` (always at least one more document per
+ * call); the last one plans page by page and applies everything in one transaction, then answers `success`.
+ * The upload is streamed from its chunk rows (hashed incrementally, then parsed), so memory does not grow with the
+ * file; only a zip upload is assembled to be unpacked.
  */
 import {
-	type IncomingDocument,
+	CommerceMLError,
 	isCommerceMLError,
 	isZip,
+	type ReadLimits,
 	readDocuments,
 	replyProgress,
 	replySuccess,
 	sanitizeUploadName,
 	unzipXml,
 } from "@obmen/core";
-import { planImport } from "../apply.ts";
-import { sha256Hex } from "../crypto.ts";
+import { type PlanReport, planStaged, stageDocument, YIELD_MS, yieldToEventLoop } from "../apply.ts";
 import { readSettings } from "../settings.ts";
+import { sha256HexOfChunks } from "../sha256.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
 
-/** @internal Finds the xml bytes for `name` among the session's uploads: the file itself or an entry of a zip. */
-async function findXml(
-	r: EximRequest,
-	sessionId: string,
-	name: string,
-	zipAllowed: boolean,
-): Promise<{ bytes: Uint8Array; from: string } | string> {
+/** Parsed documents staged per write while a slice parses. */
+const STAGE_BATCH = 1000;
+/** Change events per webhook POST. */
+const WEBHOOK_BATCH = 1000;
+
+/**
+ * @internal Reader limits of an import: the element cap scales with the upload cap (the default 1M elements is
+ * ~40 MB of real 1C documents; a 100 MB file has ~2.5M), bytes are capped at the upload cap.
+ */
+function readLimits(r: EximRequest): ReadLimits {
+	return { maxElements: Math.max(1_000_000, Math.ceil(r.o.limits.maxFileBytes / 16)), maxBytes: r.o.limits.maxFileBytes };
+}
+
+/** An uploaded xml to import: its bytes as a re-readable stream of chunks, and the upload it came from. */
+interface XmlSource {
+	chunks: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+	from: string;
+}
+
+/** @internal Passes chunks through, letting the event loop run every {@link YIELD_MS} (the driver is synchronous). */
+async function* paced(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+	let last = Date.now();
+	for await (const c of chunks) {
+		if (Date.now() - last >= YIELD_MS) {
+			await yieldToEventLoop();
+			last = Date.now();
+		}
+		yield c;
+	}
+}
+
+/** @internal The first `n` bytes of a chunk stream (fewer when it is shorter). */
+async function head(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, n: number): Promise<Uint8Array> {
+	const out = new Uint8Array(n);
+	let size = 0;
+	for await (const c of chunks) {
+		const take = Math.min(n - size, c.byteLength);
+		out.set(c.subarray(0, take), size);
+		size += take;
+		if (size >= n) break;
+	}
+	return out.subarray(0, size);
+}
+
+/**
+ * @internal Largest zip upload that is assembled for unpacking: its xml entries may hold 64 MiB in total
+ * (`unzipXml`'s limit), so a bigger archive cannot be valid even stored without compression.
+ */
+const MAX_ZIP_BYTES = 64 * 1024 * 1024 + 1024 * 1024;
+
+/** @internal A whole zip upload in one buffer (at most {@link MAX_ZIP_BYTES}). */
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+	const parts: Uint8Array[] = [];
+	let size = 0;
+	for await (const c of chunks) {
+		parts.push(c);
+		size += c.byteLength;
+		if (size > MAX_ZIP_BYTES) throw new CommerceMLError("ZIP_LIMIT", `zip upload larger than ${MAX_ZIP_BYTES} bytes`);
+	}
+	const out = new Uint8Array(size);
+	let off = 0;
+	for (const p of parts) {
+		out.set(p, off);
+		off += p.byteLength;
+	}
+	return out;
+}
+
+/**
+ * @internal Finds the xml for `name` among the session's uploads: the file itself (streamed from its chunk rows),
+ * or the entry of an uploaded zip (assembled and unpacked: zip entries are capped at 16 MiB each).
+ */
+async function findXml(r: EximRequest, sessionId: string, name: string, zipAllowed: boolean): Promise<XmlSource | string> {
 	const store = r.o.store;
-	const direct = await store.readUpload(sessionId, name);
-	if (direct && !isZip(direct)) return { bytes: direct, from: name };
-	for (const upload of await store.listUploads(sessionId)) {
-		const bytes = upload === name ? direct : await store.readUpload(sessionId, upload);
-		if (!bytes || !isZip(bytes)) continue;
+	const chunksOf = (upload: string) => () => store.readUploadChunks(sessionId, upload);
+	const uploads = await store.listUploads(sessionId);
+	const heads = new Map<string, Uint8Array>();
+	const headOf = async (upload: string) => {
+		const h = heads.get(upload) ?? (await head(chunksOf(upload)(), 4));
+		heads.set(upload, h);
+		return h;
+	};
+	if (uploads.includes(name) && !isZip(await headOf(name))) return { chunks: chunksOf(name), from: name };
+	for (const upload of uploads) {
+		if (!isZip(await headOf(upload))) continue;
 		if (!zipAllowed) return "zip не включён для этого узла (zip disabled)";
-		const entries = unzipXml(bytes);
-		const hit = entries.get(name);
-		if (hit) return { bytes: hit, from: upload };
+		const hit = unzipXml(await collect(chunksOf(upload)())).get(name);
+		if (hit) return { chunks: () => [hit], from: upload };
 	}
 	return "Файл не найден (file not found)";
 }
@@ -60,64 +134,57 @@ export async function importFile(r: EximRequest): Promise<Response> {
 	try {
 		const found = await findXml(r, sessionId, name, settings.zip);
 		if (typeof found === "string") return failure(r, found);
-		const sha = await sha256Hex(found.bytes);
+		const sha = await sha256HexOfChunks(paced(found.chunks()));
 		if (await store.isImported(s.node.id, sha)) {
 			await store.markUploadDone(sessionId, found.from);
 			return textReply(r, replySuccess("already imported"));
 		}
-		const stored = await store.readImportDocs(sessionId, sha);
-		const fresh: IncomingDocument[] = [];
+		// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
+		const staged = await store.countImportDocs(sessionId, sha);
+		let next = staged;
+		let batch: string[] = [];
+		const flush = async () => {
+			await store.addImportDocs(sessionId, sha, next, batch);
+			next += batch.length;
+			batch = [];
+		};
 		let index = 0;
 		let finished = true;
-		for await (const doc of readDocuments(found.bytes)) {
-			if (index++ < stored.length) continue;
-			fresh.push(doc);
-			if (Date.now() - started >= r.o.limits.importSliceMs) {
+		// the slice budget counts from the first new document, so re-reading the staged prefix of a file bigger than
+		// one slice cannot shrink every later call to a single document
+		let sliceStart = started;
+		let yielded = Date.now();
+		for await (const doc of readDocuments(found.chunks(), readLimits(r))) {
+			if (Date.now() - yielded >= YIELD_MS) {
+				await yieldToEventLoop();
+				yielded = Date.now();
+			}
+			if (index++ < staged) continue;
+			if (index === staged + 1 && staged > 0) sliceStart = Date.now();
+			batch.push(JSON.stringify(stageDocument(doc, settings.createOrdersFrom1C)));
+			if (batch.length >= STAGE_BATCH) await flush();
+			if (Date.now() - sliceStart >= r.o.limits.importSliceMs) {
 				finished = false;
 				break;
 			}
 		}
-		if (!finished) {
-			await store.addImportDocs(
-				sessionId,
-				sha,
-				stored.length,
-				fresh.map((d) => JSON.stringify(d)),
-			);
-			return textReply(r, replyProgress(`обработано документов: ${stored.length + fresh.length}`));
-		}
-		const docs = [...stored.map((t) => JSON.parse(t) as IncomingDocument), ...fresh];
-		const candidates = await store.findOrdersForImport(keysOf(docs));
-		const plan = planImport(docs, candidates, settings);
+		await flush();
+		if (!finished) return textReply(r, replyProgress(`обработано документов: ${next}`));
+
 		const at = r.now.toISOString();
-		const applied = await store.applyImport(
-			{ nodeId: s.node.id, sha256: sha, filename: name, documents: docs.length, at, patches: plan.patches, creates: plan.creates },
-			sessionId,
-		);
+		let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+		const outcome = await store.runImport({ nodeId: s.node.id, sha256: sha, filename: name, documents: next, at }, sessionId, async (p) => {
+			report = await planStaged(p, settings);
+		});
 		await store.markUploadDone(sessionId, found.from);
-		if (!applied) return textReply(r, replySuccess("already imported"));
-		r.j.ordersImported = plan.patches.length + plan.creates.length;
-		const problems = [
-			...(plan.unknown.length ? [`unknown orders: ${plan.unknown.slice(0, 20).join(", ")}`] : []),
-			...plan.errors.slice(0, 5),
-		];
+		if (!outcome) return textReply(r, replySuccess("already imported"));
+		r.j.ordersImported = outcome.updated + outcome.created;
+		const problems = [...(report.unknown.length ? [`unknown orders: ${report.unknown.join(", ")}`] : []), ...report.errors.slice(0, 5)];
 		if (problems.length) r.j.error = problems.join("; ");
-		if (settings.webhookUrl && (plan.patches.length || plan.creates.length)) {
-			notifyWebhook(r, settings.webhookUrl, {
-				event: "1c.import",
-				nodeId: s.node.id,
-				at,
-				items: [
-					...plan.patches.map((p) => ({ orderId: p.orderId, nodeId: s.node.id, at, changes: { source: "1c", fields: p.changes } })),
-					...plan.creates.map((c) => ({ orderId: c.order.id, nodeId: s.node.id, at, changes: { source: "1c", type: "created" } })),
-				],
-			});
-		}
+		if (settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(r, settings.webhookUrl, s.node.id, at, outcome);
 		return textReply(
 			r,
-			replySuccess(
-				`documents: ${docs.length}, updated: ${plan.patches.length}, created: ${plan.creates.length}, unknown: ${plan.unknown.length}`,
-			),
+			replySuccess(`documents: ${next}, updated: ${outcome.updated}, created: ${outcome.created}, unknown: ${report.unknownCount}`),
 		);
 	} catch (e) {
 		if (isCommerceMLError(e)) return failure(r, `${e.code}: ${e.message}`);
@@ -125,19 +192,22 @@ export async function importFile(r: EximRequest): Promise<Response> {
 	}
 }
 
-function keysOf(docs: IncomingDocument[]): { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] } {
-	const numbers = new Set<string>();
-	const ids = new Set<string>();
-	const oneC = new Set<string>();
-	for (const d of docs) {
-		if (d.number) numbers.add(d.number);
-		if (d.basis) {
-			numbers.add(d.basis);
-			oneC.add(d.basis);
-		}
-		const id = d.oneC.id ?? d.id;
-		if (id) ids.add(id);
-		if (d.oneC.number) oneC.add(d.oneC.number);
+/** @internal Sends this import's change events (read back from the feed) in POSTs of at most `WEBHOOK_BATCH`. */
+async function notifyImport(
+	r: EximRequest,
+	url: string,
+	nodeId: string,
+	at: string,
+	range: { cursorFrom: number; cursorTo: number },
+): Promise<void> {
+	let after = range.cursorFrom;
+	while (after < range.cursorTo) {
+		const rows = await r.o.store.listChanges({ after, limit: WEBHOOK_BATCH });
+		if (rows.length === 0) break;
+		const items = rows
+			.filter((c) => c.cursor <= range.cursorTo && c.nodeId === nodeId)
+			.map((c) => ({ orderId: c.orderId, nodeId, at: c.at, changes: c.changes }));
+		after = rows.at(-1)?.cursor ?? range.cursorTo;
+		if (items.length) notifyWebhook(r, url, { event: "1c.import", nodeId, at, items });
 	}
-	return { numbers: [...numbers], oneCIds: [...ids], oneCNumbers: [...oneC] };
 }

@@ -28,6 +28,19 @@ function isBusy(e: unknown): boolean {
 	return /SQLITE_BUSY|database is locked/i.test(text);
 }
 
+/** Reason when the client closed the connection (or the request timed out) before its body was read. */
+export const CLIENT_ABORT = "Соединение прервано до конца запроса (connection closed before the request body was complete)";
+
+/**
+ * @internal The request failed because the client went away or its body was cut (socket closed, request timeout):
+ * a client problem, answered as a failure (if anyone still listens) and never reported as an internal error.
+ */
+function isClientAbort(req: Request, e: unknown): boolean {
+	if (req.signal?.aborted) return true;
+	const code = (e as { code?: string })?.code;
+	return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || (e as Error)?.name === "AbortError";
+}
+
 /** @internal Dispatches one request; never throws. */
 async function dispatch(r: EximRequest): Promise<Response> {
 	if (r.type === "catalog") {
@@ -66,6 +79,7 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			res = await dispatch(r);
 		} catch (e) {
 			if (isBusy(e)) res = failure(r, "busy, retry");
+			else if (isClientAbort(c.req.raw, e)) res = failure(r, CLIENT_ABORT);
 			else {
 				o.onError(e);
 				j.error = `internal error: ${(e as Error)?.message ?? String(e)}`.slice(0, 500);

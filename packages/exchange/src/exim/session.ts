@@ -12,6 +12,7 @@ import { getCookie } from "hono/cookie";
 import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { EximRequest } from "./context.ts";
+import { attemptKeys, LoginThrottle } from "./throttle.ts";
 
 /** Name of the session cookie (line 2 of the `checkauth` reply). */
 export const COOKIE_NAME = "obmen_session";
@@ -66,30 +67,42 @@ export async function resolveSession(r: EximRequest): Promise<ActiveSession | st
 
 /** A hash verified for unknown logins, so they cost the same as a wrong password (per options object). */
 const dummyHashes = new WeakMap<ResolvedOptions, Promise<string>>();
+/** The login throttle of each app (per options object; failures themselves live in the store). */
+const throttles = new WeakMap<ResolvedOptions, LoginThrottle>();
+
+/** @internal The login throttle of an app. */
+export function loginThrottle(o: ResolvedOptions): LoginThrottle {
+	let t = throttles.get(o);
+	if (!t) throttles.set(o, (t = new LoginThrottle(o.store, o.limits.loginFailuresPerMinute)));
+	return t;
+}
 
 /** @internal Result of a Basic check: the node, or why not. */
 export type BasicResult = { ok: true; node: NodeRecord } | { ok: false; reason: "missing" | "bad" | "throttled" };
 
-/** @internal Verifies HTTP Basic credentials against the node logins, with failure throttling. */
+/**
+ * @internal Verifies HTTP Basic credentials against the node logins behind the login throttle (≤ N verifications
+ * that can fail per minute per IP and per login, see throttle.ts). Unknown logins verify a dummy hash, so they take
+ * as long as a wrong password and get the same reply.
+ */
 export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	const { o, c, now } = r;
 	const creds = parseBasicAuth(c.req.header("Authorization"));
 	if (!creds) return { ok: false, reason: "missing" };
-	const ip = o.clientIp(c) ?? "unknown";
-	const keys = [`ip:${ip}`, `login:${creds.login}`];
-	const t = now.getTime();
-	if ((await o.store.countFailures(keys, t - 60_000)) >= o.limits.loginFailuresPerMinute) {
-		return { ok: false, reason: "throttled" };
+	const slot = await loginThrottle(o).acquire(attemptKeys(o.clientIp(c) ?? "unknown", creds.login), now.getTime());
+	if (!slot) return { ok: false, reason: "throttled" };
+	let ok = false;
+	let node: NodeRecord | null = null;
+	try {
+		node = await o.store.getNodeByLogin(creds.login);
+		let dummy = dummyHashes.get(o);
+		if (!dummy) dummyHashes.set(o, (dummy = hashPassword("obmen-dummy-password", o.passwordIterations)));
+		ok = (await verifyPassword(creds.password, node?.passwordHash ?? (await dummy))) && node !== null;
+	} finally {
+		await slot.done(!ok);
 	}
-	const node = await o.store.getNodeByLogin(creds.login);
-	let dummy = dummyHashes.get(o);
-	if (!dummy) dummyHashes.set(o, (dummy = hashPassword("obmen-dummy-password", o.passwordIterations)));
-	const ok = await verifyPassword(creds.password, node?.passwordHash ?? (await dummy));
 	if (node) r.j.nodeId = node.id;
-	if (!ok || !node) {
-		await o.store.recordFailure(keys, t);
-		return { ok: false, reason: "bad" };
-	}
+	if (!ok || !node) return { ok: false, reason: "bad" };
 	return { ok: true, node };
 }
 

@@ -56,11 +56,21 @@ export function installFakeApi(options: { token?: string } = {}) {
 		exchangeUrl: "http://shop.test/exim_1c",
 	};
 	const orders: PreviewOrder[] = [
-		{ id: "o1", number: "1001", date: "2026-11-28T10:00:00", buyer: "Иванов Иван", total: "1500.00", status: "N", lines: 2, warnings: [] },
+		{
+			id: "o1",
+			number: "1001",
+			date: "2026-11-28T10:00:00",
+			buyer: "Иванов Иван",
+			total: "1500.00",
+			status: "N",
+			status1C: "Новый",
+			lines: 2,
+			warnings: [],
+		},
 		{
 			id: "o2",
 			number: "SHOP-2026-000042",
-			date: "2026-11-28T11:30:00",
+			date: "2026-11-28T23:30:00+03:00",
 			buyer: "ООО «Ромашка»",
 			total: "99.90",
 			status: "P",

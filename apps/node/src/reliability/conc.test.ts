@@ -1,0 +1,208 @@
+/**
+ * T-CONC (reliability.md D9, D10): two emulated 1C nodes (УТ 11 profile) run full exchanges interleaved at random
+ * against one built server process, while a storefront upserts orders through the admin API at ~20/s, for ~15 s.
+ * 1C users change orders between runs (post, pay, ship, status), so every run downloads and uploads.
+ *
+ * Asserted: no HTTP 5xx; no `failure` other than `busy, retry`; the server's event-loop delay p99 < 100 ms
+ * (perf_hooks.monitorEventLoopDelay inside the child); afterwards the handshake invariants — every order's latest
+ * revision was sent to and acknowledged by each node, an acknowledged revision is one that was sent to that node,
+ * and 1C's own changes never re-queue an order (no echo).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDb } from "@obmen/db/node";
+import { type ExchangeReport, Infobase, sync } from "@obmen/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Child, ensureBuilt, PASSWORD, seedDb, spawnServer, storeOrder } from "./support.ts";
+
+const SECONDS = Number(process.env.OBMEN_CONC_SECONDS ?? 15);
+const MAX_EXCHANGES = 20;
+const ORDERS = 120;
+const TOKEN = "conc-admin-token";
+const NODES = ["ut-a", "ut-b"] as const;
+
+const dbPath = join(mkdtempSync(join(tmpdir(), "obmen-conc-")), "obmen.db");
+let child: Child;
+let nodeIds: string[] = [];
+
+/** Per node: order number → every revision sent in a `query` (from `НомерВерсии`). */
+const sent = new Map<string, Map<string, Set<number>>>(NODES.map((n) => [n, new Map()]));
+const statuses = new Map<number, number>();
+const failures: string[] = [];
+const dec1251 = new TextDecoder("windows-1251");
+
+/** The fetch 1C uses: counts statuses, records `query` documents (number + revision) per node. */
+function observingFetch(node: string): typeof fetch {
+	return async (input, init) => {
+		const res = await fetch(input, init);
+		statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+		const url = String(input);
+		const bytes = new Uint8Array(await res.clone().arrayBuffer());
+		if (url.includes("mode=query")) {
+			const xml = dec1251.decode(bytes);
+			for (const doc of xml.split("<Документ>").slice(1)) {
+				const num = /<Номер>([^<]*)<\/Номер>/.exec(doc)?.[1];
+				const rev = /<НомерВерсии>(\d+)<\/НомерВерсии>/.exec(doc)?.[1];
+				if (num === undefined || rev === undefined) throw new Error(`query document without Номер/НомерВерсии: ${doc.slice(0, 200)}`);
+				const m = sent.get(node)!;
+				m.set(num, (m.get(num) ?? new Set()).add(Number(rev)));
+			}
+		} else if (new TextDecoder().decode(bytes.slice(0, 8)) === "failure\n") {
+			failures.push(`${node} ${url.replace(/^.*\?/, "")}: ${new TextDecoder().decode(bytes).split("\n")[1]}`);
+		}
+		return res;
+	};
+}
+
+const ONE_C_STATUSES = ["Согласован", "К выполнению / В резерве", "Закрыт"];
+
+/** A 1C user works on a few orders of this base (registering them for upload). */
+function userChanges(base: Infobase): void {
+	const orders = base.state.orders;
+	for (let i = 0; i < 3 && orders.length > 0; i++) {
+		const o = orders[Math.floor(Math.random() * orders.length)]!;
+		const r = Math.random();
+		if (r < 0.3) base.pay(o.siteNumber);
+		else if (r < 0.5) base.ship(o.siteNumber);
+		else if (r < 0.8) base.setStatus(o.siteNumber, ONE_C_STATUSES[Math.floor(Math.random() * ONE_C_STATUSES.length)]!);
+		else base.post(o.siteNumber);
+	}
+}
+
+function exchange(node: string, base: Infobase): Promise<ExchangeReport> {
+	return sync("ut11", {
+		url: `${child.url}/exim_1c`,
+		login: node,
+		password: PASSWORD,
+		infobase: base,
+		fetch: observingFetch(node),
+		timeoutMs: 30_000,
+	});
+}
+
+const api = (method: string, path: string, body?: unknown) =>
+	fetch(`${child.url}/api/v1${path}`, {
+		method,
+		headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
+
+beforeAll(async () => {
+	await ensureBuilt();
+	// schema 2.07 carries НомерВерсии (the revision) in every query document
+	nodeIds = await seedDb(`file:${dbPath}`, ORDERS, { schemaVersion: "2.07" }, [...NODES]);
+	child = await spawnServer({ DATABASE_URL: `file:${dbPath}`, OBMEN_ADMIN_TOKEN: TOKEN });
+}, 120_000);
+
+afterAll(async () => {
+	await child?.stop();
+});
+
+describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
+	it("no 5xx, no failure but busy, event loop p99 < 100 ms, handshake invariants hold", async () => {
+		const bases = new Map(NODES.map((n) => [n, new Infobase()]));
+		const deadline = Date.now() + SECONDS * 1000;
+		const reports: ExchangeReport[] = [];
+		const counts = new Map<string, number>(NODES.map((n) => [n, 0]));
+		child.resetStats();
+
+		const nodeLoop = async (node: string) => {
+			const base = bases.get(node)!;
+			while (Date.now() < deadline && counts.get(node)! < MAX_EXCHANGES) {
+				userChanges(base);
+				reports.push(await exchange(node, base));
+				counts.set(node, counts.get(node)! + 1);
+				await sleep(Math.random() * 400);
+			}
+		};
+		const storeLatencies: number[] = [];
+		let storeErrors = 0;
+		let nextId = ORDERS + 1;
+		const storefront = async () => {
+			for (let tick = Date.now(); Date.now() < deadline; tick += 50) {
+				const n = Math.random() < 0.15 ? nextId++ : 1 + Math.floor(Math.random() * (nextId - 1));
+				const order = storeOrder(n);
+				(order.items as { quantity: number }[])[0]!.quantity = 1 + Math.floor(Math.random() * 9);
+				const t0 = performance.now();
+				const res = await api("PUT", `/orders/ord-${n}`, order);
+				storeLatencies.push(performance.now() - t0);
+				if (res.status !== 200 && res.status !== 201) storeErrors++;
+				statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+				await res.arrayBuffer();
+				await sleep(Math.max(0, tick + 50 - Date.now()));
+			}
+		};
+		await Promise.all([...NODES.map(nodeLoop), storefront()]);
+		const stats = await child.stats();
+
+		// Drain: the storefront stopped; one more run per node delivers and acknowledges every latest revision.
+		for (const node of NODES) reports.push(await exchange(node, bases.get(node)!));
+
+		const deviations = reports.flatMap((r) => r.deviations.map((d) => `${d.step}: ${d.message} ${d.reply?.body ?? ""}`));
+		const notBusy = deviations.filter((d) => !d.includes("busy, retry"));
+		console.log(
+			`T-CONC: ${[...counts].map(([n, c]) => `${n} ${c} exchanges`).join(", ")}, ${storeLatencies.length} storefront writes ` +
+				`(p50 ${pct(storeLatencies, 50).toFixed(1)} ms, p99 ${pct(storeLatencies, 99).toFixed(1)} ms), ` +
+				`server event-loop delay p50 ${stats.eld.p50} ms p99 ${stats.eld.p99} ms max ${stats.eld.max} ms, ` +
+				`statuses ${JSON.stringify(Object.fromEntries(statuses))}, failures ${failures.length}, busy ${deviations.length - notBusy.length}`,
+		);
+		expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+		expect(notBusy).toEqual([]);
+		expect(failures.filter((f) => !f.endsWith("busy, retry"))).toEqual([]);
+		expect(storeErrors).toBe(0);
+		for (const c of counts.values()) expect(c).toBeGreaterThanOrEqual(8);
+		expect(storeLatencies.length).toBeGreaterThanOrEqual(SECONDS * 15);
+		expect(stats.eld.p99).toBeLessThan(100);
+		expect(reports.filter((r) => r.upload.delivered > 0).length).toBeGreaterThan(4);
+
+		// Handshake invariants, read from the DB file.
+		const { client, store } = await openDb(`file:${dbPath}`);
+		try {
+			const orders = (await client.execute("SELECT id, number, revision FROM orders")).rows.map((r) => ({
+				id: String(r.id),
+				number: String(r.number),
+				revision: Number(r.revision),
+			}));
+			expect(orders.length).toBeGreaterThan(ORDERS);
+			for (const [i, node] of NODES.entries()) {
+				const acks = new Map(
+					(await client.execute({ sql: "SELECT order_id, acked_revision FROM node_acks WHERE node_id = ?", args: [nodeIds[i]!] })).rows.map(
+						(r) => [String(r.order_id), Number(r.acked_revision)],
+					),
+				);
+				const sentTo = sent.get(node)!;
+				for (const o of orders) {
+					const revs = sentTo.get(o.number) ?? new Set();
+					// every order's latest revision was delivered to this node, and acknowledged
+					expect(revs.has(o.revision), `${node} ${o.id} latest r${o.revision} sent`).toBe(true);
+					expect(acks.get(o.id), `${node} ${o.id} acked`).toBe(o.revision);
+					// an acknowledged revision is one that was sent to this node, never a newer one
+					expect(revs.has(acks.get(o.id)!)).toBe(true);
+					expect(Math.max(...revs)).toBeLessThanOrEqual(o.revision);
+				}
+			}
+			// No echo: 1C's own changes (imported in every run above) never re-queue an order. One more 1C-only change
+			// per node, uploaded and imported, leaves every revision as it was and both queues empty.
+			const before = (await client.execute("SELECT id, revision FROM orders ORDER BY id")).rows.map((r) => `${r.id}:${r.revision}`);
+			const queued = (n: string) => [...sent.get(n)!.values()].reduce((k, s) => k + s.size, 0);
+			const sentBefore = NODES.map(queued);
+			for (const node of NODES) {
+				const base = bases.get(node)!;
+				userChanges(base);
+				const r = await exchange(node, base);
+				expect(r.deviations).toEqual([]);
+				expect(r.upload.delivered).toBeGreaterThan(0);
+			}
+			for (const node of NODES) expect((await exchange(node, bases.get(node)!)).loads[0]?.documents).toBe(0);
+			expect(NODES.map(queued)).toEqual(sentBefore);
+			const after = (await client.execute("SELECT id, revision FROM orders ORDER BY id")).rows.map((r) => `${r.id}:${r.revision}`);
+			expect(after).toEqual(before);
+		} finally {
+			store.close();
+		}
+	}, 120_000);
+});

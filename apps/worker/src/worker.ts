@@ -1,0 +1,76 @@
+/**
+ * @module workerd (Cloudflare Workers) entry. Bindings exist only at request time, so the exchange app is built on the
+ * first fetch: open the remote libSQL database (`DATABASE_URL` must be `libsql://`, `https://` or `http://` — a
+ * worker has no filesystem), run the embedded migrations, bootstrap the admin token and the `default` 1C node, and
+ * keep the app for the isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger
+ * live in libSQL, so any isolate can serve any step of a 1C exchange.
+ */
+import { createClient } from "@libsql/client/web";
+import { type ExchangeStore, openStore } from "@obmen/db";
+import { bootExchange, readHostConfig } from "@obmen/exchange";
+import type { Hono } from "hono";
+
+/**
+ * Worker bindings: `DATABASE_URL` as a var, `DATABASE_AUTH_TOKEN`, `OBMEN_ADMIN_TOKEN` and `OBMEN_1C_PASSWORD` as
+ * secrets (`wrangler secret put`), `OBMEN_1C_LOGIN` as a var.
+ */
+export interface WorkerEnv {
+	DATABASE_URL?: string;
+	DATABASE_AUTH_TOKEN?: string;
+	OBMEN_ADMIN_TOKEN?: string;
+	OBMEN_1C_LOGIN?: string;
+	OBMEN_1C_PASSWORD?: string;
+}
+
+/** URL schemes a worker can reach libSQL with. */
+const REMOTE_SCHEMES = /^(libsql|https?):\/\//i;
+
+/** The worker's part of the `ExecutionContext` workerd passes to `fetch`. */
+export interface WaitUntilContext {
+	waitUntil(promise: Promise<unknown>): void;
+}
+
+/** A built app and its store. */
+export interface WorkerApp {
+	app: Hono;
+	store: ExchangeStore;
+}
+
+/** Builds the app from the bindings (once per isolate); a failed start is retried on the next request. */
+export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
+	const cfg = readHostConfig(env as Record<string, unknown>);
+	if (!env.DATABASE_URL || !REMOTE_SCHEMES.test(cfg.databaseUrl))
+		throw new Error(`DATABASE_URL must be a libsql://, https:// or http:// URL in a worker, got "${env.DATABASE_URL ?? ""}"`);
+	const client = createClient({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
+	const store = await openStore(client);
+	const boot = await bootExchange(store, cfg, { clientIp: (c) => c.req.header("cf-connecting-ip") });
+	if (boot.generatedAdminToken)
+		console.log(`Obmen admin token (shown once, stored hashed; set OBMEN_ADMIN_TOKEN to choose one): ${boot.generatedAdminToken}`);
+	return { app: boot.app, store };
+}
+
+let built: Promise<WorkerApp> | null = null;
+
+export default {
+	async fetch(request: Request, env: WorkerEnv, ctx: WaitUntilContext): Promise<Response> {
+		const started = built ?? buildWorkerApp(env);
+		built = started;
+		let ready: WorkerApp;
+		try {
+			ready = await started;
+		} catch (e) {
+			if (built === started) built = null;
+			console.error(e);
+			return new Response(`failure\nserver not configured: ${e instanceof Error ? e.message : String(e)}\n`, {
+				status: 503,
+				headers: { "content-type": "text/plain; charset=utf-8" },
+			});
+		}
+		const response = await ready.app.fetch(request, env, ctx as Parameters<Hono["fetch"]>[2]);
+		// The exchange writes its journal row after answering. workerd cancels a request's I/O once the response is
+		// sent, which would leave that write — and the store's write queue behind it — hanging for every later
+		// request of the isolate: keep the request alive until the queued writes are done.
+		ctx.waitUntil(ready.store.idle());
+		return response;
+	},
+};

@@ -1,0 +1,119 @@
+/**
+ * T-AUTH (reliability.md X12, X13): brute-force throttling counted at the real password verifier, identical replies
+ * for an unknown login and a wrong password, and a valid node that still logs in while someone floods its login.
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { basic, createHarness, type Harness, LOGIN, PASSWORD } from "../test-support/harness.ts";
+
+const verifications = vi.hoisted(() => ({ count: 0 }));
+vi.mock("../crypto.ts", async (importOriginal) => {
+	const real = await importOriginal<typeof import("../crypto.ts")>();
+	return {
+		...real,
+		verifyPassword: (password: string, stored: string) => {
+			verifications.count++;
+			return real.verifyPassword(password, stored);
+		},
+	};
+});
+
+const CHECKAUTH = "type=sale&mode=checkauth";
+
+async function flood(h: Harness, n: number, attempt: (i: number) => { auth: string; ip: string }): Promise<Response[]> {
+	return Promise.all(Array.from({ length: n }, (_, i) => h.exim(CHECKAUTH, attempt(i))));
+}
+
+let h: Harness;
+beforeEach(async () => {
+	h = await createHarness();
+	verifications.count = 0;
+});
+
+describe("T-AUTH: brute force", () => {
+	it("a concurrent flood of wrong passwords from one IP gets ≤ 10 real verifications per minute", async () => {
+		const replies = await flood(h, 60, (i) => ({ auth: basic(LOGIN, `guess-${i}`), ip: "10.1.0.1" }));
+		expect(verifications.count).toBe(10);
+		const bodies = await Promise.all(replies.map((r) => r.text()));
+		expect(replies.every((r) => r.status === 200)).toBe(true);
+		expect(bodies.filter((b) => b.startsWith("failure\nНеверный логин или пароль")).length).toBe(10);
+		expect(bodies.filter((b) => b.startsWith("failure\nСлишком много")).length).toBe(50);
+		// still throttled a second later, with varying logins too (per IP)
+		h.clock.advance(1000);
+		await flood(h, 20, (i) => ({ auth: basic(`user${i}`, "x"), ip: "10.1.0.1" }));
+		expect(verifications.count).toBe(10);
+		// the window slides: a minute later 10 more
+		h.clock.advance(60_000);
+		await flood(h, 30, (i) => ({ auth: basic(LOGIN, `later-${i}`), ip: "10.1.0.1" }));
+		expect(verifications.count).toBe(20);
+	});
+
+	it("a flood on one login from 50 IPs gets ≤ 10 verifications per minute for that login", async () => {
+		await flood(h, 100, (i) => ({ auth: basic(LOGIN, `guess-${i}`), ip: `127.0.0.${(i % 50) + 2}` }));
+		expect(verifications.count).toBe(10);
+	});
+
+	it("unknown logins from many IPs: each IP ≤ 10 per minute", async () => {
+		await flood(h, 150, (i) => ({ auth: basic(`nobody-${i}`, "x"), ip: `127.0.1.${i % 5}` }));
+		expect(verifications.count).toBe(50);
+	});
+
+	it("unknown login and wrong password: identical status and body, both while counting and when throttled", async () => {
+		const a = await h.exim(CHECKAUTH, { auth: basic(LOGIN, "wrong"), ip: "10.2.0.1" });
+		const b = await h.exim(CHECKAUTH, { auth: basic("no-such-node", "wrong"), ip: "10.2.0.2" });
+		expect([a.status, b.status]).toEqual([200, 200]);
+		const [ta, tb] = [await a.text(), await b.text()];
+		expect(ta).toBe(tb);
+		expect(ta).toBe("failure\nНеверный логин или пароль\n");
+		expect(verifications.count).toBe(2); // the unknown login was verified too (against a dummy hash)
+		await flood(h, 12, (i) => ({ auth: basic(`spray${i}`, "x"), ip: "10.2.0.3" })); // fills the per-IP budget
+		const ta2 = await (await h.exim(CHECKAUTH, { auth: basic(LOGIN, "wrong"), ip: "10.2.0.3" })).text();
+		const tb2 = await (await h.exim(CHECKAUTH, { auth: basic("no-such-node", "wrong"), ip: "10.2.0.3" })).text();
+		expect(ta2).toBe(tb2);
+		expect(ta2).toMatch(/^failure\nСлишком много/);
+	});
+
+	it("the valid node keeps logging in from its own IP while one IP floods its login", async () => {
+		// the node's usual address logged in before the attack (1C runs every few minutes)
+		expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
+		const attack = flood(h, 40, (i) => ({ auth: basic(LOGIN, `guess-${i}`), ip: "203.0.113.66" }));
+		const during = await h.exim(CHECKAUTH, { ip: "192.0.2.10" });
+		await attack;
+		expect((await during.text()).startsWith("success\n")).toBe(true);
+		h.clock.advance(5000);
+		const after = await Promise.all(Array.from({ length: 5 }, () => h.text(CHECKAUTH, { ip: "192.0.2.10" })));
+		expect(after.every((t) => t.startsWith("success\n"))).toBe(true);
+		// a never-seen address guessing that login is still throttled per login
+		expect(await h.text(CHECKAUTH, { auth: basic(LOGIN, "x"), ip: "198.51.100.7" })).toMatch(/^failure\nСлишком много/);
+		// and the trusted address is still bound by its own per-IP limit
+		await flood(h, 15, (i) => ({ auth: basic(LOGIN, `inside-${i}`), ip: "192.0.2.10" }));
+		expect(await h.text(CHECKAUTH, { ip: "192.0.2.10" })).toMatch(/^failure\nСлишком много/);
+	});
+
+	it("a node exchanging regularly stays trusted past the first hour; an address silent for an hour does not", async () => {
+		expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
+		expect((await h.text(CHECKAUTH, { ip: "192.0.2.20" })).startsWith("success\n")).toBe(true);
+		for (const minutes of [20, 20, 15]) {
+			h.clock.advance(minutes * 60_000);
+			expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
+		}
+		h.clock.advance(6 * 60_000); // 61 min after the first login: only a renewed marker still counts
+		await flood(h, 20, (i) => ({ auth: basic(LOGIN, `guess-${i}`), ip: "203.0.113.66" }));
+		expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
+		expect(await h.text(CHECKAUTH, { ip: "192.0.2.20" })).toMatch(/^failure\nСлишком много/);
+	});
+
+	it("a flood of unknown logins from one IP does not affect a valid node logging in from another IP", async () => {
+		const attack = flood(h, 40, (i) => ({ auth: basic(`spray-${i}`, "x"), ip: "203.0.113.5" }));
+		const during = await h.text(CHECKAUTH, { ip: "192.0.2.44" });
+		await attack;
+		expect(during.startsWith("success\n")).toBe(true);
+		expect(verifications.count).toBeLessThanOrEqual(11);
+	});
+
+	it("many concurrent valid logins from one address are never refused (successes don't consume the budget)", async () => {
+		const replies = await Promise.all(Array.from({ length: 25 }, () => h.text(CHECKAUTH, { ip: "10.3.0.1" })));
+		expect(replies.every((t) => t.startsWith("success\n"))).toBe(true);
+		expect(verifications.count).toBe(25);
+		expect(await h.text(CHECKAUTH, { auth: basic(LOGIN, PASSWORD), ip: "10.3.0.1" })).toMatch(/^success\n/);
+	});
+});

@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+/**
+ * Exchange-server benchmark: the real Node app (apps/node dist `startServer`, a temp file DB) over loopback.
+ *
+ * (a) import: seeds N store orders (default 80k, straight into the DB for speed), generates a ~100 MB 1C order file
+ *     with one `Документ` per order (site number in `Номер`, 1C requisites, two lines), uploads it in `file_limit`
+ *     chunks (`init`, `file`…), then polls `import` until `success`. Reports wall time, documents/s and the server
+ *     process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
+ *     alone over the same bytes (its own child process).
+ * (b) query: a second DB with 100k orders; 1 connection (`--connections`), each with its own session, sends `query` + `success`
+ *     (the 1C export handshake, 500-order batches) for a bounded 200 queries; reports requests/s, p50/p99 and
+ *     the server's peak RSS, and the ratio to rendering the same 500-order batch with `writeOrdersXmlBytes` alone.
+ *     Then, with everything acknowledged, the "nothing new" query that a 1C node polls with every few minutes.
+ *
+ * Each server runs in its own child process (its peak RSS is its own, from process.resourceUsage()).
+ * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 80000] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b]
+ * --trace prints the server's memory every 500 ms and each step to stderr.
+ */
+import { fork, spawnSync } from "node:child_process";
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = new URL("../", import.meta.url);
+const dist = (p) => pathToFileURL(fileURLToPath(new URL(p, ROOT))).href;
+const CORE = dist("packages/core/dist/index.js");
+const DB_NODE = dist("packages/db/dist/node.js");
+const APP = dist("apps/node/dist/index.js");
+const SELF = fileURLToPath(import.meta.url);
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+	const i = argv.indexOf(`--${name}`);
+	return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const TRACE = argv.includes("--trace");
+const LOGIN = "bench";
+const PASSWORD = "bench-пароль";
+const ADMIN = "bench-admin-token";
+
+// ---------- data ----------
+
+function orderInput(n) {
+	return {
+		id: `o${n}`,
+		number: String(n),
+		createdAt: "2026-11-27T10:00:00+03:00",
+		status: "new",
+		customer: { name: `Покупатель ${n}`, email: "buyer@example.ru", phone: "+7 (495) 123-45-67" },
+		items: [
+			{ productId: "p1", sku: "SKU-1", name: "Чайник «Север»", quantity: 1, price: "1490.00" },
+			{ productId: "p2", sku: "SKU-2", name: "Кружка", quantity: 2, price: "250.00" },
+		],
+		shipping: { method: "Курьер", price: "300.00", address: "г. Москва, ул. Садовая, д. 10" },
+		payment: { method: "Банковская карта" },
+	};
+}
+
+/** Seeds `count` orders with revisions 1…count (what `upsertOrder` would store), in multi-row inserts. */
+async function seed(url, count) {
+	const { parseOrder } = await import(CORE);
+	const { openDb } = await import(DB_NODE);
+	const { client, store } = await openDb(url);
+	await client.execute("PRAGMA synchronous = OFF");
+	const at = "2026-11-28T09:00:00.000Z";
+	for (let i = 1; i <= count; i += 1000) {
+		const rows = [];
+		for (let n = i; n < Math.min(i + 1000, count + 1); n++) {
+			const o = parseOrder(orderInput(n));
+			rows.push([o.id, o.number, n, o.status, o.createdAt, JSON.stringify(o), n, at]);
+		}
+		const stmts = [];
+		for (let k = 0; k < rows.length; k += 100) {
+			const part = rows.slice(k, k + 100);
+			stmts.push({
+				sql: `INSERT INTO orders (id, number, number_num, status, created_at, data, revision, updated_at) VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+				args: part.flat(),
+			});
+		}
+		await client.batch(stmts, "write");
+	}
+	store.close();
+}
+
+/** ~1.3 KB: the shape of a real 1C order document (Family A: the site number in `Номер`, 1C facts as requisites). */
+function documentXml(n) {
+	const id = `${(0x10000000 + n).toString(16)}-8b1b-11df-be16-e0cb4ed5f70f`;
+	const req = (name, value) => `<ЗначениеРеквизита><Наименование>${name}</Наименование><Значение>${value}</Значение></ЗначениеРеквизита>`;
+	return (
+		`<Документ><Ид>${id}</Ид><Номер>${n}</Номер><Дата>2026-11-28</Дата><ХозОперация>Заказ товара</ХозОперация>` +
+		`<Валюта>руб</Валюта><Сумма>1490.00</Сумма><Контрагенты><Контрагент><Ид>c${n}</Ид><Наименование>Покупатель ${n}</Наименование>` +
+		`<Роль>Покупатель</Роль></Контрагент></Контрагенты><Время>10:00:00</Время><Товары><Товар><Ид>p1</Ид><Наименование>Чайник «Север»</Наименование>` +
+		`<ЦенаЗаЕдиницу>1490</ЦенаЗаЕдиницу><Количество>1</Количество><Сумма>1490</Сумма></Товар></Товары><ЗначенияРеквизитов>` +
+		`${req("Номер по 1С", `УТ-${String(n).padStart(6, "0")}`)}${req("Проведен", "true")}` +
+		`${n % 2 ? req("Оплачен", "true") : req("Отгружен", "true")}</ЗначенияРеквизитов></Документ>\n`
+	);
+}
+
+async function generateFile(file, docs) {
+	const out = createWriteStream(file);
+	const write = (s) => (out.write(s) ? null : new Promise((r) => out.once("drain", r)));
+	await write(
+		'<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.08" ДатаФормирования="2026-11-29T10:00:00">\n',
+	);
+	for (let n = 1; n <= docs; n += 200) {
+		let s = "";
+		for (let k = n; k < Math.min(n + 200, docs + 1); k++) s += documentXml(k);
+		await write(s);
+	}
+	await write("</КоммерческаяИнформация>\n");
+	await new Promise((r) => out.end(r));
+}
+
+// ---------- children ----------
+
+/** A server child: starts the app and reports its URL; answers "rss" with its peak RSS. */
+async function serveChild(url) {
+	const { readConfig, startServer } = await import(APP);
+	const cfg = readConfig(
+		{ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: url, OBMEN_ADMIN_TOKEN: ADMIN, OBMEN_1C_LOGIN: LOGIN, OBMEN_1C_PASSWORD: PASSWORD },
+		[],
+	);
+	const server = await startServer(cfg);
+	if (TRACE) {
+		const t0 = Date.now();
+		setInterval(() => {
+			const m = process.memoryUsage();
+			const mb = (x) => Math.round(x / 1048576);
+			console.error(
+				`[${((Date.now() - t0) / 1000).toFixed(1)}s] rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)}`,
+			);
+		}, 500).unref();
+	}
+	process.on("message", async (m) => {
+		if (m === "rss") {
+			process.send({ rss: process.resourceUsage().maxRSS / 1024 });
+			await server.close();
+			process.exit(0);
+		}
+	});
+	process.send({ url: server.url.replace("localhost", "127.0.0.1") });
+}
+
+/** Baseline child: readDocuments alone over the file. */
+async function readChild(file) {
+	const { readDocuments } = await import(CORE);
+	const t0 = performance.now();
+	let docs = 0;
+	for await (const _ of readDocuments(Readable.toWeb(createReadStream(file, { highWaterMark: 64 * 1024 })), {
+		maxElements: Number.POSITIVE_INFINITY,
+	}))
+		docs++;
+	console.log(JSON.stringify({ ms: performance.now() - t0, docs, rss: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/** Baseline child: render one 500-order batch (as the DB stores them) with writeOrdersXmlBytes, `times` times. */
+async function renderChild(url, times) {
+	const { writeOrdersXmlBytes } = await import(CORE);
+	const { openDb } = await import(DB_NODE);
+	const { client, store } = await openDb(url);
+	const rs = await client.execute("SELECT data, revision FROM orders ORDER BY revision LIMIT 500");
+	const orders = rs.rows.map((r) => ({ ...JSON.parse(String(r.data)), oneC: { id: null, number: null }, version: Number(r.revision) }));
+	store.close();
+	const t0 = performance.now();
+	let bytes = 0;
+	for (let i = 0; i < times; i++) bytes += (await writeOrdersXmlBytes(orders, { generatedAt: new Date() })).byteLength;
+	const ms = performance.now() - t0;
+	console.log(JSON.stringify({ perRenderMs: ms / times, bytes: bytes / times }));
+}
+
+function startServerChild(url) {
+	const child = fork(SELF, ["--child", "serve", url, ...(TRACE ? ["--trace"] : [])], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+	return new Promise((resolve, reject) => {
+		child.once("message", (m) => resolve({ child, url: m.url }));
+		child.once("exit", (code) => reject(new Error(`server child exited ${code}`)));
+	});
+}
+
+function stopServerChild(s) {
+	return new Promise((resolve) => {
+		s.child.removeAllListeners("exit");
+		s.child.once("message", (m) => resolve(m.rss));
+		s.child.send("rss");
+	});
+}
+
+function runChild(args) {
+	const r = spawnSync(process.execPath, [SELF, "--child", ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+	if (r.status !== 0) throw new Error(`child ${args[0]} failed: ${r.stderr}`);
+	return JSON.parse(r.stdout.trim().split("\n").at(-1));
+}
+
+// ---------- protocol ----------
+
+const auth = `Basic ${Buffer.from(`${LOGIN}:${PASSWORD}`).toString("base64")}`;
+
+async function exim(base, query, cookie, body) {
+	const res = await fetch(`${base}/exim_1c?${query}`, {
+		method: body ? "POST" : "GET",
+		headers: cookie ? { Cookie: cookie } : { Authorization: auth },
+		body,
+	});
+	return { res, text: res.headers.get("content-type")?.startsWith("text/plain") ? await res.text() : null };
+}
+
+async function checkauth(base) {
+	const { text } = await exim(base, "type=sale&mode=checkauth", null);
+	const lines = text.split("\n");
+	if (lines[0] !== "success") throw new Error(`checkauth: ${text}`);
+	return `${lines[1]}=${lines[2]}`;
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+// ---------- parts ----------
+
+async function partImport(dir, orders) {
+	const url = `file:${join(dir, "import.db")}`;
+	const file = join(dir, "orders.xml");
+	let t = performance.now();
+	await seed(url, orders);
+	await generateFile(file, orders);
+	const size = statSync(file).size;
+	console.error(
+		`(a) seeded ${orders} orders, generated ${(size / 1048576).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+	);
+
+	const base = runChild(["read", file]);
+	const server = await startServerChild(url);
+	const cookie = await checkauth(server.url);
+	const init = (await exim(server.url, "type=sale&mode=init", cookie)).text;
+	const limit = Number(/file_limit=(\d+)/.exec(init)?.[1]);
+	t = performance.now();
+	const fd = openSync(file, "r");
+	const buf = Buffer.alloc(limit);
+	let chunks = 0;
+	for (let off = 0; off < size; off += limit) {
+		const n = readSync(fd, buf, 0, limit, off);
+		const r = await exim(server.url, "type=sale&mode=file&filename=orders.xml", cookie, buf.subarray(0, n));
+		if (TRACE) console.error(`chunk ${chunks}`);
+		if (r.text !== "success\n") throw new Error(`file: ${r.text}`);
+		chunks++;
+	}
+	closeSync(fd);
+	const uploadMs = performance.now() - t;
+	const t1 = performance.now();
+	let polls = 0;
+	let reply = "";
+	for (;;) {
+		polls++;
+		reply = (await exim(server.url, "type=sale&mode=import&filename=orders.xml", cookie)).text;
+		if (TRACE) console.error(`import → ${reply.trim()}`);
+		if (!reply.startsWith("progress")) break;
+	}
+	const importMs = performance.now() - t1;
+	if (!reply.startsWith("success")) throw new Error(`import: ${reply}`);
+	const again = (await exim(server.url, "type=sale&mode=import&filename=orders.xml", cookie)).text;
+	const rss = await stopServerChild(server);
+	return {
+		fileMB: +(size / 1048576).toFixed(1),
+		documents: base.docs,
+		chunks,
+		fileLimit: limit,
+		polls,
+		reply: reply.trim().replace(/\n/g, " | "),
+		reimport: again.trim().replace(/\n/g, " | "),
+		uploadS: +(uploadMs / 1000).toFixed(2),
+		importS: +(importMs / 1000).toFixed(2),
+		docsPerS: Math.round(base.docs / (importMs / 1000)),
+		serverPeakRssMB: Math.round(rss),
+		baselineReadS: +(base.ms / 1000).toFixed(2),
+		baselineRssMB: Math.round(base.rss),
+		importVsReadDocuments: +(importMs / base.ms).toFixed(2),
+		rssOk: rss < 250,
+	};
+}
+
+async function partQuery(dir, orders, requests) {
+	const url = `file:${join(dir, "query.db")}`;
+	const t = performance.now();
+	await seed(url, orders);
+	console.error(`(b) seeded ${orders} orders in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+	const render = runChild(["render", url, "20"]);
+	const server = await startServerChild(url);
+	const conns = opt("connections", 1);
+	const lat = [];
+	let bytes = 0;
+	let sent = 0;
+	const t0 = performance.now();
+	await Promise.all(
+		Array.from({ length: conns }, async () => {
+			const cookie = await checkauth(server.url);
+			while (sent < requests) {
+				sent++;
+				const q0 = performance.now();
+				const { res } = await exim(server.url, "type=sale&mode=query", cookie);
+				const body = new Uint8Array(await res.arrayBuffer());
+				lat.push(performance.now() - q0);
+				if (res.status !== 200 || !body.length) throw new Error(`query: ${res.status}`);
+				bytes += body.length;
+				const ok = (await exim(server.url, "type=sale&mode=success", cookie)).text;
+				if (!ok.startsWith("success")) throw new Error(`success: ${ok}`);
+			}
+		}),
+	);
+	const wallS = (performance.now() - t0) / 1000;
+	// everything sent once is acknowledged now; ack the rest, then time the "nothing new" poll
+	const cookie = await checkauth(server.url);
+	for (let i = 0; i < 400; i++) {
+		const { res } = await exim(server.url, "type=sale&mode=query", cookie);
+		const body = await res.text();
+		await exim(server.url, "type=sale&mode=success", cookie);
+		if (!body.includes("<Документ>")) break;
+	}
+	const idle = [];
+	for (let i = 0; i < 10; i++) {
+		const c = await checkauth(server.url);
+		const q0 = performance.now();
+		await (await exim(server.url, "type=sale&mode=query", c)).res.arrayBuffer();
+		idle.push(performance.now() - q0);
+	}
+	const rss = await stopServerChild(server);
+	lat.sort((a, b) => a - b);
+	idle.sort((a, b) => a - b);
+	const rps = lat.length / wallS;
+	return {
+		orders,
+		requests: lat.length,
+		connections: conns,
+		batchKB: Math.round(bytes / lat.length / 1024),
+		handshakesPerS: +rps.toFixed(1),
+		queryP50ms: +pct(lat, 50).toFixed(1),
+		queryP99ms: +pct(lat, 99).toFixed(1),
+		serverPeakRssMB: Math.round(rss),
+		baselineRenderMs: +render.perRenderMs.toFixed(1),
+		baselineRendersPerS: +(1000 / render.perRenderMs).toFixed(1),
+		queryP50VsRender: +(pct(lat, 50) / render.perRenderMs).toFixed(2),
+		emptyQueryAllAckedP50ms: +pct(idle, 50).toFixed(1),
+	};
+}
+
+async function parent() {
+	for (const f of [CORE, DB_NODE, APP]) {
+		if (!existsSync(fileURLToPath(f))) {
+			console.error(`${fileURLToPath(f)} is missing: run \`npm run build\` first`);
+			process.exit(2);
+		}
+	}
+	const dir = mkdtempSync(join(tmpdir(), "obmen-bench-exchange-"));
+	try {
+		const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : null;
+		if (only !== "b") {
+			const a = await partImport(dir, opt("orders", 80_000));
+			console.log("\n(a) 1C order file upload + import through the real server");
+			console.table(a);
+			if (!a.rssOk) process.exitCode = 1;
+		}
+		if (only !== "a") {
+			const b = await partQuery(dir, opt("query-orders", 100_000), opt("requests", 200));
+			console.log("\n(b) query (500-order batches) + success on loopback");
+			console.table(b);
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+if (argv[0] === "--child") {
+	const [, mode, x, y] = argv;
+	if (mode === "serve") await serveChild(x);
+	else if (mode === "read") await readChild(x);
+	else if (mode === "render") await renderChild(x, Number(y));
+} else await parent();

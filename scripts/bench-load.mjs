@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+/**
+ * T-LOAD benchmark (reliability.md §4, D11): the built Obmen Node server in a child process on 127.0.0.1, driven by a
+ * closed-loop HTTP client (global fetch = undici, keep-alive) with N concurrent loops for a bounded time per endpoint:
+ *   baseline   a bare Hono app in the same child process answering "success\n" (the floor of HTTP + Hono + fetch)
+ *   checkauth  HTTP Basic verified against the node's PBKDF2 hash (production iterations), new session each time
+ *   init       a session request that starts a new upload epoch (one DB write)
+ *   query      a full 100-order page (batchSize 100) out of 1,000 orders, recorded as pending for the session
+ *              (sessions pre-created in the DB, 10 pages each; no `success`)
+ *   file       a 1 MiB `mode=file` chunk upload (each loop re-inits every 8 chunks to stay under the caps)
+ * Prints req/s, p50/p99 latency, errors and the ratio of each endpoint's req/s to the baseline of the same round;
+ * the child's RSS (after a GC) before and after each round is the leak check.
+ *
+ * Usage: npm run build && node scripts/bench-load.mjs [--seconds 10] [--conns 10] [--rounds 3] [--orders 1000]
+ */
+import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+	const i = argv.indexOf(`--${name}`);
+	return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const LOGIN = "bench";
+const PASSWORD = "bench-password";
+const TOKEN = "bench-admin-token";
+
+if (argv[0] === "--child") await child();
+else await parent();
+
+/** The server process: Obmen on one port, a bare Hono app on another. */
+async function child() {
+	const { serve } = await import("@hono/node-server");
+	const { Hono } = await import("hono");
+	const { readConfig } = await import(join(root, "apps/node/dist/config.js"));
+	const { startServer } = await import(join(root, "apps/node/dist/server.js"));
+	const server = await startServer(readConfig({ HOST: "127.0.0.1", PORT: "0", DATABASE_URL: argv[1], OBMEN_ADMIN_TOKEN: TOKEN }, []));
+	const bare = new Hono();
+	bare.get("/", (c) => c.text("success\n"));
+	const baseline = await new Promise((resolve) => {
+		const s = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+		return s;
+	});
+	process.on("message", (m) => {
+		if (m === "rss") {
+			globalThis.gc?.();
+			process.send({ rss: process.memoryUsage().rss });
+		} else if (m === "exit") server.close().then(() => process.exit(0));
+	});
+	process.send({ url: server.url, baseline });
+}
+
+async function parent() {
+	const seconds = opt("seconds", 10);
+	const conns = opt("conns", 10);
+	const rounds = opt("rounds", 3);
+	const orders = opt("orders", 1000);
+	const { openDb } = await import(join(root, "packages/db/dist/node.js"));
+	const { hashPassword, defaultSettings, NodeSettingsSchema, randomToken, sha256Hex } = await import(
+		join(root, "packages/exchange/dist/index.js")
+	);
+	const { parseOrder } = await import(join(root, "packages/core/dist/index.js"));
+
+	const dir = mkdtempSync(join(tmpdir(), "obmen-bench-load-"));
+	const dbUrl = `file:${join(dir, "obmen.db")}`;
+	{
+		const { store, client } = await openDb(dbUrl);
+		await client.execute("PRAGMA synchronous = OFF");
+		const at = new Date().toISOString();
+		await store.createNode({
+			id: "bench-node",
+			name: "bench",
+			login: LOGIN,
+			passwordHash: await hashPassword(PASSWORD), // production iterations: checkauth pays a real PBKDF2
+			settings: NodeSettingsSchema.parse({ ...defaultSettings(), batchSize: 100 }),
+			createdAt: at,
+			updatedAt: at,
+		});
+		await Promise.all(
+			Array.from({ length: orders }, (_, i) =>
+				store.upsertOrder(
+					parseOrder({
+						id: `ord-${i + 1}`,
+						number: String(i + 1),
+						createdAt: "2026-11-27T10:00:00+03:00",
+						status: "new",
+						customer: { name: `Покупатель ${i + 1}`, email: `b${i + 1}@example.com` },
+						items: [
+							{ productId: `p-${i}`, sku: `SKU-${i}`, name: `Товар ${i} «особый»`, quantity: 2, price: "1500.50" },
+							{ productId: "p-mug", name: "Кружка", quantity: 1, price: 300 },
+						],
+						shipping: { method: "Курьер", price: "350" },
+						payment: { method: "Карта", paid: false },
+					}),
+					at,
+				),
+			),
+		);
+		await store.idle();
+		store.close();
+	}
+
+	const proc = fork(fileURLToPath(import.meta.url), ["--child", dbUrl], {
+		execArgv: ["--expose-gc"],
+		stdio: ["ignore", "ignore", "inherit", "ipc"],
+	});
+	const ask = (msg, key) =>
+		new Promise((resolve) => {
+			const on = (m) => {
+				if (key in m) {
+					proc.off("message", on);
+					resolve(m);
+				}
+			};
+			proc.on("message", on);
+			if (msg) proc.send(msg);
+		});
+	const { url, baseline } = await ask(null, "url");
+	const basic = `Basic ${Buffer.from(`${LOGIN}:${PASSWORD}`).toString("base64")}`;
+	const exim = (q) => `${url}/exim_1c?type=sale&${q}`;
+	const login = async () => {
+		const lines = (await (await fetch(exim("mode=checkauth"), { headers: { Authorization: basic } })).text()).split("\n");
+		if (lines[0] !== "success") throw new Error(`checkauth failed: ${lines.join(" | ")}`);
+		return { Cookie: `${lines[1]}=${lines[2]}` };
+	};
+	const megabyte = new Uint8Array(1024 * 1024).fill(0x20);
+
+	/** Endpoint → per-loop setup → one request (resolves true when the reply is the expected one). */
+	const endpoints = {
+		baseline: async () => async () => (await (await fetch(`${baseline}/`)).text()) === "success\n",
+		checkauth: async () => async () => {
+			const res = await fetch(exim("mode=checkauth"), { headers: { Authorization: basic } });
+			return res.status === 200 && (await res.text()).startsWith("success\n");
+		},
+		init: async () => {
+			const headers = await login();
+			return async () => (await (await fetch(exim("mode=init"), { headers })).text()).startsWith("zip=");
+		},
+		query: async () => {
+			// A session gets each order once until `success` (pending), so one session serves 10 full 100-order pages
+			// of the 1,000 orders; fresh sessions come from a pool written straight into the DB (no PBKDF2 per page).
+			let headers = null;
+			let used = 10;
+			return async () => {
+				if (used++ >= 10) {
+					const cookie = sessionPool.pop();
+					if (!cookie) return false;
+					headers = { Cookie: `obmen_session=${cookie}` };
+					used = 1;
+				}
+				const res = await fetch(exim("mode=query"), { headers });
+				const body = new Uint8Array(await res.arrayBuffer());
+				return res.status === 200 && body.byteLength > 50_000 && body[0] === 0x3c;
+			};
+		},
+		file: async (loop) => {
+			const headers = await login();
+			let n = 0;
+			return async () => {
+				if (n++ % 8 === 0) await (await fetch(exim("mode=init"), { headers })).text();
+				const res = await fetch(exim(`mode=file&filename=bench-${loop}.xml`), { method: "POST", headers, body: megabyte });
+				return (await res.text()) === "success\n";
+			};
+		},
+	};
+
+	const sessionPool = [];
+	async function fillSessionPool(n) {
+		const { store, client } = await openDb(dbUrl);
+		await client.execute("PRAGMA synchronous = OFF");
+		const now = Date.now();
+		const created = await Promise.all(
+			Array.from({ length: n }, async () => {
+				const cookie = randomToken(16);
+				await store.createSession(
+					{
+						idHash: await sha256Hex(cookie),
+						sessidHash: await sha256Hex(`sessid-${cookie}`),
+						nodeId: "bench-node",
+						createdAt: now,
+						lastSeenAt: now,
+						uploadEpoch: 0,
+						version: null,
+						cmlVersion: null,
+					},
+					0,
+				);
+				return cookie;
+			}),
+		);
+		await store.idle();
+		store.close();
+		sessionPool.length = 0;
+		sessionPool.push(...created);
+	}
+
+	async function measure(name) {
+		if (name === "query") await fillSessionPool(Math.ceil((seconds * 1500) / 10));
+		const loops = await Promise.all(Array.from({ length: conns }, (_, i) => endpoints[name](i)));
+		const latencies = [];
+		let errors = 0;
+		const t0 = performance.now();
+		const end = t0 + seconds * 1000;
+		await Promise.all(
+			loops.map(async (request) => {
+				while (performance.now() < end) {
+					const s = performance.now();
+					let ok = false;
+					try {
+						ok = await request();
+					} catch {
+						ok = false;
+					}
+					latencies.push(performance.now() - s);
+					if (!ok) errors++;
+				}
+			}),
+		);
+		const elapsed = (performance.now() - t0) / 1000;
+		latencies.sort((a, b) => a - b);
+		const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
+		return { name, rps: latencies.length / elapsed, p50: p(0.5), p99: p(0.99), errors, count: latencies.length };
+	}
+
+	console.log(`T-LOAD: ${conns} closed loops, ${seconds} s per endpoint, ${rounds} rounds, ${orders} orders, node ${process.version}`);
+	const rss = [(await ask("rss", "rss")).rss];
+	for (let round = 1; round <= rounds; round++) {
+		const rows = [];
+		for (const name of Object.keys(endpoints)) rows.push(await measure(name));
+		rss.push((await ask("rss", "rss")).rss);
+		const base = rows[0].rps;
+		console.log(`\nround ${round}`);
+		console.log("endpoint   req/s     p50 ms   p99 ms   errors  ratio to baseline");
+		for (const r of rows)
+			console.log(
+				`${r.name.padEnd(10)} ${r.rps.toFixed(1).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}  ${(r.rps / base).toFixed(3)}`,
+			);
+	}
+	const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
+	console.log(`\nserver RSS after GC: ${rss.map(mb).join(" → ")} (growth over the last ${rounds - 1} rounds: ${mb(rss[rounds] - rss[1])})`);
+	proc.send("exit");
+	await new Promise((r) => proc.once("exit", r));
+	rmSync(dir, { recursive: true, force: true });
+}
