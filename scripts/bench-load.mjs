@@ -148,7 +148,7 @@ async function parent() {
 			return async () => {
 				if (used++ >= 10) {
 					const cookie = sessionPool.pop();
-					if (!cookie) return false;
+					if (!cookie) throw new PoolExhausted();
 					headers = { Cookie: `obmen_session=${cookie}` };
 					used = 1;
 				}
@@ -168,6 +168,8 @@ async function parent() {
 		},
 	};
 
+	/** Thrown when the pre-made sessions run out: the loop stops instead of counting instant non-requests as errors. */
+	class PoolExhausted extends Error {}
 	const sessionPool = [];
 	async function fillSessionPool(n) {
 		const { store, client } = await openDb(dbUrl);
@@ -212,7 +214,8 @@ async function parent() {
 					let ok = false;
 					try {
 						ok = await request();
-					} catch {
+					} catch (e) {
+						if (e instanceof PoolExhausted) break;
 						ok = false;
 					}
 					latencies.push(performance.now() - s);

@@ -140,8 +140,11 @@ export async function seedDemo(store: ExchangeStore, now: Date): Promise<{ login
 	const settings = {
 		...defaultSettings(),
 		exportOptions: true,
+		// a store-cancelled order reaches 1C with "Отменен" = true; shipped and cancelled ones are final
+		cancelledStatuses: ["cancelled"],
+		finalStatuses: ["shipped", "cancelled"],
 		statusMap: {
-			export: { new: "Новый", processing: "В работе" },
+			export: { new: "Новый", processing: "В работе", paid: "Оплачен", shipped: "Отгружен", cancelled: "Отменен" },
 			import: [
 				{ on: "paid" as const, status: "paid" },
 				{ on: "shipped" as const, status: "shipped" },

@@ -32,6 +32,7 @@ const COLUMN: Record<keyof OneCFields, string> = {
 	cancelled: "cancelled",
 	deleted: "deleted",
 	status: "one_c_status",
+	statusId: "one_c_status_id",
 };
 const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
 const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted"]);
@@ -158,13 +159,14 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					});
 					return rs.rows.map((r) => ({ seq: Number(r.seq), doc: String(r.doc) }));
 				},
-				async findTargets({ numbers, oneCIds, oneCNumbers }) {
+				async findTargets({ numbers, oneCIds, oneCNumbers, orderIds = [] }) {
 					const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
 					const rs = await client.execute({
 						sql: `SELECT id, number, one_c_id, one_c_number FROM orders
 							WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)})
+								OR id IN (${marks(orderIds)})
 							ORDER BY id`,
-						args: [...numbers, ...oneCIds, ...oneCNumbers],
+						args: [...numbers, ...oneCIds, ...oneCNumbers, ...orderIds],
 					});
 					return rs.rows.map((r) => ({
 						id: String(r.id),

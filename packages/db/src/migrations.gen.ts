@@ -45,5 +45,16 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE TABLE `import_effects` (\n\t`session_id` text NOT NULL,\n\t`sha256` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`seq` integer NOT NULL,\n\t`fields` text NOT NULL,\n\tPRIMARY KEY(`session_id`, `sha256`, `order_id`, `seq`)\n);",
 			"CREATE TABLE `import_patches` (\n\t`session_id` text NOT NULL,\n\t`sha256` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`fields` text NOT NULL,\n\t`status` text,\n\t`changes` text NOT NULL,\n\tPRIMARY KEY(`session_id`, `sha256`, `order_id`)\n);"
 		]
+	},
+	{
+		"tag": "0002_session_lookup_status_id",
+		"when": 1795984000649,
+		"hash": "5ad9d6359cf5b5a8f640e1c691406f5e91b72d8948b15ad72149c13f0e6964ca",
+		"statements": [
+			"CREATE TABLE `login_successes` (\n\t`ip` text NOT NULL,\n\t`login` text NOT NULL,\n\t`at` integer NOT NULL,\n\tPRIMARY KEY(`ip`, `login`)\n);",
+			"CREATE INDEX `login_successes_at` ON `login_successes` (`at`);",
+			"ALTER TABLE `orders` ADD `one_c_status_id` text;",
+			"CREATE INDEX `sessions_sessid` ON `sessions` (`sessid_hash`);"
+		]
 	}
 ];

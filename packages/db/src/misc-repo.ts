@@ -6,7 +6,10 @@ import { num, type StoreContext, str } from "./context.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { JournalRow } from "./types.ts";
 
-type MiscRepo = Pick<ExchangeStore, "countFailures" | "recordFailure" | "addJournal" | "listJournal" | "getMeta" | "setMeta">;
+type MiscRepo = Pick<
+	ExchangeStore,
+	"countFailures" | "recordFailure" | "lastLoginSuccess" | "recordLoginSuccess" | "addJournal" | "listJournal" | "getMeta" | "setMeta"
+>;
 
 function rowToJournal(r: Row): JournalRow {
 	return {
@@ -44,6 +47,22 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 			await ctx.write([
 				{ sql: "DELETE FROM login_failures WHERE at < ?", args: [at - 3_600_000] },
 				...keys.map((k) => ({ sql: "INSERT INTO login_failures (key, at) VALUES (?, ?)", args: [k, at] })),
+			]);
+		},
+		async lastLoginSuccess(ip, login, since) {
+			const rs = await client.execute({
+				sql: "SELECT at FROM login_successes WHERE ip = ? AND login = ? AND at >= ?",
+				args: [ip, login, since],
+			});
+			return rs.rows[0] ? num(rs.rows[0], "at") : null;
+		},
+		async recordLoginSuccess(ip, login, at) {
+			await ctx.write([
+				{ sql: "DELETE FROM login_successes WHERE at < ?", args: [at - 3_600_000] },
+				{
+					sql: "INSERT INTO login_successes (ip, login, at) VALUES (?, ?, ?) ON CONFLICT (ip, login) DO UPDATE SET at = max(at, excluded.at)",
+					args: [ip, login, at],
+				},
 			]);
 		},
 		async addJournal(e) {

@@ -4,6 +4,7 @@
 import type { Row } from "@libsql/client";
 import type { StoreContext } from "./context.ts";
 import { floorKey } from "./export-repo.ts";
+import { purge } from "./session-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeRecord } from "./types.ts";
 
@@ -50,6 +51,8 @@ export function nodesRepo(ctx: StoreContext): NodesRepo {
 		},
 		async updateNode(n) {
 			await ctx.write([
+				// a new password ends the node's sessions (compared with the stored hash in the same transaction)
+				...purge("node_id = ? AND ? <> (SELECT password_hash FROM nodes WHERE id = ?)", [n.id, n.passwordHash, n.id]),
 				{
 					sql: "UPDATE nodes SET name = ?, login = ?, password_hash = ?, settings = ?, updated_at = ? WHERE id = ?",
 					args: [n.name, n.login, n.passwordHash, JSON.stringify(n.settings), n.updatedAt, n.id],
@@ -57,17 +60,9 @@ export function nodesRepo(ctx: StoreContext): NodesRepo {
 			]);
 		},
 		async deleteNode(id) {
-			const sessions = "(SELECT id_hash FROM sessions WHERE node_id = ?)";
 			const rs = await ctx.write([
-				{ sql: `DELETE FROM pending_batch WHERE session_id IN ${sessions}`, args: [id] },
-				{ sql: `DELETE FROM upload_chunks WHERE session_id IN ${sessions}`, args: [id] },
-				{ sql: `DELETE FROM upload_files WHERE session_id IN ${sessions}`, args: [id] },
-				...["import_docs", "import_effects", "import_patches", "import_creates"].map((t) => ({
-					sql: `DELETE FROM ${t} WHERE session_id IN ${sessions}`,
-					args: [id],
-				})),
+				...purge("node_id = ?", [id]),
 				{ sql: "DELETE FROM meta WHERE key = ?", args: [floorKey(id)] },
-				{ sql: "DELETE FROM sessions WHERE node_id = ?", args: [id] },
 				{ sql: "DELETE FROM node_acks WHERE node_id = ?", args: [id] },
 				{ sql: "DELETE FROM journal WHERE node_id = ?", args: [id] },
 				{ sql: "DELETE FROM nodes WHERE id = ?", args: [id] },

@@ -15,7 +15,7 @@ export function numberValue(n: string | null): number | null {
 
 /** @internal */
 export const ORDER_COLUMNS =
-	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, one_c_status, last_import_at";
+	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, one_c_status, one_c_status_id, last_import_at";
 
 /** @internal */
 export function rowToStored(row: Row): StoredOrder {
@@ -39,6 +39,7 @@ export function rowToStored(row: Row): StoredOrder {
 					cancelled: bool(row, "cancelled"),
 					deleted: bool(row, "deleted"),
 					status: str(row, "one_c_status"),
+					statusId: str(row, "one_c_status_id"),
 					lastImportAt: str(row, "last_import_at"),
 				}
 			: null,
@@ -93,11 +94,11 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 			const items = rs.rows.slice(0, limit).map(rowToStored);
 			return { items, nextCursor: rs.rows.length > limit ? (items.at(-1)?.order.id ?? null) : null };
 		},
-		async findOrdersForImport({ numbers, oneCIds, oneCNumbers }) {
+		async findOrdersForImport({ numbers, oneCIds, oneCNumbers, orderIds = [] }) {
 			const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
 			const rs = await client.execute({
-				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)})`,
-				args: [...numbers, ...oneCIds, ...oneCNumbers],
+				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)}) OR id IN (${marks(orderIds)})`,
+				args: [...numbers, ...oneCIds, ...oneCNumbers, ...orderIds],
 			});
 			return rs.rows.map(rowToStored);
 		},

@@ -5,7 +5,7 @@
  * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).
  * Exchange state that must survive between HTTP requests (the app is stateless): `sessions`, `pending_batch`,
  * `upload_files`/`upload_chunks`, `import_docs` (+ the planning scratch `import_effects`, `import_patches`,
- * `import_creates`), `login_failures`, `journal`, `meta`.
+ * `import_creates`), `login_failures`, `login_successes`, `journal`, `meta`.
  */
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -37,7 +37,10 @@ export const orders = sqliteTable(
 		shipmentNumber: text("shipment_number"),
 		cancelled: integer("cancelled", { mode: "boolean" }),
 		deleted: integer("deleted", { mode: "boolean" }),
+		/** "Статус заказа" as 1C sent it (the raw 1C string). */
 		oneCStatus: text("one_c_status"),
+		/** "Статуса заказа ИД" as 1C sent it (a store status code in Bitrix semantics). */
+		oneCStatusId: text("one_c_status_id"),
 		lastImportAt: text("last_import_at"),
 	},
 	(t) => [
@@ -112,7 +115,7 @@ export const sessions = sqliteTable(
 		version: text("version"),
 		cmlVersion: text("cml_version"),
 	},
-	(t) => [index("sessions_node").on(t.nodeId)],
+	(t) => [index("sessions_node").on(t.nodeId), index("sessions_sessid").on(t.sessidHash)],
 );
 
 /** Orders sent by `query` and not yet confirmed by `success`, per session. */
@@ -232,6 +235,20 @@ export const loginFailures = sqliteTable(
 		at: integer("at").notNull(),
 	},
 	(t) => [index("login_failures_key_at").on(t.key, t.at)],
+);
+
+/**
+ * Successful logins per (client address, login), the latest time only: an address that logged in as a login
+ * recently is exempt from that login's failure counter (anti lock-out, see the exchange's login throttle).
+ */
+export const loginSuccesses = sqliteTable(
+	"login_successes",
+	{
+		ip: text("ip").notNull(),
+		login: text("login").notNull(),
+		at: integer("at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.ip, t.login] }), index("login_successes_at").on(t.at)],
 );
 
 /** One row per `/exim_1c` request. */

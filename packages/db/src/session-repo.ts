@@ -2,14 +2,17 @@
  * @module Exchange sessions (from `checkauth`) and upload staging (`mode=file` chunks), kept in the DB so any app
  * process can serve any step of an exchange.
  */
-import type { InStatement } from "@libsql/client";
+import type { InStatement, Row } from "@libsql/client";
+import { concatBytes } from "@obmen/core";
 import { num, type StoreContext, str } from "./context.ts";
 import type { ExchangeStore } from "./store.ts";
+import type { SessionRecord } from "./types.ts";
 
 type SessionRepo = Pick<
 	ExchangeStore,
 	| "createSession"
 	| "getSession"
+	| "getSessionBySessid"
 	| "touchSession"
 	| "startUploadEpoch"
 	| "deleteSession"
@@ -25,8 +28,11 @@ const ROW_BYTES = 1024 * 1024;
 /** How many bytes of upload rows one database read returns at most (one bigger row is returned alone). */
 const READ_BYTES = 2 * 1024 * 1024;
 
+/** Sessions kept per node: `checkauth` deletes the older ones (with their batches and uploads). */
+export const MAX_SESSIONS_PER_NODE = 20;
+
 /** @internal Statements deleting everything that belongs to sessions matching `where`. */
-function purge(where: string, args: (string | number)[]): InStatement[] {
+export function purge(where: string, args: (string | number)[]): InStatement[] {
 	const ids = `(SELECT id_hash FROM sessions WHERE ${where})`;
 	return [
 		...["pending_batch", "upload_chunks", "upload_files", "import_docs", "import_effects", "import_patches", "import_creates"].map((t) => ({
@@ -37,6 +43,19 @@ function purge(where: string, args: (string | number)[]): InStatement[] {
 	];
 }
 
+function rowToSession(r: Row): SessionRecord {
+	return {
+		idHash: String(r.id_hash),
+		sessidHash: String(r.sessid_hash),
+		nodeId: String(r.node_id),
+		createdAt: num(r, "created_at"),
+		lastSeenAt: num(r, "last_seen_at"),
+		uploadEpoch: num(r, "upload_epoch"),
+		version: str(r, "version"),
+		cmlVersion: str(r, "cml_version"),
+	};
+}
+
 /** @internal */
 export function sessionRepo(ctx: StoreContext): SessionRepo {
 	const { client } = ctx;
@@ -44,6 +63,11 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 		async createSession(s, purgeBefore) {
 			await ctx.write([
 				...purge("created_at < ?", [purgeBefore]),
+				// keep the node's newest MAX_SESSIONS_PER_NODE - 1, so with this one it has at most MAX_SESSIONS_PER_NODE
+				...purge(
+					"node_id = ? AND id_hash NOT IN (SELECT id_hash FROM sessions WHERE node_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)",
+					[s.nodeId, s.nodeId, MAX_SESSIONS_PER_NODE - 1],
+				),
 				{
 					sql: `INSERT INTO sessions (id_hash, sessid_hash, node_id, created_at, last_seen_at, upload_epoch, version, cml_version)
 						VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -53,18 +77,14 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 		},
 		async getSession(idHash) {
 			const rs = await client.execute({ sql: "SELECT * FROM sessions WHERE id_hash = ?", args: [idHash] });
-			const r = rs.rows[0];
-			if (!r) return null;
-			return {
-				idHash: String(r.id_hash),
-				sessidHash: String(r.sessid_hash),
-				nodeId: String(r.node_id),
-				createdAt: num(r, "created_at"),
-				lastSeenAt: num(r, "last_seen_at"),
-				uploadEpoch: num(r, "upload_epoch"),
-				version: str(r, "version"),
-				cmlVersion: str(r, "cml_version"),
-			};
+			return rs.rows[0] ? rowToSession(rs.rows[0]) : null;
+		},
+		async getSessionBySessid(sessidHash, nodeId) {
+			const rs = await client.execute({
+				sql: "SELECT * FROM sessions WHERE sessid_hash = ? AND node_id = ? ORDER BY created_at DESC LIMIT 1",
+				args: [sessidHash, nodeId],
+			});
+			return rs.rows[0] ? rowToSession(rs.rows[0]) : null;
 		},
 		async touchSession(idHash, now) {
 			await ctx.write([{ sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", args: [now, idHash] }]);
@@ -122,14 +142,7 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 				args: [sessionId, name],
 			});
 			if (rs.rows.length === 0) return null;
-			const parts = rs.rows.map((r) => new Uint8Array(r.data as ArrayBuffer));
-			const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-			let off = 0;
-			for (const p of parts) {
-				out.set(p, off);
-				off += p.byteLength;
-			}
-			return out;
+			return concatBytes(rs.rows.map((r) => new Uint8Array(r.data as ArrayBuffer)));
 		},
 		async *readUploadChunks(sessionId, name) {
 			let after = -1;

@@ -311,6 +311,49 @@ describe("@obmen/db libSQL store", () => {
 		expect(await store.getNode("n1")).toBeNull();
 	});
 
+	it("sessions: found by sessid hash within their node; a new password hash ends them; at most 20 per node", async () => {
+		const { store, client } = await withNode();
+		await store.createNode({ id: "n2", name: "n2", login: "l2", passwordHash: "y", settings: {}, createdAt: AT, updatedAt: AT });
+		const s = (id: string, node: string, t: number) => ({
+			idHash: id,
+			sessidHash: `sid-${id}`,
+			nodeId: node,
+			createdAt: t,
+			lastSeenAt: t,
+			uploadEpoch: 0,
+			version: null,
+			cmlVersion: null,
+		});
+		for (let i = 0; i < 22; i++) await store.createSession(s(`a${i}`, "n1", 1000 + i), 0);
+		await store.createSession(s("b0", "n2", 1000), 0);
+		const count = async (node: string) =>
+			Number((await client.execute({ sql: "SELECT count(*) AS n FROM sessions WHERE node_id = ?", args: [node] })).rows[0]?.n);
+		expect(await count("n1")).toBe(20);
+		expect(await store.getSession("a1")).toBeNull();
+		expect(await store.getSession("a2")).not.toBeNull();
+		expect(await store.getSessionBySessid("sid-a5", "n1")).toMatchObject({ idHash: "a5" });
+		expect(await store.getSessionBySessid("sid-a5", "n2")).toBeNull();
+		const node = await store.getNode("n1");
+		if (!node) throw new Error("n1");
+		await store.updateNode({ ...node, name: "renamed" });
+		expect(await count("n1")).toBe(20);
+		await store.updateNode({ ...node, passwordHash: "changed" });
+		expect(await count("n1")).toBe(0);
+		expect(await count("n2")).toBe(1);
+	});
+
+	it("successful logins: the latest time per address and login, older than an hour forgotten", async () => {
+		const { store } = await createMemoryDb();
+		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBeNull();
+		await store.recordLoginSuccess("10.0.0.1", "ut", 5000);
+		await store.recordLoginSuccess("10.0.0.1", "ut", 4000);
+		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBe(5000);
+		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 5001)).toBeNull();
+		expect(await store.lastLoginSuccess("10.0.0.2", "ut", 0)).toBeNull();
+		await store.recordLoginSuccess("10.0.0.2", "ut", 5000 + 3_600_001);
+		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBeNull();
+	});
+
 	it("throttling counts failures per key inside the window", async () => {
 		const { store } = await createMemoryDb();
 		for (let i = 0; i < 3; i++) await store.recordFailure(["ip:1", "login:a"], 1000 + i);

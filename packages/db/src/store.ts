@@ -9,6 +9,7 @@ import type {
 	ExportCandidate,
 	ExportFilter,
 	ImportApplication,
+	ImportKeys,
 	ImportOutcome,
 	ImportPlanning,
 	ImportRun,
@@ -35,8 +36,8 @@ export interface ExchangeStore {
 	getOrder(id: string): Promise<StoredOrder | null>;
 	/** Orders by id, `cursor` = last id of the previous page. */
 	listOrders(opts: { limit: number; cursor?: string | null }): Promise<{ items: StoredOrder[]; nextCursor: string | null }>;
-	/** Candidates for matching incoming 1C documents: by site number, stored 1C `Ид` or stored 1C number. */
-	findOrdersForImport(keys: { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] }): Promise<StoredOrder[]>;
+	/** Candidates for matching incoming 1C documents: by site number, stored 1C `Ид`, stored 1C number or order id. */
+	findOrdersForImport(keys: ImportKeys): Promise<StoredOrder[]>;
 	/** Store status codes seen, with counts. */
 	statusCounts(): Promise<{ code: string; count: number }[]>;
 	/** Distinct payment and shipping methods seen in orders (for `mode=info`). */
@@ -49,6 +50,7 @@ export interface ExchangeStore {
 	getNodeByLogin(login: string): Promise<NodeRecord | null>;
 	getNodeByName(name: string): Promise<NodeRecord | null>;
 	listNodes(): Promise<NodeRecord[]>;
+	/** Updates a node; a changed password hash ends all its sessions (with their batches and uploads). */
 	updateNode(node: NodeRecord): Promise<void>;
 	/** Deletes the node with its sessions, acks and journal. */
 	deleteNode(id: string): Promise<boolean>;
@@ -62,9 +64,17 @@ export interface ExchangeStore {
 	acknowledge(sessionId: string, nodeId: string): Promise<number>;
 
 	// sessions
-	/** Stores a new session and purges expired ones (created before `purgeBefore`, epoch ms). */
+	/**
+	 * Stores a new session and purges expired ones (created before `purgeBefore`, epoch ms) and the node's oldest
+	 * beyond the newest `MAX_SESSIONS_PER_NODE` (20), with their pending batches and uploads.
+	 */
 	createSession(session: SessionRecord, purgeBefore: number): Promise<void>;
 	getSession(idHash: string): Promise<SessionRecord | null>;
+	/**
+	 * The session of `nodeId` whose `sessid` hashes to `sessidHash` (1C clients that lost the cookie still send
+	 * `sessid`; the caller must have verified that node's Basic credentials), or null.
+	 */
+	getSessionBySessid(sessidHash: string, nodeId: string): Promise<SessionRecord | null>;
 	touchSession(idHash: string, now: number): Promise<void>;
 	/** `init`: a new upload epoch (the next chunk of each name truncates), remembers `version`/`cmlVersion`. */
 	startUploadEpoch(idHash: string, version: string | null, cmlVersion: string | null): Promise<void>;
@@ -105,6 +115,10 @@ export interface ExchangeStore {
 	/** The largest number of failures recorded for any of the keys at or after `since` (epoch ms). */
 	countFailures(keys: string[], since: number): Promise<number>;
 	recordFailure(keys: string[], at: number): Promise<void>;
+	/** When `login` last logged in successfully from `ip` at or after `since` (epoch ms), or null. */
+	lastLoginSuccess(ip: string, login: string, since: number): Promise<number | null>;
+	/** Records a successful login of `login` from `ip` (keeps the latest time; rows older than 1 h are dropped). */
+	recordLoginSuccess(ip: string, login: string, at: number): Promise<void>;
 
 	// journal
 	addJournal(entry: JournalEntry): Promise<void>;

@@ -1,40 +1,40 @@
 /**
  * @module Store types: what the exchange app reads and writes, independent of the database driver.
  */
-import type { Order } from "@obmen/core";
+import type { IncomingOneC, Order } from "@obmen/core";
 
-/** What 1C told us about an order (from imported `Документ`s). `null` fields were never sent. */
-export interface OneCState {
-	/** 1C document `Ид` (GUID). */
-	id: string | null;
-	/** "Номер по 1С" / `Номер1С`. */
-	number: string | null;
-	/** "Дата по 1С" / `Дата1С`, as sent. */
-	date: string | null;
-	/** "Проведен". */
-	posted: boolean | null;
-	/** "Оплачен" or a real "Дата оплаты по 1С". */
-	paid: boolean | null;
-	paidAt: string | null;
-	/** "Номер оплаты по 1С". */
-	paymentNumber: string | null;
-	/** "Отгружен" or a real "Дата отгрузки по 1С". */
-	shipped: boolean | null;
-	shippedAt: string | null;
-	/** "Номер отгрузки по 1С". */
-	shipmentNumber: string | null;
-	/** "Отменен" or `ПометкаУдаления`. */
-	cancelled: boolean | null;
-	/** `ПометкаУдаления`. */
-	deleted: boolean | null;
-	/** "Статус заказа" / "Статуса заказа ИД" as 1C sent it. */
-	status: string | null;
+/**
+ * The 1C facts an import stores on an order: the fields of core's {@link IncomingOneC} with the same meaning, as the
+ * merged result of every imported document (`null` = never sent; absent false flags leave them unchanged):
+ * `id` (1C `Ид`), `number`/`date` ("Номер по 1С"/"Дата по 1С"), `posted` ("Проведен"), `paid`/`paidAt`/
+ * `paymentNumber`, `shipped`/`shippedAt`/`shipmentNumber`, `cancelled` ("Отменен", also set by `ПометкаУдаления`),
+ * `deleted` (`ПометкаУдаления`), `status` ("Статус заказа", the raw 1C string) and `statusId` ("Статуса заказа ИД",
+ * a store status code in Bitrix semantics). Differences from the document: `paid`/`shipped` are also true when only a
+ * real date was sent, and `cancelled` includes the deletion mark.
+ */
+export type OneCFields = Pick<
+	IncomingOneC,
+	| "id"
+	| "number"
+	| "date"
+	| "posted"
+	| "paid"
+	| "paidAt"
+	| "paymentNumber"
+	| "shipped"
+	| "shippedAt"
+	| "shipmentNumber"
+	| "cancelled"
+	| "deleted"
+	| "status"
+	| "statusId"
+>;
+
+/** What 1C told us about an order (from imported `Документ`s): {@link OneCFields} plus when an import last changed it. */
+export interface OneCState extends OneCFields {
 	/** When the last import changed this order (ISO). */
 	lastImportAt: string | null;
 }
-
-/** The 1C columns an import may set (all but `lastImportAt`). */
-export type OneCFields = Omit<OneCState, "lastImportAt">;
 
 /** An order as stored: the store's JSON, the export revision and the 1C state (null when 1C never sent anything). */
 export interface StoredOrder {
@@ -112,6 +112,17 @@ export interface ImportTarget {
 	oneC: OneCFields;
 }
 
+/**
+ * Keys to find the store orders incoming 1C documents refer to: site numbers (`Номер`), stored 1C `Ид`s, stored
+ * 1C numbers, and store order ids (payment/shipment documents from Bitrix-style setups name the order id in `Основание`).
+ */
+export interface ImportKeys {
+	numbers: string[];
+	oneCIds: string[];
+	oneCNumbers: string[];
+	orderIds?: string[];
+}
+
 /** What matching a document needs of a store order: its id, site number and stored 1C identity. */
 export interface ImportMatch {
 	id: string;
@@ -140,8 +151,8 @@ export interface StagedCreate extends OrderCreate {
 export interface ImportPlanning {
 	/** Staged documents (compact JSON records) after `afterSeq`, in file order, at most `limit`. */
 	staged(afterSeq: number, limit: number): Promise<{ seq: number; doc: string }[]>;
-	/** Store orders whose number, stored 1C `Ид` or stored 1C number is one of the keys. */
-	findTargets(keys: { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] }): Promise<ImportMatch[]>;
+	/** Store orders whose number, stored 1C `Ид`, stored 1C number or id is one of the keys. */
+	findTargets(keys: ImportKeys): Promise<ImportMatch[]>;
 	addEffects(effects: ImportEffect[]): Promise<void>;
 	addCreates(creates: StagedCreate[]): Promise<void>;
 	/** Every matched order once, by id, with its effects in file order (reads in pages). */

@@ -16,9 +16,12 @@ export function createExchangeApp(options: ExchangeAppOptions): Hono {
 	const o = resolveOptions(options);
 	const app = new Hono();
 	const exim = eximRoutes(o);
-	app.route("/exim_1c", exim);
-	// 1C УТ 11 defaults to this path when the site address has none; УНФ calls `mode=info` on it hard-coded.
-	app.route("/bitrix/admin/1c_exchange.php", exim);
+	// 1C УТ 11 defaults to the Bitrix path when the site address has none; УНФ calls `mode=info` on it hard-coded.
+	// Both are also served with a trailing slash (a site address typed as `…/exim_1c/`).
+	for (const path of ["/exim_1c", "/bitrix/admin/1c_exchange.php"]) {
+		app.route(path, exim);
+		app.route(`${path}/`, exim);
+	}
 	app.route("/api/v1", apiRoutes(o));
 	app.route("/admin", adminRoutes(o));
 	app.get("/health", (c) => c.json({ ok: true }));

@@ -106,6 +106,72 @@ describe("applying 1C documents (protocol.md §7.4)", () => {
 		expect((await get(h, "o1")).oneC).toMatchObject({ paid: true, paidAt: "2026-11-29T10:00:00", paymentNumber: "ПКО-5" });
 	});
 
+	it("oneC.status is the raw Статус заказа; a status rule matches it or Статуса заказа ИД", async () => {
+		const h = await createHarness({
+			settings: {
+				statusMap: {
+					import: [
+						{ on: "status", value: "Закрыт", status: "done" },
+						{ on: "status", value: "N", status: "accepted" },
+					],
+				},
+			},
+		});
+		await h.putOrder({ id: "o1" });
+		await h.putOrder({ id: "o2" });
+		await importDocs(h, [
+			{
+				number: "1",
+				requisites: [
+					["Статус заказа", "Закрыт"],
+					["Статуса заказа ИД", "F"],
+				],
+			},
+			{ number: "2", requisites: [["Статуса заказа ИД", "N"]] },
+		]);
+		expect(await get(h, "o1")).toMatchObject({ status: "done", oneC: { status: "Закрыт", statusId: "F" } });
+		expect(await get(h, "o2")).toMatchObject({ status: "accepted", oneC: { status: null, statusId: "N" } });
+	});
+
+	it("Статуса заказа ИД with no matching rule is applied as the store status code (Bitrix), only with importStatuses", async () => {
+		const h = await createHarness({ settings: { statusMap: { import: [{ on: "status", value: "Закрыт", status: "done" }] } } });
+		await h.putOrder({ id: "o1" });
+		await importDocs(h, [
+			{
+				number: "1",
+				requisites: [
+					["Статус заказа", "В работе"],
+					["Статуса заказа ИД", "processing"],
+				],
+			},
+		]);
+		expect(await get(h, "o1")).toMatchObject({ status: "processing", oneC: { status: "В работе", statusId: "processing" } });
+		const off = await createHarness({ settings: { importStatuses: false } });
+		await off.putOrder({ id: "o1" });
+		await importDocs(off, [{ number: "1", requisites: [["Статуса заказа ИД", "processing"]] }]);
+		expect(await get(off, "o1")).toMatchObject({ status: "new", oneC: { status: null, statusId: "processing" } });
+	});
+
+	it("payment and shipment documents find their order by the store order id in Основание (Bitrix writes it)", async () => {
+		const h = await createHarness();
+		await h.putOrder({ id: "shop-77", number: "1077" });
+		await importDocs(
+			h,
+			[
+				{ number: "ПКО-9", id: "pay-9", operation: "Выплата безналичных денег", basis: "shop-77", date: "2026-11-29" },
+				{ number: "РТУ-3", id: "ship-3", operation: "Отпуск товара", basis: "shop-77", date: "2026-11-30" },
+			],
+			"pay.xml",
+		);
+		expect((await get(h, "shop-77")).oneC).toMatchObject({
+			paid: true,
+			paymentNumber: "ПКО-9",
+			shipped: true,
+			shippedAt: "2026-11-30T10:00:00",
+			shipmentNumber: "РТУ-3",
+		});
+	});
+
 	it("unknown orders are journaled, created only with createOrdersFrom1C (and never echoed)", async () => {
 		const h = await createHarness();
 		const reply = await importDocs(h, [{ number: "777", requisites: [["Проведен", "true"]] }]);

@@ -16,6 +16,7 @@
 import { type IncomingDocument, type Order, safeParseOrder } from "@obmen/core";
 import type {
 	ImportEffect,
+	ImportKeys,
 	ImportMatch,
 	ImportPlanning,
 	ImportTarget,
@@ -55,6 +56,7 @@ const EMPTY: Fields = {
 	cancelled: null,
 	deleted: null,
 	status: null,
+	statusId: null,
 };
 
 function op(d: IncomingDocument): string {
@@ -80,7 +82,8 @@ export function orderDocFields(d: IncomingDocument): Partial<Fields> {
 	put("shipmentNumber", o.shipmentNumber);
 	put("cancelled", o.deleted === true ? true : o.cancelled);
 	put("deleted", o.deleted);
-	put("status", o.status ?? o.statusId);
+	put("status", o.status);
+	put("statusId", o.statusId);
 	return set;
 }
 
@@ -96,18 +99,38 @@ function isOrderDoc(d: IncomingDocument): boolean {
 	return d.operation === null || op(d) === "заказ товара";
 }
 
-/** Maps the merged 1C state to a store status through the rules (last match wins); null = no rule matched. */
+/**
+ * Maps the merged 1C state to a store status through the rules (last match wins); null = no rule matched.
+ * A `status` rule matches the raw "Статус заказа" or the "Статуса заказа ИД" (its `value` equal to either; without a
+ * `value`, any status 1C sent).
+ */
 export function mapStatus(state: Fields, rules: NodeSettings["statusMap"]["import"]): string | null {
 	let result: string | null = null;
 	for (const rule of rules) {
 		if (rule.on === "status") {
-			if (state.status !== null && (rule.value === undefined || rule.value === state.status)) result = rule.status;
+			const sent = state.status !== null || state.statusId !== null;
+			if (sent && (rule.value === undefined || rule.value === state.status || rule.value === state.statusId)) result = rule.status;
 			continue;
 		}
 		const flag = state[rule.on];
 		if (flag !== null && flag === (rule.value === undefined ? true : rule.value.trim().toLowerCase() !== "false")) result = rule.status;
 	}
 	return result;
+}
+
+/** Longest store status code (the order model's limit). */
+const STATUS_MAX = 64;
+
+/**
+ * The store status 1C's state asks for when `importStatuses` is on: the import rules' result, else "Статуса заказа ИД"
+ * itself — a store status code (Bitrix semantics: 1C sends back the site's status id). null = leave the status.
+ */
+export function importedStatus(state: Fields, settings: NodeSettings): string | null {
+	if (!settings.importStatuses) return null;
+	const mapped = mapStatus(state, settings.statusMap.import);
+	if (mapped !== null) return mapped;
+	const id = state.statusId?.trim() ?? "";
+	return id.length > 0 && id.length <= STATUS_MAX ? id : null;
 }
 
 function fieldsOf(s: StoredOrder): Fields {
@@ -213,10 +236,11 @@ function report(r: PlanReport, kind: "unknown" | "errors", text: string): void {
 }
 
 /** Match keys of a page of staged documents. */
-function keysOf(page: StagedDoc[]): { numbers: string[]; oneCIds: string[]; oneCNumbers: string[] } {
+export function keysOf(page: StagedDoc[]): ImportKeys {
 	const numbers = new Set<string>();
 	const ids = new Set<string>();
 	const oneC = new Set<string>();
+	const orderIds = new Set<string>();
 	for (const d of page) {
 		if (d.k === "o") {
 			if (d.n) numbers.add(d.n);
@@ -225,9 +249,10 @@ function keysOf(page: StagedDoc[]): { numbers: string[]; oneCIds: string[]; oneC
 		} else if (d.k === "p" && d.b) {
 			numbers.add(d.b);
 			oneC.add(d.b);
+			orderIds.add(d.b);
 		}
 	}
-	return { numbers: [...numbers], oneCIds: [...ids], oneCNumbers: [...oneC] };
+	return { numbers: [...numbers], oneCIds: [...ids], oneCNumbers: [...oneC], orderIds: [...orderIds] };
 }
 
 /** Effects and creations of one page of staged documents, given the orders their keys matched. */
@@ -240,13 +265,16 @@ export function planPage(
 	const byNumber = new Map(targets.map((t) => [t.number, t]));
 	const byOneCId = new Map(targets.filter((t) => t.oneCId).map((t) => [t.oneCId as string, t]));
 	const byOneCNumber = new Map(targets.filter((t) => t.oneCNumber).map((t) => [t.oneCNumber as string, t]));
+	const byOrderId = new Map(targets.map((t) => [t.id, t]));
 	const find = (number: string | null, id: string | null, oneCNumber: string | null) =>
 		(number && byNumber.get(number)) || (id && byOneCId.get(id)) || (oneCNumber && byOneCNumber.get(oneCNumber)) || null;
+	// `Основание` of a payment/shipment: the site number, else the store order id (Bitrix writes it), else the 1C number
+	const findBasis = (basis: string | null) => (basis && (byNumber.get(basis) || byOrderId.get(basis) || byOneCNumber.get(basis))) || null;
 	const effects: ImportEffect[] = [];
 	const creates: StagedCreate[] = [];
 	for (const { seq, d } of page) {
 		if (d.k === "x") continue;
-		const t = d.k === "o" ? find(d.n, d.i, d.c) : find(d.b, null, d.b);
+		const t = d.k === "o" ? find(d.n, d.i, d.c) : findBasis(d.b);
 		if (t) {
 			effects.push({ orderId: t.id, seq, set: d.s });
 			continue;
@@ -260,7 +288,7 @@ export function planPage(
 			continue;
 		}
 		const fields = { ...EMPTY, ...d.s };
-		const status = (settings.importStatuses ? mapStatus(fields, settings.statusMap.import) : null) ?? "new";
+		const status = importedStatus(fields, settings) ?? "new";
 		creates.push({ seq, label: d.l, order: { ...d.create.order, status }, oneC: d.s });
 	}
 	return { effects, creates };
@@ -281,7 +309,7 @@ export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings
 	}
 	if (Object.keys(set).length === 0) return null;
 	const patch: OrderPatch = { orderId: target.id, set, changes };
-	const mapped = settings.importStatuses ? mapStatus(fields, settings.statusMap.import) : null;
+	const mapped = importedStatus(fields, settings);
 	if (mapped !== null && mapped !== target.status) {
 		patch.status = mapped;
 		changes.status = { from: target.status, to: mapped };

@@ -39,7 +39,7 @@ describe("readHostConfig", () => {
 
 describe("bootExchange", () => {
 	it("generates the admin token once, prefers the env token, and keeps the default node in step with env", async () => {
-		const { store } = await createMemoryDb();
+		const { store, client } = await createMemoryDb();
 		const first = await bootExchange(store, { adminToken: undefined, oneCLogin: "ut", oneCPassword: "pw-1" });
 		expect(first.defaultNode).toBe("created");
 		expect(first.generatedAdminToken).toMatch(/^[0-9a-f]{48}$/);
@@ -47,13 +47,18 @@ describe("bootExchange", () => {
 		const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
 		expect((await first.app.request("/api/v1/nodes", bearer(first.generatedAdminToken ?? ""))).status).toBe(200);
 		expect(await checkauth(first.app, "ut", "pw-1")).toBe("success");
+		const sessions = async () => Number((await client.execute("SELECT count(*) AS n FROM sessions")).rows[0]?.n);
+		expect(await sessions()).toBe(1);
 
 		const again = await bootExchange(store, { adminToken: undefined, oneCLogin: "ut", oneCPassword: "pw-1" });
 		expect(again).toMatchObject({ generatedAdminToken: null, defaultNode: "unchanged" });
+		expect(await sessions()).toBe(1);
 		expect((await again.app.request("/api/v1/nodes", bearer(first.generatedAdminToken ?? ""))).status).toBe(200);
 
 		const changed = await bootExchange(store, { adminToken: "from-env", oneCLogin: "ut", oneCPassword: "pw-2" });
 		expect(changed).toMatchObject({ generatedAdminToken: null, defaultNode: "updated" });
+		// a new OBMEN_1C_PASSWORD ends the node's existing sessions
+		expect(await sessions()).toBe(0);
 		expect((await changed.app.request("/api/v1/nodes", bearer("from-env"))).status).toBe(200);
 		expect((await changed.app.request("/api/v1/nodes", bearer(first.generatedAdminToken ?? ""))).status).toBe(401);
 		expect(await checkauth(changed.app, "ut", "pw-1")).toBe("failure");

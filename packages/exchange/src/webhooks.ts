@@ -3,6 +3,7 @@
  * in the background — never blocking the 1C request.
  */
 import type { EximRequest } from "./exim/context.ts";
+import { keepAlive } from "./wait-until.ts";
 
 /** Delays between attempts (ms). */
 export const WEBHOOK_RETRY_MS = [0, 1_000, 5_000, 25_000];
@@ -22,10 +23,5 @@ export function notifyWebhook(r: EximRequest, url: string, payload: unknown): vo
 		}
 		r.o.onError(new Error(`webhook ${url} failed after ${WEBHOOK_RETRY_MS.length} attempts`));
 	};
-	const p = run();
-	try {
-		r.c.executionCtx.waitUntil(p);
-	} catch {
-		// no execution context (Node, Bun): the promise runs on its own
-	}
+	keepAlive(r.c, run());
 }

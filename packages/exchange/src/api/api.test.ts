@@ -135,6 +135,26 @@ describe("admin API /api/v1", () => {
 		).toHaveLength(2);
 	});
 
+	it("preview status1C: mapped by own keys only (a code like constructor is sent as is), null when statuses are off", async () => {
+		const h = await createHarness({ settings: { statusMap: { export: { new: "Новый", done: "Выполнен" }, import: [] } } });
+		await h.putOrder({ id: "a", number: "1", status: "new" });
+		await h.putOrder({ id: "b", number: "2", status: "constructor" });
+		await h.putOrder({ id: "c", number: "3", status: "toString" });
+		const statuses = async () =>
+			(await json(await h.api("GET", `/nodes/${h.nodeId}/preview?format=json`))).orders.map((o: Json) => [o.status, o.status1C]);
+		expect(await statuses()).toEqual([
+			["new", "Новый"],
+			["constructor", "constructor"],
+			["toString", "toString"],
+		]);
+		expect((await h.api("PATCH", `/nodes/${h.nodeId}`, { settings: { exportStatuses: false } })).status).toBe(200);
+		expect(await statuses()).toEqual([
+			["new", null],
+			["constructor", null],
+			["toString", null],
+		]);
+	});
+
 	it("serves the OpenAPI document, CORS preflight and /admin assets", async () => {
 		const seen: string[] = [];
 		const h = await createHarness({

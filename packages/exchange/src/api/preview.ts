@@ -29,7 +29,11 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 				total: order.total,
 				currency: order.currency,
 				status: order.status,
-				status1C: map[order.status] ?? order.status,
+				// what "Статус заказа" will say (null when statuses are not exported); own keys only, so a code like
+				// "constructor" never picks up Object.prototype
+				status1C: batch.settings.exportStatuses
+					? ((Object.hasOwn(map, order.status) ? map[order.status] : undefined) ?? order.status)
+					: null,
 				revision,
 				lines: order.items.length,
 				warnings: numberWarnings(order),

@@ -4,7 +4,7 @@
  * `Content-Length`; a chunk over the announced `file_limit`, a file over the per-file cap or a session over its cap
  * is refused with `failure` and nothing is stored.
  */
-import { replySuccess, sanitizeUploadName } from "@obmen/core";
+import { concatBytes, replySuccess, sanitizeUploadName } from "@obmen/core";
 import { readSettings } from "../settings.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { announcedFileLimit } from "./init.ts";
@@ -29,13 +29,7 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
 		}
 		parts.push(value);
 	}
-	const out = new Uint8Array(size);
-	let off = 0;
-	for (const p of parts) {
-		out.set(p, off);
-		off += p.byteLength;
-	}
-	return out;
+	return concatBytes(parts, size);
 }
 
 /** @internal */

@@ -9,6 +9,7 @@
  */
 import {
 	CommerceMLError,
+	concatBytes,
 	isCommerceMLError,
 	isZip,
 	type ReadLimits,
@@ -84,13 +85,7 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
 		size += c.byteLength;
 		if (size > MAX_ZIP_BYTES) throw new CommerceMLError("ZIP_LIMIT", `zip upload larger than ${MAX_ZIP_BYTES} bytes`);
 	}
-	const out = new Uint8Array(size);
-	let off = 0;
-	for (const p of parts) {
-		out.set(p, off);
-		off += p.byteLength;
-	}
-	return out;
+	return concatBytes(parts, size);
 }
 
 /**
@@ -115,6 +110,15 @@ async function findXml(r: EximRequest, sessionId: string, name: string, zipAllow
 		if (hit) return { chunks: () => [hit], from: upload };
 	}
 	return "Файл не найден (file not found)";
+}
+
+/**
+ * @internal The `failure` reason of a rejected file: `<CODE>: <reason>[ at line L, column C]` (the code once; the
+ * position when the parser knows it).
+ */
+export function cmlFailureReason(e: CommerceMLError): string {
+	const at = e.line !== undefined ? ` at line ${e.line}, column ${e.column ?? 0}` : "";
+	return `${e.code}: ${e.reason}${at}`;
 }
 
 /** @internal */
@@ -187,7 +191,7 @@ export async function importFile(r: EximRequest): Promise<Response> {
 			replySuccess(`documents: ${next}, updated: ${outcome.updated}, created: ${outcome.created}, unknown: ${report.unknownCount}`),
 		);
 	} catch (e) {
-		if (isCommerceMLError(e)) return failure(r, `${e.code}: ${e.message}`);
+		if (isCommerceMLError(e)) return failure(r, cmlFailureReason(e));
 		throw e;
 	}
 }

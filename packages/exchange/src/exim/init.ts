@@ -5,7 +5,7 @@
  */
 import { readSettings } from "../settings.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
-import { NEED_CHECKAUTH, resolveSession, sessidFor } from "./session.ts";
+import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
 
 /** @internal The chunk size announced as `file_limit` (never above what is enforced). */
 export function announcedFileLimit(settingsLimit: number, maxFileBytes: number): number {
@@ -21,6 +21,6 @@ export async function init(r: EximRequest): Promise<Response> {
 	const version = r.c.req.query("version") ?? null;
 	await r.o.store.startUploadEpoch(s.session.idHash, version, r.c.req.query("cmlVersion") ?? null);
 	let body = `zip=${settings.zip ? "yes" : "no"}\nfile_limit=${announcedFileLimit(settings.fileLimit, r.o.limits.maxFileBytes)}\n`;
-	if (version !== null) body += `sessid=${await sessidFor(s.cookieValue)}\nversion=${settings.schemaVersion}\n`;
+	if (version !== null) body += `sessid=${s.sessid}\nversion=${settings.schemaVersion}\n`;
 	return textReply(r, body);
 }

@@ -73,6 +73,35 @@ describe("/exim_1c protocol (app.request)", () => {
 		expect((await alias.text()).split("\n")[0]).toBe("success");
 	});
 
+	it("the endpoint and its Bitrix alias also answer with a trailing slash", async () => {
+		const h = await createHarness();
+		for (const path of ["/exim_1c/", "/bitrix/admin/1c_exchange.php/"]) {
+			const res = await h.app.request(`${path}?type=sale&mode=checkauth`, { headers: { Authorization: basic() } });
+			expect(res.status, path).toBe(200);
+			const lines = (await res.text()).split("\n");
+			expect(lines[0], path).toBe("success");
+			const init = await h.app.request(`${path}?type=sale&mode=init`, { headers: { Cookie: `${lines[1]}=${lines[2]}` } });
+			expect(await init.text(), path).toBe("zip=yes\nfile_limit=8388608\n");
+		}
+	});
+
+	it("with an execution context (workerd) the journal write is handed to waitUntil; without one nothing breaks", async () => {
+		const h = await createHarness();
+		const waits: Promise<unknown>[] = [];
+		const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException() {}, props: {} };
+		const req = new Request("http://obmen.test/exim_1c?type=sale&mode=checkauth", { headers: { Authorization: basic() } });
+		const res = await h.app.fetch(req, {}, ctx);
+		expect((await res.text()).split("\n")[0]).toBe("success");
+		expect(waits).toHaveLength(1);
+		await Promise.all(waits);
+		const rows = async () =>
+			(await h.client.execute("SELECT mode, reply FROM journal ORDER BY id")).rows.map((r) => `${r.mode} ${r.reply}`);
+		expect(await rows()).toEqual(["checkauth success"]);
+		expect((await h.text("type=sale&mode=nope")).split("\n")[0]).toBe("failure");
+		await h.store.idle();
+		expect(await rows()).toEqual(["checkauth success", "nope failure"]);
+	});
+
 	it("init: exactly 2 lines without version, 4 lines with version (parameter order irrelevant)", async () => {
 		const h = await createHarness({ settings: { fileLimit: 4096, zip: false } });
 		const { cookie, sessid } = await h.login();

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import type { ResolvedOptions } from "../options.ts";
+import { keepAlive } from "../wait-until.ts";
 import { checkauth } from "./checkauth.ts";
 import { type EximRequest, failure, type JournalDraft, textReply } from "./context.ts";
 import { file } from "./file.ts";
@@ -86,7 +87,9 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 				res = textReply(r, "failure\nВнутренняя ошибка сервера (internal error)\n");
 			}
 		}
-		o.store
+		// queued, not awaited: the reply does not wait for the journal; on workerd the pending write is handed to
+		// `waitUntil`, so it (and the store's write queue behind it) is not cancelled once the response is sent
+		const journaled = o.store
 			.addJournal({
 				...j,
 				at: r.now.toISOString(),
@@ -95,6 +98,7 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 				durationMs: Math.round(performance.now() - t0),
 			})
 			.catch(o.onError);
+		keepAlive(c, journaled);
 		return res;
 	});
 	return app;

@@ -3,8 +3,10 @@
  *
  * 1C builds `Cookie: <line2>=<line3>` from the `checkauth` reply and ignores `Set-Cookie`; it appends
  * `&sessid=<line4 value>` (Family A/C) or nothing (Family B "other CMS"). So the session is identified by the cookie,
- * `sessid` is validated only when present, and the id is never rotated during an exchange. Ids are 128-bit random
- * and stored as SHA-256. Failed Basic logins are throttled per IP and per login (≤ N per minute).
+ * `sessid` is validated only when present, and the id is never rotated during an exchange. A request without the
+ * cookie but with `sessid` and the Basic credentials of the session's node is served as that session (a 1C client
+ * whose cookie path is broken). Ids are 128-bit random and stored as SHA-256. Failed Basic logins are throttled per
+ * IP and per login (≤ N per minute).
  */
 import { parseBasicAuth } from "@obmen/core";
 import type { NodeRecord, SessionRecord } from "@obmen/db";
@@ -13,6 +15,7 @@ import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword }
 import type { ResolvedOptions } from "../options.ts";
 import type { EximRequest } from "./context.ts";
 import { attemptKeys, LoginThrottle } from "./throttle.ts";
+import { VerifiedLogins, verifiedKey } from "./verified-logins.ts";
 
 /** Name of the session cookie (line 2 of the `checkauth` reply). */
 export const COOKIE_NAME = "obmen_session";
@@ -32,22 +35,43 @@ export async function sessidFor(cookieValue: string): Promise<string> {
 export interface ActiveSession {
 	session: SessionRecord;
 	node: NodeRecord;
-	cookieValue: string;
+	/** The session's `sessid` token (line 4 of `checkauth`; `init` repeats it to Bitrix-protocol clients). */
+	sessid: string;
 }
+
+/** Reason when the session of a cookie or sessid is unknown (expired and purged, ended by a password change…). */
+export const SESSION_NOT_FOUND = "Сессия не найдена или истекла: выполните checkauth (session expired)";
 
 /**
  * @internal Finds the session of this request. `null` = the request carries neither the cookie nor `sessid`;
  * a string = a failure reason (expired, unknown, wrong sessid).
+ *
+ * The cookie identifies the session; a `sessid` next to it must belong to it. Without the cookie (1C clients whose
+ * cookie handling is broken still send `sessid`), the `sessid` identifies the session only together with valid HTTP
+ * Basic credentials of the session's own node — never from the query string alone.
  */
 export async function resolveSession(r: EximRequest): Promise<ActiveSession | string | null> {
 	const { o, c, now } = r;
 	const cookieValue = getCookie(c, COOKIE_NAME);
-	const sessid = c.req.query("sessid");
-	if (!cookieValue && sessid === undefined) return null;
-	if (!cookieValue) return NEED_CHECKAUTH;
-	const idHash = await sha256Hex(cookieValue);
-	const session = await o.store.getSession(idHash);
-	if (!session) return "Сессия не найдена или истекла: выполните checkauth (session expired)";
+	const sessidParam = c.req.query("sessid");
+	if (!cookieValue && sessidParam === undefined) return null;
+	const sessid = sessidParam?.replace(/^sessid=/, "");
+	let session: SessionRecord | null;
+	let token: string;
+	if (cookieValue) {
+		session = await o.store.getSession(await sha256Hex(cookieValue));
+		token = await sessidFor(cookieValue);
+		if (session && sessid !== undefined && !timingSafeEqual(enc.encode(sessid), enc.encode(token))) {
+			return "Неверный sessid (invalid sessid)";
+		}
+	} else {
+		const v = await verifyBasic(r);
+		if (!v.ok) return v.reason === "missing" ? NEED_CHECKAUTH : v.reason === "throttled" ? THROTTLED : BAD_CREDENTIALS;
+		token = sessid ?? "";
+		session = token ? await o.store.getSessionBySessid(await sha256Hex(token), v.node.id) : null;
+	}
+	if (!session) return SESSION_NOT_FOUND;
+	const idHash = session.idHash;
 	r.j.session = idHash.slice(0, 12);
 	r.j.nodeId = session.nodeId;
 	const t = now.getTime();
@@ -55,18 +79,18 @@ export async function resolveSession(r: EximRequest): Promise<ActiveSession | st
 		await o.store.deleteSession(idHash);
 		return "Сессия истекла: выполните checkauth (session expired)";
 	}
-	if (sessid !== undefined) {
-		const expected = new TextEncoder().encode(await sessidFor(cookieValue));
-		if (!timingSafeEqual(new TextEncoder().encode(sessid.replace(/^sessid=/, "")), expected)) return "Неверный sessid (invalid sessid)";
-	}
 	const node = await o.store.getNode(session.nodeId);
 	if (!node) return "Узел обмена удалён (node deleted)";
 	if (t - session.lastSeenAt > 5_000) await o.store.touchSession(idHash, t);
-	return { session, node, cookieValue };
+	return { session, node, sessid: token };
 }
+
+const enc = new TextEncoder();
 
 /** A hash verified for unknown logins, so they cost the same as a wrong password (per options object). */
 const dummyHashes = new WeakMap<ResolvedOptions, Promise<string>>();
+/** Positive password verifications of each app (per options object), see verified-logins.ts. */
+const verified = new WeakMap<ResolvedOptions, VerifiedLogins>();
 /** The login throttle of each app (per options object; failures themselves live in the store). */
 const throttles = new WeakMap<ResolvedOptions, LoginThrottle>();
 
@@ -77,13 +101,21 @@ export function loginThrottle(o: ResolvedOptions): LoginThrottle {
 	return t;
 }
 
+/** @internal The cache of positive password verifications of an app. */
+export function verifiedLogins(o: ResolvedOptions): VerifiedLogins {
+	let v = verified.get(o);
+	if (!v) verified.set(o, (v = new VerifiedLogins()));
+	return v;
+}
+
 /** @internal Result of a Basic check: the node, or why not. */
 export type BasicResult = { ok: true; node: NodeRecord } | { ok: false; reason: "missing" | "bad" | "throttled" };
 
 /**
  * @internal Verifies HTTP Basic credentials against the node logins behind the login throttle (≤ N verifications
  * that can fail per minute per IP and per login, see throttle.ts). Unknown logins verify a dummy hash, so they take
- * as long as a wrong password and get the same reply.
+ * as long as a wrong password and get the same reply. A password verified correct within the last 10 minutes against
+ * the same stored hash skips PBKDF2 (verified-logins.ts), still behind the throttle.
  */
 export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	const { o, c, now } = r;
@@ -95,9 +127,18 @@ export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	let node: NodeRecord | null = null;
 	try {
 		node = await o.store.getNodeByLogin(creds.login);
-		let dummy = dummyHashes.get(o);
-		if (!dummy) dummyHashes.set(o, (dummy = hashPassword("obmen-dummy-password", o.passwordIterations)));
-		ok = (await verifyPassword(creds.password, node?.passwordHash ?? (await dummy))) && node !== null;
+		if (node) {
+			// a password verified recently against this very hash skips PBKDF2 (only successes are remembered)
+			const cache = verifiedLogins(o);
+			const key = await verifiedKey(node.id, node.passwordHash, creds.password);
+			const hit = cache.has(key, now.getTime());
+			ok = hit || (await verifyPassword(creds.password, node.passwordHash));
+			if (ok && !hit) cache.add(key, now.getTime());
+		} else {
+			let dummy = dummyHashes.get(o);
+			if (!dummy) dummyHashes.set(o, (dummy = hashPassword("obmen-dummy-password", o.passwordIterations)));
+			await verifyPassword(creds.password, await dummy);
+		}
 	} finally {
 		await slot.done(!ok);
 	}

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../crypto.ts";
-import { createHarness, type Harness } from "../test-support/harness.ts";
+import { basic, createHarness, type Harness, LOGIN } from "../test-support/harness.ts";
 import { sessidFor } from "./session.ts";
 
 const MIN = 60_000;
@@ -99,6 +99,43 @@ describe("T-SESS: sessions", () => {
 		expect(await h.text("type=sale&mode=success&sessid=0123456789abcdef0123456789abcdef", { cookie: s.cookie })).toMatch(/^failure\n/);
 		expect(await h.text(`type=sale&mode=success&sessid=${s.sessid}`, { cookie: s.cookie })).toBe("success\n");
 		expect(await h.text(`type=sale&mode=success&sessid=sessid=${s.sessid}`, { cookie: s.cookie })).toBe("success\n");
+	});
+
+	it("without the cookie, sessid + Basic of the session's own node identify it; sessid alone or with another node's Basic does not", async () => {
+		const h = await createHarness();
+		const s = await h.login();
+		await addNode(h, "node-b");
+		const otherNode = `Basic ${btoa("node-b:pw-of-b")}`;
+		expect(await h.text(`type=sale&mode=success&sessid=${s.sessid}`, { auth: null })).toMatch(/^failure\n.*checkauth/);
+		expect(await h.text(`type=sale&mode=success&sessid=${s.sessid}`, { auth: otherNode })).toMatch(/^failure\n.*checkauth/);
+		expect(await h.text(`type=sale&mode=success&sessid=${s.sessid}`, { auth: basic(LOGIN, "wrong") })).toMatch(/^failure\n/);
+		expect(await h.text("type=sale&mode=success&sessid=0123456789abcdef0123456789abcdef")).toMatch(/^failure\n.*checkauth/);
+		expect(await h.text(`type=sale&mode=init&sessid=${s.sessid}`)).toBe("zip=yes\nfile_limit=8388608\n");
+		expect(await h.text(`type=sale&mode=success&sessid=sessid=${s.sessid}`)).toBe("success\n");
+		// the session's own batch: a query with sessid is the exchange (recorded as pending), not the preview
+		await h.putOrder({ id: "o1" });
+		await h.exim(`type=sale&mode=query&sessid=${s.sessid}`);
+		expect((await h.client.execute("SELECT count(*) AS n FROM pending_batch")).rows[0]?.n).toBe(1);
+	});
+
+	it("a password change ends the node's sessions; a node keeps at most its newest 20 sessions", async () => {
+		const h = await createHarness();
+		const sessions = [];
+		for (let i = 0; i < 22; i++) {
+			sessions.push(await h.login());
+			h.clock.advance(1000);
+		}
+		const rows = await sessionRows(h);
+		expect(rows).toHaveLength(20);
+		expect(await h.text("type=sale&mode=init", { cookie: sessions[0]?.cookie ?? "" })).toMatch(/^failure\n.*checkauth/);
+		expect(await h.text("type=sale&mode=init", { cookie: sessions[1]?.cookie ?? "" })).toMatch(/^failure\n.*checkauth/);
+		expect(await h.text("type=sale&mode=init", { cookie: sessions[2]?.cookie ?? "" })).toMatch(/^zip=/);
+		// a PATCH that keeps the password keeps the sessions
+		expect((await h.api("PATCH", `/nodes/${h.nodeId}`, { settings: { batchSize: 100 } })).status).toBe(200);
+		expect(await h.text("type=sale&mode=init", { cookie: sessions[21]?.cookie ?? "" })).toMatch(/^zip=/);
+		expect((await h.api("PATCH", `/nodes/${h.nodeId}`, { password: "new-password-1" })).status).toBe(200);
+		expect(await sessionRows(h)).toHaveLength(0);
+		expect(await h.text("type=sale&mode=init", { cookie: sessions[21]?.cookie ?? "" })).toMatch(/^failure\n.*checkauth/);
 	});
 
 	it("cookie name and value are [A-Za-z0-9_] (1C concatenates them raw), 128-bit, different every time", async () => {

@@ -8,9 +8,9 @@
  * refused just for being concurrent), and is refused as soon as the stored failures reach N. A concurrent flood thus
  * cannot overrun the limit by racing the failure counter.
  *
- * Anti lock-out: an address that logged in successfully as a login within the last hour is exempt from that login's
- * counter (not from its own per-IP counter), so a flood of wrong passwords for a node's login from elsewhere does not
- * lock the real 1C node out (NIST SP 800-63B §5.2.2: throttling must not become a cheap denial of service).
+ * Anti lock-out: an address that logged in successfully as a login within the last hour (the store's record of
+ * successful logins, `lastLoginSuccess`) is exempt from that login's counter (not from its own per-IP counter), so a
+ * flood of wrong passwords for a node's login from elsewhere does not lock the real 1C node out (NIST SP 800-63B §5.2.2: throttling must not become a cheap denial of service).
  */
 import type { ExchangeStore } from "@obmen/db";
 
@@ -23,13 +23,14 @@ export const SLOT_WAIT_MS = 10_000;
 export interface AttemptKeys {
 	ip: string;
 	login: string;
-	/** Marker row of a successful login of `login` from `ip`. */
-	trust: string;
+	/** The client address and login as sent, for the store's record of successful logins. */
+	address: string;
+	name: string;
 }
 
-/** @internal The throttle keys for a client address and login (IPs never contain `|`, so the marker is unambiguous). */
+/** @internal The throttle keys for a client address and login. */
 export function attemptKeys(ip: string, login: string): AttemptKeys {
-	return { ip: `ip:${ip}`, login: `login:${login}`, trust: `ok:${ip}|${login}` };
+	return { ip: `ip:${ip}`, login: `login:${login}`, address: ip, name: login };
 }
 
 /** @internal A granted verification slot. */
@@ -58,9 +59,10 @@ export class LoginThrottle {
 	 * `wallNow` bounds the wait and defaults to `Date.now`.
 	 */
 	async acquire(k: AttemptKeys, now: number, wallNow: () => number = Date.now): Promise<Slot | null> {
-		const trusted = (await this.store.countFailures([k.trust], now - TRUST_MS)) > 0;
-		// a marker older than half the window is renewed by the next success, so a regularly exchanging node stays known
-		const renew = !trusted || (await this.store.countFailures([k.trust], now - TRUST_MS / 2)) === 0;
+		const last = await this.store.lastLoginSuccess(k.address, k.name, now - TRUST_MS);
+		const trusted = last !== null;
+		// a success older than half the window is recorded again, so a regularly exchanging node stays known
+		const renew = last === null || last < now - TRUST_MS / 2;
 		const keys = trusted ? [k.ip] : [k.ip, k.login];
 		const deadline = wallNow() + SLOT_WAIT_MS;
 		for (;;) {
@@ -77,7 +79,7 @@ export class LoginThrottle {
 							if (failed) {
 								for (const key of keys) this.#remember(key, now);
 								await this.store.recordFailure(keys, now);
-							} else if (renew) await this.store.recordFailure([k.trust], now);
+							} else if (renew) await this.store.recordLoginSuccess(k.address, k.name, now);
 						} finally {
 							this.#release(keys);
 						}

@@ -195,8 +195,22 @@ describe("upload and import (T-PART, T-IDEM, T-FNAME, T-BODY)", () => {
 		const doctype =
 			'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><КоммерческаяИнформация>&a;</КоммерческаяИнформация>';
 		expect((await uploadAndImport(h, cookie, "x.xml", enc.encode(doctype), 1000)).at(-1)).toMatch(/^failure\nDOCTYPE_FORBIDDEN/);
-		expect((await uploadAndImport(h, cookie, "y.xml", enc.encode("<a><b></a>"), 1000)).at(-1)).toMatch(/^failure\n/);
-		expect((await uploadAndImport(h, cookie, "z.zip", enc.encode("PK\u0003\u0004garbage"), 1000, "z.xml")).at(-1)).toMatch(/^failure\n/);
+		// `failure\n<CODE>: <reason>[ at line L, column C]`: the code once, the position when known
+		const malformed =
+			(
+				await uploadAndImport(
+					h,
+					cookie,
+					"y.xml",
+					enc.encode('<КоммерческаяИнформация ВерсияСхемы="2.07">\n<Документ></КоммерческаяИнформация>'),
+					1000,
+				)
+			).at(-1) ?? "";
+		expect(malformed).toMatch(/^failure\nXML_MALFORMED: [^\n]+ at line 2, column \d+\n?$/);
+		expect(malformed).not.toMatch(/XML_MALFORMED.*XML_MALFORMED/);
+		const zip = (await uploadAndImport(h, cookie, "z.zip", enc.encode("PK\u0003\u0004garbage"), 1000, "z.xml")).at(-1) ?? "";
+		expect(zip).toMatch(/^failure\nZIP_[A-Z]+: /);
+		expect(zip.match(/ZIP_[A-Z]+/g)).toHaveLength(1);
 		expect(await h.digest()).toBe(before);
 	});
 });
