@@ -275,3 +275,16 @@ if (childCase) {
 		);
 	}
 }
+
+/** The raw floor for windows-1251: a bare 64K-entry lookup table loop (no escaping, no checks), built once from TextDecoder. */
+function cp1251TableEncoder() {
+	const table = new Uint8Array(65536).fill(0x3f);
+	for (let b = 0; b < 128; b++) table[b] = b;
+	const dec = new TextDecoder("windows-1251");
+	for (let b = 128; b < 256; b++) table[dec.decode(new Uint8Array([b])).charCodeAt(0)] = b;
+	return (s) => {
+		const out = new Uint8Array(s.length);
+		for (let i = 0; i < s.length; i++) out[i] = table[s.charCodeAt(i)];
+		return out;
+	};
+}

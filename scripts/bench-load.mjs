@@ -6,7 +6,7 @@
  *   checkauth  HTTP Basic verified against the node's PBKDF2 hash (production iterations), new session each time
  *   init       a session request that starts a new upload epoch (one DB write)
  *   query      a full 100-order page (batchSize 100) out of 1,000 orders, recorded as pending for the session
- *              (sessions pre-created in the DB, 10 pages each; no `success`)
+ *              (10 pages per session, then a new checkauth; no `success`)
  *   file       a 1 MiB `mode=file` chunk upload (each loop re-inits every 8 chunks to stay under the caps)
  * Prints req/s, p50/p99 latency, errors and the ratio of each endpoint's req/s to the baseline of the same round;
  * the child's RSS (after a GC) before and after each round is the leak check.
@@ -60,9 +60,7 @@ async function parent() {
 	const rounds = opt("rounds", 3);
 	const orders = opt("orders", 1000);
 	const { openDb } = await import(join(root, "packages/db/dist/node.js"));
-	const { hashPassword, defaultSettings, NodeSettingsSchema, randomToken, sha256Hex } = await import(
-		join(root, "packages/exchange/dist/index.js")
-	);
+	const { hashPassword, defaultSettings, NodeSettingsSchema } = await import(join(root, "packages/exchange/dist/index.js"));
 	const { parseOrder } = await import(join(root, "packages/core/dist/index.js"));
 
 	const dir = mkdtempSync(join(tmpdir(), "obmen-bench-load-"));
@@ -142,14 +140,12 @@ async function parent() {
 		},
 		query: async () => {
 			// A session gets each order once until `success` (pending), so one session serves 10 full 100-order pages
-			// of the 1,000 orders; fresh sessions come from a pool written straight into the DB (no PBKDF2 per page).
+			// of the 1,000 orders; then the loop logs in again (1 checkauth per 10 queries, as a real 1C run would).
 			let headers = null;
 			let used = 10;
 			return async () => {
 				if (used++ >= 10) {
-					const cookie = sessionPool.pop();
-					if (!cookie) throw new PoolExhausted();
-					headers = { Cookie: `obmen_session=${cookie}` };
+					headers = await login();
 					used = 1;
 				}
 				const res = await fetch(exim("mode=query"), { headers });
@@ -168,40 +164,7 @@ async function parent() {
 		},
 	};
 
-	/** Thrown when the pre-made sessions run out: the loop stops instead of counting instant non-requests as errors. */
-	class PoolExhausted extends Error {}
-	const sessionPool = [];
-	async function fillSessionPool(n) {
-		const { store, client } = await openDb(dbUrl);
-		await client.execute("PRAGMA synchronous = OFF");
-		const now = Date.now();
-		const created = await Promise.all(
-			Array.from({ length: n }, async () => {
-				const cookie = randomToken(16);
-				await store.createSession(
-					{
-						idHash: await sha256Hex(cookie),
-						sessidHash: await sha256Hex(`sessid-${cookie}`),
-						nodeId: "bench-node",
-						createdAt: now,
-						lastSeenAt: now,
-						uploadEpoch: 0,
-						version: null,
-						cmlVersion: null,
-					},
-					0,
-				);
-				return cookie;
-			}),
-		);
-		await store.idle();
-		store.close();
-		sessionPool.length = 0;
-		sessionPool.push(...created);
-	}
-
 	async function measure(name) {
-		if (name === "query") await fillSessionPool(Math.ceil((seconds * 1500) / 10));
 		const loops = await Promise.all(Array.from({ length: conns }, (_, i) => endpoints[name](i)));
 		const latencies = [];
 		let errors = 0;
@@ -214,8 +177,7 @@ async function parent() {
 					let ok = false;
 					try {
 						ok = await request();
-					} catch (e) {
-						if (e instanceof PoolExhausted) break;
+					} catch {
 						ok = false;
 					}
 					latencies.push(performance.now() - s);
