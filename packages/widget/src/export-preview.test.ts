@@ -31,7 +31,12 @@ describe("<obmen-export-preview>", () => {
 		const rows = [...(el.shadowRoot?.querySelectorAll("tbody tr") ?? [])];
 		expect(rows.map((r) => r.querySelector("td")?.textContent)).toEqual(["1001", "SHOP-2026-000042"]);
 		expect(rows[1]?.textContent).toContain("ООО «Ромашка»");
-		expect(rows[1]?.textContent).toContain("Внимание: Номер longer than 11 characters");
+		// coded warnings in the UI language, unknown codes and plain strings as the server sent them
+		expect([...(rows[1]?.querySelectorAll(".warning") ?? [])].map((w) => w.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+			"⚠ Внимание: Номер длиннее 11 символов (16): 1С УТ 11 не найдёт заказ по номеру и при каждой повторной выгрузке создаст дубль",
+			"⚠ Внимание: A warning this widget has no text for",
+			"⚠ Внимание: Plain text from an older server",
+		]);
 		expect(rows[0]?.querySelector(".warning")).toBeNull();
 		// the date and time 1C will get (the order's own offset), not shifted into the browser's zone
 		expect(rows[1]?.querySelectorAll("td")[1]?.textContent).toBe("28.11.2026, 23:30:00");
@@ -73,6 +78,10 @@ describe("<obmen-export-preview>", () => {
 	it("refreshes from the keyboard and switches to English", async () => {
 		el = await mount("en");
 		await expect.element(page.getByRole("heading", { name: "What 1C gets on the next export" })).toBeVisible();
+		const warnings = [...(el.shadowRoot?.querySelectorAll(".warning") ?? [])].map((w) => w.textContent?.replace(/\s+/g, " ").trim());
+		expect(warnings[0]).toBe(
+			"⚠ Warning: Номер longer than 11 characters (16): 1C УТ 11 will not find the order by its number and will create a duplicate on every resend",
+		);
 		const before = fake.requests.length;
 		page.getByRole("button", { name: "Refresh" }).element().focus();
 		await userEvent.keyboard("{Enter}");

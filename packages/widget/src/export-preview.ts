@@ -1,5 +1,6 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import { formatWallClock, ObmenElement } from "./base-element.ts";
+import { warningText } from "./preview-warnings.ts";
 import { baseStyles } from "./styles.ts";
 import type { PreviewSummary, PreviewXml } from "./types.ts";
 import { highlightXml } from "./xml-highlight.ts";
@@ -9,7 +10,8 @@ const HIGHLIGHT_LIMIT = 256 * 1024;
 
 /**
  * `<obmen-export-preview>`: what the next `mode=query` would send to this node — a table of orders
- * (with warnings such as a Номер longer than 11 characters, which 1C УТ 11 cannot match) and the raw
+ * (with warnings such as a Номер longer than 11 characters, which 1C УТ 11 cannot match — coded warnings
+ * are shown in the UI language, plain-text ones as sent) and the raw
  * CommerceML, highlighted and downloadable as the exact bytes in the node's encoding.
  *
  * It only reads `GET …/preview`, which never moves the node's watermark, so opening it changes nothing
@@ -139,7 +141,7 @@ export class ObmenExportPreview extends ObmenElement {
 					<td class="num">${o.total}</td>
 					<td>${o.status}${o.status1C && o.status1C !== o.status ? html` → «${o.status1C}»` : nothing}</td>
 					<td class="num">${Array.isArray(o.lines) ? o.lines.length : o.lines}</td>
-					<td>${o.warnings.map((w) => html`<div class="warning" part="warning">⚠ <span class="visually-hidden">${this.t("common.warning")}: </span>${w}</div>`)}</td>
+					<td>${o.warnings.map((w) => html`<div class="warning" part="warning">⚠ <span class="visually-hidden">${this.t("common.warning")}: </span>${warningText(lang, w)}</div>`)}</td>
 				</tr>`,
 				)}
 			</tbody>

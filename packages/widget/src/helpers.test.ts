@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { messages } from "./i18n.ts";
 import { formatBytes, groupBySession, isFailed, replyHead } from "./journal-groups.ts";
+import { warningText } from "./preview-warnings.ts";
 import { journalItem } from "./test-support/fake-api.ts";
 import { tokenizeXml } from "./xml-highlight.ts";
 
@@ -54,5 +55,29 @@ describe("i18n", () => {
 	it("has every key in both languages and no empty strings", () => {
 		expect(Object.keys(messages.en).sort()).toEqual(Object.keys(messages.ru).sort());
 		for (const lang of ["ru", "en"] as const) for (const v of Object.values(messages[lang])) expect(v.trim()).not.toBe("");
+	});
+});
+
+describe("warningText", () => {
+	const long = { code: "NUMBER_TOO_LONG", message: "server text", params: { length: 14, max: 11 } };
+	it("translates known codes with their params, in both languages", () => {
+		expect(warningText("ru", long)).toBe(
+			"Номер длиннее 11 символов (14): 1С УТ 11 не найдёт заказ по номеру и при каждой повторной выгрузке создаст дубль",
+		);
+		expect(warningText("en", long)).toMatch(/^Номер longer than 11 characters \(14\): 1C УТ 11 will not find/);
+		expect(
+			warningText("ru", { code: "ORDER_DISCOUNT_EXCEEDS_LINES", message: "x", params: { discount: "500.00", lines: "400.00" } }),
+		).toMatch(/^Скидка на заказ 500\.00 больше суммы строк 400\.00/);
+	});
+
+	it("falls back to the server's message: plain strings, unknown or prototype codes, missing params, odd values", () => {
+		expect(warningText("ru", "plain")).toBe("plain");
+		expect(warningText("ru", { code: "NEW_ONE", message: "new text" })).toBe("new text");
+		expect(warningText("ru", { code: "constructor", message: "proto" })).toBe("proto");
+		expect(warningText("ru", { code: "NUMBER_TOO_LONG", message: "no params" })).toBe("no params");
+		expect(warningText("en", { code: "NEW_ONE", message: "" })).toBe("NEW_ONE");
+		expect(warningText("en", { message: "only a message" })).toBe("only a message");
+		expect(warningText("en", null)).toBe("null");
+		expect(warningText("en", 42)).toBe("42");
 	});
 });

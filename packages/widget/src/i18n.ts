@@ -121,6 +121,10 @@ const ru = {
 	"preview.status": "Статус",
 	"preview.lines": "Строк",
 	"preview.warnings": "Предупреждения",
+	"warning.NUMBER_TOO_LONG":
+		"Номер длиннее {max} символов ({length}): 1С УТ 11 не найдёт заказ по номеру и при каждой повторной выгрузке создаст дубль",
+	"warning.ORDER_DISCOUNT_EXCEEDS_LINES":
+		"Скидка на заказ {discount} больше суммы строк {lines}: 1С собирает заказ из строк, и его сумма не совпадёт с суммой на сайте",
 	"preview.xml": "XML для 1С",
 	"preview.wrap": "Переносить длинные строки",
 	"preview.download": "Скачать XML ({charset})",
@@ -265,6 +269,10 @@ const en: Record<MessageKey, string> = {
 	"preview.status": "Status",
 	"preview.lines": "Lines",
 	"preview.warnings": "Warnings",
+	"warning.NUMBER_TOO_LONG":
+		"Номер longer than {max} characters ({length}): 1C УТ 11 will not find the order by its number and will create a duplicate on every resend",
+	"warning.ORDER_DISCOUNT_EXCEEDS_LINES":
+		"Order discount {discount} is larger than the lines' sum {lines}: 1C builds the order from its lines, so its total will not match the store's",
 	"preview.xml": "XML for 1C",
 	"preview.wrap": "Wrap long lines",
 	"preview.download": "Download XML ({charset})",

@@ -79,7 +79,18 @@ export interface PreviewOrder {
 	/** The exact "Статус заказа" text 1C gets (the node's export map), when statuses are exported. */
 	status1C?: string | null;
 	lines: number | unknown[];
-	warnings: string[];
+	/** Plain text (older servers) or coded warnings (`orderWarnings` of @obmen/core), translated when the code is known. */
+	warnings: (string | PreviewWarning)[];
+}
+
+/**
+ * A coded warning about an order as 1C will see it (e.g. `NUMBER_TOO_LONG` with `params.length`, `params.max`);
+ * `message` is the server's English text, shown when the widget does not know the code.
+ */
+export interface PreviewWarning {
+	code: string;
+	message: string;
+	params?: Record<string, string | number>;
 }
 
 /** What the next `mode=query` would send to the node, without moving its watermark. */

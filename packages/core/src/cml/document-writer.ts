@@ -13,6 +13,13 @@
  * 1C reads them, so they are written only when known (`order.version`, `order.oneC.number`).
  * `БазоваяЕдиница` is required by the XSD in every version; ≥ 2.07 adds `Единица` (the OKEI code,
  * a 3–4 character string in the XSD, not Bitrix's nested form) and `Коэффициент` 1.
+ *
+ * Money: the order discount is spread over the lines (order-discount.ts) and written per line as
+ * "Скидка на заказ" next to the line's own "Скидка на товар", both `УчтеноВСумме` true and taken off the
+ * line `Сумма`; VAT is computed on that reduced sum. So the lines plus the `ORDER_DELIVERY` line add up to
+ * the document `Сумма` (whenever each Цена × Количество is whole kopecks), as 1C УТ 11, which builds its
+ * order from the lines, needs. From 2.10 the "Доставка разрешена" flag gives way to
+ * "Дата последнего разрешения по доставке".
  */
 import { CommerceMLError } from "../errors.ts";
 import { addDecimal, type Decimal, divDecimal, mulDecimal, subDecimal } from "../model/decimal.ts";
@@ -23,6 +30,7 @@ import { fastDecimal, formatMoney, formatPlain } from "./decimal-fast.ts";
 import type { ExportOrder, WriterContext } from "./export-settings.ts";
 import { clip, opt } from "./field-text.ts";
 import { okeiCode, okeiUnit } from "./okei.ts";
+import { distributeOrderDiscount, reducedSum } from "./order-discount.ts";
 
 /** `Товар/Ид` of the delivery service line, as Bitrix and CS-Cart write it. */
 export const ORDER_DELIVERY_ID = "ORDER_DELIVERY";
@@ -52,20 +60,51 @@ interface LineFigures {
 	item: OrderItem;
 	qty: Decimal;
 	price: Decimal;
+	/** The line's own discount ("Скидка на товар"). */
 	discount: Decimal;
+	/** This line's part of the order discount ("Скидка на заказ"), kopecks; zero when none. */
+	orderShare: Decimal;
+	/** What is written as the line `Сумма`: Цена × Количество − discount − orderShare. */
 	sum: Decimal;
 	rate: Decimal | null;
+	/** VAT included in {@link sum} (computed on the reduced sum). */
 	vat: Decimal | null;
 }
 
-function figures(item: OrderItem): LineFigures {
+/** Parsed line money before the order discount; `sum` = Цена × Количество − line discount. */
+function baseFigures(item: OrderItem): LineFigures {
 	const qty = fastDecimal(item.quantity);
 	const price = fastDecimal(item.price);
 	const discount = fastDecimal(item.discount);
-	const sum = subDecimal(mulDecimal(qty, price), discount);
 	const rate = item.vatRate == null ? null : fastDecimal(item.vatRate);
-	const vat = rate ? divDecimal(mulDecimal(sum, rate), addDecimal(HUNDRED, rate), 2) : null;
-	return { item, qty, price, discount, sum, rate, vat };
+	return { item, qty, price, discount, orderShare: ZERO, sum: subDecimal(mulDecimal(qty, price), discount), rate, vat: null };
+}
+
+/** Takes the line's part of the order discount off its sum and computes the VAT included in what is left. */
+function applyShare(f: LineFigures, orderShare: Decimal): LineFigures {
+	f.orderShare = orderShare;
+	f.sum = reducedSum(f.sum, orderShare);
+	f.vat = f.rate ? divDecimal(mulDecimal(f.sum, f.rate), addDecimal(HUNDRED, f.rate), 2) : null;
+	return f;
+}
+
+/** The line `Ид`: the 1C GUID when the store knows it (1C then finds the item without creating a duplicate), else the store id. */
+function lineId(item: OrderItem): string {
+	return item.externalId?.trim() ? item.externalId : item.productId;
+}
+
+/**
+ * The lines' money with the order discount spread over them ({@link distributeOrderDiscount}); a line
+ * whose `Ид` is {@link ORDER_DELIVERY_ID} is a delivery line and takes no part of it.
+ */
+function lineFigures(o: ExportOrder, discount: Decimal): LineFigures[] {
+	const lines = o.items.map(baseFigures);
+	if (discount.units <= 0n) return lines.map((f) => applyShare(f, ZERO));
+	const shares = distributeOrderDiscount(
+		lines.map((f) => (lineId(f.item) === ORDER_DELIVERY_ID ? ZERO : f.sum)),
+		discount,
+	);
+	return lines.map((f, i) => applyShare(f, shares[i] as Decimal));
 }
 
 function requisite(w: ByteSink, name: string, value: string, field: string): void {
@@ -107,8 +146,7 @@ const KIND_SERVICE =
 function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 	const item = f.item;
 	w.lit("<Товар>");
-	// The 1C GUID when the store knows it (1C then finds the item without creating a duplicate), else the store id.
-	w.el("Ид", clip(item.externalId?.trim() ? item.externalId : item.productId, 80), "item.id");
+	w.el("Ид", clip(lineId(item), 80), "item.id");
 	opt(w, "Артикул", item.sku, "item.sku");
 	w.el("Наименование", clip(item.name, 255), "item.name");
 	writeUnit(w, item.unit.code, item.unit.name);
@@ -145,10 +183,22 @@ function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 		w.ascii(rateText);
 		w.lit("</Ставка></Налог></Налоги>");
 	}
-	if (f.discount.units > 0n) {
-		w.lit("<Скидки><Скидка><Наименование>Скидка на товар</Наименование><Сумма>");
-		w.ascii(money(f.discount));
-		w.lit("</Сумма><УчтеноВСумме>true</УчтеноВСумме></Скидка></Скидки>");
+	// Both discounts are already taken off the line Сумма (1C: Сумма = Цена × Количество − Σ Скидка/Сумма).
+	const lineDiscount = f.discount.units > 0n;
+	const orderDiscount = f.orderShare.units > 0n;
+	if (lineDiscount || orderDiscount) {
+		w.lit("<Скидки>");
+		if (lineDiscount) {
+			w.lit("<Скидка><Наименование>Скидка на товар</Наименование><Сумма>");
+			w.ascii(money(f.discount));
+			w.lit("</Сумма><УчтеноВСумме>true</УчтеноВСумме></Скидка>");
+		}
+		if (orderDiscount) {
+			w.lit("<Скидка><Наименование>Скидка на заказ</Наименование><Сумма>");
+			w.ascii(money(f.orderShare));
+			w.lit("</Сумма><УчтеноВСумме>true</УчтеноВСумме></Скидка>");
+		}
+		w.lit("</Скидки>");
 	}
 	w.lit("</Товар>\n");
 }
@@ -173,7 +223,16 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 	if (o.payment?.method) requisite(w, "Метод оплаты", o.payment.method, "payment.method");
 	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Заказ оплачен</Наименование><Значение>", paid ? "true" : "false");
 	// The store's default: a paid, not cancelled order may be shipped (Bitrix sends its own "allow delivery" flag here).
-	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Доставка разрешена</Наименование><Значение>", paid && !cancelled ? "true" : "false");
+	const deliveryAllowed = paid && !cancelled;
+	const changed = o.statusChangedAt ?? o.createdAt;
+	const changedText = `${localDate(changed)}${sep}${localTime(changed)}`;
+	if (!ctx.deliveryPermissionDate) {
+		requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Доставка разрешена</Наименование><Значение>", deliveryAllowed ? "true" : "false");
+	} else if (deliveryAllowed) {
+		// 2.10 replaces the flag by the date delivery was last allowed (commerceml-orders.md §3.3, §5.1);
+		// the store records no such date, so the last status change (else the order date) stands for it.
+		requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Дата последнего разрешения по доставке</Наименование><Значение>", changedText);
+	}
 	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Отменен</Наименование><Значение>", cancelled ? "true" : "false");
 	requisiteAscii(
 		w,
@@ -185,12 +244,7 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 		requisite(w, "Статус заказа", mapped ?? o.status, "status");
 		requisite(w, "Статуса заказа ИД", o.status, "status");
 	}
-	const changed = o.statusChangedAt ?? o.createdAt;
-	requisiteAscii(
-		w,
-		"<ЗначениеРеквизита><Наименование>Дата изменения статуса</Наименование><Значение>",
-		`${localDate(changed)}${sep}${localTime(changed)}`,
-	);
+	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Дата изменения статуса</Наименование><Значение>", changedText);
 	if (o.shipping?.method) requisite(w, "Способ доставки", o.shipping.method, "shipping.method");
 	if (o.shipping?.address) requisite(w, "Адрес доставки", o.shipping.address, "shipping.address");
 	if (o.customerComment) requisite(w, "Комментарии покупателя", o.customerComment, "customerComment");
@@ -204,7 +258,8 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 		throw new RangeError(`order ${o.id}: statusChangedAt is not an ISO 8601 date-time`);
 	}
 	// Line money first: the document-level taxes that precede `Товары` are the sum of the line taxes.
-	const lines = o.items.map(figures);
+	const discount = fastDecimal(o.discount);
+	const lines = lineFigures(o, discount);
 	let vatTotal: Decimal | null = null;
 	for (const l of lines) if (l.vat) vatTotal = addDecimal(vatTotal ?? ZERO, l.vat);
 
@@ -229,11 +284,16 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 		w.ascii(money(vatTotal));
 		w.lit("</Сумма></Налог></Налоги>");
 	}
-	const discount = fastDecimal(o.discount);
+	// The order discount, for the record. Its parts are already in the line sums ("Скидка на заказ" on
+	// each line) and the document Сумма is the total after it, so УчтеноВСумме is true: "already taken
+	// off, do not subtract". Bitrix writes false here, which tells a loader the discount is still to be
+	// applied — with the lines already reduced that would apply it twice (commerceml-orders.md §3.1,
+	// §4.1: a Скидка is "на товарную позицию и/или в целом на сумму документа", УчтеноВСумме says which
+	// sums it is already in). Kept rather than dropped so a 1C operator still sees the order discount.
 	if (discount.units > 0n) {
 		w.lit("<Скидки><Скидка><Наименование>Скидка на заказ</Наименование><Сумма>");
 		w.ascii(money(discount));
-		w.lit("</Сумма><УчтеноВСумме>false</УчтеноВСумме></Скидка></Скидки>");
+		w.lit("</Сумма><УчтеноВСумме>true</УчтеноВСумме></Скидка></Скидки>");
 	}
 	w.lit("\n<Товары>\n");
 	for (let i = 0; i < lines.length; i++) {

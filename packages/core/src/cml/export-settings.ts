@@ -63,6 +63,11 @@ export interface WriterContext {
 	readonly modern: boolean;
 	/** Schema ≥ 2.10: requisite dates with `T`. */
 	readonly isoRequisiteDates: boolean;
+	/**
+	 * Schema ≥ 2.10: "Дата последнего разрешения по доставке" (written only when delivery is allowed)
+	 * instead of the "Доставка разрешена" flag, as Bitrix does from 2.10.
+	 */
+	readonly deliveryPermissionDate: boolean;
 	readonly shipping: "none" | "paid" | "always";
 	readonly exportOptions: boolean;
 	readonly exportStatuses: boolean;
@@ -102,6 +107,7 @@ export function resolveSettings(settings: ExportSettings = {}): WriterContext {
 		cp1251: encoding === "windows-1251",
 		modern,
 		isoRequisiteDates: schemaVersion >= "2.10",
+		deliveryPermissionDate: schemaVersion >= "2.10",
 		shipping,
 		exportOptions: settings.exportOptions ?? false,
 		exportStatuses: settings.exportStatuses ?? true,

@@ -6,7 +6,7 @@ import { parseOrder } from "../model/order.ts";
 import { companyOrderInput, generatedOrder, personOrderInput, sampleOrders } from "../test-support/export-orders.ts";
 import { child, children, parseXmlTree, requisites, textAt, type XmlNode } from "../test-support/xml-tree.ts";
 import { type ExportOrder, type ExportSettings, SCHEMA_VERSIONS } from "./export-settings.ts";
-import { numberWarnings, writeOrdersXml, writeOrdersXmlBytes, xmlContentType } from "./writer.ts";
+import { numberWarnings, orderWarnings, writeOrdersXml, writeOrdersXmlBytes, xmlContentType } from "./writer.ts";
 
 const GENERATED_AT = "2026-11-29T08:07:06";
 const ascii = (s: string) => Array.from(new TextEncoder().encode(s));
@@ -289,6 +289,34 @@ describe("document content", () => {
 		expect(noStatus.get("Отменен")).toBe("false");
 	});
 
+	it("2.10 replaces 'Доставка разрешена' by 'Дата последнего разрешения по доставке', only when delivery is allowed", async () => {
+		const settings: ExportSettings = { cancelledStatuses: ["C"] };
+		const [paid, unpaid] = sampleOrders() as [ExportOrder, ExportOrder];
+		const paidNoChange: ExportOrder = { ...paid, statusChangedAt: undefined };
+		const reqs = async (o: ExportOrder, schemaVersion: ExportSettings["schemaVersion"]) =>
+			requisites(docs((await render([o], { ...settings, schemaVersion })).root)[0] as XmlNode);
+		const DATE = "Дата последнего разрешения по доставке";
+		for (const v of ["2.10"] as const) {
+			const r = await reqs(paid, v);
+			expect(r.has("Доставка разрешена")).toBe(false);
+			expect(r.get(DATE)).toBe("2026-11-28T10:00:00"); // statusChangedAt, ISO form of 2.10
+			expect((await reqs(paidNoChange, v)).get(DATE)).toBe("2026-11-28T09:05:07"); // createdAt
+			for (const notAllowed of [unpaid, { ...paid, status: "C" }]) {
+				const n = await reqs(notAllowed, v);
+				expect(n.has(DATE) || n.has("Доставка разрешена")).toBe(false);
+			}
+			// it stands where the flag stood, between "Заказ оплачен" and "Отменен"
+			const names = [...r.keys()];
+			expect(names.indexOf(DATE)).toBe(names.indexOf("Заказ оплачен") + 1);
+		}
+		for (const v of SCHEMA_VERSIONS.filter((x) => x < "2.10")) {
+			const r = await reqs(paid, v);
+			expect(r.get("Доставка разрешена")).toBe("true");
+			expect(r.has(DATE)).toBe(false);
+			expect((await reqs(unpaid, v)).get("Доставка разрешена")).toBe("false");
+		}
+	});
+
 	it("per-version spelling: unit, contact types, НомерВерсии/Номер1С, requisite dates", async () => {
 		const order: ExportOrder = { ...(sampleOrders()[0] as ExportOrder), version: 7, oneC: { id: "guid", number: "ТДЦУ-000001" } };
 		for (const v of SCHEMA_VERSIONS) {
@@ -350,6 +378,22 @@ describe("document content", () => {
 		const w = numberWarnings({ ...order, number: "SHOP-2026-000123" });
 		expect(w).toHaveLength(1);
 		expect(w[0]).toMatch(/Номер longer than 11 characters/);
+		// the discount warning is not a number warning
+		expect(numberWarnings({ ...order, discount: "99999" })).toEqual([]);
+	});
+
+	it("orderWarnings: coded warnings with params (long number counted in characters, discount larger than the lines)", () => {
+		const order = sampleOrders()[0] as ExportOrder; // lines 12000.00 + 0.20 after line discounts, shipping 340
+		expect(orderWarnings(order)).toEqual([]);
+		expect(orderWarnings({ ...order, number: "Ё".repeat(11) })).toEqual([]); // 11 characters, 22 UTF-8 bytes
+		const long = orderWarnings({ ...order, number: "SHOP-2026-000123" });
+		expect(long).toEqual([
+			{ code: "NUMBER_TOO_LONG", params: { length: 16, max: 11 }, message: numberWarnings({ ...order, number: "SHOP-2026-000123" })[0] },
+		]);
+		expect(orderWarnings({ ...order, discount: "12000.20" })).toEqual([]); // exactly the lines: every line goes to 0
+		const big = orderWarnings({ ...order, discount: "12000.21" }); // the shipping line takes no part
+		expect(big.map((w) => [w.code, w.params])).toEqual([["ORDER_DISCOUNT_EXCEEDS_LINES", { discount: "12000.21", lines: "12000.20" }]]);
+		expect(big[0]?.message).toMatch(/larger than the lines' sum/);
 	});
 });
 

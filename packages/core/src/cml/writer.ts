@@ -13,13 +13,14 @@
  * root element without `Документ`, which 1C treats as "nothing to load".
  */
 import { concatBytes } from "../bytes.ts";
-import type { Order } from "../model/order.ts";
 import { ByteSink } from "./byte-sink.ts";
 import { writeDocument } from "./document-writer.ts";
 import { type ExportOrder, type ExportSettings, resolveSettings, type WriterContext, type XmlEncoding } from "./export-settings.ts";
 
 export type { ExportOrder, ExportSettings, SchemaVersion, XmlEncoding } from "./export-settings.ts";
 export { SCHEMA_VERSIONS } from "./export-settings.ts";
+/** Kept here for compatibility: the warnings moved to their own module. */
+export { MAX_1C_NUMBER_LENGTH, numberWarnings, type OrderWarning, type OrderWarningCode, orderWarnings } from "./order-warnings.ts";
 
 /** Target chunk size in bytes. */
 const DEFAULT_CHUNK_BYTES = 64 * 1024;
@@ -127,23 +128,4 @@ export async function writeOrdersXmlBytes(
 /** The HTTP `Content-Type` of the `query` answer; the charset must match the XML declaration. */
 export function xmlContentType(encoding: XmlEncoding): string {
 	return encoding === "utf-8" ? "application/xml; charset=utf-8" : "application/xml; charset=windows-1251";
-}
-
-/** Longest `Номер` 1C УТ 11 can match: its lookup column for the site order number is `Строка(11)`. */
-export const MAX_1C_NUMBER_LENGTH = 11;
-
-/**
- * Problems 1C will have with an order that are not errors for the store, shown in the preview:
- * a `Номер` longer than 11 characters is truncated in 1C's lookup and never matches, so every
- * resend creates a duplicate order (protocol.md §6.2).
- */
-export function numberWarnings(order: Order): string[] {
-	const warnings: string[] = [];
-	const length = [...order.number].length;
-	if (length > MAX_1C_NUMBER_LENGTH) {
-		warnings.push(
-			`Номер longer than ${MAX_1C_NUMBER_LENGTH} characters (${length}): 1C УТ 11 will not match it and will create a duplicate on every resend`,
-		);
-	}
-	return warnings;
 }

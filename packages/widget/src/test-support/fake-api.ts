@@ -75,7 +75,16 @@ export function installFakeApi(options: { token?: string } = {}) {
 			total: "99.90",
 			status: "P",
 			lines: 1,
-			warnings: ["Номер longer than 11 characters: 1C УТ 11 will not match it"],
+			// a coded warning (translated by the widget), a code the widget does not know, and a plain string (older servers)
+			warnings: [
+				{
+					code: "NUMBER_TOO_LONG",
+					message: "Номер longer than 11 characters (16): 1C УТ 11 will not match it",
+					params: { length: 16, max: 11 },
+				},
+				{ code: "SOMETHING_NEW", message: "A warning this widget has no text for" },
+				"Plain text from an older server",
+			],
 		},
 	];
 	const journal: JournalItem[] = [];

@@ -1,0 +1,89 @@
+/**
+ * @module Problems 1C will have with an order that are not errors for the store, shown in the export
+ * preview. Each warning has a stable `code` (for a UI to translate) with `params`, and an English `message`
+ * for logs and for clients that do not know the code.
+ */
+import {
+	addDecimal,
+	compareDecimal,
+	type Decimal,
+	formatDecimal,
+	mulDecimal,
+	parseDecimal,
+	roundDecimal,
+	subDecimal,
+} from "../model/decimal.ts";
+import type { Order } from "../model/order.ts";
+import { ORDER_DELIVERY_ID } from "./document-writer.ts";
+
+/** Longest `Номер` 1C УТ 11 can match: its lookup column for the site order number is `Строка(11)`. */
+export const MAX_1C_NUMBER_LENGTH = 11;
+
+/** The warning codes {@link orderWarnings} produces. */
+export type OrderWarningCode = "NUMBER_TOO_LONG" | "ORDER_DISCOUNT_EXCEEDS_LINES";
+
+/** One warning about an order as 1C will see it. */
+export interface OrderWarning {
+	/**
+	 * Stable machine code:
+	 * - `NUMBER_TOO_LONG` (`params.length`, `params.max`): 1C УТ 11 matches only the first 11 characters of
+	 *   `Номер`, so the order is never found again and every resend creates a duplicate (protocol.md §6.2);
+	 * - `ORDER_DISCOUNT_EXCEEDS_LINES` (`params.discount`, `params.lines`): the order discount is larger than
+	 *   the lines it is spread over, so the part that does not fit stays at document level and the 1C order
+	 *   (built from its lines) will not come to the store's total.
+	 */
+	code: OrderWarningCode;
+	/** English text for logs and for clients that do not know the code. */
+	message: string;
+	/** The values the message is built from, for translating it. */
+	params: Record<string, string | number>;
+}
+
+/** Σ of the positive line sums (Цена × Количество − line discount, in kopecks) the order discount is spread over. */
+function discountBase(order: Order): Decimal {
+	let total: Decimal = { units: 0n, scale: 2 };
+	for (const item of order.items) {
+		if ((item.externalId?.trim() ? item.externalId : item.productId) === ORDER_DELIVERY_ID) continue;
+		const sum = subDecimal(mulDecimal(parseDecimal(item.quantity), parseDecimal(item.price)), parseDecimal(item.discount));
+		if (sum.units > 0n) total = addDecimal(total, roundDecimal(sum, 2));
+	}
+	return total;
+}
+
+/** Everything 1C will get wrong about this order (empty when nothing). */
+export function orderWarnings(order: Order): OrderWarning[] {
+	const warnings: OrderWarning[] = [];
+	const length = [...order.number].length;
+	if (length > MAX_1C_NUMBER_LENGTH) {
+		warnings.push({
+			code: "NUMBER_TOO_LONG",
+			message: `Номер longer than ${MAX_1C_NUMBER_LENGTH} characters (${length}): 1C УТ 11 will not match it and will create a duplicate on every resend`,
+			params: { length, max: MAX_1C_NUMBER_LENGTH },
+		});
+	}
+	const discount = parseDecimal(order.discount);
+	if (discount.units > 0n) {
+		const lines = discountBase(order);
+		if (compareDecimal(roundDecimal(discount, 2), lines) > 0) {
+			const d = formatDecimal(discount, 2);
+			const l = formatDecimal(lines, 2);
+			warnings.push({
+				code: "ORDER_DISCOUNT_EXCEEDS_LINES",
+				message: `order discount ${d} is larger than the lines' sum ${l}: 1C builds the order from its lines, so its total will not match`,
+				params: { discount: d, lines: l },
+			});
+		}
+	}
+	return warnings;
+}
+
+/**
+ * The {@link orderWarnings} about `Номер` as plain English strings (the older form, kept for compatibility):
+ * a `Номер` longer than 11 characters is truncated in 1C's lookup and never matches, so every resend
+ * creates a duplicate order (protocol.md §6.2).
+ */
+export function numberWarnings(order: Order): string[] {
+	return orderWarnings(order)
+		.filter((w) => w.code === "NUMBER_TOO_LONG")
+		.map((w) => w.message);
+}
