@@ -97,7 +97,7 @@ async function caseRaw(core, encoding) {
 	const target = (await sizeOf(core, encoding)).bytes;
 	// cp1251: the unchecked table loop (every character of the sample is representable).
 	const te = new TextEncoder();
-	const enc = encoding === "utf-8" ? (s) => te.encode(s) : (s) => core.encodeCp1251(s);
+	const enc = encoding === "utf-8" ? (s) => te.encode(s) : cp1251TableEncoder();
 	const perChunk = enc(sample).length;
 	const c0 = process.cpuUsage();
 	const t0 = performance.now();

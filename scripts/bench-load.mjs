@@ -9,9 +9,10 @@
  *              (10 pages per session, then a new checkauth; no `success`)
  *   file       a 1 MiB `mode=file` chunk upload (each loop re-inits every 8 chunks to stay under the caps)
  * Prints req/s, p50/p99 latency, errors and the ratio of each endpoint's req/s to the baseline of the same round;
- * the child's RSS (after a GC) before and after each round is the leak check.
+ * the server child's CPU use during each endpoint (100% = one core busy) and its RSS (after a GC) before and after each round is the leak check.
  *
  * Usage: npm run build && node scripts/bench-load.mjs [--seconds 10] [--conns 10] [--rounds 3] [--orders 1000]
+ *        [--only query,checkauth] [--cpu-prof <dir>]   (profile the server child with `node --cpu-prof`)
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,6 +25,11 @@ const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
 	const i = argv.indexOf(`--${name}`);
 	return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+/** A string option (`--name value`), or null. */
+const strOpt = (name) => {
+	const i = argv.indexOf(`--${name}`);
+	return i >= 0 ? (argv[i + 1] ?? null) : null;
 };
 const LOGIN = "bench";
 const PASSWORD = "bench-password";
@@ -46,7 +52,10 @@ async function child() {
 		return s;
 	});
 	process.on("message", (m) => {
-		if (m === "rss") {
+		if (m === "cpu") {
+			const u = process.cpuUsage();
+			process.send({ cpu: (u.user + u.system) / 1000 });
+		} else if (m === "rss") {
 			globalThis.gc?.();
 			process.send({ rss: process.memoryUsage().rss });
 		} else if (m === "exit") server.close().then(() => process.exit(0));
@@ -102,8 +111,9 @@ async function parent() {
 		store.close();
 	}
 
+	const profDir = strOpt("cpu-prof");
 	const proc = fork(fileURLToPath(import.meta.url), ["--child", dbUrl], {
-		execArgv: ["--expose-gc"],
+		execArgv: ["--expose-gc", ...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])],
 		stdio: ["ignore", "ignore", "inherit", "ipc"],
 	});
 	const ask = (msg, key) =>
@@ -168,6 +178,7 @@ async function parent() {
 		const loops = await Promise.all(Array.from({ length: conns }, (_, i) => endpoints[name](i)));
 		const latencies = [];
 		let errors = 0;
+		const cpu0 = (await ask("cpu", "cpu")).cpu;
 		const t0 = performance.now();
 		const end = t0 + seconds * 1000;
 		await Promise.all(
@@ -186,23 +197,27 @@ async function parent() {
 			}),
 		);
 		const elapsed = (performance.now() - t0) / 1000;
+		const cpu = ((await ask("cpu", "cpu")).cpu - cpu0) / 1000 / elapsed;
 		latencies.sort((a, b) => a - b);
 		const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-		return { name, rps: latencies.length / elapsed, p50: p(0.5), p99: p(0.99), errors, count: latencies.length };
+		return { name, rps: latencies.length / elapsed, p50: p(0.5), p99: p(0.99), errors, count: latencies.length, cpu };
 	}
 
+	// the baseline always runs first: every ratio is against the same run
+	const only = strOpt("only")?.split(",") ?? null;
+	const names = Object.keys(endpoints).filter((n) => n === "baseline" || !only || only.includes(n));
 	console.log(`T-LOAD: ${conns} closed loops, ${seconds} s per endpoint, ${rounds} rounds, ${orders} orders, node ${process.version}`);
 	const rss = [(await ask("rss", "rss")).rss];
 	for (let round = 1; round <= rounds; round++) {
 		const rows = [];
-		for (const name of Object.keys(endpoints)) rows.push(await measure(name));
+		for (const name of names) rows.push(await measure(name));
 		rss.push((await ask("rss", "rss")).rss);
 		const base = rows[0].rps;
 		console.log(`\nround ${round}`);
-		console.log("endpoint   req/s     p50 ms   p99 ms   errors  ratio to baseline");
+		console.log("endpoint   req/s     p50 ms   p99 ms   errors  server CPU  ratio to baseline");
 		for (const r of rows)
 			console.log(
-				`${r.name.padEnd(10)} ${r.rps.toFixed(1).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}  ${(r.rps / base).toFixed(3)}`,
+				`${r.name.padEnd(10)} ${r.rps.toFixed(1).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}  ${`${(r.cpu * 100).toFixed(0)}%`.padStart(10)}  ${(r.rps / base).toFixed(3)}`,
 			);
 	}
 	const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;

@@ -1,24 +1,87 @@
 /**
  * @module Shared plumbing of the libSQL store: the client, the write mutex and row helpers.
  */
-import type { Client, InStatement, Row } from "@libsql/client";
+import type { Client, InStatement, ResultSet, Row } from "@libsql/client";
 import { Mutex } from "./mutex.ts";
+
+/** @internal A statement waiting to be committed with the next write transaction (see {@link StoreContext.ride}). */
+interface Rider {
+	stmt: InStatement;
+	resolve(): void;
+	reject(e: unknown): void;
+}
 
 /** @internal What each repository of the libSQL store works with. */
 export interface StoreContext {
 	client: Client;
 	lock: Mutex;
-	/** Runs statements as one `batch(…, "write")` (BEGIN IMMEDIATE … COMMIT) inside the write mutex. */
-	write(stmts: InStatement[]): Promise<import("@libsql/client").ResultSet[]>;
+	/**
+	 * Runs statements as one `batch(…, "write")` (BEGIN IMMEDIATE … COMMIT) inside the write mutex; waiting riders
+	 * are committed in the same transaction.
+	 */
+	write(stmts: InStatement[]): Promise<ResultSet[]>;
+	/**
+	 * Inside the write mutex only: `client.batch(stmts, "write")` plus the waiting riders, committed together; the
+	 * result sets are those of `stmts`. When the transaction fails the riders are retried on their own.
+	 */
+	batchWithRiders(stmts: InStatement[]): Promise<ResultSet[]>;
+	/**
+	 * Group commit of a low-value row (the exchange journal): the statement is committed with the next write
+	 * transaction of the store. A flush is queued on the write mutex at once, so it is written as soon as the mutex is
+	 * free even when no other write comes, and `lock.idle()` (hence `store.idle()`) always covers it. Under load one
+	 * commit — one WAL fsync — carries many riders instead of one each. Settles when committed.
+	 */
+	ride(stmt: InStatement): Promise<void>;
 }
 
 /** @internal */
 export function createContext(client: Client): StoreContext {
 	const lock = new Mutex();
+	let riders: Rider[] = [];
+	const take = () => {
+		const taken = riders;
+		riders = [];
+		return taken;
+	};
+	const settle = (taken: Rider[], e?: unknown) => {
+		for (const r of taken) e === undefined ? r.resolve() : r.reject(e);
+	};
+	/** Commits riders alone (the flush queued by `ride`, or a retry after a failed shared transaction). */
+	const flushRiders = async (taken: Rider[]) => {
+		if (taken.length === 0) return;
+		try {
+			await client.batch(
+				taken.map((r) => r.stmt),
+				"write",
+			);
+			settle(taken);
+		} catch (e) {
+			settle(taken, e);
+		}
+	};
+	const batchWithRiders = async (stmts: InStatement[]) => {
+		const taken = take();
+		if (taken.length === 0) return client.batch(stmts, "write");
+		let rs: ResultSet[];
+		try {
+			rs = await client.batch([...stmts, ...taken.map((r) => r.stmt)], "write");
+		} catch (e) {
+			await flushRiders(taken); // the riders must not fail because of someone else's statement
+			throw e;
+		}
+		settle(taken);
+		return rs.slice(0, stmts.length);
+	};
 	return {
 		client,
 		lock,
-		write: (stmts) => lock.run(() => client.batch(stmts, "write")),
+		write: (stmts) => lock.run(() => batchWithRiders(stmts)),
+		batchWithRiders,
+		ride: (stmt) =>
+			new Promise<void>((resolve, reject) => {
+				riders.push({ stmt, resolve, reject });
+				if (riders.length === 1) void lock.run(() => flushRiders(take()));
+			}),
 	};
 }
 

@@ -16,6 +16,40 @@ export function floorKey(nodeId: string): string {
 	return `export_floor:${nodeId}`;
 }
 
+/** Most distinct stored order JSON texts {@link ParsedOrders} remembers (a few MB). */
+export const PARSED_ORDERS_MAX = 4096;
+
+/** @internal Freezes a parsed value deeply (a shared parsed order must never be changed by one request). */
+function deepFreeze<T>(v: T): T {
+	if (v && typeof v === "object" && !Object.isFrozen(v)) {
+		Object.freeze(v);
+		for (const x of Object.values(v)) deepFreeze(x);
+	}
+	return v;
+}
+
+/**
+ * @internal Parsed orders by their stored JSON text: a 1C node polling `query` reads the same orders page after page
+ * (and again after every changed order), and parsing them is a large share of the request. The key is the stored
+ * text itself, so any change of the order (site upsert or 1C import) is simply a different key — never stale, in
+ * this process or across processes. Values are deeply frozen and shared: callers must copy before changing them.
+ */
+export class ParsedOrders {
+	readonly #byText = new Map<string, Order>();
+
+	constructor(private readonly max = PARSED_ORDERS_MAX) {}
+
+	/** The parsed order of a stored `orders.data` text. */
+	get(text: string): Order {
+		let order = this.#byText.get(text);
+		if (order) return order;
+		order = deepFreeze(JSON.parse(text) as Order);
+		if (this.#byText.size >= this.max) this.#byText.clear(); // simple bound; a miss only parses again
+		this.#byText.set(text, order);
+		return order;
+	}
+}
+
 /**
  * @internal
  * The export floor of a node is a revision F such that every order with revision ≤ F is acknowledged by the node at
@@ -26,6 +60,7 @@ export function floorKey(nodeId: string): string {
  * floor, which is then as slow as no floor, never wrong.
  */
 export function exportRepo(ctx: StoreContext): ExportRepo {
+	const parsed = new ParsedOrders();
 	const floorOf = async (nodeId: string) => {
 		const rs = await ctx.client.execute({ sql: "SELECT value FROM meta WHERE key = ?", args: [floorKey(nodeId)] });
 		return rs.rows[0] ? Number(rs.rows[0].value) || 0 : 0;
@@ -76,7 +111,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			});
 			return rs.rows.map(
 				(r): ExportCandidate => ({
-					order: JSON.parse(String(r.data)) as Order,
+					order: parsed.get(String(r.data)),
 					revision: Number(r.revision),
 					oneC: { id: str(r, "one_c_id"), number: str(r, "one_c_number") },
 				}),
@@ -84,28 +119,28 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 		},
 		async recordPending(sessionId, items) {
 			if (items.length === 0) return;
-			await ctx.write(
-				items.map((i) => ({
-					sql: `INSERT INTO pending_batch (session_id, order_id, revision) VALUES (?, ?, ?)
+			// one statement for the whole page (a JSON array of [order id, revision]) instead of one per order: the
+			// batch is still committed before `query` replies, but without 100 prepares and steps
+			await ctx.write([
+				{
+					sql: `INSERT INTO pending_batch (session_id, order_id, revision)
+						SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
 						ON CONFLICT(session_id, order_id) DO UPDATE SET revision = max(revision, excluded.revision)`,
-					args: [sessionId, i.orderId, i.revision],
-				})),
-			);
+					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
+				},
+			]);
 		},
 		acknowledge: (sessionId, nodeId) =>
 			ctx.lock.run(async () => {
-				const rs = await ctx.client.batch(
-					[
-						{
-							sql: `INSERT INTO node_acks (node_id, order_id, acked_revision)
+				const rs = await ctx.batchWithRiders([
+					{
+						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision)
 								SELECT ?, order_id, revision FROM pending_batch WHERE session_id = ? AND true
 								ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = max(acked_revision, excluded.acked_revision)`,
-							args: [nodeId, sessionId],
-						},
-						{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] },
-					],
-					"write",
-				);
+						args: [nodeId, sessionId],
+					},
+					{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] },
+				]);
 				await advanceFloor(nodeId);
 				return rs[1]?.rowsAffected ?? 0;
 			}),

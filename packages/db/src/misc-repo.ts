@@ -4,7 +4,7 @@
 import type { Row } from "@libsql/client";
 import { num, type StoreContext, str } from "./context.ts";
 import type { ExchangeStore } from "./store.ts";
-import type { JournalRow } from "./types.ts";
+import type { JournalEntry, JournalRow } from "./types.ts";
 
 type MiscRepo = Pick<
 	ExchangeStore,
@@ -29,6 +29,28 @@ function rowToJournal(r: Row): JournalRow {
 		ordersImported: num(r, "orders_imported"),
 		error: str(r, "error"),
 	};
+}
+
+/** Columns of a journal row, in the order of {@link journalArgs}. */
+const JOURNAL_COLUMNS =
+	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error";
+function journalArgs(e: JournalEntry): (string | number | null)[] {
+	return [
+		e.nodeId,
+		e.at,
+		e.session,
+		e.type,
+		e.mode,
+		e.filename,
+		e.bytesIn,
+		e.bytesOut,
+		e.reply,
+		e.durationMs,
+		e.ordersSent,
+		e.ordersAcknowledged,
+		e.ordersImported,
+		e.error,
+	];
 }
 
 /** @internal */
@@ -65,30 +87,10 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 				},
 			]);
 		},
-		async addJournal(e) {
-			await ctx.write([
-				{
-					sql: `INSERT INTO journal (node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms,
-						orders_sent, orders_acknowledged, orders_imported, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					args: [
-						e.nodeId,
-						e.at,
-						e.session,
-						e.type,
-						e.mode,
-						e.filename,
-						e.bytesIn,
-						e.bytesOut,
-						e.reply,
-						e.durationMs,
-						e.ordersSent,
-						e.ordersAcknowledged,
-						e.ordersImported,
-						e.error,
-					],
-				},
-			]);
-		},
+		// the journal row rides along with the next write transaction (group commit, see StoreContext.ride): it is
+		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
+		addJournal: (e) =>
+			ctx.ride({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args: journalArgs(e) }),
 		async listJournal(nodeId, { limit, before, errorsOnly }) {
 			let sql = "SELECT * FROM journal WHERE node_id = ?";
 			const args: (string | number)[] = [nodeId];

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseOrder } from "@obmen/core";
 import { describe, expect, it } from "vitest";
 import { domainDigest } from "./digest.ts";
+import { ParsedOrders } from "./export-repo.ts";
 import { createLibsqlStore } from "./libsql-store.ts";
 import { applyMigrations } from "./migrate.ts";
 import { Mutex } from "./mutex.ts";
@@ -285,6 +286,83 @@ describe("@obmen/db libSQL store", () => {
 		expect(await store.runImport(run, "s", plan)).toMatchObject({ updated: 50 });
 		expect((await store.getOrder("o40"))?.order.status).toBe("shipped");
 		expect(await domainDigest(client)).not.toBe(before);
+	});
+
+	it("export candidates: parsed orders are shared per stored JSON text, frozen, and never stale after a change", async () => {
+		const { store } = await withNode();
+		await store.upsertOrder(order("a", "1"), AT);
+		const f = { statuses: [], fromNumber: null, limit: 10, session: null };
+		const [first] = await store.selectExport("n1", f);
+		const [again] = await store.selectExport("n1", f);
+		expect(again?.order).toBe(first?.order);
+		expect(Object.isFrozen(first?.order) && Object.isFrozen(first?.order.items[0])).toBe(true);
+		await store.upsertOrder(order("a", "1", { status: "paid" }), AT);
+		const [changed] = await store.selectExport("n1", f);
+		expect(changed?.order.status).toBe("paid");
+		expect(first?.order.status).toBe("new");
+		const cache = new ParsedOrders(2);
+		const x = cache.get('{"id":"x"}');
+		cache.get('{"id":"y"}');
+		cache.get('{"id":"z"}'); // over the bound: forgotten, parsed again
+		expect(cache.get('{"id":"x"}')).not.toBe(x);
+		expect(cache.get('{"id":"x"}')).toEqual({ id: "x" });
+	});
+
+	it("journal rows ride along with the next write transaction (group commit) and survive its failure", async () => {
+		const { client } = await createMemoryDb();
+		const batches: number[] = [];
+		const spy = new Proxy(client, {
+			get(target, key) {
+				if (key === "batch")
+					return (stmts: Parameters<typeof client.batch>[0], mode?: Parameters<typeof client.batch>[1]) => {
+						batches.push(stmts.length);
+						return target.batch(stmts, mode);
+					};
+				const v = Reflect.get(target, key);
+				return typeof v === "function" ? v.bind(target) : v;
+			},
+		});
+		const store = createLibsqlStore(spy);
+		await store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		const entry = (i: number) => ({
+			nodeId: "n1",
+			at: AT,
+			session: null,
+			type: "sale",
+			mode: `m${i}`,
+			filename: null,
+			bytesIn: 0,
+			bytesOut: i,
+			reply: "success",
+			durationMs: 1,
+			ordersSent: 0,
+			ordersAcknowledged: 0,
+			ordersImported: 0,
+			error: null,
+		});
+		const modes = async () => (await store.listJournal("n1", { limit: 100 })).map((r) => r.mode).reverse();
+		// alone: 20 rows queued together are one commit, and idle() covers them
+		batches.length = 0;
+		for (let i = 0; i < 20; i++) void store.addJournal(entry(i));
+		await store.idle();
+		expect(batches).toEqual([20]);
+		expect(await modes()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+		// behind another write: they are committed in that write's transaction
+		batches.length = 0;
+		const meta = store.setMeta("k", "v");
+		const rows = [20, 21, 22].map((i) => store.addJournal(entry(i)));
+		await Promise.all([meta, ...rows]);
+		await store.idle();
+		expect(batches).toEqual([4]);
+		// the shared transaction fails (duplicate node): the rows are retried on their own, the write still fails
+		batches.length = 0;
+		const dup = store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		const late = store.addJournal(entry(23));
+		await expect(dup).rejects.toThrow();
+		await late;
+		expect(batches).toEqual([2, 1]);
+		expect((await modes()).slice(-4)).toEqual(["m20", "m21", "m22", "m23"]);
+		expect(await store.getMeta("k")).toBe("v");
 	});
 
 	it("sessions purge expired ones with their scratch data; deleteNode cascades", async () => {

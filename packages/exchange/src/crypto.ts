@@ -3,6 +3,8 @@
  * 128-bit random tokens, SHA-256 hex.
  */
 
+import { Sha256 } from "./sha256.ts";
+
 const enc = new TextEncoder();
 
 function b64(bytes: Uint8Array): string {
@@ -24,9 +26,16 @@ function hex(bytes: Uint8Array): string {
 	return s;
 }
 
+/**
+ * Inputs up to this size are hashed synchronously in JS (cookie values, session ids, cache keys: a few µs) instead of
+ * WebCrypto, whose async round trip through the runtime's thread pool costs more than the hash itself.
+ */
+const SYNC_SHA256_MAX = 4096;
+
 /** SHA-256 of a UTF-8 string or bytes, lower-case hex. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 	const bytes = typeof data === "string" ? enc.encode(data) : data;
+	if (bytes.byteLength <= SYNC_SHA256_MAX) return new Sha256().update(bytes).hex();
 	return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));
 }
 

@@ -70,8 +70,35 @@ export function defaultSettings(): NodeSettings {
 	return NodeSettingsSchema.parse({});
 }
 
-/** Parses stored settings leniently: invalid stored JSON falls back to the defaults key by key. */
+/** Most distinct stored settings remembered by {@link readSettings} (one per node in practice). */
+const SETTINGS_CACHE_MAX = 256;
+/** Parsed settings by their stored JSON: every `/exim_1c` request reads its node, zod runs once per distinct value. */
+const settingsCache = new Map<string, NodeSettings>();
+
+/** @internal Freezes a parsed value deeply (cached settings are shared between requests). */
+function deepFreeze<T>(v: T): T {
+	if (v && typeof v === "object" && !Object.isFrozen(v)) {
+		Object.freeze(v);
+		for (const x of Object.values(v)) deepFreeze(x);
+	}
+	return v;
+}
+
+/**
+ * Parses stored settings leniently: invalid stored JSON falls back to the defaults key by key. The result is shared
+ * (memoised by the stored JSON) and frozen: copy before changing it.
+ */
 export function readSettings(stored: Record<string, unknown>): NodeSettings {
+	const key = JSON.stringify(stored);
+	const hit = settingsCache.get(key);
+	if (hit) return hit;
+	const parsed = deepFreeze(parseStoredSettings(stored));
+	if (settingsCache.size >= SETTINGS_CACHE_MAX) settingsCache.clear();
+	settingsCache.set(key, parsed);
+	return parsed;
+}
+
+function parseStoredSettings(stored: Record<string, unknown>): NodeSettings {
 	const r = NodeSettingsSchema.safeParse(stored);
 	if (r.success) return r.data;
 	const clean: Record<string, unknown> = {};

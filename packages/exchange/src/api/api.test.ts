@@ -125,7 +125,10 @@ describe("admin API /api/v1", () => {
 		expect(j).toMatchObject({ count: 2, encoding: "windows-1251", schemaVersion: "2.05" });
 		expect(j.orders.map((o: Json) => o.number)).toEqual(["10", "123456789012"]);
 		expect(j.orders[0].warnings).toEqual([]);
-		expect(j.orders[1].warnings.join(" ")).toMatch(/11/);
+		expect(j.orders[1].warnings).toEqual([
+			expect.objectContaining({ code: "NUMBER_TOO_LONG", params: expect.objectContaining({ max: 11 }) }),
+		]);
+		expect(j.orders[1].warnings[0].message).toMatch(/11/);
 		expect(await h.digest()).toBe(before);
 		const { cookie } = await h.login();
 		expect(

@@ -2,7 +2,7 @@
  * @module Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
  * warnings such as numbers longer than 11 characters) and the node's exchange journal. No side effects.
  */
-import { numberWarnings } from "@obmen/core";
+import { orderWarnings } from "@obmen/core";
 import type { Hono } from "hono";
 import { buildExport } from "../export.ts";
 import type { ResolvedOptions } from "../options.ts";
@@ -36,7 +36,7 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 					: null,
 				revision,
 				lines: order.items.length,
-				warnings: numberWarnings(order),
+				warnings: orderWarnings(order),
 			})),
 			count: batch.candidates.length,
 			encoding: batch.settings.encoding,

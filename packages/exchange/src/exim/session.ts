@@ -81,8 +81,18 @@ export async function resolveSession(r: EximRequest): Promise<ActiveSession | st
 	}
 	const node = await o.store.getNode(session.nodeId);
 	if (!node) return "Узел обмена удалён (node deleted)";
-	if (t - session.lastSeenAt > 5_000) await o.store.touchSession(idHash, t);
+	// `last_seen_at` only bounds the idle timeout (30 min): refreshing it at most once a minute (a tenth of the idle
+	// timeout when that is shorter) keeps a write transaction off almost every request of an exchange
+	if (t - session.lastSeenAt >= touchIntervalMs(o.limits.sessionIdleMs)) await o.store.touchSession(idHash, t);
 	return { session, node, sessid: token };
+}
+
+/**
+ * @internal How stale a session's `last_seen_at` may get before a request refreshes it: a minute, or a tenth of the
+ * idle timeout when that is shorter (the session then expires at most that much earlier than the idle timeout says).
+ */
+export function touchIntervalMs(sessionIdleMs: number): number {
+	return Math.min(60_000, Math.max(1, Math.floor(sessionIdleMs / 10)));
 }
 
 const enc = new TextEncoder();

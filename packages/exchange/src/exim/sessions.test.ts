@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../crypto.ts";
 import { basic, createHarness, type Harness, LOGIN } from "../test-support/harness.ts";
-import { sessidFor } from "./session.ts";
+import { sessidFor, touchIntervalMs } from "./session.ts";
 
 const MIN = 60_000;
 const sessionRows = async (h: Harness) => (await h.client.execute("SELECT * FROM sessions")).rows;
@@ -28,6 +28,23 @@ describe("T-SESS: sessions", () => {
 		expect(await sessionRows(h)).toHaveLength(0);
 		// and it stays gone (not resurrected by a later request)
 		expect(await h.text("type=sale&mode=init", { cookie: s.cookie })).toMatch(/^failure\n/);
+	});
+
+	it("last_seen_at is refreshed at most once a minute, and idle expiry counts from the last refresh", async () => {
+		const h = await createHarness();
+		const s = await h.login();
+		const lastSeen = async () => Number((await sessionRows(h))[0]?.last_seen_at);
+		const t0 = await lastSeen();
+		h.clock.advance(MIN - 1); // within the minute: no write
+		expect(await h.text("type=sale&mode=success", { cookie: s.cookie })).toBe("success\n");
+		expect(await lastSeen()).toBe(t0);
+		h.clock.advance(1); // a minute old: refreshed
+		expect(await h.text("type=sale&mode=success", { cookie: s.cookie })).toBe("success\n");
+		expect(await lastSeen()).toBe(t0 + MIN);
+		h.clock.advance(30 * MIN);
+		expect(await h.text("type=sale&mode=success", { cookie: s.cookie })).toBe("success\n");
+		expect(touchIntervalMs(30 * MIN)).toBe(MIN);
+		expect(touchIntervalMs(5 * MIN)).toBe(30_000);
 	});
 
 	it("absolute expiry: a session kept busy still ends 4 h after checkauth", async () => {
