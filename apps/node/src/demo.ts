@@ -1,9 +1,11 @@
 /**
  * @module `npm run demo`: realistic demo orders (Cyrillic names, companies with ИНН/КПП, options, shipping) and a demo
- * 1C node, written into a temporary database.
+ * 1C node, written into a temporary database; once the server listens, one real exchange by the 1C emulator (УТ 11)
+ * fills the journal, and a few store-side changes afterwards leave orders waiting for 1C in the preview.
  */
 import { type OrderInput, parseOrder } from "@obmen/core";
 import type { ExchangeStore } from "@obmen/db";
+import { Infobase, sync } from "@obmen/emulator";
 import { defaultSettings, hashPassword, randomToken } from "@obmen/exchange";
 
 /** The demo orders (store JSON as a shop would PUT it). */
@@ -162,4 +164,41 @@ export async function seedDemo(store: ExchangeStore, now: Date): Promise<{ login
 		updatedAt: at,
 	});
 	return { login: "demo", password };
+}
+
+/**
+ * Runs one exchange against the listening demo server as УТ 11 would (checkauth, init, query, success, then the
+ * order file back via file/import, with 1C paying order 1002 and shipping 1001), so the admin journal opens with rows.
+ * Afterwards the shop changes order 1002 and takes a new order 1005, so the preview has orders not yet acknowledged.
+ */
+export async function runDemoExchange(
+	store: ExchangeStore,
+	url: string,
+	creds: { login: string; password: string },
+	now: () => Date = () => new Date(),
+): Promise<{ ok: boolean }> {
+	const report = await sync("ut11", {
+		url: `${url}/exim_1c`,
+		login: creds.login,
+		password: creds.password,
+		infobase: new Infobase(undefined, now),
+		beforeUpload: (base) => {
+			base.pay("1002");
+			base.ship("1001");
+		},
+	});
+	const at = now();
+	const [first, second] = demoOrders(at);
+	const current = second ? await store.getOrder(second.id) : null;
+	if (current) {
+		const comment = "Клиент просит выставить закрывающие документы";
+		await store.upsertOrder(parseOrder({ ...current.order, comment }), at.toISOString());
+	}
+	if (first) {
+		await store.upsertOrder(
+			parseOrder({ ...first, id: "demo-1005", number: "1005", createdAt: at.toISOString().replace(/\.\d+Z$/, "+00:00") }),
+			at.toISOString(),
+		);
+	}
+	return { ok: report.ok };
 }

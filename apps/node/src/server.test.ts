@@ -109,12 +109,26 @@ describe("apps/node", () => {
 		const text = s.banner.join("\n");
 		const [, login, password] = /demo 1C node: login (\S+), password (\S+)/.exec(text) ?? [];
 		expect(login).toBe("demo");
+		expect(text).toContain("demo exchange by the 1C emulator (УТ 11): done");
+		// the preview still has orders for 1C: the one the shop changed after the demo exchange and a new one
 		const q = await fetch(`${s.url}/exim_1c?type=sale&mode=query`, { headers: { Authorization: basic(login!, password!) } });
 		const xml = new TextDecoder("windows-1251").decode(new Uint8Array(await q.arrayBuffer()));
-		expect(xml.match(/<Документ>/g)).toHaveLength(4);
+		expect(xml.match(/<Документ>/g)).toHaveLength(2);
 		expect(xml).toContain("<ИНН>7701234567</ИНН>");
+		expect(xml).toContain("<Номер>1005</Номер>");
 		expect(xml).toContain("Иванов Иван Иванович");
 		expect(xml).toContain("ORDER_DELIVERY");
+		// the journal of the demo node shows the whole exchange the emulator ran
+		const token = /admin token \(shown once.*\): (\S+)/.exec(text)?.[1];
+		const admin = { Authorization: `Bearer ${token}` };
+		const nodes = (await (await fetch(`${s.url}/api/v1/nodes`, { headers: admin })).json()) as unknown;
+		const list = (Array.isArray(nodes) ? nodes : ((nodes as { items?: unknown[] }).items ?? [])) as { id: string; name: string }[];
+		const node = list.find((n) => n.name === "demo");
+		const journal = await (await fetch(`${s.url}/api/v1/nodes/${node?.id}/journal?limit=100`, { headers: admin })).text();
+		for (const mode of ["checkauth", "init", "query", "success", "file", "import"]) expect(journal).toContain(`"mode":"${mode}"`);
+		// 1C paid 1002 and shipped 1001 in the demo exchange
+		const paid = (await (await fetch(`${s.url}/api/v1/orders/demo-1002`, { headers: admin })).json()) as { order?: { status?: string } };
+		expect(JSON.stringify(paid)).toContain('"paid"');
 	});
 
 	it("protocol shapes over the socket: pre-flight, 2/4-line init, no-cookie variants, unknown modes, info", async () => {

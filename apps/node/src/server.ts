@@ -13,7 +13,7 @@ import { type Clock, createExchangeApp, type ExchangeLimits } from "@obmen/excha
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
-import { seedDemo } from "./demo.ts";
+import { runDemoExchange, seedDemo } from "./demo.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -86,6 +86,16 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 	const port = typeof addr === "object" && addr ? addr.port : cfg.port;
 	const shownHost = cfg.host === "0.0.0.0" || cfg.host === "::" ? "localhost" : cfg.host;
 	const url = `http://${shownHost}:${port}`;
+	let demoExchange: { ok: boolean } | null = null;
+	if (demo) {
+		// one real exchange over the socket, so the admin page opens with the journal populated
+		const localHost =
+			cfg.host === "0.0.0.0" ? "127.0.0.1" : cfg.host === "::" ? "[::1]" : cfg.host.includes(":") ? `[${cfg.host}]` : cfg.host;
+		demoExchange = await runDemoExchange(store, `http://${localHost}:${port}`, demo).catch((e: unknown) => {
+			console.error("demo exchange failed:", e);
+			return { ok: false };
+		});
+	}
 	banner.unshift(
 		`Obmen is listening on ${url} (database ${databaseUrl})`,
 		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
@@ -100,6 +110,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		banner.push(
 			`  demo 1C node: login ${demo.login}, password ${demo.password}`,
 			`  try: curl -u ${demo.login}:${demo.password} "${url}/exim_1c?type=sale&mode=query"`,
+			`  demo exchange by the 1C emulator (УТ 11): ${demoExchange?.ok ? "done, see the journal" : "had deviations, see the journal"}`,
 		);
 	else if (!cfg.oneCLogin) banner.push("  1C login: create a node via POST /api/v1/nodes, or set OBMEN_1C_LOGIN and OBMEN_1C_PASSWORD");
 	return {

@@ -142,6 +142,11 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 				if (truncate) {
 					stmts.push(
 						{ sql: "DELETE FROM upload_chunks WHERE session_id = ? AND name = ?", args: [sessionId, name] },
+						// entries the import staged from an earlier upload of this name (`<name>\u001f<entry>`) are stale now
+						...[`upload_chunks`, `upload_files`].map((t) => ({
+							sql: `DELETE FROM ${t} WHERE session_id = ? AND substr(name, 1, length(?)) = ?`,
+							args: [sessionId, `${name}\u001f`, `${name}\u001f`],
+						})),
 						{
 							sql: "INSERT OR REPLACE INTO upload_files (session_id, name, epoch, size, done) VALUES (?, ?, ?, ?, 0)",
 							args: [sessionId, name, epoch, fileSize],

@@ -61,6 +61,8 @@ export interface ExchangeAppOptions {
 	passwordIterations?: number;
 	/** `fetch` used for webhooks. Default: global fetch. */
 	fetch?: typeof fetch;
+	/** How long one webhook POST may take before it is aborted and retried (ms). Default 10 000. */
+	webhookTimeoutMs?: number;
 	/** Called for unexpected errors (default console.error). */
 	onError?: (err: unknown) => void;
 	/** Allowed CORS origins for `/api/v1` (default "*"). */
@@ -89,6 +91,7 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		clientIp: o.clientIp ?? (() => undefined),
 		passwordIterations: o.passwordIterations ?? 100_000,
 		fetch: o.fetch ?? ((...a) => fetch(...a)),
+		webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
 		onError: o.onError ?? ((e) => console.error(e)),
 		corsOrigin: o.corsOrigin ?? "*",
 	};

@@ -84,9 +84,10 @@ describe("T-AUTH: brute force", () => {
 		expect(after.every((t) => t.startsWith("success\n"))).toBe(true);
 		// a never-seen address guessing that login is still throttled per login
 		expect(await h.text(CHECKAUTH, { auth: basic(LOGIN, "x"), ip: "198.51.100.7" })).toMatch(/^failure\nСлишком много/);
-		// and the trusted address is still bound by its own per-IP limit
+		// and the trusted address is still bound by its own per-IP limit (only its recently verified password passes)
 		await flood(h, 15, (i) => ({ auth: basic(LOGIN, `inside-${i}`), ip: "192.0.2.10" }));
-		expect(await h.text(CHECKAUTH, { ip: "192.0.2.10" })).toMatch(/^failure\nСлишком много/);
+		expect(await h.text(CHECKAUTH, { auth: basic(LOGIN, "x"), ip: "192.0.2.10" })).toMatch(/^failure\nСлишком много/);
+		expect(await h.text(CHECKAUTH, { ip: "192.0.2.10" })).toMatch(/^success\n/);
 	});
 
 	it("a node exchanging regularly stays trusted past the first hour; an address silent for an hour does not", async () => {
@@ -154,5 +155,37 @@ describe("positive verification cache (PBKDF2 once per password and stored hash)
 		expect(c.has("a", 1)).toBe(false);
 		expect(c.has("d", 1)).toBe(true);
 		expect(c.has("d", 1000)).toBe(false);
+	});
+});
+
+describe("throttle vs a correct password (issue 3: successful checks are never throttled)", () => {
+	it("a node verified recently keeps working while its login and its own IP are flooded; nothing else gets in", async () => {
+		const NODE_IP = "192.0.2.10";
+		const s = await h.login(); // 1C's first request warms the positive cache (from 127.0.0.1)
+		expect((await h.text(CHECKAUTH, { ip: NODE_IP })).startsWith("success\n")).toBe(true);
+		expect(verifications.count).toBe(1);
+		// an attacker behind the node's own address and from elsewhere floods wrong passwords for its login
+		await flood(h, 30, (i) => ({ auth: basic(LOGIN, `same-ip-${i}`), ip: NODE_IP }));
+		await flood(h, 30, (i) => ({ auth: basic(LOGIN, `other-ip-${i}`), ip: `203.0.113.${i % 5}` }));
+		expect(verifications.count).toBe(21); // 10 per key (the node's IP, the login) + the one real login
+		const failureRows = () => h.client.execute("SELECT count(*) AS n FROM login_failures").then((r) => Number(r.rows[0]?.n));
+		const rowsAfterFlood = await failureRows();
+		h.clock.advance(1000);
+		// the node's checkauth, a Basic-only step (sessid, no cookie) and the Basic preview still succeed, without PBKDF2
+		expect((await h.text(CHECKAUTH, { ip: NODE_IP })).startsWith("success\n")).toBe(true);
+		expect(await h.text(`type=sale&mode=init&sessid=${s.sessid}`, { ip: "127.0.0.1" })).toMatch(/^zip=/);
+		const preview = await h.exim("type=sale&mode=query", { ip: NODE_IP });
+		expect(preview.status).toBe(200);
+		expect(await preview.text()).toMatch(/^<\?xml /);
+		expect(verifications.count).toBe(21);
+		// a guess from the node's address is refused unverified, and a cached password from a flooded stranger too
+		expect(await h.text(CHECKAUTH, { auth: basic(LOGIN, "guess"), ip: NODE_IP })).toMatch(/^failure\nСлишком много/);
+		expect(await h.text(CHECKAUTH, { ip: "203.0.113.1" })).toMatch(/^failure\nСлишком много/);
+		// a correct password never verified (changed after the cache warmed) is refused within the minute
+		expect((await h.api("PATCH", `/nodes/${h.nodeId}`, { password: "another-pass" })).status).toBe(200);
+		expect(await h.text(CHECKAUTH, { auth: basic(LOGIN, "another-pass"), ip: NODE_IP })).toMatch(/^failure\nСлишком много/);
+		expect(await h.text(CHECKAUTH, { ip: NODE_IP })).toMatch(/^failure\nСлишком много/); // the old one no longer matches
+		expect(verifications.count).toBe(21);
+		expect(await failureRows()).toBe(rowsAfterFlood); // refusals while throttled record nothing
 	});
 });

@@ -43,6 +43,18 @@ function readLimits(r: EximRequest): ReadLimits {
 interface XmlSource {
 	chunks: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 	from: string;
+	/** The entry just unpacked from the zip `from` (absent when read from an upload, staged or not). */
+	unpacked?: Uint8Array;
+}
+
+/**
+ * @internal Upload name under which the xml entry `entry` of the uploaded zip `zip` is staged, so the progress polls
+ * of a big import read it back in chunks instead of inflating the archive again. The separator is a control
+ * character, which {@link sanitizeUploadName} rejects, so no `mode=file` name can collide with it; the database
+ * drops these staged entries when the zip itself is uploaded again.
+ */
+export function stagedEntryName(zip: string, entry: string): string {
+	return `${zip}\u001f${entry}`;
 }
 
 /** @internal Passes chunks through, letting the event loop run every {@link YIELD_MS} (the driver is synchronous). */
@@ -90,7 +102,8 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
 
 /**
  * @internal Finds the xml for `name` among the session's uploads: the file itself (streamed from its chunk rows),
- * or the entry of an uploaded zip (assembled and unpacked: zip entries are capped at 16 MiB each).
+ * the entry of an uploaded zip staged by an earlier poll, or the entry unpacked now (the zip assembled and inflated:
+ * zip entries are capped at 16 MiB each).
  */
 async function findXml(r: EximRequest, sessionId: string, name: string, zipAllowed: boolean): Promise<XmlSource | string> {
 	const store = r.o.store;
@@ -106,8 +119,10 @@ async function findXml(r: EximRequest, sessionId: string, name: string, zipAllow
 	for (const upload of uploads) {
 		if (!isZip(await headOf(upload))) continue;
 		if (!zipAllowed) return "zip не включён для этого узла (zip disabled)";
+		const staged = stagedEntryName(upload, name);
+		if (uploads.includes(staged)) return { chunks: chunksOf(staged), from: upload };
 		const hit = unzipXml(await collect(chunksOf(upload)())).get(name);
-		if (hit) return { chunks: () => [hit], from: upload };
+		if (hit) return { chunks: () => [hit], from: upload, unpacked: hit };
 	}
 	return "Файл не найден (file not found)";
 }
@@ -173,7 +188,13 @@ export async function importFile(r: EximRequest): Promise<Response> {
 			}
 		}
 		await flush();
-		if (!finished) return textReply(r, replyProgress(`обработано документов: ${next}`));
+		if (!finished) {
+			// more polls will follow: stage the unpacked entry once, so they read chunks instead of inflating again
+			// (best effort: over the upload caps the next poll simply unpacks again)
+			if (found.unpacked)
+				await store.appendChunk(sessionId, stagedEntryName(found.from, name), s.session.uploadEpoch, found.unpacked, r.o.limits);
+			return textReply(r, replyProgress(`обработано документов: ${next}`));
+		}
 
 		const at = r.now.toISOString();
 		let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };

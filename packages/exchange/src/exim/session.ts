@@ -14,7 +14,7 @@ import { getCookie } from "hono/cookie";
 import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { EximRequest } from "./context.ts";
-import { attemptKeys, LoginThrottle } from "./throttle.ts";
+import { attemptKeys, LoginThrottle, TRUST_MS } from "./throttle.ts";
 import { VerifiedLogins, verifiedKey } from "./verified-logins.ts";
 
 /** Name of the session cookie (line 2 of the `checkauth` reply). */
@@ -125,14 +125,24 @@ export type BasicResult = { ok: true; node: NodeRecord } | { ok: false; reason: 
  * @internal Verifies HTTP Basic credentials against the node logins behind the login throttle (≤ N verifications
  * that can fail per minute per IP and per login, see throttle.ts). Unknown logins verify a dummy hash, so they take
  * as long as a wrong password and get the same reply. A password verified correct within the last 10 minutes against
- * the same stored hash skips PBKDF2 (verified-logins.ts), still behind the throttle.
+ * the same stored hash skips PBKDF2 (verified-logins.ts); it is also the only way in while the throttle refuses
+ * from an address that logged in as this login within the hour (the real node during a flood).
  */
 export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	const { o, c, now } = r;
 	const creds = parseBasicAuth(c.req.header("Authorization"));
 	if (!creds) return { ok: false, reason: "missing" };
 	const slot = await loginThrottle(o).acquire(attemptKeys(o.clientIp(c) ?? "unknown", creds.login), now.getTime());
-	if (!slot) return { ok: false, reason: "throttled" };
+	if (!slot) {
+		// Over the limit: no PBKDF2 and nothing recorded, but a password verified correct recently (this exact password
+		// against this very stored hash) from an address known for this login is still let in — 1C sends Basic on every
+		// request, so a flood of wrong passwords for its login must not lock the real node out (issue 3: successful
+		// checks are never throttled). Other addresses get no free cache lookups, so no unthrottled guessing oracle.
+		const cached = await cachedNode(o, o.clientIp(c) ?? "unknown", creds, now.getTime());
+		if (!cached) return { ok: false, reason: "throttled" };
+		r.j.nodeId = cached.id;
+		return { ok: true, node: cached };
+	}
 	let ok = false;
 	let node: NodeRecord | null = null;
 	try {
@@ -155,6 +165,22 @@ export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	if (node) r.j.nodeId = node.id;
 	if (!ok || !node) return { ok: false, reason: "bad" };
 	return { ok: true, node };
+}
+
+/**
+ * The node of `creds.login` when `ip` logged in as it within {@link TRUST_MS} and `creds.password` is in the positive
+ * verification cache for the node's current hash, else `null` (the throttled path: no PBKDF2).
+ */
+async function cachedNode(
+	o: ResolvedOptions,
+	ip: string,
+	creds: { login: string; password: string },
+	now: number,
+): Promise<NodeRecord | null> {
+	if ((await o.store.lastLoginSuccess(ip, creds.login, now - TRUST_MS)) === null) return null;
+	const node = await o.store.getNodeByLogin(creds.login);
+	if (!node) return null;
+	return verifiedLogins(o).has(await verifiedKey(node.id, node.passwordHash, creds.password), now) ? node : null;
 }
 
 /** @internal Creates a session for a node; returns the cookie value and sessid. */
