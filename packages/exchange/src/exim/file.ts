@@ -4,11 +4,11 @@
  * `Content-Length`; a chunk over the announced `file_limit`, a file over the per-file cap or a session over its cap
  * is refused with `failure` and nothing is stored.
  */
-import { concatBytes, replySuccess, sanitizeUploadName } from "@obmen/core";
+import { concatBytes, replySuccess } from "@obmen/core";
 import { readSettings } from "../settings.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { announcedFileLimit } from "./init.ts";
-import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
+import { resolveSessionFile } from "./session.ts";
 
 /** Reason for any size limit. */
 export const TOO_LARGE = "Файл слишком большой (too large)";
@@ -34,14 +34,9 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
 
 /** @internal */
 export async function file(r: EximRequest): Promise<Response> {
-	const raw = r.c.req.query("filename") ?? "";
-	r.j.filename = raw.slice(0, 200) || null;
-	const s = await resolveSession(r);
-	if (s === null) return failure(r, NEED_CHECKAUTH);
-	if (typeof s === "string") return failure(r, s);
-	const name = sanitizeUploadName(raw);
-	if (name === null) return failure(r, "Недопустимое имя файла (invalid filename)");
-	r.j.filename = name;
+	const target = await resolveSessionFile(r);
+	if (target instanceof Response) return target;
+	const { s, name } = target;
 	const settings = readSettings(s.node.settings);
 	const chunkLimit = announcedFileLimit(settings.fileLimit, r.o.limits.maxFileBytes);
 	const body = await readBodyCapped(r.c.req.raw, chunkLimit);

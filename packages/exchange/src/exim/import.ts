@@ -24,7 +24,7 @@ import { readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
-import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
+import { resolveSessionFile } from "./session.ts";
 
 /** Parsed documents staged per write while a slice parses. */
 const STAGE_BATCH = 1000;
@@ -139,14 +139,9 @@ export function cmlFailureReason(e: CommerceMLError): string {
 /** @internal */
 export async function importFile(r: EximRequest): Promise<Response> {
 	const started = Date.now();
-	const raw = r.c.req.query("filename") ?? "";
-	r.j.filename = raw.slice(0, 200) || null;
-	const s = await resolveSession(r);
-	if (s === null) return failure(r, NEED_CHECKAUTH);
-	if (typeof s === "string") return failure(r, s);
-	const name = sanitizeUploadName(raw);
-	if (name === null) return failure(r, "Недопустимое имя файла (invalid filename)");
-	r.j.filename = name;
+	const target = await resolveSessionFile(r);
+	if (target instanceof Response) return target;
+	const { s, name } = target;
 	const settings = readSettings(s.node.settings);
 	const sessionId = s.session.idHash;
 	const store = r.o.store;

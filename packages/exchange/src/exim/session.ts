@@ -8,12 +8,12 @@
  * whose cookie path is broken). Ids are 128-bit random and stored as SHA-256. Failed Basic logins are throttled per
  * IP and per login (≤ N per minute).
  */
-import { parseBasicAuth } from "@obmen/core";
+import { parseBasicAuth, sanitizeUploadName } from "@obmen/core";
 import type { NodeRecord, SessionRecord } from "@obmen/db";
 import { getCookie } from "hono/cookie";
 import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
-import type { EximRequest } from "./context.ts";
+import { type EximRequest, failure } from "./context.ts";
 import { attemptKeys, LoginThrottle, TRUST_MS } from "./throttle.ts";
 import { VerifiedLogins, verifiedKey } from "./verified-logins.ts";
 
@@ -207,4 +207,20 @@ export async function createSession(
 		t - o.limits.sessionAbsoluteMs,
 	);
 	return { cookieValue, sessid, idHash };
+}
+
+/**
+ * @internal The common start of `mode=file` and `mode=import`: the exchange session and the sanitised `filename`
+ * (reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
+ */
+export async function resolveSessionFile(r: EximRequest): Promise<{ s: ActiveSession; name: string } | Response> {
+	const raw = r.c.req.query("filename") ?? "";
+	r.j.filename = raw.slice(0, 200) || null;
+	const s = await resolveSession(r);
+	if (s === null) return failure(r, NEED_CHECKAUTH);
+	if (typeof s === "string") return failure(r, s);
+	const name = sanitizeUploadName(raw);
+	if (name === null) return failure(r, "Недопустимое имя файла (invalid filename)");
+	r.j.filename = name;
+	return { s, name };
 }
