@@ -4,7 +4,7 @@
  */
 import { CommerceMLError, formatPosition, type IncomingDocument, isZip, readDocumentsAll, unzipXml } from "@obmen/core";
 import { UsageError } from "./args.ts";
-import type { CliIo } from "./io.ts";
+import { type CliIo, readInputFile } from "./io.ts";
 
 /** The JSON shape printed per document (the admin API's `oneC` fields). */
 export function documentJson(doc: IncomingDocument, file?: string): Record<string, unknown> {
@@ -44,13 +44,8 @@ export function documentJson(doc: IncomingDocument, file?: string): Record<strin
 export async function decodeCommand(positionals: string[], io: CliIo): Promise<number> {
 	const file = positionals[0];
 	if (file === undefined) throw new UsageError("cml decode needs a file.xml or file.zip");
-	let bytes: Uint8Array;
-	try {
-		bytes = await io.readFile(file);
-	} catch (e) {
-		io.stderr(`obmen: cannot read ${file}: ${(e as Error).message}\n`);
-		return 1;
-	}
+	const bytes = await readInputFile(io, file);
+	if (bytes === null) return 1;
 	let entry = file;
 	try {
 		const out: Record<string, unknown>[] = [];

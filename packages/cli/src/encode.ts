@@ -13,7 +13,7 @@ import {
 	type XmlEncoding,
 } from "@obmen/core";
 import { UsageError } from "./args.ts";
-import type { CliIo } from "./io.ts";
+import { type CliIo, readInputFile } from "./io.ts";
 
 /** Builds writer settings from the command-line options (defaults: 2.05, windows-1251, shipping paid). */
 export function exportSettingsFrom(options: Map<string, string | boolean>): ExportSettings {
@@ -79,13 +79,8 @@ export async function encodeCommand(options: Map<string, string | boolean>, io: 
 	const file = options.get("in");
 	if (typeof file !== "string") throw new UsageError("cml encode needs --in <orders.json>");
 	const settings = exportSettingsFrom(options);
-	let bytes: Uint8Array;
-	try {
-		bytes = await io.readFile(file);
-	} catch (e) {
-		io.stderr(`obmen: cannot read ${file}: ${(e as Error).message}\n`);
-		return 1;
-	}
+	const bytes = await readInputFile(io, file);
+	if (bytes === null) return 1;
 	let raw: unknown[];
 	try {
 		raw = parseOrderInput(new TextDecoder().decode(bytes));

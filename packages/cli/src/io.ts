@@ -24,3 +24,13 @@ export function nodeIo(): CliIo {
 		readFile: async (path) => new Uint8Array(await readFile(path)),
 	};
 }
+
+/** Reads an input file for a command; on failure reports `cannot read` on stderr and returns null (exit code 1). */
+export async function readInputFile(io: CliIo, file: string): Promise<Uint8Array | null> {
+	try {
+		return await io.readFile(file);
+	} catch (e) {
+		io.stderr(`obmen: cannot read ${file}: ${(e as Error).message}\n`);
+		return null;
+	}
+}
