@@ -52,6 +52,30 @@ export const NodeSettingsSchema = z
 		createOrdersFrom1C: z.boolean().default(false),
 		cancelledStatuses: z.array(z.string().min(1)).default([]),
 		finalStatuses: z.array(z.string().min(1)).default([]),
+		/**
+		 * Which 1C configuration is on the other side; drives the number policy, the order-line `#` rules, VAT and
+		 * transport details. `ut`: УТ 11 / КА 2 / ERP / BAS (library module `ОбменССайтом`); `retail`: Розница 2
+		 * (library + `ОбменССайтомРТ`); `unf`: УНФ 3.0 and 1.6 (own `ОбменССайтом`); `bp`: Бухгалтерия 3.0
+		 * (download-only `ОбменСИнтернетМагазином`). See docs/1c-setup.md.
+		 */
+		configuration: z.enum(["ut", "retail", "unf", "bp"]).default("ut"),
+		/**
+		 * Apply an upload as soon as it is complete (a zip with its central directory, or an xml that ends with its root's
+		 * closing tag), without waiting for `mode=import`, which УНФ and УТ with «без ожидания» never send: `complete`;
+		 * or only on `import`: `never`.
+		 */
+		applyOnUpload: z.enum(["complete", "never"]).default("complete"),
+		/**
+		 * VAT on exported lines. `auto`: a line's rate only from its item's `vatRate`; `none`: "Без НДС" on every line; a
+		 * rate: on lines without their own. In every mode the document says its prices include VAT.
+		 */
+		vat: z.enum(["auto", "none", "22", "20", "10", "7", "5", "0"]).default("auto"),
+		/** Addresses (CIDR list) allowed to log in as this node; empty = any. Others are refused before any password check. */
+		allowedIps: z.array(z.string().min(1).max(64)).max(256).default([]),
+		/** Addresses that logged in successfully bypass the per-login failure counter for this many days. */
+		knownIpDays: z.number().int().min(0).max(3650).default(30),
+		/** Journal rows of this node older than this many days are pruned. */
+		journalDays: z.number().int().min(1).max(3650).default(90),
 		/** Receives this node's change events (POST JSON), retried, never blocking 1C. */
 		webhookUrl: z
 			.url({ protocol: /^https?$/ })

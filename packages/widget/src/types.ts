@@ -44,6 +44,15 @@ export interface NodeSettings {
 	cancelledStatuses?: string[];
 	/** Store codes sent with "Финальный статус" = true. */
 	finalStatuses?: string[];
+	/** Which 1C configuration is on the other side (УТ/КА/ERP, Розница, УНФ, БП). */
+	configuration?: "ut" | "retail" | "unf" | "bp";
+	/** Apply a complete upload without waiting for `mode=import`. */
+	applyOnUpload?: "complete" | "never";
+	/** VAT on exported lines. */
+	vat?: "auto" | "none" | "22" | "20" | "10" | "7" | "5" | "0";
+	allowedIps?: string[];
+	knownIpDays?: number;
+	journalDays?: number;
 	/** Where the server POSTs this node's change events; null = off. */
 	webhookUrl?: string | null;
 	[other: string]: unknown;
