@@ -258,3 +258,116 @@ describe("<obmen-exchange-settings>", () => {
 		expect(q<HTMLInputElement>("#f-password").value).toBe("");
 	});
 });
+
+describe("<obmen-exchange-settings>: 1C configuration, apply on upload, VAT", () => {
+	const menuText = () => q("[data-menu]").textContent?.replace(/\s+/g, " ").trim() ?? "";
+
+	it("chooses each 1C configuration, shows its 1C menu path beside the choice and saves it", async () => {
+		el = await mount({ token: "tok" });
+		const select = page.getByRole("combobox", { name: "Конфигурация 1С" });
+		// a server without the key: the server default (ut) is shown and nothing is dirty
+		expect(q<HTMLSelectElement>("#f-settings-configuration").value).toBe("ut");
+		expect(el.dirty).toBe(false);
+		expect(menuText()).toContain("НСИ и администрирование → Настройка интеграции → Обмен с сайтом");
+		const options = [...q<HTMLSelectElement>("#f-settings-configuration").options].map((o) => [o.value, o.textContent]);
+		expect(options).toEqual([
+			["ut", "УТ 11, КА 2, ERP, BAS"],
+			["retail", "Розница 2"],
+			["unf", "УНФ 3.0 и 1.6"],
+			["bp", "Бухгалтерия предприятия 3.0"],
+		]);
+		const expected: [string, string][] = [
+			["retail", "Администрирование → Обмен с сайтом"],
+			["unf", "Настройки → Интеграции → Обмен с сайтом"],
+			["bp", "Администрирование → Настройки программы → Настройки обмена с интернет-магазином"],
+			["ut", "НСИ и администрирование → Настройка интеграции"],
+		];
+		for (const [value, path] of expected) {
+			await userEvent.selectOptions(select, value);
+			await until(() => expect(q("[data-menu]").dataset.menu).toBe(value));
+			expect(menuText()).toContain(path);
+		}
+		await userEvent.selectOptions(select, "unf");
+		expect(el.dirty).toBe(true);
+		await userEvent.click(page.getByRole("button", { name: "Сохранить" }));
+		await until(() => expect(fake.requests.some((r) => r.method === "PATCH")).toBe(true));
+		expect(fake.requests.find((r) => r.method === "PATCH")?.body).toEqual({ settings: { configuration: "unf" } });
+		expect(fake.node.settings.configuration).toBe("unf");
+		await until(() => expect(el.dirty).toBe(false));
+		expect(menuText()).toContain("Настройки → Интеграции");
+	});
+
+	it("shows the stored configuration, apply mode and VAT of the node, and the menu path in English", async () => {
+		fake.node.settings = { ...fake.node.settings, configuration: "bp", applyOnUpload: "never", vat: "20" };
+		el = await mount({ token: "tok", lang: "en" });
+		expect(q<HTMLSelectElement>("#f-settings-configuration").value).toBe("bp");
+		expect(q<HTMLSelectElement>("#f-settings-applyOnUpload").value).toBe("never");
+		expect(q<HTMLSelectElement>("#f-settings-vat").value).toBe("20");
+		expect(el.dirty).toBe(false);
+		expect(menuText()).toBe("In 1C: Администрирование → Настройки программы → Настройки обмена с интернет-магазином");
+		await expect.element(page.getByRole("combobox", { name: "Apply a file from 1C without waiting for mode=import" })).toBeVisible();
+		await expect.element(page.getByRole("combobox", { name: "VAT on order lines" })).toBeVisible();
+		expect(shadowText()).toContain("УчтеноВСумме = true");
+	});
+
+	it("chooses when an upload is applied, with the reason in the hint, and saves it", async () => {
+		el = await mount({ token: "tok" });
+		const apply = page.getByRole("combobox", { name: "Применять файл из 1С, не дожидаясь mode=import" });
+		expect(q<HTMLSelectElement>("#f-settings-applyOnUpload").value).toBe("complete");
+		expect(q("#f-settings-applyOnUpload-help").textContent).toContain("Выгружать файлы без ожидания подтверждения импорта сервером");
+		expect(q("#f-settings-applyOnUpload-help").textContent).toContain("Обмениваться оплатами и отгрузками, введенными на основании заказа");
+		await userEvent.selectOptions(apply, "never");
+		await userEvent.click(page.getByRole("button", { name: "Сохранить" }));
+		await until(() => expect(fake.requests.filter((r) => r.method === "PATCH").length).toBe(1));
+		expect(fake.requests.find((r) => r.method === "PATCH")?.body).toEqual({ settings: { applyOnUpload: "never" } });
+		await until(() => expect(el.dirty).toBe(false));
+		await userEvent.selectOptions(apply, "complete");
+		await userEvent.click(page.getByRole("button", { name: "Сохранить" }));
+		await until(() => expect(fake.requests.filter((r) => r.method === "PATCH").length).toBe(2));
+		expect(fake.requests.filter((r) => r.method === "PATCH")[1]?.body).toEqual({ settings: { applyOnUpload: "complete" } });
+		expect(fake.node.settings.applyOnUpload).toBe("complete");
+	});
+
+	it("offers every VAT mode, each saved as its own PATCH value", async () => {
+		el = await mount({ token: "tok" });
+		const values = [...q<HTMLSelectElement>("#f-settings-vat").options].map((o) => o.value);
+		expect(values).toEqual(["auto", "none", "22", "20", "10", "7", "5", "0"]);
+		expect(q<HTMLSelectElement>("#f-settings-vat").value).toBe("auto");
+		expect(q<HTMLSelectElement>("#f-settings-vat").selectedOptions[0]?.textContent).toContain("из товара");
+		const vat = page.getByRole("combobox", { name: "НДС в строках заказа" });
+		let saved = 0;
+		for (const value of ["none", "22", "20", "10", "7", "5", "0", "auto"]) {
+			await userEvent.selectOptions(vat, value);
+			await userEvent.click(page.getByRole("button", { name: "Сохранить" }));
+			saved++;
+			await until(() => expect(fake.requests.filter((r) => r.method === "PATCH").length).toBe(saved));
+			expect(fake.requests.filter((r) => r.method === "PATCH")[saved - 1]?.body).toEqual({ settings: { vat: value } });
+			await until(() => expect(el.dirty).toBe(false));
+			expect(q<HTMLSelectElement>("#f-settings-vat").value).toBe(value);
+		}
+		expect(fake.node.settings.vat).toBe("auto");
+	});
+
+	it("warns when the chosen configuration cannot read the chosen VAT rate", async () => {
+		el = await mount({ token: "tok" });
+		const vat = page.getByRole("combobox", { name: "НДС в строках заказа" });
+		const configuration = page.getByRole("combobox", { name: "Конфигурация 1С" });
+		const warning = () => el.shadowRoot?.querySelector("#f-settings-vat ~ .warning")?.textContent ?? "";
+		await userEvent.selectOptions(vat, "22");
+		await until(() => expect(warning()).toContain("УТ 11, КА 2, ERP, BAS не знает ставку 22 %"));
+		await userEvent.selectOptions(configuration, "bp");
+		await until(() => expect(warning()).toBe(""));
+		await userEvent.selectOptions(vat, "5");
+		await until(() => expect(warning()).toContain("Бухгалтерия предприятия 3.0 не знает ставку 5 %"));
+		await userEvent.selectOptions(vat, "20");
+		await until(() => expect(warning()).toBe(""));
+		await userEvent.selectOptions(configuration, "retail");
+		await userEvent.selectOptions(vat, "none");
+		await until(() => expect(warning()).toContain("«Без НДС» в строке прерывает загрузку"));
+		await userEvent.selectOptions(configuration, "unf");
+		await until(() => expect(warning()).toBe(""));
+		await userEvent.click(page.getByRole("button", { name: "Сохранить" }));
+		await until(() => expect(fake.requests.some((r) => r.method === "PATCH")).toBe(true));
+		expect(fake.requests.find((r) => r.method === "PATCH")?.body).toEqual({ settings: { configuration: "unf", vat: "none" } });
+	});
+});

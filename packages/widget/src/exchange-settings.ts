@@ -8,6 +8,22 @@ import type { ExchangeNode, NodePatch, NodeSettings, StatusInfo } from "./types.
 
 type BoolKey = "exportOptions" | "exportStatuses" | "importStatuses" | "zip" | "createOrdersFrom1C";
 type TextKey = "fileLimit" | "batchSize" | "exportFromNumber" | "webhookUrl";
+type SelectKey = "shipping" | "encoding" | "schemaVersion" | "configuration" | "applyOnUpload" | "vat";
+type Configuration = NonNullable<NodeSettings["configuration"]>;
+type VatMode = NonNullable<NodeSettings["vat"]>;
+
+const CONFIGURATIONS: readonly Configuration[] = ["ut", "retail", "unf", "bp"];
+const VAT_RATES = ["22", "20", "10", "7", "5", "0"] as const;
+/**
+ * Line VAT rates each configuration's loader maps to a rate of its own (docs/1c-setup.md): УТ/КА/ERP up to 11.5.20 and
+ * УНФ 3.0.8 (`ПолучитьПоЗначениюДляВыгрузкиСтавкуНДС`) know 0/10/18/20, Розница 2.2 is treated like УТ, БП 3.0.198 also 22.
+ */
+const READABLE_RATES: Record<Configuration, readonly string[]> = {
+	ut: ["0", "10", "18", "20"],
+	retail: ["0", "10", "18", "20"],
+	unf: ["0", "10", "18", "20"],
+	bp: ["0", "10", "20", "22"],
+};
 
 /**
  * `<obmen-exchange-settings>`: the settings of one 1C node, each explained in the UI — what it changes in
@@ -228,13 +244,17 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 		</div>`;
 	}
 
-	#select<K extends "shipping" | "encoding" | "schemaVersion">(
+	/** A choice; `fallback` is shown when an older server's settings lack the key (its server-side default). */
+	#select<K extends SelectKey>(
 		key: K,
 		s: NodeSettings,
-		options: [NodeSettings[K], string][],
+		options: [NonNullable<NodeSettings[K]>, string][],
+		fallback?: NonNullable<NodeSettings[K]>,
+		extra: TemplateResult | typeof nothing = nothing,
 	): TemplateResult {
 		const path = `settings.${key}`;
 		const id = idOf(path);
+		const current = s[key] ?? fallback;
 		return html`<div class="field" part="field">
 			<label part="label" for=${id}>${this.t(`field.${key}`)}</label>
 			<select id=${id} part="input" aria-invalid=${this.invalid(path)} aria-describedby=${this.describedBy(path, `${id}-help`)}
@@ -242,11 +262,46 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 					s[key] = (e.target as HTMLSelectElement).value as NodeSettings[K];
 					this.touch();
 				}}>
-				${options.map(([value, label]) => html`<option value=${value} ?selected=${s[key] === value}>${label}</option>`)}
+				${options.map(([value, label]) => html`<option value=${value} ?selected=${current === value}>${label}</option>`)}
 			</select>
+			${extra}
 			<p class="help" part="help" id="${id}-help">${this.t(`help.${key}`)}</p>
 			${this.fieldError(path)}
 		</div>`;
+	}
+
+	/** The 1C configuration on the other side, with the 1C menu path of its exchange node beside the choice. */
+	#configuration(s: NodeSettings): TemplateResult {
+		const current: Configuration = s.configuration ?? "ut";
+		const menu = html`<p class="help menu-path" part="help" data-menu=${current}>
+			<span>${this.t("field.configuration.menu")}</span> <b>${this.t(`menu.${current}`)}</b>
+		</p>`;
+		return this.#select(
+			"configuration",
+			s,
+			CONFIGURATIONS.map((c) => [c, this.t(`field.configuration.${c}`)]),
+			"ut",
+			menu,
+		);
+	}
+
+	/** VAT mode, with a warning when the chosen configuration cannot read the chosen rate. */
+	#vat(s: NodeSettings): TemplateResult {
+		const options: [VatMode, string][] = [
+			["auto", this.t("field.vat.auto")],
+			["none", this.t("field.vat.none")],
+			...VAT_RATES.map((rate): [VatMode, string] => [rate, this.t("field.vat.rate", { rate })]),
+		];
+		const configuration: Configuration = s.configuration ?? "ut";
+		const vat: VatMode = s.vat ?? "auto";
+		let warning: TemplateResult | typeof nothing = nothing;
+		if (vat === "none" && configuration === "retail") {
+			warning = html`<p class="warning" part="warning" role="status">${this.t("warn.vatNoneRetail")}</p>`;
+		} else if (vat !== "auto" && vat !== "none" && !READABLE_RATES[configuration].includes(vat)) {
+			const config = this.t(`field.configuration.${configuration}`);
+			warning = html`<p class="warning" part="warning" role="status">${this.t("warn.vatUnreadable", { config, rate: vat })}</p>`;
+		}
+		return this.#select("vat", s, options, "auto", warning);
 	}
 
 	#connection(node: ExchangeNode, draft: SettingsDraft): TemplateResult {
@@ -328,6 +383,10 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 			}}>
 				${this.#connection(node, draft)}
 				<fieldset part="section">
+					<legend>${t("settings.oneC")}</legend>
+					${this.#configuration(s)}
+				</fieldset>
+				<fieldset part="section">
 					<legend>${t("settings.export")}</legend>
 					${this.#select("shipping", s, [
 						["none", t("field.shipping.none")],
@@ -335,6 +394,7 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 						["always", t("field.shipping.always")],
 					])}
 					${this.#check("exportOptions", s)}
+					${this.#vat(s)}
 					${this.#text("exportFromNumber", draft, false)}
 					${this.#check("exportStatuses", s)}
 					${renderStatusList(this, draft, this._statuses, "exportStatusFilter")}
@@ -348,6 +408,15 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 					${this.#check("importStatuses", s)}
 					${renderImportRules(this, draft, !s.importStatuses)}
 					${this.#check("createOrdersFrom1C", s)}
+					${this.#select(
+						"applyOnUpload",
+						s,
+						[
+							["complete", t("field.applyOnUpload.complete")],
+							["never", t("field.applyOnUpload.never")],
+						],
+						"complete",
+					)}
 				</fieldset>
 				<fieldset part="section">
 					<legend>${t("settings.format")}</legend>

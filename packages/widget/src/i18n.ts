@@ -82,6 +82,35 @@ const ru = {
 	"field.webhookUrl": "Webhook: адрес для уведомлений об изменениях",
 	"help.webhookUrl":
 		"Сюда сервер отправляет POST JSON, когда 1С меняет заказ этого узла. Пусто — не отправлять. Ошибки webhook не мешают обмену с 1С.",
+	"settings.oneC": "Какая 1С на другой стороне",
+	"field.configuration": "Конфигурация 1С",
+	"field.configuration.ut": "УТ 11, КА 2, ERP, BAS",
+	"field.configuration.retail": "Розница 2",
+	"field.configuration.unf": "УНФ 3.0 и 1.6",
+	"field.configuration.bp": "Бухгалтерия предприятия 3.0",
+	"help.configuration":
+		"От неё зависят номера заказов в выгрузке (УТ и Розница сравнивают 11 символов, БП — первые 6 цифр и заглавных букв), строки с опциями (#), НДС и детали передачи. Выберите конфигурацию, указанную в «О программе» 1С.",
+	"field.configuration.menu": "Где в 1С:",
+	"menu.ut":
+		"НСИ и администрирование → Настройка интеграции → Обмен с сайтом → «Настройки обмена с сайтом» (узел обмена, флажок «Обмен заказами»)",
+	"menu.retail": "Администрирование → Обмен с сайтом → «Настройки обмена с сайтом» (узел обмена)",
+	"menu.unf": "Настройки → Интеграции → Обмен с сайтом (или CRM → Каналы продаж → Обмен с сайтом)",
+	"menu.bp": "Администрирование → Настройки программы → Настройки обмена с интернет-магазином",
+	"field.applyOnUpload": "Применять файл из 1С, не дожидаясь mode=import",
+	"field.applyOnUpload.complete": "да, как только файл получен целиком",
+	"field.applyOnUpload.never": "нет, только по mode=import",
+	"help.applyOnUpload":
+		"УНФ без протокола «1С-Битрикс» и флажка «Обмениваться оплатами и отгрузками, введенными на основании заказа», УНФ 1.6.4–1.6.10 всегда, УТ/КА/ERP с флажком «Выгружать файлы без ожидания подтверждения импорта сервером» не вызывают mode=import и после отправки снимают регистрацию изменений. «Да» — Obmen применяет полностью полученный файл сам (незавершённый — никогда), иначе статусы, оплаты и отгрузки из такой 1С теряются. Поздний mode=import того же файла получает success.",
+	"field.vat": "НДС в строках заказа",
+	"field.vat.auto": "из товара (vatRate); без ставки — не указывать",
+	"field.vat.none": "«Без НДС» во всех строках",
+	"field.vat.rate": "{rate} % — строкам без своей ставки",
+	"help.vat":
+		"Цены всегда передаются с НДС внутри (Налог НДС, УчтеноВСумме = true), поэтому 1С не начисляет налог сверху и суммы совпадают с сайтом. УТ до 11.5.20 и УНФ 3.0.8 знают ставки 0, 10, 18, 20; ставку 22 % читает БП 3.0.198.",
+	"warn.vatUnreadable":
+		"{config} не знает ставку {rate} %: строки получат ставку документа или «Без НДС». Проверьте ставки, которые читает ваша версия 1С.",
+	"warn.vatNoneRetail":
+		"Розница 2.2 переводит ставку в число: «Без НДС» в строке прерывает загрузку заказов. Для Розницы выберите ставку или «из товара».",
 	"settings.notify": "Уведомления",
 	"flag.true": "да",
 	"flag.false": "нет",
@@ -231,6 +260,35 @@ const en: Record<MessageKey, string> = {
 	"field.webhookUrl": "Webhook: URL for change notifications",
 	"help.webhookUrl":
 		"The server POSTs JSON here when 1C changes an order of this node. Empty = off. Webhook failures never block the 1C exchange.",
+	"settings.oneC": "Which 1C is on the other side",
+	"field.configuration": "1C configuration",
+	"field.configuration.ut": "УТ 11, КА 2, ERP, BAS",
+	"field.configuration.retail": "Розница 2",
+	"field.configuration.unf": "УНФ 3.0 and 1.6",
+	"field.configuration.bp": "Бухгалтерия предприятия 3.0",
+	"help.configuration":
+		"Drives the exported order numbers (УТ and Розница compare 11 characters, БП the first 6 digits and capital letters), order lines with options (#), VAT and transport details. Pick the configuration shown in 1C's «О программе».",
+	"field.configuration.menu": "In 1C:",
+	"menu.ut":
+		"НСИ и администрирование → Настройка интеграции → Обмен с сайтом → «Настройки обмена с сайтом» (the exchange node, «Обмен заказами» on)",
+	"menu.retail": "Администрирование → Обмен с сайтом → «Настройки обмена с сайтом» (the exchange node)",
+	"menu.unf": "Настройки → Интеграции → Обмен с сайтом (or CRM → Каналы продаж → Обмен с сайтом)",
+	"menu.bp": "Администрирование → Настройки программы → Настройки обмена с интернет-магазином",
+	"field.applyOnUpload": "Apply a file from 1C without waiting for mode=import",
+	"field.applyOnUpload.complete": "yes, as soon as the whole file has arrived",
+	"field.applyOnUpload.never": "no, only on mode=import",
+	"help.applyOnUpload":
+		"УНФ without the «1С-Битрикс» protocol and «Обмениваться оплатами и отгрузками, введенными на основании заказа», УНФ 1.6.4–1.6.10 always, and УТ/КА/ERP with «Выгружать файлы без ожидания подтверждения импорта сервером» never call mode=import and clear their change registration after sending. “Yes”: Obmen applies a completely received file itself (an incomplete one never); otherwise statuses, payments and shipments from such a 1C are lost. A later mode=import of the same file gets success.",
+	"field.vat": "VAT on order lines",
+	"field.vat.auto": "from the item (vatRate); none given — no rate",
+	"field.vat.none": "«Без НДС» on every line",
+	"field.vat.rate": "{rate} % on lines without their own rate",
+	"help.vat":
+		"Prices are always sent with VAT included (tax НДС, УчтеноВСумме = true), so 1C never adds VAT on top and its totals match the store's. УТ up to 11.5.20 and УНФ 3.0.8 know the rates 0, 10, 18, 20; 22 % is read by БП 3.0.198.",
+	"warn.vatUnreadable":
+		"{config} does not know the rate {rate} %: its lines get the document's rate or «Без НДС». Check which rates your 1C release reads.",
+	"warn.vatNoneRetail":
+		"Розница 2.2 converts the rate to a number: «Без НДС» on a line aborts the order load. For Розница pick a rate or “from the item”.",
 	"settings.notify": "Notifications",
 	"flag.true": "yes",
 	"flag.false": "no",
