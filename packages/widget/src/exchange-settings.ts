@@ -16,7 +16,8 @@ const CONFIGURATIONS: readonly Configuration[] = ["ut", "retail", "unf", "bp"];
 const VAT_RATES = ["22", "20", "10", "7", "5", "0"] as const;
 /**
  * Line VAT rates each configuration's loader maps to a rate of its own (docs/1c-setup.md): УТ/КА/ERP up to 11.5.20 and
- * УНФ 3.0.8 (`ПолучитьПоЗначениюДляВыгрузкиСтавкуНДС`) know 0/10/18/20, Розница 2.2 is treated like УТ, БП 3.0.198 also 22.
+ * УНФ 3.0.8 (`ПолучитьПоЗначениюДляВыгрузкиСтавкуНДС`) know 0/10/18/20, БП 3.0.198 also 22. Розница 2.2 takes any number, but
+ * which rates its VAT catalog resolves was not verified, so it is warned about like УТ.
  */
 const READABLE_RATES: Record<Configuration, readonly string[]> = {
 	ut: ["0", "10", "18", "20"],

@@ -108,7 +108,7 @@ const ru = {
 	"help.vat":
 		"Цены всегда передаются с НДС внутри (Налог НДС, УчтеноВСумме = true), поэтому 1С не начисляет налог сверху и суммы совпадают с сайтом. УТ до 11.5.20 и УНФ 3.0.8 знают ставки 0, 10, 18, 20; ставку 22 % читает БП 3.0.198.",
 	"warn.vatUnreadable":
-		"{config} не знает ставку {rate} %: строки получат ставку документа или «Без НДС». Проверьте ставки, которые читает ваша версия 1С.",
+		"{config} может не знать ставку {rate} %: какие ставки читает каждый релиз 1С — в разделе «НДС» руководства docs/1c-setup.ru.md.",
 	"warn.vatNoneRetail":
 		"Розница 2.2 переводит ставку в число: «Без НДС» в строке прерывает загрузку заказов. Для Розницы выберите ставку или «из товара».",
 	"settings.notify": "Уведомления",
@@ -286,7 +286,7 @@ const en: Record<MessageKey, string> = {
 	"help.vat":
 		"Prices are always sent with VAT included (tax НДС, УчтеноВСумме = true), so 1C never adds VAT on top and its totals match the store's. УТ up to 11.5.20 and УНФ 3.0.8 know the rates 0, 10, 18, 20; 22 % is read by БП 3.0.198.",
 	"warn.vatUnreadable":
-		"{config} does not know the rate {rate} %: its lines get the document's rate or «Без НДС». Check which rates your 1C release reads.",
+		"{config} may not know the rate {rate} %: which rates each 1C release reads is in the “VAT” section of docs/1c-setup.md.",
 	"warn.vatNoneRetail":
 		"Розница 2.2 converts the rate to a number: «Без НДС» on a line aborts the order load. For Розница pick a rate or “from the item”.",
 	"settings.notify": "Notifications",
