@@ -119,12 +119,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 		}
 		if (!v.url || v.login === undefined || v.password === undefined) throw new UsageError("--url, --login and --password are required");
 		const profile = (v.profile ?? "ut11") as ProfileName;
-		if (!(PROFILE_NAMES as readonly string[]).includes(profile)) throw new UsageError(`unknown --profile ${profile} (${PROFILE_NAMES.join(" | ")})`);
+		if (!(PROFILE_NAMES as readonly string[]).includes(profile))
+			throw new UsageError(`unknown --profile ${profile} (${PROFILE_NAMES.join(" | ")})`);
 		const variant = v.variant;
 		if (variant !== undefined) {
 			const allowed = profile === "ut" ? ["ut11.5", "ut11.4", "bas"] : profile === "unf16" ? ["1.6.10", "1.6.26"] : [];
 			if (!allowed.includes(variant))
-				throw new UsageError(`--variant ${variant} does not apply to --profile ${profile}${allowed.length ? ` (${allowed.join(" | ")})` : ""}`);
+				throw new UsageError(
+					`--variant ${variant} does not apply to --profile ${profile}${allowed.length ? ` (${allowed.join(" | ")})` : ""}`,
+				);
 		}
 		const bpProtocol = v["bp-protocol"] ?? "bitrix";
 		if (bpProtocol !== "bitrix" && bpProtocol !== "other") throw new UsageError(`unknown --bp-protocol ${bpProtocol} (bitrix | other)`);

@@ -265,7 +265,10 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 		const s = await t.checkauth("sale", "Авторизация не выполнена. Проверьте имя пользователя и пароль.");
 		const init = await doInit(s, tokenOf(s));
 		const zip = init.zip && spec.zips !== false;
-		const xmls = spec.keepsXmlInDirectory && zip ? [...directory.filter((f) => f.name !== xmlName), { name: xmlName, bytes }] : [{ name: xmlName, bytes }];
+		const xmls =
+			spec.keepsXmlInDirectory && zip
+				? [...directory.filter((f) => f.name !== xmlName), { name: xmlName, bytes }]
+				: [{ name: xmlName, bytes }];
 		if (spec.keepsXmlInDirectory && zip && !directory.some((f) => f.name === xmlName)) directory.push({ name: xmlName, bytes });
 		const pieces = planUpload(xmls, zip, init.fileLimit, faults.oddSplit ?? false);
 		report.upload.files += new Set(pieces.map((p) => p.filename)).size;

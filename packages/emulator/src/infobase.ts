@@ -201,7 +201,10 @@ export class Infobase {
 			// Розница `ОбменССайтомРТ.ПолучитьРанееЗагруженныеДокументы`: (НомерЗаказаНаСайте, ДатаЗаказаНаСайте) В (cut number, date+time)
 			case "retail":
 				return orders.find(
-					(o) => o.siteNumber === number.slice(0, UT_NUMBER_LENGTH) && o.siteDate === (doc.date ?? "") && (o.siteTime ?? "") === (doc.time ?? ""),
+					(o) =>
+						o.siteNumber === number.slice(0, UT_NUMBER_LENGTH) &&
+						o.siteDate === (doc.date ?? "") &&
+						(o.siteTime ?? "") === (doc.time ?? ""),
 				);
 			// УНФ `ЗаказыПокупателейССайта.НомерЗаказаНаСайте`, Строка(100)
 			case "unf":
@@ -220,7 +223,9 @@ export class Infobase {
 			result.warnings.push(`Номер "${number}" длиннее 11 символов: заказ не будет найден при повторной загрузке`);
 		const existing = this.findExisting(doc, rules);
 		if (existing && rules.key === "bp" && !before.has(existing.guid))
-			throw new Error(`Номер счета ${existing.number} не уникален: заказы сайта ${existing.siteId} и ${doc.id} дают один номер (${existing.bpKey})`);
+			throw new Error(
+				`Номер счета ${existing.number} не уникален: заказы сайта ${existing.siteId} и ${doc.id} дают один номер (${existing.bpKey})`,
+			);
 		if (existing && existing.siteId !== null && doc.id !== null && existing.siteId !== doc.id) {
 			const proc =
 				rules.key === "bp"
