@@ -60,6 +60,8 @@ export interface ExchangeOptions {
 	beforeUpload?: (base: Infobase) => void;
 	onStep?: (step: StepRecord) => void;
 	log?: (line: string) => void;
+	/** How the client waits between `import` polls (tests record the pauses instead of waiting). */
+	sleep?: (ms: number) => Promise<void>;
 	now?: () => Date;
 }
 
@@ -298,6 +300,8 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 		const maxPolls = options.maxImportPolls ?? 1000;
 		const maxMs = options.maxImportMs ?? 120_000;
 		for (let polls = 1; ; polls++) {
+			// УНФ 3.0 `ВыгрузитьНаСайт`: a pause before each poll, on the same connection
+			if (polling === "pause" && spec.importPauseMs > 0) await (options.sleep ?? sleep)(spec.importPauseMs);
 			const r = await send("import", q, s);
 			if (r.bytes.byteLength === 0) t.fail("import", "Получен пустой ответ сервера.", req(q), r);
 			const kw = keyword(r.text);
@@ -312,7 +316,6 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 					r,
 				);
 			}
-			if (polling === "pause" && spec.importPauseMs > 0) await sleep(spec.importPauseMs);
 		}
 	}
 
