@@ -7,7 +7,7 @@
 
 /** One problem the real 1C client would log (and usually abort the step on). */
 export interface Deviation {
-	/** Client family profile that saw it: `ut11`, `unf`, `bitrix-module`. */
+	/** Profile that saw it: `ut`, `retail`, `unf30`, `unf16`, `bp`, or `ut11`, `unf`, `bitrix-module`. */
 	profile: string;
 	/** Exchange step, e.g. `checkauth`, `init`, `query`, `success`, `file`, `import`. */
 	step: string;

@@ -68,14 +68,25 @@ function expectOneToOne(base: Infobase, ids: string[]) {
 
 const UPLOADING: Case[] = [
 	{ label: "ut 11.5, zip, small fileLimit, windows-1251", profile: "ut", node: { zip: true, fileLimit: 1024 } },
-	{ label: "ut 11.4 (no sessid), no zip, UTF-8", profile: "ut", options: { ut: { variant: "ut11.4" } }, node: { zip: false, encoding: "utf-8" } },
+	{
+		label: "ut 11.4 (no sessid), no zip, UTF-8",
+		profile: "ut",
+		options: { ut: { variant: "ut11.4" } },
+		node: { zip: false, encoding: "utf-8" },
+	},
 	{
 		label: "ut 11.5 «без ожидания» (no import), no zip, fileLimit 1024",
 		profile: "ut",
 		oneC: { noImportWait: true },
 		node: { zip: false, fileLimit: 1024 },
 	},
-	{ label: "ut BAS (no sessid) «без ожидания», zip", profile: "ut", options: { ut: { variant: "bas" } }, oneC: { noImportWait: true }, node: {} },
+	{
+		label: "ut BAS (no sessid) «без ожидания», zip",
+		profile: "ut",
+		options: { ut: { variant: "bas" } },
+		oneC: { noImportWait: true },
+		node: {},
+	},
 	{ label: "retail, zip, UTF-8", profile: "retail", node: { encoding: "utf-8", fileLimit: 2048 } },
 	{ label: "unf30 Bitrix, default settings (no import), zip, small fileLimit", profile: "unf30", node: { fileLimit: 1024 } },
 	{
@@ -154,7 +165,8 @@ describe("options become a characteristic through # (НайтиСоздатьХ�
 		const run = runner(c, n, base);
 		const r = await run({ beforeUpload: (b) => b.pay("5201") });
 		expect(devs(r)).toEqual([]);
-		const mug = (num: string) => base.findBySiteId(`ord-${num}`)[0]?.lines.find((l) => base.item(l.itemGuid)?.sku === "MUG" || l.name === "Кружка");
+		const mug = (num: string) =>
+			base.findBySiteId(`ord-${num}`)[0]?.lines.find((l) => base.item(l.itemGuid)?.sku === "MUG" || l.name === "Кружка");
 		expect(mug("5201")?.characteristic).toMatch(/Синий/);
 		expect(mug("5202")?.characteristic).toMatch(/Красный/);
 		expect(mug("5201")?.itemGuid).toBe(mug("5202")?.itemGuid);
