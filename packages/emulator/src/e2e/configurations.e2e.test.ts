@@ -202,6 +202,39 @@ describe("long and colliding numbers (issue §3)", () => {
 	});
 });
 
+describe("Розница sends the cut number back (ОбменССайтомРТ.ЗаписатьДатуНомерЗаказовССайта)", () => {
+	it("retail: a long number is found again by (cut number, date+time) and its payment, uploaded under the cut number, shows in the store", async () => {
+		const c: Case = { label: "retail", profile: "retail", node: {} };
+		const n = await node(c);
+		await obmen.putOrder(storeOrder(5350, { number: "WEB-2026-00005350" }));
+		const base = new Infobase();
+		const run = runner(c, n, base);
+		expect(devs(await run({ faults: { dropSuccess: true } }))).toEqual([]);
+		const r = await run({ beforeUpload: (b) => b.pay("WEB-2026-00005350") });
+		expect(devs(r)).toEqual([]);
+		expectOneToOne(base, ["ord-5350"]);
+		expect((await obmen.getOrder("ord-5350")).oneC).toMatchObject({ paid: true });
+	});
+});
+
+describe("a # in a plain product name (НайтиСоздатьХарактеристикуНоменклатуры rolls the load back)", () => {
+	it.each<Case>([
+		{ label: "ut", profile: "ut", node: {} },
+		{ label: "retail", profile: "retail", node: {} },
+		{ label: "unf30", profile: "unf30", node: {} },
+	])("$label: a product named «Кабель #2» loads, under its whole name, and success is sent", async (c) => {
+		const n = await node(c);
+		await obmen.putOrder(storeOrder(5360, { items: [{ productId: "p-cable", sku: "CAB-2", name: "Кабель #2", quantity: 1, price: 100 }] }));
+		const base = new Infobase();
+		const r = await runner(c, n, base)();
+		expect(devs(r)).toEqual([]);
+		expect(r.successSent).toBe(true);
+		const line = base.findBySiteId("ord-5360")[0]?.lines.find((l) => base.item(l.itemGuid)?.sku === "CAB-2");
+		expect(line?.characteristic ?? null).toBeNull();
+		expect(line?.name).toMatch(/^Кабель .*2$/);
+	});
+});
+
 describe("БП 3.0 (bp): download only", () => {
 	const BP: Case = { label: "bp", profile: "bp", node: { zip: true } };
 	it("orders whose key P collides (ORD-100/ORD-1000, 1000001/1000002, a100/100) stay separate invoices", async () => {
