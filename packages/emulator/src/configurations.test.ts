@@ -321,23 +321,26 @@ describe("НайтиСоздатьХарактеристикуНоменклат
 		await run("ut", srv2, { infobase: base });
 		expect(base.findBySiteNumber("2")?.lines[0]?.characteristicGuid).toBe(ch?.guid);
 	});
-	it("unf30 НайтиСоздатьХарактеристикуНоменклатуры: product by the part of Ид before #, characteristic only with # in Ид, named after # (or the whole name)", async () => {
+	it("unf30 НайтиСоздатьХарактеристикуНоменклатуры: product by the part of Ид before #; characteristic by name after # (or the whole name), created only with # in Ид", async () => {
 		const srv = await server([
 			order("1", {
 				lines: [
 					line({ id: `${G2}#a`, sku: undefined, name: "Кружка#Синяя" }),
 					line({ id: `${G2}#b`, sku: undefined, name: "Кружка большая" }),
 					line({ id: G1, sku: undefined, name: "Кабель #2" }),
+					line({ id: G2, sku: undefined, name: "Кружка#Синяя" }),
 				],
 			}),
 		]);
 		const base = new Infobase();
 		const r = await run("unf30", srv, { infobase: base });
 		expect(messages(r)).toEqual([]);
+		// without # in Ид an existing characteristic is still found by name, but none is created
 		expect(base.findBySiteNumber("1")?.lines.map((l) => [l.itemGuid, l.characteristic])).toEqual([
 			[G2, "Синяя"],
 			[G2, "Кружка большая"],
 			[G1, null],
+			[G2, "Синяя"],
 		]);
 		expect(base.item(G1)?.name).toBe("Кабель ");
 	});

@@ -89,6 +89,9 @@ export function bpOrderKey(siteNumber: string): string {
 	return n.padStart(6, "0").slice(0, 6);
 }
 
+const cutCharacteristic = (name: string): string =>
+	`НайтиСоздатьХарактеристикуНоменклатуры: характеристика "${name.slice(0, 40)}…" длиннее ${CHARACTERISTIC_NAME_LENGTH} символов — обрезана, создается заново при каждой загрузке`;
+
 /** The in-memory 1C base. */
 export class Infobase {
 	state: InfobaseState;
@@ -466,8 +469,9 @@ export class Infobase {
 	 *   characteristic; else the part of `Наименование` after `#`, found or created by name under the product.
 	 *   A `#` in `Наименование` with none in `Ид` calls `НайтиПоНаименованию` on the unassigned
 	 *   `СправочникМенеджер` outside any `Попытка`: the exception rolls the whole load back.
-	 * - УНФ 3.0/1.6.26 `НайтиСоздатьХарактеристикуНоменклатуры`: only when `Ид` has a `#`; named by the part of
-	 *   `Наименование` after `#`, or the whole `Наименование` when it has none.
+	 * - УНФ 3.0/1.6.26 `НайтиСоздатьХарактеристикуНоменклатуры`: the part of `Ид` after `#` as a GUID, then by name
+	 *   under the product — the part of `Наименование` after `#`, or the whole `Наименование` when it has none;
+	 *   created only when `Ид` has a `#`.
 	 * - УНФ 1.6.4–1.6.10: by the part of `Наименование` after `#` alone. БП: no characteristics.
 	 * The name is cut to 150 characters (a longer one is re-created on every load: reported).
 	 */
@@ -498,8 +502,24 @@ export class Infobase {
 					`НайтиСоздатьХарактеристикуНоменклатуры: "#" в Наименовании "${fullName}" без "#" в Ид "${id}": переменная СправочникМенеджер не определена — загрузка отменена`,
 				);
 		} else if (rule === "unf") {
-			if (!id.includes("#")) return null;
+			const idPart = afterHash(id);
+			if (idPart && isGuid(idPart)) {
+				const byGuid = list.find((c) => c.guid.toLowerCase() === idPart.toLowerCase());
+				if (byGuid) return byGuid;
+			}
 			name = afterHash(fullName) || fullName;
+			const byName = list.find((c) => c.owner === owner.guid && c.name === name);
+			if (byName) return byName;
+			if (!idPart) return null;
+			// created only when Ид has a `#`; a GUID that names no characteristic becomes the new one's reference
+			const created: Characteristic = {
+				guid: isGuid(idPart) ? idPart.toLowerCase() : crypto.randomUUID(),
+				owner: owner.guid,
+				name: name.slice(0, CHARACTERISTIC_NAME_LENGTH),
+			};
+			if (name.length > CHARACTERISTIC_NAME_LENGTH) result.deviations.push(cutCharacteristic(name));
+			list.push(created);
+			return created;
 		} else {
 			name = afterHash(fullName);
 			if (!name) return null;
@@ -507,10 +527,7 @@ export class Infobase {
 		const found = list.find((c) => c.owner === owner.guid && c.name === name);
 		if (found) return found;
 		const created: Characteristic = { guid: crypto.randomUUID(), owner: owner.guid, name: name.slice(0, CHARACTERISTIC_NAME_LENGTH) };
-		if (name.length > CHARACTERISTIC_NAME_LENGTH)
-			result.deviations.push(
-				`НайтиСоздатьХарактеристикуНоменклатуры: характеристика "${name.slice(0, 40)}…" длиннее ${CHARACTERISTIC_NAME_LENGTH} символов — обрезана, создается заново при каждой загрузке`,
-			);
+		if (name.length > CHARACTERISTIC_NAME_LENGTH) result.deviations.push(cutCharacteristic(name));
 		list.push(created);
 		return created;
 	}
