@@ -430,7 +430,7 @@ export class Infobase {
 	 *   makes it fail), then `Артикул`, then the name before `#` with the node's kind; a new product gets the
 	 *   `Ид` as its reference when it is a GUID.
 	 * - УНФ (`НайтиСоздатьНоменклатуру`) and БП (`ДанныеНаменклатурыВСтрокеЗаказа`): by the part of `Ид` before
-	 *   `#`, then `Артикул`, then the name (УНФ: before `#`; БП: the whole name).
+	 *   `#`, then `Артикул`, then the name (УНФ: before `#`; БП: the whole name); a new product gets a new reference.
 	 * The catalog name is cut to 100 characters, so a longer one is never found again: reported.
 	 */
 	private findOrCreateItem(it: QueryItem, service: boolean, settings: NodeSettings, rule: LineRule, result: LoadResult): Nomenclature {
@@ -446,7 +446,8 @@ export class Infobase {
 			items.find((i) => i.name === name && i.type === type);
 		if (found) return found;
 		const created: Nomenclature = {
-			guid: isGuid(guid) ? guid.toLowerCase() : crypto.randomUUID(),
+			// only the library sets the reference of a new product from its `Ид` (`УстановитьСсылкуНового`)
+			guid: rule === "library" && isGuid(guid) ? guid.toLowerCase() : crypto.randomUUID(),
 			name: name.slice(0, PRODUCT_NAME_LENGTH),
 			sku: it.sku?.trim() ?? "",
 			type,
