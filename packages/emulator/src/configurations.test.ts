@@ -100,7 +100,7 @@ describe("ВыгрузитьНаСайт: init line counts", () => {
 		if (expected) expect(messages(r).join("\n")).toMatch(expected);
 		else expect(messages(r)).toEqual([]);
 	});
-	it("unf30 with another CMS accepts a 1-line init", async () => {
+	it("unf30 ВыгрузитьНаСайт with another CMS accepts a 1-line init", async () => {
 		const srv = await server([order("1")], { override: (q) => (q.mode === "init" ? { body: "zip=no\n" } : undefined) });
 		const r = await run("unf30", srv, { unf: { protocol: "other" }, beforeUpload: payAll });
 		expect(messages(r)).toEqual([]);
@@ -224,7 +224,7 @@ describe("order keys (issue §3)", () => {
 		expect(base.state.orders).toHaveLength(2);
 		expect(messages(second)).toEqual([expect.stringMatching(/^load: ПолучитьРанееЗагруженныеДокументы: .*задвоен/)]);
 	});
-	it("ut: numbers of 11 characters are found again", async () => {
+	it("ut ПолучитьРанееЗагруженныеДокументы: numbers of 11 characters are found again", async () => {
 		const srv = await server([order("SHOP-000001")]);
 		const base = new Infobase();
 		await run("ut", srv, { infobase: base });
@@ -246,7 +246,7 @@ describe("order keys (issue §3)", () => {
 		const sent = parseQueryXml([...srv.imported.values()][0] ?? "").documents[0];
 		expect(sent?.number).toBe("SHOP-2026-0");
 	});
-	it("retail: two orders with one cut number and one date+time merge — reported", async () => {
+	it("retail ОбменССайтомРТ.ПолучитьРанееЗагруженныеДокументы: two orders with one cut number and one date+time merge — reported", async () => {
 		const srv = await server([order("SHOP-2026-0001"), order("SHOP-2026-0002")]);
 		const base = new Infobase();
 		const r = await run("retail", srv, { infobase: base });
@@ -300,7 +300,7 @@ describe("order keys (issue §3)", () => {
 });
 
 describe("НайтиСоздатьХарактеристикуНоменклатуры and product lookup (issue §4)", () => {
-	it("library (ut, retail): # in Наименование without # in Ид rolls the whole load back; no success", async () => {
+	it("library НайтиСоздатьХарактеристикуНоменклатуры (ut, retail): # in Наименование without # in Ид rolls the whole load back; no success", async () => {
 		for (const profile of ["ut", "retail"] as const) {
 			const srv = await server([order("1"), order("2", { lines: [line({ id: G2, sku: undefined, name: "Кабель #2" })] })]);
 			const base = new Infobase();
@@ -310,7 +310,7 @@ describe("НайтиСоздатьХарактеристикуНоменклат
 			expect(srv.successes).toBe(0);
 		}
 	});
-	it("library: option-set id after # in Ид and option text after # in Наименование — found by Артикул, one characteristic, sent back as GUID#GUID", async () => {
+	it("library НайтиСоздатьХарактеристикуНоменклатуры + ДополнитьИдНоменклатурыХарактеристикой: option-set id after # in Ид and option text after # in Наименование — found by Артикул, one characteristic, sent back as GUID#GUID", async () => {
 		const opt = line({ id: `${G2}#opt-1`, sku: "MUG", name: "Кружка#Цвет: Синий" });
 		const srv = await server([order("1", { lines: [line({ id: G2, sku: "MUG", name: "Кружка" }), opt] })]);
 		const base = new Infobase();
@@ -322,7 +322,7 @@ describe("НайтиСоздатьХарактеристикуНоменклат
 		const ch = base.state.characteristics?.[0];
 		expect(sent?.items.map((i) => i.id)).toEqual([G2, `${G2}#${ch?.guid}`]);
 	});
-	it("library: a 1C id <product GUID>#<characteristic GUID> finds the characteristic by GUID", async () => {
+	it("library НайтиСоздатьХарактеристикуНоменклатуры: a 1C id <product GUID>#<characteristic GUID> finds the characteristic by GUID", async () => {
 		const srv = await server([order("1", { lines: [line({ id: G2, name: "Кружка#Красная" })].map((l) => ({ ...l, id: `${G2}#x` })) })]);
 		const base = new Infobase();
 		await run("ut", srv, { infobase: base });
@@ -353,13 +353,13 @@ describe("НайтиСоздатьХарактеристикуНоменклат
 			[G2, "Синяя"],
 		]);
 	});
-	it("unf16 1.6.10: the characteristic from the part of Наименование after # alone", async () => {
+	it("unf16 1.6.10 НайтиСоздатьХарактеристикуНоменклатуры: the characteristic from the part of Наименование after # alone", async () => {
 		const srv = await server([order("1", { lines: [line({ id: G2, name: "Кружка#Синяя" })] })]);
 		const base = new Infobase();
 		await run("unf16", srv, { infobase: base });
 		expect(base.findBySiteNumber("1")?.lines.map((l) => l.characteristic)).toEqual(["Синяя"]);
 	});
-	it("a product name over 100 / a characteristic over 150 characters is cut and re-created on every load — reported", async () => {
+	it("НайтиСоздатьНоменклатуру / НайтиСоздатьХарактеристикуНоменклатуры: a product name over 100 / a characteristic over 150 characters is cut and re-created on every load — reported", async () => {
 		const name = "Н".repeat(101);
 		const opt = "Х".repeat(151);
 		const srv = await server([order("1", { lines: [line({ id: `p-1#o`, sku: undefined, name: `${name}#${opt}` })] })]);
