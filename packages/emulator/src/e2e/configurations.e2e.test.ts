@@ -202,6 +202,22 @@ describe("long and colliding numbers (issue §3)", () => {
 	});
 });
 
+describe("a UTF-8 answer starts with <?xml even when the platform keeps a BOM (ПолучитьДанныеССервера, bomAsChar)", () => {
+	it.each<Case>([
+		{ label: "ut", profile: "ut", node: { encoding: "utf-8" } },
+		{ label: "unf30", profile: "unf30", node: { encoding: "utf-8", zip: false } },
+		{ label: "bp", profile: "bp", node: { encoding: "utf-8" } },
+	])("$label: the query answer is read and success sent", async (c) => {
+		const n = await node(c);
+		await obmen.putOrder(storeOrder(5370));
+		const base = new Infobase();
+		const r = await runner(c, n, base)({ bomAsChar: true });
+		expect(r.deviations.filter((d) => d.step !== "load").map((d) => `${d.step}: ${d.message}`)).toEqual([]);
+		expect(r.successSent).toBe(true);
+		expect(base.findBySiteId("ord-5370")).toHaveLength(1);
+	});
+});
+
 describe("Розница sends the cut number back (ОбменССайтомРТ.ЗаписатьДатуНомерЗаказовССайта)", () => {
 	it("retail: a long number is found again by (cut number, date+time) and its payment, uploaded under the cut number, shows in the store", async () => {
 		const c: Case = { label: "retail", profile: "retail", node: {} };
