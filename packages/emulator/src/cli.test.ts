@@ -122,4 +122,22 @@ describe("obmen-1c sync", () => {
 		expect(pay.code).toBe(2);
 		expect(pay.err).toMatch(/404/);
 	});
+
+	it("--profile ut --variant ut11.4 sends no sessid; --variant bas --no-wait-import skips import; --bom-as-char; bad variants exit 2", async () => {
+		const a = await cli("sync", ...auth(), "--profile", "ut", "--variant", "ut11.4", "--pay", "1042");
+		expect(a.code).toBe(0);
+		expect(srv.requests.some((q) => q.params.has("sessid"))).toBe(false);
+		expect(srv.requests.filter((q) => q.mode === "import")).toHaveLength(1);
+		srv.requests.length = 0;
+		const b = await cli("sync", ...auth(), "--profile", "ut", "--variant", "bas", "--no-wait-import", "--pay", "1042");
+		expect(b.code).toBe(0);
+		expect(srv.requests.filter((q) => q.mode === "file").length).toBeGreaterThan(0);
+		expect(srv.requests.some((q) => q.mode === "import")).toBe(false);
+		const c = await cli("sync", ...auth(), "--profile", "bp", "--bom-as-char", "--json");
+		expect(c.out).toMatch(/"profile": "bp"/);
+		expect((await cli("sync", ...auth(), "--profile", "retail", "--variant", "ut11.4")).code).toBe(2);
+		expect((await cli("sync", ...auth(), "--profile", "unf16", "--variant", "1.6.99")).err).toMatch(/1\.6\.10 \| 1\.6\.26/);
+		const unf16 = await cli("sync", ...auth(), "--profile", "unf16", "--variant", "1.6.26", "--pay", "1042");
+		expect(unf16.code).toBe(0);
+	});
 });

@@ -1,11 +1,11 @@
 /**
  * @module `obmen-1c` — run one 1C exchange against a store from the command line:
- * `obmen-1c sync --url http://127.0.0.1:8080/exim_1c --login L --password P [--profile ut11|unf|bitrix-module]`.
+ * `obmen-1c sync --url http://127.0.0.1:8080/exim_1c --login L --password P [--profile ut|retail|unf30|unf16|bp|…]`.
  * The only module of the package that uses `node:*` (files for `--state` / `--node-settings`).
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type ProfileName, sync } from "./index.ts";
+import { PROFILE_NAMES, type ProfileName, sync } from "./index.ts";
 import { Infobase } from "./infobase.ts";
 import { DEFAULT_NODE_SETTINGS, type NodeSettings, parseStatusMapEntry } from "./settings.ts";
 import type { StepRecord } from "./transport.ts";
@@ -19,7 +19,11 @@ export interface CliIo {
 
 const USAGE = `Usage: obmen-1c sync --url URL --login L --password P [options]
 
-  --profile ut11|unf|bitrix-module   1C client family (default ut11)
+  --profile ut|retail|unf30|unf16|bp  1C configuration (default ut11; ut11, unf, bitrix-module: older profiles)
+  --variant V                        ut: ut11.5 (default) | ut11.4 | bas;  unf16: 1.6.10 (default) | 1.6.26
+  --no-wait-import                   «Выгружать файлы без ожидания подтверждения импорта сервером» (= --no-import-wait)
+  --bom-as-char                      keep a UTF-8 BOM as a character in replies (a BOM before <?xml then fails)
+  --bp-protocol bitrix|other         (bp)
   --pay N --ship N --cancel N        site order numbers changed in 1C before the upload (repeat or comma-separate)
   --post N --status N=STATUS         post an order / set its 1C status (e.g. --status 1042=Согласован)
   --state FILE                       keep the 1C infobase between runs (created if missing)
@@ -39,6 +43,10 @@ const OPTIONS = {
 	login: { type: "string" },
 	password: { type: "string" },
 	profile: { type: "string" },
+	variant: { type: "string" },
+	"no-wait-import": { type: "boolean" },
+	"bom-as-char": { type: "boolean" },
+	"bp-protocol": { type: "string" },
 	pay: { type: "string", multiple: true },
 	ship: { type: "string", multiple: true },
 	cancel: { type: "string", multiple: true },
@@ -111,7 +119,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 		}
 		if (!v.url || v.login === undefined || v.password === undefined) throw new UsageError("--url, --login and --password are required");
 		const profile = (v.profile ?? "ut11") as ProfileName;
-		if (!["ut11", "unf", "bitrix-module"].includes(profile)) throw new UsageError(`unknown --profile ${profile}`);
+		if (!(PROFILE_NAMES as readonly string[]).includes(profile))
+			throw new UsageError(`unknown --profile ${profile} (${PROFILE_NAMES.join(" | ")})`);
+		const variant = v.variant;
+		if (variant !== undefined) {
+			const allowed = profile === "ut" ? ["ut11.5", "ut11.4", "bas"] : profile === "unf16" ? ["1.6.10", "1.6.26"] : [];
+			if (!allowed.includes(variant))
+				throw new UsageError(
+					`--variant ${variant} does not apply to --profile ${profile}${allowed.length ? ` (${allowed.join(" | ")})` : ""}`,
+				);
+		}
+		const bpProtocol = v["bp-protocol"] ?? "bitrix";
+		if (bpProtocol !== "bitrix" && bpProtocol !== "other") throw new UsageError(`unknown --bp-protocol ${bpProtocol} (bitrix | other)`);
 		const unfProtocol = v["unf-protocol"] ?? "bitrix";
 		if (unfProtocol !== "bitrix" && unfProtocol !== "other") throw new UsageError(`unknown --unf-protocol ${unfProtocol} (bitrix | other)`);
 		let settings: Partial<NodeSettings> = {};
@@ -152,7 +171,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 		const retries = int(v.retries, "retries");
 		if (retries !== undefined) settings.retries = retries;
 		if (v["no-sessid"]) settings.noSessid = true;
-		if (v["no-import-wait"]) settings.noImportWait = true;
+		if (v["no-import-wait"] || v["no-wait-import"]) settings.noImportWait = true;
 
 		const stateJson = v.state ? await readJson(v.state) : undefined;
 		const infobase = stateJson ? Infobase.fromJSON(stateJson) : new Infobase();
@@ -178,6 +197,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 			settings,
 			fetch: io.fetch,
 			timeoutMs: int(v["timeout-ms"], "timeout-ms"),
+			bomAsChar: v["bom-as-char"],
+			ut: { variant: profile === "ut" ? (variant as "ut11.5" | "ut11.4" | "bas" | undefined) : undefined },
+			unf16: { variant: profile === "unf16" ? (variant as "1.6.10" | "1.6.26" | undefined) : undefined },
+			bp: { protocol: bpProtocol },
 			maxImportPolls: int(v["max-import-polls"], "max-import-polls"),
 			maxImportMs: int(v["max-import-ms"], "max-import-ms"),
 			faults: {

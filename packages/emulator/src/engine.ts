@@ -48,6 +48,8 @@ export interface ExchangeOptions {
 	fetch?: typeof fetch;
 	/** Overrides the profile's per-request timeout. */
 	timeoutMs?: number;
+	/** Keep a UTF-8 BOM as a character when decoding replies (see `TransportOptions.bomAsChar`). */
+	bomAsChar?: boolean;
 	/** Give up `import` polling after this many polls (default 1000) … */
 	maxImportPolls?: number;
 	/** … or this many ms (default 120 000). */
@@ -58,6 +60,8 @@ export interface ExchangeOptions {
 	beforeUpload?: (base: Infobase) => void;
 	onStep?: (step: StepRecord) => void;
 	log?: (line: string) => void;
+	/** How the client waits between `import` polls (tests record the pauses instead of waiting). */
+	sleep?: (ms: number) => Promise<void>;
 	now?: () => Date;
 }
 
@@ -88,14 +92,15 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 		url: options.url,
 		login: options.login,
 		password: options.password,
-		profile: spec.family,
+		profile: spec.name ?? spec.family,
 		fetch: options.fetch,
+		bomAsChar: options.bomAsChar,
 		timeoutMs: options.timeoutMs ?? spec.timeoutMs,
 		charsetFallback: spec.charsetFallback,
 		onStep: options.onStep,
 	});
 	const report: ExchangeReport = {
-		profile: spec.family,
+		profile: spec.name ?? spec.family,
 		ok: false,
 		deviations: t.deviations,
 		steps: t.steps,
@@ -105,6 +110,8 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 		bytesIn: 0,
 		bytesOut: 0,
 	};
+	/** УНФ `УдалитьСписокВременныхФайлов`: xml files of earlier zipped portions still in the exchange directory. */
+	const directory: { name: string; bytes: Uint8Array }[] = [];
 	const req = (query: string, method = "GET") => ({ method, url: t.urlFor(query) });
 	const cookieOf = (s: Session) => (faults.omitCookie ? null : s.cookie);
 	const tokenOf = (s: Session) => {
@@ -153,7 +160,11 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 					t.fail("query", `Ошибка на стороне сайта: ${replyLines(r.text)[1] ?? ""}`, req(q), r);
 				if (!spec.acceptsQueryBody(r.text, r.bytes)) t.fail("query", "Не удалось прочитать данные, загруженные с сервера.", req(q), r);
 				let xml = r.text;
-				if (r.bytes[0] === 0x50 && r.bytes[1] === 0x4b) {
+				const zipped = r.bytes[0] === 0x50 && r.bytes[1] === 0x4b;
+				if (zipped && spec.downloadOnlyChecks)
+					// БП `ПолучитьЗаказыXDTO`: the archive is written from the decoded string, so its bytes are lost
+					t.fail("query", "ПолучитьЗаказыXDTO: архив ZIP прочитан как строка и не распакован — заказы не загружены.", req(q), r);
+				if (zipped) {
 					let entries: Record<string, Uint8Array>;
 					try {
 						entries = unzipSync(r.bytes);
@@ -171,7 +182,16 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 				} catch (e) {
 					t.fail("query", `Не удалось прочитать XML: ${(e as Error).message}`, req(q), r);
 				}
-				const load = options.infobase.load(docs.documents, settings);
+				if (spec.downloadOnlyChecks && docs.rootNamespace.startsWith("urn:1C.ru:commerceml"))
+					// БП `ПолучитьЗаказыXDTO`: a registered package's namespace makes ФабрикаXDTO read the file typed
+					t.fail(
+						"query",
+						`ПолучитьЗаказыXDTO: корневой элемент в пространстве имен ${docs.rootNamespace} читается типизированно — заказы не загружены.`,
+						req(q),
+						r,
+					);
+				const load = options.infobase.load(docs.documents, settings, spec.rules);
+				for (const d of load.deviations) t.deviate("load", d, req(q), null);
 				report.loads.push(load);
 				log(`loaded ${load.documents} document(s): ${load.created} created, ${load.updated} updated, ${load.skipped} skipped`);
 				for (const w of load.warnings) log(`  ${w}`);
@@ -206,7 +226,7 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 		options.beforeUpload?.(options.infobase);
 
 		// Upload phase: portions of registered orders, each retried.
-		const pending = options.infobase.registeredOrders();
+		const pending = spec.uploads === false ? [] : options.infobase.registeredOrders();
 		let fileNo = 0;
 		for (let i = 0; i < pending.length; i += settings.portionSize) {
 			const portion = pending.slice(i, i + settings.portionSize);
@@ -246,7 +266,13 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 	async function uploadPortion(xmlName: string, bytes: Uint8Array): Promise<void> {
 		const s = await t.checkauth("sale", "Авторизация не выполнена. Проверьте имя пользователя и пароль.");
 		const init = await doInit(s, tokenOf(s));
-		const pieces = planUpload([{ name: xmlName, bytes }], init.zip, init.fileLimit, faults.oddSplit ?? false);
+		const zip = init.zip && spec.zips !== false;
+		const xmls =
+			spec.keepsXmlInDirectory && zip
+				? [...directory.filter((f) => f.name !== xmlName), { name: xmlName, bytes }]
+				: [{ name: xmlName, bytes }];
+		if (spec.keepsXmlInDirectory && zip && !directory.some((f) => f.name === xmlName)) directory.push({ name: xmlName, bytes });
+		const pieces = planUpload(xmls, zip, init.fileLimit, faults.oddSplit ?? false);
 		report.upload.files += new Set(pieces.map((p) => p.filename)).size;
 		for (const piece of pieces) {
 			const q = `type=sale&mode=file&filename=${piece.filename}${init.token}`;
@@ -261,12 +287,21 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 			if (replyLines(r.text).length > 1)
 				log(`Получен расширенный статус успешного завершения сеанса: ${replyLines(r.text).slice(1).join(" ")}`);
 		}
-		if (settings.noImportWait) return;
-		const q = `type=sale&mode=import&filename=${xmlName}${init.token}`;
+		const polling = spec.importPolling ?? (spec.importPauseMs > 0 ? "pause" : "tight");
+		if (polling === "never") return;
+		if (settings.noImportWait && spec.honoursNoImportWait !== false) return;
+		for (const x of xmls) await pollImport(x.name, s, init.token);
+	}
+
+	async function pollImport(xmlName: string, s: Session, token: string): Promise<void> {
+		const polling = spec.importPolling ?? (spec.importPauseMs > 0 ? "pause" : "tight");
+		const q = `type=sale&mode=import&filename=${xmlName}${token}`;
 		const started = Date.now();
 		const maxPolls = options.maxImportPolls ?? 1000;
 		const maxMs = options.maxImportMs ?? 120_000;
 		for (let polls = 1; ; polls++) {
+			// УНФ 3.0 `ВыгрузитьНаСайт`: a pause before each poll, on the same connection
+			if (polling === "pause" && spec.importPauseMs > 0) await (options.sleep ?? sleep)(spec.importPauseMs);
 			const r = await send("import", q, s);
 			if (r.bytes.byteLength === 0) t.fail("import", "Получен пустой ответ сервера.", req(q), r);
 			const kw = keyword(r.text);
@@ -281,7 +316,6 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 					r,
 				);
 			}
-			if (spec.importPauseMs > 0) await sleep(spec.importPauseMs);
 		}
 	}
 

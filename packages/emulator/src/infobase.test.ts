@@ -145,29 +145,32 @@ describe("Infobase.load (УТ 11 rules)", () => {
 		]);
 	});
 
-	it("finds nomenclature by Ид, then Артикул, then name", () => {
+	it("ОбменССайтомПереопределяемый.НайтиСоздатьНоменклатуру: whole Ид as a GUID, then Артикул, then the name before #", () => {
 		const base = new Infobase();
 		const s = resolveNodeSettings();
-		base.load(docs([{ number: "1", lines: [{ ...tv, id: "not-a-guid" }] }]), s);
-		const guid = base.state.items[0]?.guid ?? "";
+		base.load(docs([{ number: "1", lines: [tv, { ...tv, id: "not-a-guid", sku: "R-1", name: "Пульт" }] }]), s);
+		// a GUID Ид becomes the new product's reference; any other Ид does not
+		expect(base.state.items.map((i) => i.guid)).toEqual([tv.id, expect.not.stringMatching(/not-a-guid/)]);
+		const remote = base.state.items[1]?.guid ?? "";
 		const r = base.load(
 			docs([
 				{
 					number: "2",
 					lines: [
-						{ ...tv, id: `${guid}#size-L`, sku: undefined, name: "Другое имя" },
-						{ ...tv, id: "x", name: "Иное" },
-						{ name: "Телевизор", price: "1", quantity: "1" },
+						{ ...tv, sku: undefined, name: "Другое имя" },
+						{ ...tv, id: `${tv.id}#size-L`, sku: "R-1", name: "Иное" },
+						{ ...tv, id: `${tv.id}#size-L`, sku: undefined, name: "Телевизор" },
 					],
 				},
 			]),
 			s,
 		);
 		expect(r.itemsCreated).toBe(0);
+		// a # in Ид defeats the GUID lookup: found by Артикул, then by name; "size-L" is no characteristic GUID
 		expect(base.findBySiteNumber("2")?.lines.map((l) => [l.itemGuid, l.characteristic])).toEqual([
-			[guid, "size-L"],
-			[guid, null],
-			[guid, null],
+			[tv.id, null],
+			[remote, null],
+			[tv.id, null],
 		]);
 	});
 

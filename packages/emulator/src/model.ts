@@ -22,6 +22,13 @@ export interface Nomenclature {
 	unit: string;
 	group: string;
 }
+/** `ХарактеристикиНоменклатуры` catalog entry, owned by a product (`Владелец`). */
+export interface Characteristic {
+	guid: string;
+	owner: string;
+	/** Stored cut to 150 characters, as the catalog's `Наименование` is. */
+	name: string;
+}
 /** A line of `ЗаказКлиента.Товары`. */
 export interface OrderLine {
 	itemGuid: string;
@@ -30,8 +37,12 @@ export interface OrderLine {
 	price: string;
 	total: string;
 	unit: string;
-	/** Characteristic part of the line `Ид` (`guid#characteristic`) and/or `ХарактеристикиТовара` as text. */
+	/** Name of the line's characteristic (taken from `#` in `Ид`/`Наименование`, never from `ХарактеристикиТовара`). */
 	characteristic: string | null;
+	/** GUID of that characteristic (sent back as `Ид` = `<product GUID>#<characteristic GUID>`). */
+	characteristicGuid?: string | null;
+	/** The line's VAT rate as 1C read it ("20", "Без НДС"), when a profile reads VAT (БП). */
+	vatRate?: string | null;
 	cancelled: boolean;
 	cancelReason: string | null;
 }
@@ -48,6 +59,10 @@ export interface OneCOrder {
 	/** Additional attribute "Номер заказа на сайте" (`Строка(11)`: truncated to 11 characters). */
 	siteNumber: string;
 	siteDate: string;
+	/** Розница keys an order by (cut number, date + time): the site time `ЧЧ:ММ:СС`. */
+	siteTime?: string;
+	/** БП: the order key P (`ПолучитьНомерЗаказаССайта`), e.g. "001042", unique per calendar year. */
+	bpKey?: string;
 	siteId: string | null;
 	status: string;
 	posted: boolean;
@@ -77,6 +92,10 @@ export interface InfobaseState {
 	counterparties: Counterparty[];
 	items: Nomenclature[];
 	orders: OneCOrder[];
+	/** Characteristics created or found by loads (absent in states saved before they existed). */
+	characteristics?: Characteristic[];
+	/** БП's register of buyers by the site's `Контрагент/Ид` (id → counterparty GUID; "" is a valid key there). */
+	buyerIds?: Record<string, string>;
 }
 /** Outcome of one all-or-nothing load of a query answer. */
 export interface LoadResult {
@@ -92,6 +111,12 @@ export interface LoadResult {
 	itemsCreated: number;
 	/** Site numbers of the orders created or updated. */
 	loaded: string[];
+	/**
+	 * What the real 1C silently does wrong with this data (an order duplicated or merged, a buyer replaced, a
+	 * name cut and re-created on every load, VAT added on top): the store must avoid each of them. The engine
+	 * reports each as a deviation of step `load`.
+	 */
+	deviations: string[];
 }
 
 /** Zero-padded decimal. */

@@ -71,7 +71,12 @@ function orderDocument(parent: XMLBuilder, base: Infobase, o: OneCOrder, opts: O
 	for (const l of o.lines) {
 		const item = base.item(l.itemGuid);
 		const t = goods.ele("Товар");
-		t.ele("Ид").txt(l.itemGuid).up().ele("Наименование").txt(l.name);
+		// library `ДобавитьТоварыЗаказаXDTO` + `ДополнитьИдНоменклатурыХарактеристикой`: 1C's GUID, `#<characteristic GUID>` when set
+		t.ele("Ид")
+			.txt(l.characteristicGuid ? `${l.itemGuid}#${l.characteristicGuid}` : l.itemGuid)
+			.up()
+			.ele("Наименование")
+			.txt(l.name);
 		t.ele("БазоваяЕдиница", { Код: "796", НаименованиеПолное: "Штука", МеждународноеСокращение: "PCE" }).txt(l.unit);
 		const reqs = t.ele("ЗначенияРеквизитов");
 		requisite(reqs, "ВидНоменклатуры", item?.kind ?? "Товар");

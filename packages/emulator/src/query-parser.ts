@@ -32,6 +32,17 @@ export interface QueryItem {
 	requisites: Record<string, string>;
 	/** `ХарактеристикиТовара/ХарактеристикаТовара` as name/value pairs. */
 	characteristics: { name: string; value: string }[];
+	/** Line taxes: `СтавкиНалогов/СтавкаНалога` and `Налоги/Налог` (name, rate, `УчтеноВСумме`). */
+	taxes: QueryTax[];
+}
+
+/** A `Налог` (document or line) or a line's `СтавкаНалога`, as 1C reads it for VAT. */
+export interface QueryTax {
+	name: string;
+	/** `Ставка` text ("20", "Без НДС"), null when absent. */
+	rate: string | null;
+	/** `УчтеноВСумме` text, null when absent. */
+	inSum: string | null;
 }
 
 /** A site order `Документ` as 1C reads it. */
@@ -50,11 +61,15 @@ export interface QueryDocument {
 	items: QueryItem[];
 	/** Order requisites (`ЗначенияРеквизитов`) in document order; first `Значение` of each. */
 	requisites: { name: string; value: string }[];
+	/** Document `Налоги/Налог` entries. */
+	taxes: QueryTax[];
 }
 
 /** The parsed answer. */
 export interface QueryFile {
 	schemaVersion: string | null;
+	/** The root element's default namespace (`xmlns`), "" when none. */
+	rootNamespace: string;
 	documents: QueryDocument[];
 }
 
@@ -92,6 +107,7 @@ function newDoc(): QueryDocument {
 		counterparties: [],
 		items: [],
 		requisites: [],
+		taxes: [],
 	};
 }
 function newItem(): QueryItem {
@@ -107,6 +123,7 @@ function newItem(): QueryItem {
 		// null prototype: requisite names come from the file (`__proto__` must stay a plain key)
 		requisites: Object.create(null) as Record<string, string>,
 		characteristics: [],
+		taxes: [],
 	};
 }
 function newCp(): QueryCounterparty {
@@ -121,13 +138,14 @@ export function parseQueryXml(xml: string): QueryFile {
 	const parser = new SaxesParser({ xmlns: false });
 	const stack: string[] = [];
 	let text = "";
-	const file: QueryFile = { schemaVersion: null, documents: [] };
+	const file: QueryFile = { schemaVersion: null, rootNamespace: "", documents: [] };
 	let doc: QueryDocument | null = null;
 	let item: QueryItem | null = null;
 	let cp: QueryCounterparty | null = null;
 	let cpDepth = -1;
 	let req: { name: string; value: string | null } | null = null;
 	let ch: { name: string; value: string } | null = null;
+	let tax: QueryTax | null = null;
 
 	parser.on("opentag", (tag) => {
 		const name = local(tag.name);
@@ -136,6 +154,10 @@ export function parseQueryXml(xml: string): QueryFile {
 			if (name !== "КоммерческаяИнформация") throw new Error(`root element is <${name}>, not <КоммерческаяИнформация>`);
 			const v = Object.entries(tag.attributes).find(([k]) => local(k) === "ВерсияСхемы");
 			file.schemaVersion = v ? String(v[1]) : null;
+			const colon = tag.name.indexOf(":");
+			const nsAttr = colon > 0 ? `xmlns:${tag.name.slice(0, colon)}` : "xmlns";
+			const ns = Object.entries(tag.attributes).find(([k]) => k === nsAttr);
+			file.rootNamespace = ns ? String(ns[1]) : "";
 		} else if (name === "Документ" && (stack.length === 1 || parent === "Контейнер")) {
 			doc = newDoc();
 		} else if (doc && !cp && name === "Контрагент" && parent === "Контрагенты" && stack[stack.length - 2] === "Документ") {
@@ -147,6 +169,8 @@ export function parseQueryXml(xml: string): QueryFile {
 			req = { name: "", value: null };
 		} else if (item && name === "ХарактеристикаТовара") {
 			ch = { name: "", value: "" };
+		} else if (doc && !cp && (name === "Налог" || name === "СтавкаНалога") && (parent === "Налоги" || parent === "СтавкиНалогов")) {
+			tax = { name: "", rate: null, inSum: null };
 		}
 		if (item && name === "БазоваяЕдиница") {
 			const code = Object.entries(tag.attributes).find(([k]) => local(k) === "Код");
@@ -170,6 +194,17 @@ export function parseQueryXml(xml: string): QueryFile {
 		if (ch && parent === "ХарактеристикаТовара") {
 			if (name === "Наименование") ch.name = value;
 			else if (name === "Значение") ch.value = value;
+			return;
+		}
+		if (tax && (parent === "Налог" || parent === "СтавкаНалога")) {
+			if (name === "Наименование") tax.name = value.trim();
+			else if (name === "Ставка") tax.rate = value.trim();
+			else if (name === "УчтеноВСумме") tax.inSum = value.trim();
+			return;
+		}
+		if (tax && (name === "Налог" || name === "СтавкаНалога")) {
+			(item ?? doc)?.taxes.push(tax);
+			tax = null;
 			return;
 		}
 		if (name === "ХарактеристикаТовара" && ch && item) {

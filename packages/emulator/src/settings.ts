@@ -37,6 +37,12 @@ export interface NodeSettings {
 	noImportWait: boolean;
 	/** Post loaded orders after a successful load (УТ 11 does). */
 	postOnLoad: boolean;
+	/** Functional option "Характеристики номенклатуры" (library `Параметры.ИспользоватьХарактеристики`). */
+	useCharacteristics: boolean;
+	/** БП: the organization pays VAT (then a price without `УчтеноВСумме=true` gets VAT on top). */
+	vatPayer: boolean;
+	/** БП: the organization's default VAT rate ("20", "Без НДС") for lines the order gives none. */
+	defaultVatRate: string;
 }
 
 /** Defaults: search by name, "Товар"/"Услуга", "шт", status table empty (every status → "Не согласован"). */
@@ -57,6 +63,9 @@ export const DEFAULT_NODE_SETTINGS: NodeSettings = {
 	noSessid: false,
 	noImportWait: false,
 	postOnLoad: true,
+	useCharacteristics: true,
+	vatPayer: true,
+	defaultVatRate: "20",
 };
 
 /** Merges partial settings (e.g. from `--node-settings file.json`) over the defaults, validating types. */

@@ -7,7 +7,7 @@
 
 /** One problem the real 1C client would log (and usually abort the step on). */
 export interface Deviation {
-	/** Client family profile that saw it: `ut11`, `unf`, `bitrix-module`. */
+	/** Profile that saw it: `ut`, `retail`, `unf30`, `unf16`, `bp`, or `ut11`, `unf`, `bitrix-module`. */
 	profile: string;
 	/** Exchange step, e.g. `checkauth`, `init`, `query`, `success`, `file`, `import`. */
 	step: string;
@@ -55,6 +55,12 @@ export interface TransportOptions {
 	/** Called for every completed request. */
 	onStep?: (step: StepRecord) => void;
 	charsetFallback?: CharsetFallback;
+	/**
+	 * Keep a leading UTF-8 BOM as the character U+FEFF in the decoded body instead of dropping it. Whether
+	 * `ПолучитьТелоКакСтроку()` keeps it is platform behaviour the BSL does not show; with this option the
+	 * `Лев(Ответ, 5) = "<?xml"` check of `ПолучитьДанныеССервера` fails on a BOM-prefixed body, as it would then.
+	 */
+	bomAsChar?: boolean;
 }
 
 /** Lines of a protocol reply as 1C reads them (`СтрПолучитьСтроку`): split on LF, CR stripped. */
@@ -88,13 +94,13 @@ export function charsetOf(contentType: string): string | null {
  * else as UTF-8 (the platform default). `utf-8` (families A and C) stops there, so a windows-1251 body
  * without a charset turns into U+FFFD garbage as it would in УТ 11. The `unf` fallback (УНФ's
  * ПолучитьДанныеССервера) reads a result that holds U+FFFD again: as UTF-8, then as windows-1251.
- * A leading UTF-8 BOM is dropped.
+ * A leading UTF-8 BOM is dropped unless `keepBom` (see {@link TransportOptions.bomAsChar}).
  */
-export function decodeBody(bytes: Uint8Array, contentType: string, fallback: CharsetFallback = "utf-8"): string {
+export function decodeBody(bytes: Uint8Array, contentType: string, fallback: CharsetFallback = "utf-8", keepBom = false): string {
 	const cs = charsetOf(contentType);
 	const decode = (label: string): string | null => {
 		try {
-			return new TextDecoder(label).decode(bytes);
+			return new TextDecoder(label, { ignoreBOM: keepBom }).decode(bytes);
 		} catch {
 			return null;
 		}
@@ -102,14 +108,14 @@ export function decodeBody(bytes: Uint8Array, contentType: string, fallback: Cha
 	if (cs) {
 		const text = decode(cs);
 		if (text !== null && !(fallback === "unf" && text.includes("\uFFFD"))) return text;
-		if (fallback !== "unf") return text ?? new TextDecoder("utf-8").decode(bytes);
+		if (fallback !== "unf") return text ?? new TextDecoder("utf-8", { ignoreBOM: keepBom }).decode(bytes);
 	}
 	if (fallback === "unf") {
 		const utf = decode("utf-8") ?? "";
 		if (!utf.includes("\uFFFD")) return utf;
 		return decode("windows-1251") ?? utf;
 	}
-	return new TextDecoder("utf-8").decode(bytes);
+	return new TextDecoder("utf-8", { ignoreBOM: keepBom }).decode(bytes);
 }
 
 /** The session a `checkauth` produced: cookie pair and the `sessid=` line. */
@@ -191,7 +197,8 @@ export class Transport {
 		}
 		const bytes = new Uint8Array(await res.arrayBuffer());
 		const contentType = res.headers.get("content-type") ?? "";
-		const text = decodeBody(bytes, contentType, this.options.charsetFallback ?? "utf-8").replace(/^\uFEFF/, "");
+		const decoded = decodeBody(bytes, contentType, this.options.charsetFallback ?? "utf-8", this.options.bomAsChar ?? false);
+		const text = this.options.bomAsChar ? decoded : decoded.replace(/^\uFEFF/, "");
 		const out = init.body?.byteLength ?? 0;
 		this.bytesOut += out;
 		this.bytesIn += bytes.byteLength;

@@ -2,6 +2,7 @@
  * @module What distinguishes the three 1C client families (protocol.md §1, §9): a {@link ProfileSpec}
  * is the data the common exchange engine needs to behave — and to be as strict — as that client.
  */
+import type { LoadRules } from "../infobase.ts";
 import type { Family } from "../order-file.ts";
 import { keyword, type Reply, replyLines, type Session, type Transport } from "../transport.ts";
 
@@ -12,9 +13,36 @@ export interface InitParams {
 	fileLimit: number;
 }
 
+/** How a configuration waits for the site to import an uploaded xml (`import&filename=`). */
+export type ImportPolling = "tight" | "pause" | "never";
+
 /** Per-family behaviour. */
 export interface ProfileSpec {
+	/** Profile name as reported in deviations (`ut`, `retail`, `unf30`, `unf16`, `bp`, or an old alias). */
+	name?: string;
 	family: Family;
+	/** Loading rules of the configuration (order key, `#` rules, transactions); library rules when absent. */
+	rules?: LoadRules;
+	/**
+	 * `tight`: re-poll at once on `progress` (library `ВыгрузитьНаСайт`, УНФ 1.6.26); `pause`: {@link importPauseMs}
+	 * before each poll (УНФ 3.0 `ВыгрузитьНаСайт`); `never`: no `import` at all (УНФ without Bitrix + subordinate
+	 * documents, УНФ 1.6.4–1.6.10, the library's «без ожидания» flag). Absent: `tight`, or `pause` when
+	 * `importPauseMs` > 0.
+	 */
+	importPolling?: ImportPolling;
+	/** The «Выгружать файлы без ожидания подтверждения импорта сервером» setting exists (УТ 11.5, ERP 2.5, BAS 2.5). */
+	honoursNoImportWait?: boolean;
+	/** `false`: download only, nothing is uploaded (БП 3.0). */
+	uploads?: boolean;
+	/**
+	 * УНФ `УдалитьСписокВременныхФайлов`: after a zipped portion only the archive is deleted, so each later
+	 * archive re-sends every earlier portion's xml of the run, and `import` is polled for each of them.
+	 */
+	keepsXmlInDirectory?: boolean;
+	/** `false`: never zips even when the site says `zip=yes` (УНФ 1.6.4–1.6.10 send one plain xml). */
+	zips?: boolean;
+	/** БП `ПолучитьЗаказыXDTO`: a zipped `query` answer is unpacked from the decoded string (lost) and a root namespace makes it typed. */
+	downloadOnlyChecks?: boolean;
 	/** Per-request timeout in ms (УТ 11: 180 s, УНФ: 1800 s). */
 	timeoutMs: number;
 	charsetFallback: "utf-8" | "unf";
