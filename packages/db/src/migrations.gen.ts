@@ -56,5 +56,17 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `one_c_status_id` text;",
 			"CREATE INDEX `sessions_sessid` ON `sessions` (`sessid_hash`);"
 		]
+	},
+	{
+		"tag": "0003_journal_counters",
+		"when": 1796503951755,
+		"hash": "b91703ec41e97042813af8141cba9e6b845008ef2f971136a5eac5eb9be065c2",
+		"statements": [
+			"ALTER TABLE `journal` ADD `ip` text;",
+			"ALTER TABLE `journal` ADD `count` integer DEFAULT 1 NOT NULL;",
+			"ALTER TABLE `journal` ADD `bucket` text;",
+			"CREATE UNIQUE INDEX `journal_bucket` ON `journal` (`bucket`);",
+			"CREATE INDEX `journal_at` ON `journal` (`at`);"
+		]
 	}
 ];
