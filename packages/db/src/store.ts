@@ -68,6 +68,11 @@ export interface ExchangeStore {
 	selectExport(nodeId: string, filter: ExportFilter): Promise<ExportCandidate[]>;
 	/** Records orders sent by `query` as pending for the session. */
 	recordPending(sessionId: string, items: { orderId: string; revision: number }[]): Promise<void>;
+	/**
+	 * Forgets what this session's earlier `query` sent (a repeated `query` re-sends it: its reply replaces the batch,
+	 * so `success` confirms exactly the last reply). Nothing is acknowledged.
+	 */
+	clearPending(sessionId: string): Promise<void>;
 	/** `success`: acknowledges exactly the pending revisions of this session (never lowers an ack); returns how many. */
 	acknowledge(sessionId: string, nodeId: string): Promise<number>;
 
