@@ -200,10 +200,10 @@ describe("hostile XML input (T-HOST / T-ENC)", () => {
 });
 
 describe("references and processing instructions count against the limits (issue 9 item 6)", () => {
-	const valueOf = (n: number, ref = "&#65;") => wrap(`<Документ><Ид>${ref.repeat(n)}</Ид></Документ>`);
+	const refsValue = (n: number, ref = "&#65;") => wrap(`<Документ><Ид>${ref.repeat(n)}</Ид></Документ>`);
 
 	it("a million &#65; in one value is refused early, with a byte offset, whatever the chunking", async () => {
-		const data = enc.encode(valueOf(1_000_000));
+		const data = enc.encode(refsValue(1_000_000));
 		const at = enc.encode(`${DECL}${ROOT_OPEN}<Документ><Ид>`).length + 10_000 * 5;
 		for (const chunk of [undefined, 4096, 7]) {
 			const err = await failure(data, undefined, chunk);
