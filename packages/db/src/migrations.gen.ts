@@ -59,14 +59,14 @@ export const migrations: EmbeddedMigration[] = [
 	},
 	{
 		"tag": "0003_journal_counters",
-		"when": 1796503951755,
-		"hash": "b91703ec41e97042813af8141cba9e6b845008ef2f971136a5eac5eb9be065c2",
+		"when": 1796505650947,
+		"hash": "ad7f9a63aa9f3b32c098f54f642d913523813c5824e0f4181ef42546327f151d",
 		"statements": [
 			"ALTER TABLE `journal` ADD `ip` text;",
 			"ALTER TABLE `journal` ADD `count` integer DEFAULT 1 NOT NULL;",
 			"ALTER TABLE `journal` ADD `bucket` text;",
 			"CREATE UNIQUE INDEX `journal_bucket` ON `journal` (`bucket`);",
-			"CREATE INDEX `journal_at` ON `journal` (`at`);"
+			"CREATE INDEX `journal_node_at` ON `journal` (`node_id`,`at`);"
 		]
 	}
 ];

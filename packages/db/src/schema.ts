@@ -281,7 +281,11 @@ export const journal = sqliteTable(
 		/** Counter rows only: `<minute>|<ip>|<node id>`, unique; null for a journalled request. */
 		bucket: text("bucket"),
 	},
-	(t) => [index("journal_node_id").on(t.nodeId, t.id), uniqueIndex("journal_bucket").on(t.bucket), index("journal_at").on(t.at)],
+	(t) => [
+		index("journal_node_id").on(t.nodeId, t.id),
+		uniqueIndex("journal_bucket").on(t.bucket),
+		index("journal_node_at").on(t.nodeId, t.at),
+	],
 );
 
 /** Small key/value settings of the installation (e.g. the hashed admin token). */
