@@ -6,13 +6,19 @@
  *   checkauth  HTTP Basic verified against the node's PBKDF2 hash (production iterations), new session each time
  *   init       a session request that starts a new upload epoch (one DB write)
  *   query      a full 100-order page (batchSize 100) out of 1,000 orders, recorded as pending for the session
- *              (10 pages per session, then a new checkauth; no `success`)
+ *              (10 queries per session, then a new checkauth; no `success`: a repeated query re-sends the page)
  *   file       a 1 MiB `mode=file` chunk upload (each loop re-inits every 8 chunks to stay under the caps)
  * Prints req/s, p50/p99 latency, errors and the ratio of each endpoint's req/s to the baseline of the same round;
  * the server child's CPU use during each endpoint (100% = one core busy) and its RSS (after a GC) before and after each round is the leak check.
  *
+ * Then the mixed-load case (issue 9, reliability.md's latency targets): two 1C nodes exchanging in a loop (checkauth,
+ * init, query, success, a 64 KiB file) while the storefront PUTs 20 orders a second (open loop, each PUT on its own
+ * schedule) and a monitor GETs /health 10 times a second, after a flood of 3,000 unauthenticated requests with a
+ * 4,000-byte `type` (which used to bloat the journal). Prints PUT p99 and /health p99 against 150 ms and 100 ms.
+ *
  * Usage: npm run build && node scripts/bench-load.mjs [--seconds 10] [--conns 10] [--rounds 3] [--orders 1000]
- *        [--only query,checkauth] [--cpu-prof <dir>]   (profile the server child with `node --cpu-prof`)
+ *        [--only query,checkauth,mixed] [--mixed-seconds 15] [--cpu-prof <dir>]   (profile the server child with `node --cpu-prof`)
+ *        `--only mixed --mixed-seconds 60` is the issue's full mixed-load run; the default 15 s is a quick one.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -32,6 +38,7 @@ const strOpt = (name) => {
 	return i >= 0 ? (argv[i + 1] ?? null) : null;
 };
 const LOGIN = "bench";
+const LOGIN2 = "bench2";
 const PASSWORD = "bench-password";
 const TOKEN = "bench-admin-token";
 
@@ -78,6 +85,15 @@ async function parent() {
 		const { store, client } = await openDb(dbUrl);
 		await client.execute("PRAGMA synchronous = OFF");
 		const at = new Date().toISOString();
+		await store.createNode({
+			id: "bench-node-2",
+			name: "bench 2",
+			login: LOGIN2,
+			passwordHash: await hashPassword(PASSWORD),
+			settings: NodeSettingsSchema.parse({ ...defaultSettings(), batchSize: 100 }),
+			createdAt: at,
+			updatedAt: at,
+		});
 		await store.createNode({
 			id: "bench-node",
 			name: "bench",
@@ -174,6 +190,89 @@ async function parent() {
 		},
 	};
 
+	/** The mixed-load case (see the header): prints PUT and /health p99 against the targets. */
+	async function mixedLoad(mixedSeconds) {
+		const longType = "t".repeat(4000);
+		for (let i = 0; i < 3000; i += 50) {
+			await Promise.all(Array.from({ length: 50 }, () => fetch(`${url}/exim_1c?type=${longType}&mode=checkauth`).then((r) => r.text())));
+		}
+		const stopAt = performance.now() + mixedSeconds * 1000;
+		const running = () => performance.now() < stopAt;
+		const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+		const cycles = { done: 0, errors: 0 };
+		const body64k = new Uint8Array(64 * 1024).fill(0x20);
+		const exchange = async (login) => {
+			const auth = { Authorization: `Basic ${Buffer.from(`${login}:${PASSWORD}`).toString("base64")}` };
+			while (running()) {
+				try {
+					const lines = (await (await fetch(exim("mode=checkauth"), { headers: auth })).text()).split("\n");
+					const headers = { ...auth, Cookie: `${lines[1]}=${lines[2]}` };
+					await (await fetch(exim("mode=init"), { headers })).text();
+					await (await fetch(exim("mode=query"), { headers })).arrayBuffer();
+					const ok = (await (await fetch(exim("mode=success"), { headers })).text()) === "success\n";
+					const up = await (await fetch(exim("mode=file&filename=mixed.xml"), { method: "POST", headers, body: body64k })).text();
+					if (ok && up === "success\n") cycles.done++;
+					else cycles.errors++;
+				} catch {
+					cycles.errors++;
+				}
+			}
+		};
+		/** Open loop: one request every `everyMs`, each timed on its own (a slow reply does not delay the next). */
+		const openLoop = async (everyMs, request, latencies, errors) => {
+			const pending = [];
+			for (let k = 0, next = performance.now(); running(); k++, next += everyMs) {
+				await sleep(next - performance.now());
+				const s = performance.now();
+				pending.push(
+					request(k)
+						.then((ok) => {
+							latencies.push(performance.now() - s);
+							if (!ok) errors.n++;
+						})
+						.catch(() => errors.n++),
+				);
+			}
+			await Promise.all(pending);
+		};
+		const putLat = [];
+		const healthLat = [];
+		const putErr = { n: 0 };
+		const healthErr = { n: 0 };
+		const adminHeaders = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" };
+		const put = async (k) => {
+			const id = `shop-${k % 200}`;
+			const order = {
+				id,
+				number: String(100_000 + (k % 200)),
+				createdAt: "2026-11-27T10:00:00+03:00",
+				status: "new",
+				comment: `edit ${k}`,
+				customer: { name: `Покупатель ${k}`, email: `s${k}@example.com` },
+				items: [{ productId: `p-${k}`, name: `Товар ${k}`, quantity: 1, price: "990.00" }],
+			};
+			const res = await fetch(`${url}/api/v1/orders/${id}`, { method: "PUT", headers: adminHeaders, body: JSON.stringify(order) });
+			await res.arrayBuffer();
+			return res.status === 200 || res.status === 201;
+		};
+		const health = async () => {
+			const res = await fetch(`${url}/health`);
+			await res.arrayBuffer();
+			return res.status === 200;
+		};
+		await Promise.all([exchange(LOGIN), exchange(LOGIN2), openLoop(50, put, putLat, putErr), openLoop(100, health, healthLat, healthErr)]);
+		const p99 = (xs) => {
+			xs.sort((a, b) => a - b);
+			return xs[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))] ?? 0;
+		};
+		const verdict = (v, target) => `${v.toFixed(1)} ms (target ${target} ms: ${v <= target ? "OK" : "OVER"})`;
+		console.log(
+			`\nmixed load, ${mixedSeconds} s after 3,000 unauthenticated requests: 2 nodes exchanging (${cycles.done} cycles, ${cycles.errors} errors), 20 PUT/s, 10 /health/s`,
+		);
+		console.log(`  PUT /api/v1/orders  p99 ${verdict(p99(putLat), 150)}  (${putLat.length} requests, ${putErr.n} errors)`);
+		console.log(`  GET /health         p99 ${verdict(p99(healthLat), 100)}  (${healthLat.length} requests, ${healthErr.n} errors)`);
+	}
+
 	async function measure(name) {
 		const loops = await Promise.all(Array.from({ length: conns }, (_, i) => endpoints[name](i)));
 		const latencies = [];
@@ -206,9 +305,10 @@ async function parent() {
 	// the baseline always runs first: every ratio is against the same run
 	const only = strOpt("only")?.split(",") ?? null;
 	const names = Object.keys(endpoints).filter((n) => n === "baseline" || !only || only.includes(n));
-	console.log(`T-LOAD: ${conns} closed loops, ${seconds} s per endpoint, ${rounds} rounds, ${orders} orders, node ${process.version}`);
+	const runRounds = !only || names.length > 1 ? rounds : 0;
+	console.log(`T-LOAD: ${conns} closed loops, ${seconds} s per endpoint, ${runRounds} rounds, ${orders} orders, node ${process.version}`);
 	const rss = [(await ask("rss", "rss")).rss];
-	for (let round = 1; round <= rounds; round++) {
+	for (let round = 1; round <= runRounds; round++) {
 		const rows = [];
 		for (const name of names) rows.push(await measure(name));
 		rss.push((await ask("rss", "rss")).rss);
@@ -221,7 +321,11 @@ async function parent() {
 			);
 	}
 	const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
-	console.log(`\nserver RSS after GC: ${rss.map(mb).join(" → ")} (growth over the last ${rounds - 1} rounds: ${mb(rss[rounds] - rss[1])})`);
+	if (runRounds > 1)
+		console.log(
+			`\nserver RSS after GC: ${rss.map(mb).join(" → ")} (growth over the last ${runRounds - 1} rounds: ${mb(rss[runRounds] - rss[1])})`,
+		);
+	if (!only || only.includes("mixed")) await mixedLoad(opt("mixed-seconds", 15));
 	proc.send("exit");
 	await new Promise((r) => proc.once("exit", r));
 	rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { ExportCandidate } from "./types.ts";
 
-type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge">;
+type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge" | "clearPending">;
 
 /** @internal `meta` key of a node's export floor. */
 export function floorKey(nodeId: string): string {
@@ -129,6 +129,12 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
 				},
 			]);
+		},
+		async clearPending(sessionId) {
+			// read first: a session's first `query` has nothing pending, and then no write transaction is spent
+			const rs = await ctx.client.execute({ sql: "SELECT 1 FROM pending_batch WHERE session_id = ? LIMIT 1", args: [sessionId] });
+			if (rs.rows.length === 0) return;
+			await ctx.write([{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] }]);
 		},
 		acknowledge: (sessionId, nodeId) =>
 			ctx.lock.run(async () => {

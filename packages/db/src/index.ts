@@ -8,4 +8,5 @@ export { applyMigrations } from "./migrate.ts";
 export { Mutex } from "./mutex.ts";
 export * as schema from "./schema.ts";
 export type { ExchangeStore, UpsertResult } from "./store.ts";
+export { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "./store.ts";
 export type * from "./types.ts";

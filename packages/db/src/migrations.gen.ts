@@ -56,5 +56,17 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `one_c_status_id` text;",
 			"CREATE INDEX `sessions_sessid` ON `sessions` (`sessid_hash`);"
 		]
+	},
+	{
+		"tag": "0003_journal_counters",
+		"when": 1796505650947,
+		"hash": "ad7f9a63aa9f3b32c098f54f642d913523813c5824e0f4181ef42546327f151d",
+		"statements": [
+			"ALTER TABLE `journal` ADD `ip` text;",
+			"ALTER TABLE `journal` ADD `count` integer DEFAULT 1 NOT NULL;",
+			"ALTER TABLE `journal` ADD `bucket` text;",
+			"CREATE UNIQUE INDEX `journal_bucket` ON `journal` (`bucket`);",
+			"CREATE INDEX `journal_node_at` ON `journal` (`node_id`,`at`);"
+		]
 	}
 ];

@@ -3,13 +3,29 @@
  */
 import type { Row } from "@libsql/client";
 import { num, type StoreContext, str } from "./context.ts";
-import type { ExchangeStore } from "./store.ts";
+import { type ExchangeStore, JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "./store.ts";
 import type { JournalEntry, JournalRow } from "./types.ts";
 
 type MiscRepo = Pick<
 	ExchangeStore,
-	"countFailures" | "recordFailure" | "lastLoginSuccess" | "recordLoginSuccess" | "addJournal" | "listJournal" | "getMeta" | "setMeta"
+	| "countFailures"
+	| "recordFailure"
+	| "lastLoginSuccess"
+	| "recordLoginSuccess"
+	| "addJournal"
+	| "countJournal"
+	| "pruneJournal"
+	| "listJournal"
+	| "getMeta"
+	| "setMeta"
 >;
+
+/** @internal A text field as stored in the journal: at most `max` characters (a cut surrogate pair is dropped). */
+export function cap(v: string | null, max = JOURNAL_FIELD_MAX): string | null {
+	if (v === null || v.length <= max) return v;
+	const cut = v.slice(0, max);
+	return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
 
 function rowToJournal(r: Row): JournalRow {
 	return {
@@ -28,6 +44,8 @@ function rowToJournal(r: Row): JournalRow {
 		ordersAcknowledged: num(r, "orders_acknowledged"),
 		ordersImported: num(r, "orders_imported"),
 		error: str(r, "error"),
+		ip: str(r, "ip"),
+		count: num(r, "count") || 1,
 	};
 }
 
@@ -38,18 +56,18 @@ function journalArgs(e: JournalEntry): (string | number | null)[] {
 	return [
 		e.nodeId,
 		e.at,
-		e.session,
-		e.type,
-		e.mode,
-		e.filename,
+		cap(e.session),
+		cap(e.type),
+		cap(e.mode),
+		cap(e.filename),
 		e.bytesIn,
 		e.bytesOut,
-		e.reply,
+		cap(e.reply) ?? "",
 		e.durationMs,
 		e.ordersSent,
 		e.ordersAcknowledged,
 		e.ordersImported,
-		e.error,
+		cap(e.error, JOURNAL_ERROR_MAX),
 	];
 }
 
@@ -80,7 +98,7 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 		},
 		async recordLoginSuccess(ip, login, at) {
 			await ctx.write([
-				{ sql: "DELETE FROM login_successes WHERE at < ?", args: [at - 3_600_000] },
+				{ sql: "DELETE FROM login_successes WHERE at < ?", args: [at - LOGIN_SUCCESS_KEEP_MS] },
 				{
 					sql: "INSERT INTO login_successes (ip, login, at) VALUES (?, ?, ?) ON CONFLICT (ip, login) DO UPDATE SET at = max(at, excluded.at)",
 					args: [ip, login, at],
@@ -91,6 +109,28 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
 		addJournal: (e) =>
 			ctx.ride({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args: journalArgs(e) }),
+		countJournal: (e) => {
+			const ip = cap(e.ip) ?? "";
+			// one row per minute, address and node: a flood adds one row per address per minute, not one per request
+			const bucket = `${e.at.slice(0, 16)}|${ip}|${e.nodeId ?? ""}`;
+			return ctx.ride({
+				sql: `INSERT INTO journal (node_id, at, type, mode, reply, error, ip, count, bucket) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+					ON CONFLICT(bucket) DO UPDATE SET count = count + 1, at = excluded.at, type = excluded.type, mode = excluded.mode,
+					reply = excluded.reply, error = excluded.error`,
+				args: [e.nodeId, e.at, cap(e.type), cap(e.mode), cap(e.reply) ?? "", cap(e.error, JOURNAL_ERROR_MAX), ip, bucket],
+			});
+		},
+		async pruneJournal(nodeId, before, limit) {
+			const [rs] = await ctx.write([
+				{
+					// a range of the (node_id, at) index: only the old rows are visited, however large the journal
+					sql: `DELETE FROM journal WHERE id IN (SELECT id FROM journal INDEXED BY journal_node_at
+						WHERE ${nodeId === null ? "node_id IS NULL" : "node_id = ?"} AND at < ? LIMIT ?)`,
+					args: nodeId === null ? [before, limit] : [nodeId, before, limit],
+				},
+			]);
+			return rs?.rowsAffected ?? 0;
+		},
 		async listJournal(nodeId, { limit, before, errorsOnly }) {
 			let sql = "SELECT * FROM journal WHERE node_id = ?";
 			const args: (string | number)[] = [nodeId];

@@ -251,7 +251,11 @@ export const loginSuccesses = sqliteTable(
 	(t) => [primaryKey({ columns: [t.ip, t.login] }), index("login_successes_at").on(t.at)],
 );
 
-/** One row per `/exim_1c` request. */
+/**
+ * One row per authenticated `/exim_1c` request. Requests that fail before authentication are not journalled one by
+ * one: they are counted in one row per client address, node (when the login names one) and minute (`bucket`, `count`),
+ * so unauthenticated traffic grows the table by a constant per address per minute.
+ */
 export const journal = sqliteTable(
 	"journal",
 	{
@@ -270,8 +274,18 @@ export const journal = sqliteTable(
 		ordersAcknowledged: integer("orders_acknowledged").notNull().default(0),
 		ordersImported: integer("orders_imported").notNull().default(0),
 		error: text("error"),
+		/** Client address (capped), recorded on counter rows. */
+		ip: text("ip"),
+		/** Requests this row stands for (1 for a journalled request, the tally for a counter row). */
+		count: integer("count").notNull().default(1),
+		/** Counter rows only: `<minute>|<ip>|<node id>`, unique; null for a journalled request. */
+		bucket: text("bucket"),
 	},
-	(t) => [index("journal_node_id").on(t.nodeId, t.id)],
+	(t) => [
+		index("journal_node_id").on(t.nodeId, t.id),
+		uniqueIndex("journal_bucket").on(t.bucket),
+		index("journal_node_at").on(t.nodeId, t.at),
+	],
 );
 
 /** Small key/value settings of the installation (e.g. the hashed admin token). */

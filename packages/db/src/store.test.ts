@@ -9,6 +9,7 @@ import { createLibsqlStore } from "./libsql-store.ts";
 import { applyMigrations } from "./migrate.ts";
 import { Mutex } from "./mutex.ts";
 import { createMemoryDb, openDb } from "./node.ts";
+import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "./store.ts";
 
 const order = (id: string, number: string, over: Record<string, unknown> = {}) =>
 	parseOrder({
@@ -420,7 +421,7 @@ describe("@obmen/db libSQL store", () => {
 		expect(await count("n2")).toBe(1);
 	});
 
-	it("successful logins: the latest time per address and login, older than an hour forgotten", async () => {
+	it("successful logins: the latest time per address and login, older than the longest knownIpDays forgotten", async () => {
 		const { store } = await createMemoryDb();
 		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBeNull();
 		await store.recordLoginSuccess("10.0.0.1", "ut", 5000);
@@ -428,8 +429,39 @@ describe("@obmen/db libSQL store", () => {
 		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBe(5000);
 		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 5001)).toBeNull();
 		expect(await store.lastLoginSuccess("10.0.0.2", "ut", 0)).toBeNull();
-		await store.recordLoginSuccess("10.0.0.2", "ut", 5000 + 3_600_001);
+		await store.recordLoginSuccess("10.0.0.2", "ut", 5000 + 30 * 86_400_000);
+		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBe(5000); // a month later: still there
+		await store.recordLoginSuccess("10.0.0.2", "ut", 5000 + LOGIN_SUCCESS_KEEP_MS + 1);
 		expect(await store.lastLoginSuccess("10.0.0.1", "ut", 0)).toBeNull();
+	});
+
+	it("journal: counter rows per minute, address and node; capped fields; pruning in batches", async () => {
+		const { store, client } = await createMemoryDb();
+		const count = (at: string, ip: string, nodeId: string | null = null) =>
+			store.countJournal({ nodeId, at, ip, type: "x".repeat(500), mode: "checkauth", reply: "failure", error: "e".repeat(5000) });
+		for (let i = 0; i < 5; i++) await count(`2026-11-28T12:00:0${i}.000Z`, "10.0.0.1");
+		await count("2026-11-28T12:00:30.000Z", "10.0.0.1", "n1");
+		await count("2026-11-28T12:01:00.000Z", "10.0.0.1");
+		await count("2026-11-28T12:00:10.000Z", "a".repeat(300));
+		await store.idle();
+		const rows = (
+			await client.execute("SELECT at, ip, count, node_id, length(type) AS t, length(error) AS e, length(ip) AS i FROM journal ORDER BY id")
+		).rows;
+		expect(rows.map((r) => [r.count, r.node_id])).toEqual([
+			[5, null],
+			[1, "n1"],
+			[1, null],
+			[1, null],
+		]);
+		expect(rows[0]?.at).toBe("2026-11-28T12:00:04.000Z"); // the latest of the minute
+		expect(
+			rows.every((r) => Number(r.t) === JOURNAL_FIELD_MAX && Number(r.e) === JOURNAL_ERROR_MAX && Number(r.i) <= JOURNAL_FIELD_MAX),
+		).toBe(true);
+		expect(await store.pruneJournal(null, "2026-11-28T12:00:59.000Z", 1)).toBe(1);
+		expect(await store.pruneJournal(null, "2026-11-28T12:00:59.000Z", 10)).toBe(1);
+		expect(await store.pruneJournal(null, "2026-11-28T12:00:59.000Z", 10)).toBe(0);
+		expect(await store.pruneJournal("n1", "2026-11-28T13:00:00.000Z", 10)).toBe(1);
+		expect((await client.execute("SELECT count(*) AS n FROM journal")).rows[0]?.n).toBe(1);
 	});
 
 	it("throttling counts failures per key inside the window", async () => {

@@ -13,12 +13,20 @@ import type {
 	ImportOutcome,
 	ImportPlanning,
 	ImportRun,
+	JournalCount,
 	JournalEntry,
 	JournalRow,
 	NodeRecord,
 	SessionRecord,
 	StoredOrder,
 } from "./types.ts";
+
+/** Longest text stored in a journal field (type, mode, filename, reply, session, ip); errors get {@link JOURNAL_ERROR_MAX}. */
+export const JOURNAL_FIELD_MAX = 200;
+/** Longest stored journal error text. */
+export const JOURNAL_ERROR_MAX = 1000;
+/** How long a successful login is remembered at most (the largest `knownIpDays`, 3650 days). */
+export const LOGIN_SUCCESS_KEEP_MS = 3650 * 86_400_000;
 
 /** Result of a site-side order upsert (`PUT /api/v1/orders/{id}`). */
 export interface UpsertResult {
@@ -60,6 +68,11 @@ export interface ExchangeStore {
 	selectExport(nodeId: string, filter: ExportFilter): Promise<ExportCandidate[]>;
 	/** Records orders sent by `query` as pending for the session. */
 	recordPending(sessionId: string, items: { orderId: string; revision: number }[]): Promise<void>;
+	/**
+	 * Forgets what this session's earlier `query` sent (a repeated `query` re-sends it: its reply replaces the batch,
+	 * so `success` confirms exactly the last reply). Nothing is acknowledged.
+	 */
+	clearPending(sessionId: string): Promise<void>;
 	/** `success`: acknowledges exactly the pending revisions of this session (never lowers an ack); returns how many. */
 	acknowledge(sessionId: string, nodeId: string): Promise<number>;
 
@@ -117,11 +130,22 @@ export interface ExchangeStore {
 	recordFailure(keys: string[], at: number): Promise<void>;
 	/** When `login` last logged in successfully from `ip` at or after `since` (epoch ms), or null. */
 	lastLoginSuccess(ip: string, login: string, since: number): Promise<number | null>;
-	/** Records a successful login of `login` from `ip` (keeps the latest time; rows older than 1 h are dropped). */
+	/**
+	 * Records a successful login of `login` from `ip` (keeps the latest time; rows older than
+	 * {@link LOGIN_SUCCESS_KEEP_MS}, the longest `knownIpDays`, are dropped).
+	 */
 	recordLoginSuccess(ip: string, login: string, at: number): Promise<void>;
 
 	// journal
+	/** Journals one request; every text field is capped ({@link JOURNAL_FIELD_MAX}). */
 	addJournal(entry: JournalEntry): Promise<void>;
+	/** Counts a request that failed before authentication in its (minute, address, node) row; fields capped. */
+	countJournal(entry: JournalCount): Promise<void>;
+	/**
+	 * Deletes at most `limit` journal rows of `nodeId` (null = rows of no node) older than `before` (ISO), oldest first,
+	 * in one short write transaction; returns how many. Callers loop while it returns `limit`.
+	 */
+	pruneJournal(nodeId: string | null, before: string, limit: number): Promise<number>;
 	listJournal(nodeId: string, opts: { limit: number; before?: number | null; errorsOnly?: boolean }): Promise<JournalRow[]>;
 
 	// misc

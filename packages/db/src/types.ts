@@ -207,9 +207,27 @@ export interface JournalEntry {
 	error: string | null;
 }
 
+/**
+ * A request that failed before authentication, counted rather than journalled (one row per address, node and minute).
+ * `at` (ISO) gives the minute; the counter row keeps the latest reply, error and `at`.
+ */
+export interface JournalCount {
+	nodeId: string | null;
+	at: string;
+	ip: string;
+	type: string | null;
+	mode: string | null;
+	reply: string;
+	error: string | null;
+}
+
 /** A journal row as listed. */
 export interface JournalRow extends JournalEntry {
 	id: number;
+	/** Client address (counter rows), or null. */
+	ip: string | null;
+	/** How many requests the row stands for: 1, or the tally of a counter row of unauthenticated failures. */
+	count: number;
 }
 
 /** One row of the changes feed. */

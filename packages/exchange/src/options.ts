@@ -27,6 +27,13 @@ export interface ExchangeLimits {
 	sessionAbsoluteMs: number;
 	/** Failed logins per minute per IP and per login before verification is refused. Default 10. */
 	loginFailuresPerMinute: number;
+	/**
+	 * Largest request body of the admin API `/api/v1` (an order JSON, a node): larger ones get 413 with the JSON error
+	 * envelope, refused by `Content-Length` or cut off while streaming. Default 1 MiB.
+	 */
+	maxApiBodyBytes: number;
+	/** Failed admin-token checks per minute per client IP before `/api/v1` answers 429. Default 10. */
+	adminFailuresPerMinute: number;
 }
 
 /** Defaults of {@link ExchangeLimits}. */
@@ -37,6 +44,8 @@ export const DEFAULT_LIMITS: ExchangeLimits = {
 	sessionIdleMs: 30 * 60_000,
 	sessionAbsoluteMs: 4 * 3_600_000,
 	loginFailuresPerMinute: 10,
+	maxApiBodyBytes: 1024 * 1024,
+	adminFailuresPerMinute: 10,
 };
 
 /** Files served under `/admin` (the demo admin page and the widget bundle), read by the runtime entry. */
@@ -67,16 +76,24 @@ export interface ExchangeAppOptions {
 	onError?: (err: unknown) => void;
 	/** Allowed CORS origins for `/api/v1` (default "*"). */
 	corsOrigin?: string | string[];
+	/**
+	 * CSP `frame-ancestors` of the `/admin` page: who may embed it in a frame (default `["'self'"]`; e.g.
+	 * `["'self'", "https://shop.example"]` when the shop's back office frames it). `X-Frame-Options` follows.
+	 */
+	adminFrameAncestors?: string[];
 }
 
 /** @internal Options with defaults applied. */
 export interface ResolvedOptions
-	extends Required<Omit<ExchangeAppOptions, "adminAssets" | "verifyAdminToken" | "adminTokenHash" | "limits" | "corsOrigin">> {
+	extends Required<
+		Omit<ExchangeAppOptions, "adminAssets" | "verifyAdminToken" | "adminTokenHash" | "limits" | "corsOrigin" | "adminFrameAncestors">
+	> {
 	limits: ExchangeLimits;
 	adminAssets: AdminAssets | null;
 	verifyAdminToken: ((token: string) => Promise<boolean> | boolean) | null;
 	adminTokenHash: string | null;
 	corsOrigin: string | string[];
+	adminFrameAncestors: string[];
 }
 
 /** @internal */
@@ -94,5 +111,6 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
 		onError: o.onError ?? ((e) => console.error(e)),
 		corsOrigin: o.corsOrigin ?? "*",
+		adminFrameAncestors: o.adminFrameAncestors ?? ["'self'"],
 	};
 }

@@ -3,6 +3,7 @@
  */
 import { type ExportSettings, SCHEMA_VERSIONS, type SchemaVersion } from "@obmen/core";
 import { z } from "zod";
+import { isIpRange } from "./exim/ip-allow.ts";
 
 /** A rule mapping what 1C reports to a store status: `on` a 1C flag (or the 1C status string) → `status`. */
 export const ImportRuleSchema = z.object({
@@ -71,7 +72,7 @@ export const NodeSettingsSchema = z
 		 */
 		vat: z.enum(["auto", "none", "22", "20", "10", "7", "5", "0"]).default("auto"),
 		/** Addresses (CIDR list) allowed to log in as this node; empty = any. Others are refused before any password check. */
-		allowedIps: z.array(z.string().min(1).max(64)).max(256).default([]),
+		allowedIps: z.array(z.string().min(1).max(64).refine(isIpRange, "an IPv4 or IPv6 address or CIDR range")).max(256).default([]),
 		/** Addresses that logged in successfully bypass the per-login failure counter for this many days. */
 		knownIpDays: z.number().int().min(0).max(3650).default(30),
 		/** Journal rows of this node older than this many days are pruned. */

@@ -113,7 +113,8 @@ const cases: Array<[string, () => Uint8Array | string, CmlErrorCode, ReadLimits?
 		"LIMIT_VALUE",
 	],
 	["root on line 3 that is not CommerceML", () => `${DECL}\n\n<Каталог/>`, "NOT_COMMERCEML"],
-	["processing-instruction flood then truncation", () => `${DECL}${ROOT_OPEN}${"<?pi x?>".repeat(50_000)}`, "XML_TRUNCATED"],
+	["processing-instruction flood then truncation", () => `${DECL}${ROOT_OPEN}${"<?pi x?>".repeat(50_000)}`, "LIMIT_ELEMENTS"],
+	["processing instructions then truncation", () => `${DECL}${ROOT_OPEN}${"<?pi x?>".repeat(10)}`, "XML_TRUNCATED"],
 	[
 		"namespace-prefix flood on one element",
 		() => wrap(`<Документ ${Array.from({ length: 1000 }, (_, i) => `xmlns:p${i}="u${i}"`).join(" ")}/>`),
@@ -195,5 +196,51 @@ describe("hostile XML input (T-HOST / T-ENC)", () => {
 		expect(d?.items[0]?.name).toBe("n");
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 		expect(result === undefined || result.documents.length === 1).toBe(true);
+	});
+});
+
+describe("references and processing instructions count against the limits (issue 9 item 6)", () => {
+	const refsValue = (n: number, ref = "&#65;") => wrap(`<Документ><Ид>${ref.repeat(n)}</Ид></Документ>`);
+
+	it("a million &#65; in one value is refused early, with a byte offset, whatever the chunking", async () => {
+		const data = enc.encode(refsValue(1_000_000));
+		const at = enc.encode(`${DECL}${ROOT_OPEN}<Документ><Ид>`).length + 10_000 * 5;
+		for (const chunk of [undefined, 4096, 7]) {
+			const err = await failure(data, undefined, chunk);
+			expect(err.code).toBe("LIMIT_VALUE");
+			expect(err.reason).toMatch(/10000 entity or character references in one value/);
+			expect(err.offset).toBe(at);
+		}
+	});
+
+	it("references spread over many values count against the file's total; ordinary values pass", async () => {
+		const many = wrap(`<Документ>${`<Ид>${"&amp;".repeat(50)}</Ид>`.repeat(30)}</Документ>`);
+		expect((await failure(many, { maxReferences: 1000 })).reason).toMatch(/more than 1000 entity or character references$/);
+		const ok = await readDocumentsAll(enc.encode(wrap(`<Документ><Номер>1</Номер><Ид>${"&quot;".repeat(9_999)}&lt;</Ид></Документ>`)));
+		expect(ok.documents).toHaveLength(1);
+		// the per-value count restarts at every markup `<`
+		const spread = wrap(`<Документ>${`<Ид>${"&amp;".repeat(6000)}</Ид>`.repeat(3)}</Документ>`);
+		await expect(readDocumentsAll(enc.encode(spread))).resolves.toBeDefined();
+	});
+
+	it("500,000 processing instructions are refused, not read as an empty file; a split `<?` still counts", async () => {
+		const data = enc.encode(wrap("<?pi x?>".repeat(500_000)));
+		for (const chunk of [undefined, 1, 4096]) {
+			const err = await failure(data, undefined, chunk);
+			expect(err.code).toBe("LIMIT_ELEMENTS");
+			expect(err.reason).toBe("more than 16 processing instructions");
+			expect(err.offset).toBe(enc.encode(`${DECL}${ROOT_OPEN}`).length + 15 * 8);
+		}
+		// the declaration plus a few are fine
+		await expect(readDocumentsAll(enc.encode(wrap("<?pi?>".repeat(15))))).resolves.toBeDefined();
+	});
+
+	it("a windows-1251 file declared as UTF-8 is refused with the byte offset of the first windows-1251 letter", async () => {
+		const head = `${DECL}${ROOT_OPEN}<Документ><Ид>1</Ид><Номер>1</Номер><Контрагенты><Контрагент><Наименование>`;
+		const data = bytes(head, cp1251Cyrillic, "</Наименование></Контрагент></Контрагенты></Документ>", ROOT_CLOSE);
+		const err = await failure(data);
+		expect(err.code).toBe("ENCODING_INVALID");
+		expect(err.offset).toBe(enc.encode(head).length);
+		expect(err.message).toMatch(new RegExp(`byte ${enc.encode(head).length}$`));
 	});
 });

@@ -22,6 +22,15 @@ export interface ReadLimits {
 	maxElements?: number;
 	/** Maximum size of the input in bytes. Default unlimited (the upload limit applies first). */
 	maxBytes?: number;
+	/**
+	 * Maximum entity and character references (`&amp;`, `&#65;`…) in one run of text between two markup `<`. Default
+	 * 10,000: a value from 1C has a handful; a million `&#65;` in one value would make the parser build a huge string.
+	 */
+	maxReferencesPerValue?: number;
+	/** Maximum entity and character references in the file. Default 1,000,000. */
+	maxReferences?: number;
+	/** Maximum processing instructions (`<?…?>`, the XML declaration included). Default 16; 1C writes only the declaration. */
+	maxProcessingInstructions?: number;
 }
 
 /** {@link ReadLimits} with every default filled in. */
@@ -35,6 +44,9 @@ export function resolveLimits(limits: ReadLimits = {}): ResolvedLimits {
 		maxValueLength: limits.maxValueLength ?? 1024 * 1024,
 		maxElements: limits.maxElements ?? 1_000_000,
 		maxBytes: limits.maxBytes ?? Number.POSITIVE_INFINITY,
+		maxReferencesPerValue: limits.maxReferencesPerValue ?? 10_000,
+		maxReferences: limits.maxReferences ?? 1_000_000,
+		maxProcessingInstructions: limits.maxProcessingInstructions ?? 16,
 	};
 }
 
@@ -67,10 +79,16 @@ export class StrictXmlParser {
 	/** Last few characters of the previous chunk, so `<!DOCTYPE` split across chunks is still seen. */
 	private carry = "";
 	private chars = 0;
+	/** References in the current run of text (since the last `<`), and in the file. */
+	private runRefs = 0;
+	private refs = 0;
+	private pis = 0;
+	/** Whether the previous chunk ended with `<` (a `<?` split across chunks). */
+	private endsWithLt = false;
 
 	constructor(
 		sink: XmlSink,
-		limits: ResolvedLimits,
+		private readonly limits: ResolvedLimits,
 		private readonly byteOffsetOf: ByteOffsetOf,
 	) {
 		const sax = new SaxesParser({ xmlns: false, position: true });
@@ -123,12 +141,70 @@ export class StrictXmlParser {
 			throw new CommerceMLError("DOCTYPE_FORBIDDEN", `<!${m[1]} is not allowed in CommerceML`, this.positionAt(at));
 		}
 		this.carry = probe.slice(-8);
+		this.countReferences(text);
+		this.countProcessingInstructions(text);
 		try {
 			this.sax.write(text);
 		} catch (e) {
 			throw this.convert(e);
 		}
 		this.chars += text.length;
+	}
+
+	/**
+	 * Counts `&` (entity and character references; saxes expands them without any event) per run of text between two
+	 * `<` and in total, in one forward pass (each `<` is looked up once, so this stays linear).
+	 */
+	private countReferences(text: string): void {
+		let amp = text.indexOf("&");
+		if (amp < 0) {
+			if (text.includes("<")) this.runRefs = 0;
+			return;
+		}
+		let lt = text.indexOf("<");
+		for (; amp >= 0; amp = text.indexOf("&", amp + 1)) {
+			if (lt >= 0 && lt < amp) {
+				this.runRefs = 0;
+				lt = text.indexOf("<", amp);
+			}
+			this.refs++;
+			if (++this.runRefs > this.limits.maxReferencesPerValue) {
+				throw new CommerceMLError(
+					"LIMIT_VALUE",
+					`more than ${this.limits.maxReferencesPerValue} entity or character references in one value`,
+					this.positionAt(this.chars + amp),
+				);
+			}
+			if (this.refs > this.limits.maxReferences) {
+				throw new CommerceMLError(
+					"LIMIT_VALUE",
+					`more than ${this.limits.maxReferences} entity or character references`,
+					this.positionAt(this.chars + amp),
+				);
+			}
+		}
+		if (lt >= 0) this.runRefs = 0;
+	}
+
+	/** Counts processing instructions (`<?`), also when `<` and `?` arrive in different chunks. */
+	private countProcessingInstructions(text: string): void {
+		const bump = (at: number) => {
+			if (++this.pis > this.limits.maxProcessingInstructions) {
+				throw new CommerceMLError(
+					"LIMIT_ELEMENTS",
+					`more than ${this.limits.maxProcessingInstructions} processing instructions`,
+					// `<` is one byte in every supported encoding: a `<` that ended the previous chunk is one byte back
+					at < 0 ? this.shifted(this.positionAt(this.chars), at) : this.positionAt(this.chars + at),
+				);
+			}
+		};
+		if (this.endsWithLt && text.startsWith("?")) bump(-1); // the `<` ended the previous chunk
+		for (let at = text.indexOf("<?"); at >= 0; at = text.indexOf("<?", at + 2)) bump(at);
+		this.endsWithLt = text.endsWith("<");
+	}
+
+	private shifted(p: { offset?: number }, by: number): { offset?: number } {
+		return p.offset === undefined ? p : { offset: p.offset + by };
 	}
 
 	/** Ends the input: an open element or no root at all is XML_TRUNCATED. */

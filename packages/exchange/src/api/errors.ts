@@ -27,9 +27,40 @@ export function errorResponse(c: Context, e: unknown, onError: (e: unknown) => v
 	return c.json({ error: { code: "internal", message: "internal server error" } }, 500);
 }
 
-/** @internal Reads a JSON body or throws a 400. */
-export async function jsonBody(c: Context): Promise<unknown> {
-	const text = await c.req.text();
+/** @internal The 413 of a body over the admin API's limit (`limits.maxApiBodyBytes`). */
+export function tooLarge(max: number): ApiError {
+	return new ApiError(413, "payload_too_large", `request body is larger than ${max} bytes`);
+}
+
+/**
+ * @internal Reads the request body as text, at most `max` bytes: a declared `Content-Length` over the limit is refused
+ * before reading, and a streamed body is read chunk by chunk and cancelled as soon as it passes the limit — never
+ * buffered beyond it.
+ */
+export async function readBodyCapped(req: Request, max: number): Promise<string> {
+	const declared = Number(req.headers.get("Content-Length") ?? Number.NaN);
+	if (declared > max) throw tooLarge(max);
+	if (!req.body) return "";
+	const reader = req.body.getReader();
+	const dec = new TextDecoder();
+	let size = 0;
+	let text = "";
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > max) {
+			await reader.cancel().catch(() => {});
+			throw tooLarge(max);
+		}
+		text += dec.decode(value, { stream: true });
+	}
+	return text + dec.decode();
+}
+
+/** @internal Reads a JSON body of at most `max` bytes (413 beyond) or throws a 400. */
+export async function jsonBody(c: Context, max: number): Promise<unknown> {
+	const text = await readBodyCapped(c.req.raw, max);
 	if (!text.trim()) throw new ApiError(400, "invalid_json", "request body is empty");
 	try {
 		return JSON.parse(text) as unknown;

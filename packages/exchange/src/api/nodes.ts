@@ -71,7 +71,7 @@ async function assertUnique(o: ResolvedOptions, name: string | undefined, login:
 /** @internal */
 export function registerNodes(api: Hono, o: ResolvedOptions): void {
 	api.post("/nodes", async (c) => {
-		const r = CreateSchema.safeParse(await jsonBody(c));
+		const r = CreateSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
 		if (!r.success) throw validationError(issues(r.error));
 		const settings = parseSettings(r.data.settings);
 		await assertUnique(o, r.data.name, r.data.login, null);
@@ -92,7 +92,7 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c)));
 	api.patch("/nodes/:id", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
-		const r = PatchSchema.safeParse(await jsonBody(c));
+		const r = PatchSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
 		if (!r.success) throw validationError(issues(r.error));
 		await assertUnique(o, r.data.name, r.data.login, node.id);
 		const next: NodeRecord = {

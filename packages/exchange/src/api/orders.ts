@@ -17,7 +17,7 @@ export function orderView(s: StoredOrder): Record<string, unknown> {
 export function registerOrders(api: Hono, o: ResolvedOptions): void {
 	api.put("/orders/:id", async (c) => {
 		const id = c.req.param("id");
-		const body = await jsonBody(c);
+		const body = await jsonBody(c, o.limits.maxApiBodyBytes);
 		if (!body || typeof body !== "object" || Array.isArray(body))
 			throw new ApiError(400, "validation_failed", "order must be a JSON object");
 		const input = body as Record<string, unknown>;

@@ -5,7 +5,8 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
-import { ApiError, errorResponse } from "./errors.ts";
+import { checkAdminToken } from "./admin-throttle.ts";
+import { errorResponse, tooLarge } from "./errors.ts";
 import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { registerOrders } from "./orders.ts";
@@ -32,13 +33,17 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	);
 	api.onError((e, c) => errorResponse(c, e, o.onError));
 	api.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));
+	// a declared body over the limit is refused before the token check and before any byte is read (413); streamed
+	// bodies are capped while they are read (errors.ts readBodyCapped)
+	api.use("*", async (c, next) => {
+		if (Number(c.req.header("Content-Length") ?? 0) > o.limits.maxApiBodyBytes) throw tooLarge(o.limits.maxApiBodyBytes);
+		await next();
+	});
 	api.get("/openapi.json", (c) => c.json(openApiDocument()));
 	api.use("*", async (c, next) => {
 		const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "");
-		if (!m?.[1] || !(await tokenOk(o, m[1]))) {
-			c.header("WWW-Authenticate", 'Bearer realm="obmen admin"');
-			throw new ApiError(401, "unauthorized", "a valid admin bearer token is required");
-		}
+		// failed checks are throttled per client address (429), see admin-throttle.ts
+		await checkAdminToken(o, c, m?.[1] ?? null, async (token) => tokenOk(o, token));
 		await next();
 	});
 	registerOrders(api, o);

@@ -90,14 +90,16 @@ describe("T-AUTH: brute force", () => {
 		expect(await h.text(CHECKAUTH, { ip: "192.0.2.10" })).toMatch(/^success\n/);
 	});
 
-	it("a node exchanging regularly stays trusted past the first hour; an address silent for an hour does not", async () => {
+	it("an address stays known for knownIpDays (30) after its last login, renewed by exchanging; a silent one expires", async () => {
 		expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
 		expect((await h.text(CHECKAUTH, { ip: "192.0.2.20" })).startsWith("success\n")).toBe(true);
-		for (const minutes of [20, 20, 15]) {
-			h.clock.advance(minutes * 60_000);
-			expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
-		}
-		h.clock.advance(6 * 60_000); // 61 min after the first login: only a renewed marker still counts
+		const DAY = 86_400_000;
+		h.clock.advance(2 * 60 * 60_000); // hours later (the old 1-hour trust would be gone): both still known
+		await flood(h, 20, (i) => ({ auth: basic(LOGIN, `early-${i}`), ip: "203.0.113.65" }));
+		expect((await h.text(CHECKAUTH, { ip: "192.0.2.20" })).startsWith("success\n")).toBe(true);
+		h.clock.advance(20 * DAY);
+		expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
+		h.clock.advance(10 * DAY + 60_000); // .20 last logged in 30 days and a minute ago, .10 10 days ago
 		await flood(h, 20, (i) => ({ auth: basic(LOGIN, `guess-${i}`), ip: "203.0.113.66" }));
 		expect((await h.text(CHECKAUTH, { ip: "192.0.2.10" })).startsWith("success\n")).toBe(true);
 		expect(await h.text(CHECKAUTH, { ip: "192.0.2.20" })).toMatch(/^failure\nСлишком много/);

@@ -29,6 +29,11 @@ export interface EximRequest {
 	mode: string;
 	/** Request time (from the injected clock). */
 	now: Date;
+	/**
+	 * True once the request proved who it is (a valid session, or valid HTTP Basic credentials of a node): only then is
+	 * it journalled as its own row; otherwise it is counted per address and minute (journal.ts).
+	 */
+	authenticated?: boolean;
 }
 
 const TEXT = "text/plain; charset=utf-8";

@@ -1,7 +1,10 @@
 /**
- * T-HS (reliability.md §4): random sequences of checkauth / query / success / duplicate success / store edits /
- * 1C imports / session expiry / restart against a model. Invariants: nothing lost, nothing echoed, `success`
- * confirms only what was sent, confirmed unchanged orders are not re-sent, no 500s.
+ * T-HS (reliability.md §4): random sequences of checkauth / query / lost query replies / repeated query / success /
+ * duplicate success / store edits / 1C imports / session expiry / restart against a model, for 1C clients that query
+ * once per session and for Bitrix-module clients (`version` on `init`) that poll `query` until it is empty.
+ * Invariants: nothing lost (an order is only ever confirmed at a revision the client really received, even when a
+ * reply was lost and `query` repeated), nothing echoed, `success` confirms only what was sent, confirmed unchanged
+ * orders are not re-sent, no 500s.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -11,8 +14,13 @@ interface Model {
 	/** order index → current store revision (0 = not created). */
 	current: number[];
 	acked: number[];
-	/** session slot → cookie + pending (order → revision), or null when not logged in / expired. */
-	sessions: ({ cookie: string; pending: Map<number, number> } | null)[];
+	/**
+	 * session slot → cookie + pending (order → revision) + whether it is a Bitrix-module client (polls `query` until
+	 * empty) + whether its last `query` reply was lost, or null when not logged in / expired.
+	 */
+	sessions: ({ cookie: string; pending: Map<number, number>; bitrix: boolean; lost: boolean } | null)[];
+	/** order index → the highest revision a client actually received (replies that were not lost). */
+	delivered: number[];
 	edits: number;
 	imports: number;
 }
@@ -21,7 +29,7 @@ interface Real {
 }
 
 const ORDERS = 4;
-const stats = { confirmed: 0, expired: 0 };
+const stats = { confirmed: 0, expired: 0, lost: 0, bitrix: 0 };
 const dec = new TextDecoder("windows-1251");
 
 function parseBatch(xml: string): Map<number, number> {
@@ -41,13 +49,18 @@ async function assertAcks(m: Model, h: Harness) {
 }
 
 class Login implements fc.AsyncCommand<Model, Real> {
-	constructor(readonly slot: number) {}
+	constructor(
+		readonly slot: number,
+		readonly bitrix = false,
+	) {}
 	check = () => true;
 	async run(m: Model, r: Real) {
 		const { cookie } = await r.h.login();
-		m.sessions[this.slot] = { cookie, pending: new Map() };
+		// a Bitrix-module client announces itself with `version` on `init`
+		if (this.bitrix) expect(await r.h.text("type=sale&mode=init&version=2.08", { cookie, auth: null })).toMatch(/^zip=/);
+		m.sessions[this.slot] = { cookie, pending: new Map(), bitrix: this.bitrix, lost: false };
 	}
-	toString = () => `login(${this.slot})`;
+	toString = () => `login(${this.slot}${this.bitrix ? ", bitrix" : ""})`;
 }
 
 /** The session of a slot; logs in first when there is none (each 1C phase starts with checkauth). */
@@ -57,8 +70,12 @@ async function sessionOf(m: Model, r: Real, slot: number) {
 }
 
 class Query implements fc.AsyncCommand<Model, Real> {
-	constructor(readonly slot: number) {}
-	check = () => true;
+	constructor(
+		readonly slot: number,
+		/** The reply never reaches the client (timeout, broken connection); only for clients that query once. */
+		readonly lost = false,
+	) {}
+	check = (m: Readonly<Model>) => !(this.lost && m.sessions[this.slot]?.bitrix);
 	async run(m: Model, r: Real) {
 		const s = await sessionOf(m, r, this.slot);
 		const res = await r.h.exim("type=sale&mode=query", { cookie: s.cookie, auth: null });
@@ -69,12 +86,17 @@ class Query implements fc.AsyncCommand<Model, Real> {
 		const expected = new Map<number, number>();
 		for (let i = 0; i < ORDERS; i++) {
 			const cur = m.current[i] ?? 0;
-			if (cur > (m.acked[i] ?? 0) && !((s.pending.get(i) ?? 0) >= cur)) expected.set(i, cur);
+			// a repeated query re-sends what is still unacknowledged; Bitrix-module polling gets only what is not sent yet
+			if (cur > (m.acked[i] ?? 0) && !(s.bitrix && (s.pending.get(i) ?? 0) >= cur)) expected.set(i, cur);
 		}
 		expect([...sent.entries()].sort()).toEqual([...expected.entries()].sort());
+		if (!s.bitrix) s.pending.clear(); // the last reply is the batch `success` confirms
 		for (const [i, v] of sent) s.pending.set(i, Math.max(s.pending.get(i) ?? 0, v));
+		s.lost = this.lost;
+		if (this.lost) stats.lost++;
+		else for (const [i, v] of sent) m.delivered[i] = Math.max(m.delivered[i] ?? 0, v);
 	}
-	toString = () => `query(${this.slot})`;
+	toString = () => `query(${this.slot}${this.lost ? ", reply lost" : ""})`;
 }
 
 class Success implements fc.AsyncCommand<Model, Real> {
@@ -82,15 +104,19 @@ class Success implements fc.AsyncCommand<Model, Real> {
 		readonly slot: number,
 		readonly times: number,
 	) {}
-	check = () => true;
+	// 1C never confirms a reply it did not get: after a lost reply it queries again (or gives up the session)
+	check = (m: Readonly<Model>) => !m.sessions[this.slot]?.lost;
 	async run(m: Model, r: Real) {
 		const s = await sessionOf(m, r, this.slot);
 		for (let k = 0; k < this.times; k++)
 			expect(await r.h.text("type=sale&mode=success", { cookie: s.cookie, auth: null })).toBe("success\n");
 		if (s.pending.size) stats.confirmed++;
+		if (s.pending.size && s.bitrix) stats.bitrix++;
 		for (const [i, v] of s.pending) m.acked[i] = Math.max(m.acked[i] ?? 0, v);
 		s.pending.clear();
 		await assertAcks(m, r.h);
+		// nothing lost: no order is confirmed at a revision no client received
+		for (let i = 0; i < ORDERS; i++) expect(m.acked[i] ?? 0).toBeLessThanOrEqual(m.delivered[i] ?? 0);
 	}
 	toString = () => `success(${this.slot}x${this.times})`;
 }
@@ -152,11 +178,12 @@ class Restart implements fc.AsyncCommand<Model, Real> {
 
 const slot = fc.integer({ min: 0, max: 1 });
 const order = fc.integer({ min: 0, max: ORDERS - 1 });
-const query = slot.map((s) => new Query(s));
+// one reply in four is lost
+const query = fc.tuple(slot, fc.integer({ min: 0, max: 3 })).map(([s, k]) => new Query(s, k === 0));
 const succ = fc.tuple(slot, fc.integer({ min: 1, max: 2 })).map(([s, t]) => new Success(s, t));
 const edit = order.map((o) => new Edit(o));
 const commands = [
-	slot.map((s) => new Login(s)),
+	fc.tuple(slot, fc.boolean()).map(([s, bitrix]) => new Login(s, bitrix)),
 	query,
 	query,
 	query,
@@ -187,7 +214,14 @@ describe("T-HS handshake model", () => {
 						},
 					},
 				});
-				const model: Model = { current: Array(ORDERS).fill(0), acked: Array(ORDERS).fill(0), sessions: [null, null], edits: 0, imports: 0 };
+				const model: Model = {
+					current: Array(ORDERS).fill(0),
+					acked: Array(ORDERS).fill(0),
+					delivered: Array(ORDERS).fill(0),
+					sessions: [null, null],
+					edits: 0,
+					imports: 0,
+				};
 				try {
 					await fc.asyncModelRun(() => ({ model, real: { h } }), cmds);
 				} finally {
@@ -200,5 +234,7 @@ describe("T-HS handshake model", () => {
 
 		expect(stats.confirmed).toBeGreaterThan(400);
 		expect(stats.expired).toBeGreaterThan(200);
+		expect(stats.lost).toBeGreaterThan(150);
+		expect(stats.bitrix).toBeGreaterThan(20);
 	}, 240_000);
 });

@@ -10,6 +10,7 @@
 import {
 	CommerceMLError,
 	concatBytes,
+	formatPosition,
 	isCommerceMLError,
 	isZip,
 	type ReadLimits,
@@ -128,12 +129,11 @@ async function findXml(r: EximRequest, sessionId: string, name: string, zipAllow
 }
 
 /**
- * @internal The `failure` reason of a rejected file: `<CODE>: <reason>[ at line L, column C]` (the code once; the
- * position when the parser knows it).
+ * @internal The `failure` reason of a rejected file: `<CODE>: <reason>[ at line L, column C][ (byte N)]` (the code
+ * once; the position as far as the parser knows it — an encoding error has only its byte offset).
  */
 export function cmlFailureReason(e: CommerceMLError): string {
-	const at = e.line !== undefined ? ` at line ${e.line}, column ${e.column ?? 0}` : "";
-	return `${e.code}: ${e.reason}${at}`;
+	return `${e.code}: ${e.reason}${formatPosition(e)}`;
 }
 
 /** @internal */

@@ -3,10 +3,10 @@
  * Without a session cookie and `sessid`, but with valid HTTP Basic credentials, the same XML is returned as a
  * browser preview with no side effects.
  */
-import { buildExport } from "../export.ts";
+import { buildExport, type ExportBatch } from "../export.ts";
 import { basicFailure } from "./checkauth.ts";
 import { bytesReply, type EximRequest, failure } from "./context.ts";
-import { resolveSession, verifyBasic } from "./session.ts";
+import { type ActiveSession, resolveSession, verifyBasic } from "./session.ts";
 
 /** @internal */
 export async function query(r: EximRequest): Promise<Response> {
@@ -18,11 +18,32 @@ export async function query(r: EximRequest): Promise<Response> {
 		const batch = await buildExport(r.o.store, v.node, null, r.now);
 		return bytesReply(r, batch.bytes, batch.contentType, "preview");
 	}
-	const batch = await buildExport(r.o.store, s.node, s.session.idHash, r.now);
+	const batch = await repeatableBatch(r, s);
 	await r.o.store.recordPending(
 		s.session.idHash,
 		batch.candidates.map((c) => ({ orderId: c.order.id, revision: c.revision })),
 	);
 	r.j.ordersSent = batch.candidates.length;
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
+}
+
+/**
+ * @internal The batch of a `query` in a session, and what a repeated `query` of the same session means.
+ *
+ * 1C УТ 11 / КА / ERP, УНФ and other clients that did not send `version` on `init` ask once and answer `success`; if
+ * they ask again in the same session, the previous reply was lost (timeout, broken connection): the batch is built
+ * afresh without excluding what was sent before, so it re-sends every still-unacknowledged order (plus newer ones up
+ * to `batchSize`) and replaces the session's pending batch — `success` then confirms exactly what the last reply
+ * carried, and an order in a lost reply is never confirmed unseen.
+ *
+ * Bitrix-module clients (they send `version` on `init`, recorded on the session) poll `query` until an empty answer:
+ * for them a repeated `query` is "the next batch" — the orders already sent in this session are left out and added
+ * to the pending batch.
+ */
+async function repeatableBatch(r: EximRequest, s: ActiveSession): Promise<ExportBatch> {
+	const pollsUntilEmpty = s.session.version !== null;
+	if (pollsUntilEmpty) return buildExport(r.o.store, s.node, s.session.idHash, r.now);
+	const batch = await buildExport(r.o.store, s.node, null, r.now);
+	await r.o.store.clearPending(s.session.idHash);
+	return batch;
 }

@@ -12,6 +12,7 @@ import { file } from "./file.ts";
 import { importFile } from "./import.ts";
 import { info } from "./info.ts";
 import { init } from "./init.ts";
+import { DISK_FULL, isDiskFull, pruneIfDue, writeJournal } from "./journal.ts";
 import { query } from "./query.ts";
 import { resolveSession } from "./session.ts";
 import { success } from "./success.ts";
@@ -80,6 +81,7 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			res = await dispatch(r);
 		} catch (e) {
 			if (isBusy(e)) res = failure(r, "busy, retry");
+			else if (isDiskFull(e)) res = failure(r, DISK_FULL);
 			else if (isClientAbort(c.req.raw, e)) res = failure(r, CLIENT_ABORT);
 			else {
 				o.onError(e);
@@ -89,16 +91,10 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 		}
 		// queued, not awaited: the reply does not wait for the journal; on workerd the pending write is handed to
 		// `waitUntil`, so it (and the store's write queue behind it) is not cancelled once the response is sent
-		const journaled = o.store
-			.addJournal({
-				...j,
-				at: r.now.toISOString(),
-				type: r.type || null,
-				mode: r.mode || null,
-				durationMs: Math.round(performance.now() - t0),
-			})
-			.catch(o.onError);
-		keepAlive(c, journaled);
+		// journal retention runs now and then in the background of an authenticated request (never of a flood)
+		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", Math.round(performance.now() - t0));
+		const pruning = r.authenticated ? pruneIfDue(o, r.now) : null;
+		keepAlive(c, pruning ? Promise.all([journaled, pruning]) : journaled);
 		return res;
 	});
 	return app;

@@ -13,7 +13,10 @@ import type { NodeRecord, SessionRecord } from "@obmen/db";
 import { getCookie } from "hono/cookie";
 import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
+import { readSettings } from "../settings.ts";
+import { alertExchangeFailed } from "./alerts.ts";
 import { type EximRequest, failure } from "./context.ts";
+import { ipAllowed } from "./ip-allow.ts";
 import { attemptKeys, LoginThrottle, TRUST_MS } from "./throttle.ts";
 import { VerifiedLogins, verifiedKey } from "./verified-logins.ts";
 
@@ -84,6 +87,7 @@ export async function resolveSession(r: EximRequest): Promise<ActiveSession | st
 	// `last_seen_at` only bounds the idle timeout (30 min): refreshing it at most once a minute (a tenth of the idle
 	// timeout when that is shorter) keeps a write transaction off almost every request of an exchange
 	if (t - session.lastSeenAt >= touchIntervalMs(o.limits.sessionIdleMs)) await o.store.touchSession(idHash, t);
+	r.authenticated = true;
 	return { session, node, sessid: token };
 }
 
@@ -96,6 +100,7 @@ export function touchIntervalMs(sessionIdleMs: number): number {
 }
 
 const enc = new TextEncoder();
+const DAY_MS = 86_400_000;
 
 /** A hash verified for unknown logins, so they cost the same as a wrong password (per options object). */
 const dummyHashes = new WeakMap<ResolvedOptions, Promise<string>>();
@@ -126,27 +131,49 @@ export type BasicResult = { ok: true; node: NodeRecord } | { ok: false; reason: 
  * that can fail per minute per IP and per login, see throttle.ts). Unknown logins verify a dummy hash, so they take
  * as long as a wrong password and get the same reply. A password verified correct within the last 10 minutes against
  * the same stored hash skips PBKDF2 (verified-logins.ts); it is also the only way in while the throttle refuses
- * from an address that logged in as this login within the hour (the real node during a flood).
+ * from an address that logged in as this login within the node's `knownIpDays` (the real node during a flood).
+ * With `allowedIps` set, other addresses are refused before the throttle and any password check.
  */
 export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	const { o, c, now } = r;
 	const creds = parseBasicAuth(c.req.header("Authorization"));
 	if (!creds) return { ok: false, reason: "missing" };
-	const slot = await loginThrottle(o).acquire(attemptKeys(o.clientIp(c) ?? "unknown", creds.login), now.getTime());
+	const ip = o.clientIp(c) ?? "unknown";
+	const node = await o.store.getNodeByLogin(creds.login);
+	const settings = node ? readSettings(node.settings) : null;
+	if (node) r.j.nodeId = node.id;
+	// `allowedIps`: other addresses are refused before any password check and never count against the node's login
+	// (the reply is the same as for a wrong password; the journal's counter row says why)
+	if (settings && !ipAllowed(o.clientIp(c), settings.allowedIps)) {
+		r.j.error = `${BAD_CREDENTIALS} (address ${ip.slice(0, 64)} is not in the node's allowedIps)`;
+		return { ok: false, reason: "bad" };
+	}
+	const trustMs = (settings?.knownIpDays ?? TRUST_MS / DAY_MS) * DAY_MS;
+	const slot = await loginThrottle(o).acquire(attemptKeys(ip, creds.login, trustMs), now.getTime());
 	if (!slot) {
 		// Over the limit: no PBKDF2 and nothing recorded, but a password verified correct recently (this exact password
 		// against this very stored hash) from an address known for this login is still let in — 1C sends Basic on every
 		// request, so a flood of wrong passwords for its login must not lock the real node out (issue 3: successful
 		// checks are never throttled). Other addresses get no free cache lookups, so no unthrottled guessing oracle.
-		const cached = await cachedNode(o, o.clientIp(c) ?? "unknown", creds, now.getTime());
-		if (!cached) return { ok: false, reason: "throttled" };
-		r.j.nodeId = cached.id;
+		const cached = node && (await cachedNode(o, node, ip, creds, trustMs, now.getTime()));
+		if (!cached) {
+			if (node) {
+				r.j.error = `${THROTTLED} (login flood)`;
+				alertExchangeFailed(
+					r,
+					node,
+					"login_flood",
+					`Too many failed logins for "${node.login}": logins are being refused`,
+					ip.slice(0, 64),
+				);
+			}
+			return { ok: false, reason: "throttled" };
+		}
+		r.authenticated = true;
 		return { ok: true, node: cached };
 	}
 	let ok = false;
-	let node: NodeRecord | null = null;
 	try {
-		node = await o.store.getNodeByLogin(creds.login);
 		if (node) {
 			// a password verified recently against this very hash skips PBKDF2 (only successes are remembered)
 			const cache = verifiedLogins(o);
@@ -162,24 +189,24 @@ export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	} finally {
 		await slot.done(!ok);
 	}
-	if (node) r.j.nodeId = node.id;
 	if (!ok || !node) return { ok: false, reason: "bad" };
+	r.authenticated = true;
 	return { ok: true, node };
 }
 
 /**
- * The node of `creds.login` when `ip` logged in as it within {@link TRUST_MS} and `creds.password` is in the positive
- * verification cache for the node's current hash, else `null` (the throttled path: no PBKDF2).
+ * `node` when `ip` logged in as its login within `trustMs` and `creds.password` is in the positive verification cache
+ * for the node's current hash, else `null` (the throttled path: no PBKDF2).
  */
 async function cachedNode(
 	o: ResolvedOptions,
+	node: NodeRecord,
 	ip: string,
 	creds: { login: string; password: string },
+	trustMs: number,
 	now: number,
 ): Promise<NodeRecord | null> {
-	if ((await o.store.lastLoginSuccess(ip, creds.login, now - TRUST_MS)) === null) return null;
-	const node = await o.store.getNodeByLogin(creds.login);
-	if (!node) return null;
+	if (trustMs <= 0 || (await o.store.lastLoginSuccess(ip, creds.login, now - trustMs)) === null) return null;
 	return verifiedLogins(o).has(await verifiedKey(node.id, node.passwordHash, creds.password), now) ? node : null;
 }
 

@@ -8,14 +8,19 @@
  * refused just for being concurrent), and is refused as soon as the stored failures reach N. A concurrent flood thus
  * cannot overrun the limit by racing the failure counter.
  *
- * Anti lock-out: an address that logged in successfully as a login within the last hour (the store's record of
- * successful logins, `lastLoginSuccess`) is exempt from that login's counter (not from its own per-IP counter), so a
- * flood of wrong passwords for a node's login from elsewhere does not lock the real 1C node out (NIST SP 800-63B §5.2.2: throttling must not become a cheap denial of service).
+ * Anti lock-out: an address that logged in successfully as a login within the node's `knownIpDays` (default 30 days;
+ * the store's record of successful logins, `lastLoginSuccess`) is exempt from that login's counter (not from its own
+ * per-IP counter), so a flood of wrong passwords for a node's login from elsewhere does not lock the real 1C node out
+ * (NIST SP 800-63B §5.2.2: throttling must not become a cheap denial of service). The trade-off (docs/security.md):
+ * a known address keeps its own 10 guesses a minute at the login, however long the flood; a node that moves to a
+ * new address during a flood is refused until the flood stops — `allowedIps` removes both.
  */
 import type { ExchangeStore } from "@obmen/db";
 
-/** How long a successful login exempts its address from the login's failure counter (store rows live 1 h). */
-export const TRUST_MS = 3_600_000;
+/** Default of how long a successful login exempts its address from the login's failure counter (`knownIpDays` 30). */
+export const TRUST_MS = 30 * 86_400_000;
+/** A known address's success is recorded again once it is this old (at most once a day per address and login). */
+const RENEW_MS = 86_400_000;
 /** Longest wait for a verification slot before the request is refused as throttled. */
 export const SLOT_WAIT_MS = 10_000;
 
@@ -26,11 +31,13 @@ export interface AttemptKeys {
 	/** The client address and login as sent, for the store's record of successful logins. */
 	address: string;
 	name: string;
+	/** How long a successful login from `address` exempts it from the login's counter (0 = never). */
+	trustMs: number;
 }
 
 /** @internal The throttle keys for a client address and login. */
-export function attemptKeys(ip: string, login: string): AttemptKeys {
-	return { ip: `ip:${ip}`, login: `login:${login}`, address: ip, name: login };
+export function attemptKeys(ip: string, login: string, trustMs = TRUST_MS): AttemptKeys {
+	return { ip: `ip:${ip}`, login: `login:${login}`, address: ip, name: login, trustMs };
 }
 
 /** @internal A granted verification slot. */
@@ -59,10 +66,10 @@ export class LoginThrottle {
 	 * `wallNow` bounds the wait and defaults to `Date.now`.
 	 */
 	async acquire(k: AttemptKeys, now: number, wallNow: () => number = Date.now): Promise<Slot | null> {
-		const last = await this.store.lastLoginSuccess(k.address, k.name, now - TRUST_MS);
+		const last = k.trustMs > 0 ? await this.store.lastLoginSuccess(k.address, k.name, now - k.trustMs) : null;
 		const trusted = last !== null;
-		// a success older than half the window is recorded again, so a regularly exchanging node stays known
-		const renew = last === null || last < now - TRUST_MS / 2;
+		// a success older than a day (or half the window) is recorded again, so a regularly exchanging node stays known
+		const renew = last === null || last < now - Math.min(RENEW_MS, k.trustMs / 2);
 		const keys = trusted ? [k.ip] : [k.ip, k.login];
 		const deadline = wallNow() + SLOT_WAIT_MS;
 		for (;;) {

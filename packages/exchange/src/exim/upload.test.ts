@@ -195,7 +195,7 @@ describe("upload and import (T-PART, T-IDEM, T-FNAME, T-BODY)", () => {
 		const doctype =
 			'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><КоммерческаяИнформация>&a;</КоммерческаяИнформация>';
 		expect((await uploadAndImport(h, cookie, "x.xml", enc.encode(doctype), 1000)).at(-1)).toMatch(/^failure\nDOCTYPE_FORBIDDEN/);
-		// `failure\n<CODE>: <reason>[ at line L, column C]`: the code once, the position when known
+		// `failure\n<CODE>: <reason>[ at line L, column C][ (byte N)]`: the code once, the position when known
 		const malformed =
 			(
 				await uploadAndImport(
@@ -206,7 +206,7 @@ describe("upload and import (T-PART, T-IDEM, T-FNAME, T-BODY)", () => {
 					1000,
 				)
 			).at(-1) ?? "";
-		expect(malformed).toMatch(/^failure\nXML_MALFORMED: [^\n]+ at line 2, column \d+\n?$/);
+		expect(malformed).toMatch(/^failure\nXML_MALFORMED: [^\n]+ at line 2, column \d+ \(byte \d+\)\n?$/);
 		expect(malformed).not.toMatch(/XML_MALFORMED.*XML_MALFORMED/);
 		const zip = (await uploadAndImport(h, cookie, "z.zip", enc.encode("PK\u0003\u0004garbage"), 1000, "z.xml")).at(-1) ?? "";
 		expect(zip).toMatch(/^failure\nZIP_[A-Z]+: /);

@@ -1,0 +1,91 @@
+/**
+ * @module The exchange journal of `/exim_1c`: what is written for a request, how long it is kept, and what a full
+ * disk means for the reply.
+ *
+ * - An authenticated request (a valid session, or valid HTTP Basic credentials) is journalled as one row.
+ * - A request that fails before authentication (no credentials, wrong ones, throttled, unknown session…) is only
+ *   counted: one row per minute, client address and node (when its login names one), whose `count` grows. So traffic
+ *   without credentials grows the journal by a constant per address per minute, and a password flood against a node's
+ *   login shows in that node's journal as a few rows with large counts.
+ * - The store caps every text field (`JOURNAL_FIELD_MAX`, errors `JOURNAL_ERROR_MAX`).
+ * - Retention: rows of a node older than its `journalDays`, rows of no node older than
+ *   {@link UNATTRIBUTED_JOURNAL_DAYS}, are deleted in small batches (one short write transaction each), in the
+ *   background of a request, at most once per {@link PRUNE_INTERVAL_MS} per app.
+ */
+import type { ResolvedOptions } from "../options.ts";
+import { readSettings } from "../settings.ts";
+import type { EximRequest } from "./context.ts";
+
+/** Reason sent to 1C when the database cannot grow (SQLITE_FULL): nothing was changed; retry when space is freed. */
+export const DISK_FULL =
+	"На сервере закончилось место на диске, данные не сохранены; повторите обмен позже (server disk full: database or disk is full)";
+
+/** Days rows of no node (unauthenticated traffic with an unknown login or none) are kept. */
+export const UNATTRIBUTED_JOURNAL_DAYS = 7;
+/** Least time between two retention runs of one app (ms). */
+export const PRUNE_INTERVAL_MS = 10 * 60_000;
+/** Rows deleted per write transaction while pruning. */
+export const PRUNE_BATCH = 500;
+
+const DAY_MS = 86_400_000;
+
+/** @internal SQLite could not write because the database or the disk is full (`SQLITE_FULL`). */
+export function isDiskFull(e: unknown): boolean {
+	const text = `${(e as { code?: string })?.code ?? ""} ${(e as Error)?.message ?? ""} ${(e as { cause?: Error })?.cause?.message ?? ""}`;
+	return /SQLITE_FULL|database or disk is full/i.test(text);
+}
+
+/** When each app last started pruning (epoch ms of its clock). */
+const lastPrune = new WeakMap<ResolvedOptions, number>();
+
+/**
+ * @internal Writes the journal of a finished request (a row, or a counter increment when `authenticated` is false).
+ * Resolves when written; never rejects (a full disk is ignored: the reply already said so).
+ */
+export async function writeJournal(r: EximRequest, ip: string, durationMs: number): Promise<void> {
+	const { o, j } = r;
+	const at = r.now.toISOString();
+	try {
+		if (r.authenticated) {
+			await o.store.addJournal({ ...j, at, type: r.type || null, mode: r.mode || null, durationMs });
+		} else {
+			await o.store.countJournal({ nodeId: j.nodeId, at, ip, type: r.type || null, mode: r.mode || null, reply: j.reply, error: j.error });
+		}
+	} catch (e) {
+		if (!isDiskFull(e)) o.onError(e);
+	}
+}
+
+/**
+ * @internal Starts a retention run when the last one of this app is {@link PRUNE_INTERVAL_MS} old; returns its promise
+ * (or null when it is not due). The run never throws.
+ */
+export function pruneIfDue(o: ResolvedOptions, now: Date): Promise<void> | null {
+	const t = now.getTime();
+	const last = lastPrune.get(o);
+	if (last !== undefined && t - last < PRUNE_INTERVAL_MS && t >= last) return null;
+	lastPrune.set(o, t);
+	return pruneJournal(o, now).then(
+		() => {},
+		(e) => {
+			if (!isDiskFull(e)) o.onError(e);
+		},
+	);
+}
+
+/** Deletes journal rows past retention (every node by its `journalDays`, rows of no node), batch by batch. */
+export async function pruneJournal(o: ResolvedOptions, now: Date): Promise<number> {
+	const t = now.getTime();
+	const targets: [string | null, number][] = (await o.store.listNodes()).map((n) => [n.id, readSettings(n.settings).journalDays]);
+	targets.push([null, UNATTRIBUTED_JOURNAL_DAYS]);
+	let deleted = 0;
+	for (const [nodeId, days] of targets) {
+		const before = new Date(t - days * DAY_MS).toISOString();
+		for (;;) {
+			const n = await o.store.pruneJournal(nodeId, before, PRUNE_BATCH);
+			deleted += n;
+			if (n < PRUNE_BATCH) break;
+		}
+	}
+	return deleted;
+}
