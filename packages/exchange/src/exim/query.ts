@@ -18,11 +18,8 @@ export async function query(r: EximRequest): Promise<Response> {
 		const batch = await buildExport(r.o.store, v.node, null, r.now);
 		return bytesReply(r, batch.bytes, batch.contentType, "preview");
 	}
-	const batch = await buildExport(r.o.store, s.node, s.session.idHash, r.now);
-	await r.o.store.recordPending(
-		s.session.idHash,
-		batch.candidates.map((c) => ({ orderId: c.order.id, revision: c.revision })),
-	);
+	// the pending batch is recorded together with the identities of orders exported for the first time
+	const batch = await buildExport(r.o.store, s.node, s.session.idHash, r.now, true);
 	r.j.ordersSent = batch.candidates.length;
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
 }
