@@ -94,9 +94,14 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 	 * they were exported with — their store number: once per node, they get `legacy` rows. Idempotent (OR IGNORE),
 	 * so two processes may both run it.
 	 */
+	const legacyDone = new Set<string>();
 	const ensureLegacy = async (nodeId: string) => {
+		if (legacyDone.has(nodeId)) return;
 		const flag = await client.execute({ sql: "SELECT 1 FROM meta WHERE key = ?", args: [legacyKey(nodeId)] });
-		if (flag.rows.length > 0) return;
+		if (flag.rows.length > 0) {
+			legacyDone.add(nodeId);
+			return;
+		}
 		let after = "";
 		for (;;) {
 			const rs = await client.execute({
@@ -128,6 +133,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 			[{ sql: "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", args: [legacyKey(nodeId), new Date().toISOString()] }],
 			"write",
 		);
+		legacyDone.add(nodeId);
 	};
 	const identitiesOf = async (nodeId: string, orderIds: string[]) => {
 		if (orderIds.length === 0) return [];
@@ -151,10 +157,12 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 		},
 		async findTakenIdentities(nodeId, numbers, keys) {
 			await ensureLegacy(nodeId);
+			// two index ranges: numbers through their cut (then the exact number), keys through the key index
 			const rs = await client.execute({
-				sql: `SELECT order_id, number, key FROM export_identities WHERE node_id = ?
-					AND (number IN (SELECT value FROM json_each(?)) OR key IN (SELECT value FROM json_each(?)))`,
-				args: [nodeId, JSON.stringify(numbers), JSON.stringify(keys)],
+				sql: `SELECT order_id, number, key FROM export_identities WHERE node_id = ?1
+						AND cut IN (SELECT value FROM json_each(?2)) AND number IN (SELECT value FROM json_each(?3))
+					UNION SELECT order_id, number, key FROM export_identities WHERE node_id = ?1 AND key IN (SELECT value FROM json_each(?4))`,
+				args: [nodeId, JSON.stringify([...new Set(numbers.map(cutNumber))]), JSON.stringify(numbers), JSON.stringify(keys)],
 			});
 			return rs.rows.map((r) => ({ orderId: String(r.order_id), number: String(r.number), key: String(r.key) }));
 		},
@@ -186,10 +194,11 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 		},
 		async findUnmatched(keys) {
 			const rs = await client.execute({
-				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents
-					WHERE number IN (SELECT value FROM json_each(?)) OR basis IN (SELECT value FROM json_each(?)) OR one_c_id IN (SELECT value FROM json_each(?))
+				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents WHERE id IN (
+						SELECT id FROM unmatched_documents WHERE number IN (SELECT value FROM json_each(?1))
+						UNION SELECT id FROM unmatched_documents WHERE basis IN (SELECT value FROM json_each(?1)))
 					ORDER BY id LIMIT 1000`,
-				args: [JSON.stringify(keys), JSON.stringify(keys), JSON.stringify(keys)],
+				args: [JSON.stringify(keys)],
 			});
 			return rs.rows.map(rowToUnmatched);
 		},

@@ -12,6 +12,7 @@
 import type { Client, InStatement, Row } from "@libsql/client";
 import { bool, type StoreContext, str } from "./context.ts";
 import { unmatchedUpserts } from "./identity-repo.ts";
+import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type {
@@ -154,9 +155,11 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
  */
 export async function findTargets(client: Client, { numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): Promise<ImportMatch[]> {
 	const json = (a: string[]) => JSON.stringify(a);
+	// one index range per key: the exported number's cut equals the key (Розница sends the cut back) or the key's cut
+	// (the exact number); the planner tells the two apart
+	const cuts = [...new Set([...numbers, ...numbers.map(cutNumber)])];
 	const exported = nodeId
-		? `OR id IN (SELECT order_id FROM export_identities WHERE node_id = ?1
-				AND (number IN (SELECT value FROM json_each(?2)) OR cut IN (SELECT value FROM json_each(?2))))`
+		? "OR id IN (SELECT order_id FROM export_identities WHERE node_id = ?1 AND cut IN (SELECT value FROM json_each(?5)))"
 		: "";
 	const rs = await client.execute({
 		sql: `SELECT o.id, o.number, o.one_c_id, o.one_c_number, i.number AS exported FROM orders o
@@ -164,7 +167,7 @@ export async function findTargets(client: Client, { numbers, oneCIds, orderIds =
 			WHERE o.id IN (SELECT id FROM orders WHERE number IN (SELECT value FROM json_each(?2))
 				OR one_c_id IN (SELECT value FROM json_each(?3)) OR id IN (SELECT value FROM json_each(?4)) ${exported})
 			ORDER BY o.id`,
-		args: [nodeId ?? "", json(numbers), json(oneCIds), json(orderIds)],
+		args: [nodeId ?? "", json(numbers), json(oneCIds), json(orderIds), json(cuts)],
 	});
 	return rs.rows.map((r) => ({
 		id: String(r.id),

@@ -58,15 +58,16 @@ export const migrations: EmbeddedMigration[] = [
 		]
 	},
 	{
-		"tag": "0003_optimal_prowler",
-		"when": 1796503995282,
-		"hash": "82756f0594df0af4a00e6dd3d24bb90badf12e0830285d013108ce1a5d8978f5",
+		"tag": "0003_clumsy_skreet",
+		"when": 1796504865794,
+		"hash": "1898ebe5f94ee86fee5f73eb5323f642f4380dd3d946b63c4f34235f148caa96",
 		"statements": [
 			"CREATE TABLE `export_identities` (\n\t`node_id` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` text NOT NULL,\n\t`date` text NOT NULL,\n\t`key` text NOT NULL,\n\t`cut` text NOT NULL,\n\t`policy` text NOT NULL,\n\t`created_at` text NOT NULL,\n\tPRIMARY KEY(`node_id`, `order_id`)\n);",
 			"CREATE UNIQUE INDEX `export_identities_number` ON `export_identities` (`node_id`,`number`) WHERE policy <> 'legacy';",
 			"CREATE UNIQUE INDEX `export_identities_bp_key` ON `export_identities` (`node_id`,`key`) WHERE policy = 'bp';",
 			"CREATE INDEX `export_identities_key` ON `export_identities` (`node_id`,`key`);",
 			"CREATE INDEX `export_identities_cut` ON `export_identities` (`node_id`,`cut`);",
+			"CREATE INDEX `export_identities_order` ON `export_identities` (`order_id`);",
 			"CREATE TABLE `unmatched_documents` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`node_id` text NOT NULL,\n\t`ref` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`one_c_id` text,\n\t`number` text,\n\t`date` text,\n\t`basis` text,\n\t`doc` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`first_seen` text NOT NULL,\n\t`last_seen` text NOT NULL\n);",
 			"CREATE UNIQUE INDEX `unmatched_documents_ref` ON `unmatched_documents` (`node_id`,`ref`);",
 			"CREATE INDEX `unmatched_documents_number` ON `unmatched_documents` (`number`);",

@@ -303,7 +303,9 @@ export const exportIdentities = sqliteTable(
 		uniqueIndex("export_identities_number").on(t.nodeId, t.number).where(sql`policy <> 'legacy'`),
 		uniqueIndex("export_identities_bp_key").on(t.nodeId, t.key).where(sql`policy = 'bp'`),
 		index("export_identities_key").on(t.nodeId, t.key),
+		// lookups by number go through the cut (a number's cut is a prefix of it; ≤ 11 characters it is the number)
 		index("export_identities_cut").on(t.nodeId, t.cut),
+		index("export_identities_order").on(t.orderId),
 	],
 );
 

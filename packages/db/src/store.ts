@@ -97,7 +97,7 @@ export interface ExchangeStore {
 	// 1C documents that matched no order
 	listUnmatched(nodeId: string, opts: { limit: number; after?: number | null }): Promise<UnmatchedDocument[]>;
 	getUnmatched(nodeId: string, id: number): Promise<UnmatchedDocument | null>;
-	/** Kept documents (any node) whose number, `Основание` or 1C `Ид` is one of `keys` (at most 1000). */
+	/** Kept documents (any node) whose number or `Основание` is one of `keys` (at most 1000). */
 	findUnmatched(keys: string[]): Promise<UnmatchedDocument[]>;
 	/** Applies a kept document's patch to its order (when not null) and forgets the document, in one transaction. */
 	resolveUnmatched(id: number, nodeId: string, patch: OrderPatch | null, at: string): Promise<boolean>;

@@ -14,6 +14,7 @@ CREATE UNIQUE INDEX `export_identities_number` ON `export_identities` (`node_id`
 CREATE UNIQUE INDEX `export_identities_bp_key` ON `export_identities` (`node_id`,`key`) WHERE policy = 'bp';--> statement-breakpoint
 CREATE INDEX `export_identities_key` ON `export_identities` (`node_id`,`key`);--> statement-breakpoint
 CREATE INDEX `export_identities_cut` ON `export_identities` (`node_id`,`cut`);--> statement-breakpoint
+CREATE INDEX `export_identities_order` ON `export_identities` (`order_id`);--> statement-breakpoint
 CREATE TABLE `unmatched_documents` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`node_id` text NOT NULL,
