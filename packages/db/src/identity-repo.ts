@@ -17,6 +17,7 @@ type IdentityRepo = Pick<
 	| "recordExport"
 	| "listUnmatched"
 	| "getUnmatched"
+	| "listRematchable"
 	| "findUnmatched"
 	| "resolveUnmatched"
 >;
@@ -182,6 +183,20 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 			const rs = await client.execute({
 				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents WHERE node_id = ? AND id > ? ORDER BY id LIMIT ?`,
 				args: [nodeId, opts.after ?? 0, opts.limit],
+			});
+			return rs.rows.map(rowToUnmatched);
+		},
+		async listRematchable(nodeId, limit) {
+			// one statement, index probes per kept document: only those some order or export identity now answers to
+			const rs = await client.execute({
+				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents u WHERE u.node_id = ?1 AND (
+						EXISTS (SELECT 1 FROM orders o WHERE o.number = u.number OR o.number = u.basis)
+						OR EXISTS (SELECT 1 FROM orders o WHERE o.id = u.basis)
+						OR (u.kind = 'order' AND EXISTS (SELECT 1 FROM orders o WHERE o.one_c_id = u.one_c_id))
+						OR EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ?1 AND i.cut = substr(u.number, 1, 11))
+						OR EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ?1 AND i.cut = substr(u.basis, 1, 11)))
+					ORDER BY u.id LIMIT ?2`,
+				args: [nodeId, limit],
 			});
 			return rs.rows.map(rowToUnmatched);
 		},

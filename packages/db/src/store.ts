@@ -97,6 +97,8 @@ export interface ExchangeStore {
 	// 1C documents that matched no order
 	listUnmatched(nodeId: string, opts: { limit: number; after?: number | null }): Promise<UnmatchedDocument[]>;
 	getUnmatched(nodeId: string, id: number): Promise<UnmatchedDocument | null>;
+	/** The node's kept documents that some order (by number, id or 1C `Ид`) or export identity may now match. */
+	listRematchable(nodeId: string, limit: number): Promise<UnmatchedDocument[]>;
 	/** Kept documents (any node) whose number or `Основание` is one of `keys` (at most 1000). */
 	findUnmatched(keys: string[]): Promise<UnmatchedDocument[]>;
 	/** Applies a kept document's patch to its order (when not null) and forgets the document, in one transaction. */

@@ -56,6 +56,6 @@ export async function rematchForOrder(store: ExchangeStore, order: { id: string;
 
 /** Re-matches a node's kept documents (after each import of that node: its orders may have been exported meanwhile). */
 export async function rematchNode(store: ExchangeStore, nodeId: string, at: string): Promise<number> {
-	const docs = await store.listUnmatched(nodeId, { limit: REMATCH_MAX });
+	const docs = await store.listRematchable(nodeId, REMATCH_MAX);
 	return docs.length ? rematchUnmatched(store, docs, at) : 0;
 }
