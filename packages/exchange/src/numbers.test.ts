@@ -285,6 +285,19 @@ describe("kept unmatched documents (issue #17 §3)", () => {
 		expect(await oneC(h, "a")).toMatchObject({ paid: true, paymentNumber: "ПКО-3" });
 	});
 
+	it("a kept order document older than a state 1C sent since is forgotten, not applied over it", async () => {
+		const h = await harness();
+		await put(h, "a", { number: "SHOP-2024-000123456" });
+		await importDocs(h, [{ number: "4-000123456", id: "guid-a", requisites: [["Статус заказа", "Новый"]] }], "old.xml");
+		const alias = (await exchange(h)).get("a")?.number ?? "";
+		expect(alias).toBe("4-000123456");
+		h.clock.advance(60_000);
+		// the newer state matches directly; the older kept one must not overwrite it afterwards
+		await importDocs(h, [{ number: alias, id: "guid-a", requisites: [["Статус заказа", "Закрыт"]] }], "new.xml");
+		expect(await oneC(h, "a")).toMatchObject({ status: "Закрыт" });
+		expect(((await (await h.api("GET", `/nodes/${h.nodeId}/unmatched`)).json()) as { items: unknown[] }).items).toHaveLength(0);
+	});
+
 	it("are attached by an operator, which applies them; a missing order changes nothing", async () => {
 		const h = await harness();
 		await put(h, "o1", { number: "1" });

@@ -15,12 +15,25 @@ function stagedOf(u: UnmatchedDocument): StagedDoc {
 	return JSON.parse(u.doc) as StagedDoc;
 }
 
-/** Applies a kept document to the order with id `orderId` and forgets it; false when the order does not exist. */
-export async function applyUnmatchedTo(store: ExchangeStore, node: NodeRecord, u: UnmatchedDocument, orderId: string, at: string) {
+/**
+ * Applies a kept document to the order with id `orderId` and forgets it; false when the order does not exist. With
+ * `skipSuperseded` (automatic re-match), a kept order document older than the order's last import is only forgotten:
+ * 1C has sent a newer state of that order since (payments and shipments only add facts, so they still apply).
+ */
+export async function applyUnmatchedTo(
+	store: ExchangeStore,
+	node: NodeRecord,
+	u: UnmatchedDocument,
+	orderId: string,
+	at: string,
+	skipSuperseded = false,
+) {
 	const stored = await store.getOrder(orderId);
 	if (!stored) return false;
 	const d = stagedOf(u);
 	const set = d.k === "x" ? {} : d.s;
+	const last = stored.oneC?.lastImportAt ?? null;
+	if (skipSuperseded && d.k === "o" && last !== null && last > u.lastSeen) return store.resolveUnmatched(u.id, node.id, null, at);
 	const patch = patchFor(targetOf(stored), [set], readSettings(node.settings));
 	return store.resolveUnmatched(u.id, node.id, patch, at);
 }
@@ -43,7 +56,7 @@ export async function rematchUnmatched(store: ExchangeStore, docs: UnmatchedDocu
 		const settings = { ...readSettings(node.settings), createOrdersFrom1C: false };
 		const { effects } = planPage([{ seq: 0, d }], targets, settings, report);
 		const target = effects[0]?.orderId;
-		if (target && (await applyUnmatchedTo(store, node, u, target, at))) applied++;
+		if (target && (await applyUnmatchedTo(store, node, u, target, at, true))) applied++;
 	}
 	return applied;
 }
