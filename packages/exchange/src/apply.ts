@@ -424,11 +424,23 @@ export function targetOf(s: StoredOrder): ImportTarget {
  * Plans the effect of all documents of one file on the stored orders, in memory (small files; the same steps as
  * {@link planStaged}). Creations are deduplicated by number label and by order id.
  */
-export function planImport(docs: IncomingDocument[], stored: StoredOrder[], settings: NodeSettings): ImportPlan {
+export function planImport(
+	docs: IncomingDocument[],
+	stored: StoredOrder[],
+	settings: NodeSettings,
+	/** The `Номер` each order was exported with to the importing node, by order id (absent: never exported). */
+	exported: ReadonlyMap<string, string> = new Map(),
+): ImportPlan {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const page = docs.map((d, seq) => ({ seq, d: stageDocument(d, settings.createOrdersFrom1C) }));
 	const targets = stored.map(targetOf);
-	const matches = targets.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null }));
+	const matches = targets.map((t) => ({
+		id: t.id,
+		number: t.number,
+		oneCId: t.oneC.id,
+		oneCNumber: t.oneC.number,
+		exported: exported.get(t.id) ?? null,
+	}));
 	const { effects, creates } = planPage(page, matches, settings, out);
 	const byId = new Map(targets.map((t) => [t.id, t]));
 	const groups = new Map<string, Partial<Fields>[]>();
