@@ -9,16 +9,30 @@
  * no write of this process lands between planning and applying; the SQLite write lock is held only for the final
  * batch.
  */
-import type { InStatement, Row } from "@libsql/client";
+import type { Client, InStatement, Row } from "@libsql/client";
 import { bool, type StoreContext, str } from "./context.ts";
+import { unmatchedUpserts } from "./identity-repo.ts";
+import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
-import type { ImportOutcome, ImportPlanning, ImportRun, ImportTarget, OneCFields } from "./types.ts";
+import type {
+	ImportKeys,
+	ImportMatch,
+	ImportOutcome,
+	ImportPlanning,
+	ImportRun,
+	ImportTarget,
+	OneCFields,
+	UnmatchedInput,
+} from "./types.ts";
 
-type ImportRepo = Pick<ExchangeStore, "isImported" | "countImportDocs" | "addImportDocs" | "runImport" | "applyImport">;
+type ImportRepo = Pick<
+	ExchangeStore,
+	"isImported" | "countImportDocs" | "addImportDocs" | "runImport" | "applyImport" | "findImportTargets"
+>;
 
 /** @internal 1C field → column. */
-const COLUMN: Record<keyof OneCFields, string> = {
+export const COLUMN: Record<keyof OneCFields, string> = {
 	id: "one_c_id",
 	number: "one_c_number",
 	date: "one_c_date",
@@ -134,6 +148,36 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 	];
 }
 
+/**
+ * @internal Store orders an incoming 1C document may refer to: by store number, stored 1C `Ид`, order id, and — for
+ * `keys.nodeId` — the number the order was exported with to that node or its 11-character cut. Never by the 1C
+ * number alone: 1C numbers restart every year (a payment would land on another order).
+ */
+export async function findTargets(client: Client, { numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): Promise<ImportMatch[]> {
+	const json = (a: string[]) => JSON.stringify(a);
+	// one index range per key: the exported number's cut equals the key (Розница sends the cut back) or the key's cut
+	// (the exact number); the planner tells the two apart
+	const cuts = [...new Set([...numbers, ...numbers.map(cutNumber)])];
+	const exported = nodeId
+		? "OR id IN (SELECT order_id FROM export_identities WHERE node_id = ?1 AND cut IN (SELECT value FROM json_each(?5)))"
+		: "";
+	const rs = await client.execute({
+		sql: `SELECT o.id, o.number, o.one_c_id, o.one_c_number, i.number AS exported FROM orders o
+			LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
+			WHERE o.id IN (SELECT id FROM orders WHERE number IN (SELECT value FROM json_each(?2))
+				OR one_c_id IN (SELECT value FROM json_each(?3)) OR id IN (SELECT value FROM json_each(?4)) ${exported})
+			ORDER BY o.id`,
+		args: [nodeId ?? "", json(numbers), json(oneCIds), json(orderIds), json(cuts)],
+	});
+	return rs.rows.map((r) => ({
+		id: String(r.id),
+		number: String(r.number),
+		oneCId: str(r, "one_c_id"),
+		oneCNumber: str(r, "one_c_number"),
+		exported: str(r, "exported"),
+	}));
+}
+
 /** @internal */
 export function importRepo(ctx: StoreContext): ImportRepo {
 	const { client } = ctx;
@@ -150,6 +194,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 		ctx.lock.run(async (): Promise<ImportOutcome | null> => {
 			if (await isImported(run.nodeId, run.sha256)) return null;
 			const key = [sessionId, run.sha256];
+			const unmatched: UnmatchedInput[] = [];
 			await scratch(SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })));
 			const planning: ImportPlanning = {
 				async staged(afterSeq, limit) {
@@ -159,21 +204,9 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					});
 					return rs.rows.map((r) => ({ seq: Number(r.seq), doc: String(r.doc) }));
 				},
-				async findTargets({ numbers, oneCIds, oneCNumbers, orderIds = [] }) {
-					const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
-					const rs = await client.execute({
-						sql: `SELECT id, number, one_c_id, one_c_number FROM orders
-							WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)})
-								OR id IN (${marks(orderIds)})
-							ORDER BY id`,
-						args: [...numbers, ...oneCIds, ...oneCNumbers, ...orderIds],
-					});
-					return rs.rows.map((r) => ({
-						id: String(r.id),
-						number: String(r.number),
-						oneCId: str(r, "one_c_id"),
-						oneCNumber: str(r, "one_c_number"),
-					}));
+				findTargets: (keys) => findTargets(client, { ...keys, nodeId: keys.nodeId ?? run.nodeId }),
+				async keepUnmatched(docs) {
+					unmatched.push(...docs);
 				},
 				async addEffects(effects) {
 					await scratch(
@@ -252,14 +285,15 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 			});
 			let rs: Awaited<ReturnType<typeof client.batch>>;
 			try {
-				rs = await client.batch(
-					applyStatements(
-						run,
-						sessionId,
-						bounds.rows.map((r) => String(r.order_id)),
-					),
-					"write",
+				const stmts = applyStatements(
+					run,
+					sessionId,
+					bounds.rows.map((r) => String(r.order_id)),
 				);
+				// kept before the ledger row is read back: the last statement must stay the cursor read
+				stmts.splice(1, 0, ...unmatchedUpserts(run.nodeId, run.at, unmatched));
+				rs = await client.batch(stmts, "write");
+				rs.splice(1, unmatched.length);
 			} catch (e) {
 				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
 				if (await isImported(run.nodeId, run.sha256)) return null;
@@ -273,6 +307,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 
 	return {
 		isImported,
+		findImportTargets: (keys) => findTargets(client, keys),
 		async countImportDocs(sessionId, sha256) {
 			const rs = await client.execute({
 				sql: "SELECT count(*) AS n FROM import_docs WHERE session_id = ? AND sha256 = ?",

@@ -4,6 +4,7 @@
 import type { Client } from "@libsql/client";
 import { createContext } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
+import { identityRepo } from "./identity-repo.ts";
 import { importRepo } from "./import-repo.ts";
 import { applyMigrations } from "./migrate.ts";
 import { miscRepo } from "./misc-repo.ts";
@@ -22,6 +23,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...ordersRepo(ctx),
 		...nodesRepo(ctx),
 		...exportRepo(ctx),
+		...identityRepo(ctx),
 		...sessionRepo(ctx),
 		...importRepo(ctx),
 		...miscRepo(ctx),

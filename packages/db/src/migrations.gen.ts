@@ -68,5 +68,22 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE UNIQUE INDEX `journal_bucket` ON `journal` (`bucket`);",
 			"CREATE INDEX `journal_node_at` ON `journal` (`node_id`,`at`);"
 		]
+	},
+	{
+		"tag": "0004_export_identities",
+		"when": 1796506402343,
+		"hash": "1898ebe5f94ee86fee5f73eb5323f642f4380dd3d946b63c4f34235f148caa96",
+		"statements": [
+			"CREATE TABLE `export_identities` (\n\t`node_id` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` text NOT NULL,\n\t`date` text NOT NULL,\n\t`key` text NOT NULL,\n\t`cut` text NOT NULL,\n\t`policy` text NOT NULL,\n\t`created_at` text NOT NULL,\n\tPRIMARY KEY(`node_id`, `order_id`)\n);",
+			"CREATE UNIQUE INDEX `export_identities_number` ON `export_identities` (`node_id`,`number`) WHERE policy <> 'legacy';",
+			"CREATE UNIQUE INDEX `export_identities_bp_key` ON `export_identities` (`node_id`,`key`) WHERE policy = 'bp';",
+			"CREATE INDEX `export_identities_key` ON `export_identities` (`node_id`,`key`);",
+			"CREATE INDEX `export_identities_cut` ON `export_identities` (`node_id`,`cut`);",
+			"CREATE INDEX `export_identities_order` ON `export_identities` (`order_id`);",
+			"CREATE TABLE `unmatched_documents` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`node_id` text NOT NULL,\n\t`ref` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`one_c_id` text,\n\t`number` text,\n\t`date` text,\n\t`basis` text,\n\t`doc` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`first_seen` text NOT NULL,\n\t`last_seen` text NOT NULL\n);",
+			"CREATE UNIQUE INDEX `unmatched_documents_ref` ON `unmatched_documents` (`node_id`,`ref`);",
+			"CREATE INDEX `unmatched_documents_number` ON `unmatched_documents` (`number`);",
+			"CREATE INDEX `unmatched_documents_basis` ON `unmatched_documents` (`basis`);"
+		]
 	}
 ];

@@ -4,6 +4,7 @@
 import type { Row } from "@libsql/client";
 import type { StoreContext } from "./context.ts";
 import { floorKey } from "./export-repo.ts";
+import { purgeIdentities } from "./identity-repo.ts";
 import { purge } from "./session-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeRecord } from "./types.ts";
@@ -64,6 +65,7 @@ export function nodesRepo(ctx: StoreContext): NodesRepo {
 				...purge("node_id = ?", [id]),
 				{ sql: "DELETE FROM meta WHERE key = ?", args: [floorKey(id)] },
 				{ sql: "DELETE FROM node_acks WHERE node_id = ?", args: [id] },
+				...purgeIdentities(id),
 				{ sql: "DELETE FROM journal WHERE node_id = ?", args: [id] },
 				{ sql: "DELETE FROM nodes WHERE id = ?", args: [id] },
 			]);

@@ -94,7 +94,7 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 			const items = rs.rows.slice(0, limit).map(rowToStored);
 			return { items, nextCursor: rs.rows.length > limit ? (items.at(-1)?.order.id ?? null) : null };
 		},
-		async findOrdersForImport({ numbers, oneCIds, oneCNumbers, orderIds = [] }) {
+		async findOrdersForImport({ numbers, oneCIds, oneCNumbers = [], orderIds = [] }) {
 			const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
 			const rs = await client.execute({
 				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)}) OR id IN (${marks(orderIds)})`,

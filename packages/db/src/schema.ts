@@ -5,8 +5,10 @@
  * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).
  * Exchange state that must survive between HTTP requests (the app is stateless): `sessions`, `pending_batch`,
  * `upload_files`/`upload_chunks`, `import_docs` (+ the planning scratch `import_effects`, `import_patches`,
- * `import_creates`), `login_failures`, `login_successes`, `journal`, `meta`.
+ * `import_creates`), `login_failures`, `login_successes`, `journal`, `meta`. Per node: `export_identities` (the
+ * `Номер`/date each order was first exported with) and `unmatched_documents` (1C documents that matched no order).
  */
+import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Store orders. `revision` is a global, monotonically increasing version bumped only by site-originated changes. */
@@ -285,6 +287,70 @@ export const journal = sqliteTable(
 		index("journal_node_id").on(t.nodeId, t.id),
 		uniqueIndex("journal_bucket").on(t.bucket),
 		index("journal_node_at").on(t.nodeId, t.at),
+	],
+);
+
+/**
+ * The identity an order was first exported with to a node: the `Номер` (the store number, or an alias when the node's
+ * 1C configuration would cut it or merge it with another order) and the date/time, fixed forever after. `key` is
+ * БП's invoice key of that number (`YYYY:P`, P = digits and capital letters, padded/cut to 6), kept for every row so
+ * that collision checks also see orders assigned under another configuration. `policy` is the configuration that
+ * assigned it, or `legacy` for an order exported before identities existed (it keeps its store number).
+ */
+export const exportIdentities = sqliteTable(
+	"export_identities",
+	{
+		nodeId: text("node_id").notNull(),
+		orderId: text("order_id").notNull(),
+		number: text("number").notNull(),
+		/** The exported date/time (the order's `createdAt` at first export). */
+		date: text("date").notNull(),
+		key: text("key").notNull(),
+		/** The first 11 characters of `number` (Розница stores and sends back the number cut to 11). */
+		cut: text("cut").notNull(),
+		policy: text("policy").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.nodeId, t.orderId] }),
+		// two assignments (two processes) never hand out one number or one БП key: the second insert is ignored
+		uniqueIndex("export_identities_number").on(t.nodeId, t.number).where(sql`policy <> 'legacy'`),
+		uniqueIndex("export_identities_bp_key").on(t.nodeId, t.key).where(sql`policy = 'bp'`),
+		index("export_identities_key").on(t.nodeId, t.key),
+		// lookups by number go through the cut (a number's cut is a prefix of it; ≤ 11 characters it is the number)
+		index("export_identities_cut").on(t.nodeId, t.cut),
+		index("export_identities_order").on(t.orderId),
+	],
+);
+
+/**
+ * 1C documents (orders, payments, shipments) of an import that matched no store order, kept with the staged record
+ * needed to apply them later (re-matched when the order appears, or attached by an operator). One row per node and
+ * `ref` (the document kind plus its 1C `Ид`, number or `Основание`); a re-sent document refreshes it.
+ */
+export const unmatchedDocuments = sqliteTable(
+	"unmatched_documents",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		nodeId: text("node_id").notNull(),
+		ref: text("ref").notNull(),
+		/** `order` or `payment`/`shipment` (a document with `Основание`). */
+		kind: text("kind").notNull(),
+		oneCId: text("one_c_id"),
+		number: text("number"),
+		date: text("date"),
+		/** `Основание` of a payment/shipment. */
+		basis: text("basis"),
+		/** The staged record (JSON): what applying it sets. */
+		doc: text("doc").notNull(),
+		reason: text("reason").notNull(),
+		firstSeen: text("first_seen").notNull(),
+		lastSeen: text("last_seen").notNull(),
+	},
+	(t) => [
+		uniqueIndex("unmatched_documents_ref").on(t.nodeId, t.ref),
+		index("unmatched_documents_number").on(t.number),
+		index("unmatched_documents_basis").on(t.basis),
 	],
 );
 

@@ -8,8 +8,10 @@ import type {
 	ChangeRow,
 	ExportCandidate,
 	ExportFilter,
+	ExportIdentity,
 	ImportApplication,
 	ImportKeys,
+	ImportMatch,
 	ImportOutcome,
 	ImportPlanning,
 	ImportRun,
@@ -17,8 +19,10 @@ import type {
 	JournalEntry,
 	JournalRow,
 	NodeRecord,
+	OrderPatch,
 	SessionRecord,
 	StoredOrder,
+	UnmatchedDocument,
 } from "./types.ts";
 
 /** Longest text stored in a journal field (type, mode, filename, reply, session, ip); errors get {@link JOURNAL_ERROR_MAX}. */
@@ -46,6 +50,11 @@ export interface ExchangeStore {
 	listOrders(opts: { limit: number; cursor?: string | null }): Promise<{ items: StoredOrder[]; nextCursor: string | null }>;
 	/** Candidates for matching incoming 1C documents: by site number, stored 1C `Ид`, stored 1C number or order id. */
 	findOrdersForImport(keys: ImportKeys): Promise<StoredOrder[]>;
+	/**
+	 * Store orders an incoming document refers to: by store number, 1C `Ид`, order id and (with `keys.nodeId`) the
+	 * number exported to that node or its 11-character cut — never by the 1C number alone.
+	 */
+	findImportTargets(keys: ImportKeys): Promise<ImportMatch[]>;
 	/** Store status codes seen, with counts. */
 	statusCounts(): Promise<{ code: string; count: number }[]>;
 	/** Distinct payment and shipping methods seen in orders (for `mode=info`). */
@@ -75,6 +84,38 @@ export interface ExchangeStore {
 	clearPending(sessionId: string): Promise<void>;
 	/** `success`: acknowledges exactly the pending revisions of this session (never lowers an ack); returns how many. */
 	acknowledge(sessionId: string, nodeId: string): Promise<number>;
+
+	// export identities (the Номер/date each order was first exported with, per node)
+	/**
+	 * The identities of these orders on the node. Orders the node got before identities existed get their `legacy`
+	 * row (their store number) first, once per node.
+	 */
+	getExportIdentities(nodeId: string, orderIds: string[]): Promise<ExportIdentity[]>;
+	/** Every node's identity of one order. */
+	orderExportIdentities(orderId: string): Promise<ExportIdentity[]>;
+	/** Identities of the node that already use one of these numbers or БП keys. */
+	findTakenIdentities(nodeId: string, numbers: string[], keys: string[]): Promise<{ orderId: string; number: string; key: string }[]>;
+	/**
+	 * `query`: stores the new identities (a number or БП key another assignment took meanwhile is ignored, never
+	 * duplicated) and records the orders as pending for the session, in one transaction; returns the identities now
+	 * stored for the items' orders (an order missing from it lost a race and must be assigned again).
+	 */
+	recordExport(
+		nodeId: string,
+		sessionId: string,
+		items: { orderId: string; revision: number }[],
+		identities: ExportIdentity[],
+	): Promise<ExportIdentity[]>;
+
+	// 1C documents that matched no order
+	listUnmatched(nodeId: string, opts: { limit: number; after?: number | null }): Promise<UnmatchedDocument[]>;
+	getUnmatched(nodeId: string, id: number): Promise<UnmatchedDocument | null>;
+	/** The node's kept documents that some order (by number, id or 1C `Ид`) or export identity may now match. */
+	listRematchable(nodeId: string, limit: number): Promise<UnmatchedDocument[]>;
+	/** Kept documents (any node) whose number or `Основание` is one of `keys` (at most 1000). */
+	findUnmatched(keys: string[]): Promise<UnmatchedDocument[]>;
+	/** Applies a kept document's patch to its order (when not null) and forgets the document, in one transaction. */
+	resolveUnmatched(id: number, nodeId: string, patch: OrderPatch | null, at: string): Promise<boolean>;
 
 	// sessions
 	/**

@@ -119,8 +119,11 @@ export interface ImportTarget {
 export interface ImportKeys {
 	numbers: string[];
 	oneCIds: string[];
-	oneCNumbers: string[];
+	/** Ignored by {@link ImportPlanning.findTargets}: 1C numbers restart every year, so they never identify an order alone. */
+	oneCNumbers?: string[];
 	orderIds?: string[];
+	/** The importing node: numbers also match the `Номер` this node was exported (or its 11-character cut). */
+	nodeId?: string;
 }
 
 /** What matching a document needs of a store order: its id, site number and stored 1C identity. */
@@ -129,6 +132,8 @@ export interface ImportMatch {
 	number: string;
 	oneCId: string | null;
 	oneCNumber: string | null;
+	/** The `Номер` the order was exported with to the importing node (null when never exported to it). */
+	exported?: string | null;
 }
 
 /** The 1C fields one staged document sets on a matched order (`seq` = the document's position in the file). */
@@ -158,6 +163,44 @@ export interface ImportPlanning {
 	/** Every matched order once, by id, with its effects in file order (reads in pages). */
 	effectGroups(): AsyncIterable<{ target: ImportTarget; sets: Partial<OneCFields>[] }>;
 	addPatches(patches: OrderPatch[]): Promise<void>;
+	/** Documents that matched no order: kept (committed with the import) in `unmatched_documents`. */
+	keepUnmatched(docs: UnmatchedInput[]): Promise<void>;
+}
+
+/**
+ * The `Номер` and date/time an order was first exported with to a node (fixed forever after). `key` is БП's
+ * invoice key of the number (`YYYY:P`, see {@link bpOrderKey}); `policy` the configuration that assigned it, or
+ * `legacy` for an order exported before identities existed (it keeps its store number).
+ */
+export interface ExportIdentity {
+	nodeId: string;
+	orderId: string;
+	number: string;
+	date: string;
+	key: string;
+	policy: "ut" | "retail" | "unf" | "bp" | "legacy";
+	createdAt: string;
+}
+
+/** A 1C document that matched no store order, as an import keeps it. */
+export interface UnmatchedInput {
+	/** `order`, or `payment`/`shipment` (a document naming its order in `Основание`). */
+	kind: string;
+	oneCId: string | null;
+	number: string | null;
+	date: string | null;
+	basis: string | null;
+	/** The staged record (JSON text) applied when the document is matched later. */
+	doc: string;
+	reason: string;
+}
+
+/** A kept unmatched document. */
+export interface UnmatchedDocument extends UnmatchedInput {
+	id: number;
+	nodeId: string;
+	firstSeen: string;
+	lastSeen: string;
 }
 
 /** The ledger facts of one import. */

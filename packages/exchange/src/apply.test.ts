@@ -91,16 +91,23 @@ describe("applying 1C documents (protocol.md §7.4)", () => {
 		expect(await get(h, "o2")).toMatchObject({ status: "cancelled", oneC: { deleted: true, cancelled: true } });
 	});
 
-	it("finds orders by stored 1C Ид and 1C number; payment documents by Основание", async () => {
+	it("finds orders by stored 1C Ид; payment documents by Основание = site number, never by the 1C number alone", async () => {
 		const h = await createHarness();
 		await h.putOrder({ id: "o1" });
 		await importDocs(h, [{ number: "1", id: "guid-A", requisites: [["Номер по 1С", "УТ-1"]] }]);
 		// a later document without the site number, matched by its 1C Ид
 		await importDocs(h, [{ number: "zzz", id: "guid-A", requisites: [["Проведен", "true"]] }], "orders-2.xml");
 		expect((await get(h, "o1")).oneC).toMatchObject({ posted: true, number: "УТ-1" });
+		// "Номер по 1С" alone identifies nothing (1C numbers restart every year): the payment is kept, not applied
 		await importDocs(
 			h,
-			[{ number: "ПКО-5", id: "pay-1", operation: "Выплата безналичных денег", basis: "УТ-1", date: "2026-11-29" }],
+			[{ number: "ПКО-4", id: "pay-0", operation: "Выплата безналичных денег", basis: "УТ-1", date: "2026-11-29" }],
+			"pay-0.xml",
+		);
+		expect((await get(h, "o1")).oneC).toMatchObject({ paid: null });
+		await importDocs(
+			h,
+			[{ number: "ПКО-5", id: "pay-1", operation: "Выплата безналичных денег", basis: "1", date: "2026-11-29" }],
 			"pay.xml",
 		);
 		expect((await get(h, "o1")).oneC).toMatchObject({ paid: true, paidAt: "2026-11-29T10:00:00", paymentNumber: "ПКО-5" });

@@ -1,7 +1,10 @@
 /**
  * @module Applying incoming 1C documents to store orders (protocol.md §7.4) — pure planning, no I/O.
  *
- * Find the order by `Номер` (the site number 1C keeps), then by the stored 1C `Ид`, then by the stored 1C number.
+ * Find the order by `Номер`: the number it was exported with to this node, that number cut to 11 characters
+ * (Розница stores and sends back the cut), the store number; then by the stored 1C `Ид`. Never by "Номер по 1С"
+ * alone: 1C numbers restart every year, so it would attach documents to another order. A document that matches no
+ * order is kept (`unmatched_documents`) with the reason, and applied once its order appears or an operator attaches it.
  * Store the 1C id/number/date, "Проведен", payment ("Оплачен", "Дата оплаты по 1С", "Номер оплаты по 1С"),
  * shipment ("Отгружен", "Дата отгрузки по 1С", "Номер отгрузки по 1С"), "Отменен" and `ПометкаУдаления`
  * (which sets both deleted and cancelled). Absent flags mean "unchanged" (1C omits false values).
@@ -25,7 +28,9 @@ import type {
 	OrderPatch,
 	StagedCreate,
 	StoredOrder,
+	UnmatchedInput,
 } from "@obmen/db";
+import { cutNumber } from "@obmen/db";
 import type { NodeSettings } from "./settings.ts";
 
 /** The result of planning one file. */
@@ -190,10 +195,12 @@ export type StagedDoc =
 			c: string | null;
 			s: Partial<Fields>;
 			l: string;
+			/** The document's date (kept with an unmatched document). */
+			dt?: string | null;
 			/** The order to create (status still to be mapped), or the reason it is not a valid store order. */
 			create?: { order: Order } | { error: string };
 	  }
-	| { k: "p"; b: string | null; s: Partial<Fields>; l: string }
+	| { k: "p"; b: string | null; s: Partial<Fields>; l: string; n?: string | null; i?: string | null; dt?: string | null }
 	| { k: "x" };
 
 /** Reduces a parsed document to what applying it needs. */
@@ -208,6 +215,7 @@ export function stageDocument(d: IncomingDocument, createOrders: boolean): Stage
 			c: d.oneC.number,
 			s: set,
 			l: d.number ?? d.oneC.number ?? d.id ?? "?",
+			dt: d.date,
 		};
 		if (createOrders) {
 			const made = orderFrom1C(d, "new");
@@ -216,7 +224,7 @@ export function stageDocument(d: IncomingDocument, createOrders: boolean): Stage
 		return staged;
 	}
 	const set = subordinateFields(d);
-	return set ? { k: "p", b: d.basis, s: set, l: d.basis ?? d.number ?? "?" } : { k: "x" };
+	return set ? { k: "p", b: d.basis, s: set, l: d.basis ?? d.number ?? "?", n: d.number, i: d.oneC.id ?? d.id, dt: d.date } : { k: "x" };
 }
 
 /** Problems found while planning (the reply and the journal show a few). */
@@ -226,6 +234,30 @@ export interface PlanReport {
 	unknownCount: number;
 	/** Per-document problems (e.g. an order from 1C that is not a valid store order): the first 20. */
 	errors: string[];
+}
+
+/** Why a staged document matched no order (kept with it). */
+export function unmatchedReason(d: StagedDoc): string {
+	if (d.k === "o")
+		return `no order with Номер ${JSON.stringify(d.n ?? "")} (exported, cut to 11 or store number) or 1C Ид ${JSON.stringify(d.i ?? "")}`;
+	if (d.k === "p") return d.b ? `no order with number or id ${JSON.stringify(d.b)} (Основание)` : "no Основание";
+	return "";
+}
+
+/** The kept record of a staged document that matched no order. */
+export function unmatchedOf(d: StagedDoc, reason: string): UnmatchedInput | null {
+	if (d.k === "o") return { kind: "order", oneCId: d.i, number: d.n, date: d.dt ?? null, basis: null, doc: JSON.stringify(d), reason };
+	if (d.k === "p")
+		return {
+			kind: d.s.paid ? "payment" : "shipment",
+			oneCId: d.i ?? null,
+			number: d.n ?? null,
+			date: d.dt ?? null,
+			basis: d.b,
+			doc: JSON.stringify(d),
+			reason,
+		};
+	return null;
 }
 
 const REPORT_MAX = 20;
@@ -239,20 +271,17 @@ function report(r: PlanReport, kind: "unknown" | "errors", text: string): void {
 export function keysOf(page: StagedDoc[]): ImportKeys {
 	const numbers = new Set<string>();
 	const ids = new Set<string>();
-	const oneC = new Set<string>();
 	const orderIds = new Set<string>();
 	for (const d of page) {
 		if (d.k === "o") {
 			if (d.n) numbers.add(d.n);
 			if (d.i) ids.add(d.i);
-			if (d.c) oneC.add(d.c);
 		} else if (d.k === "p" && d.b) {
 			numbers.add(d.b);
-			oneC.add(d.b);
 			orderIds.add(d.b);
 		}
 	}
-	return { numbers: [...numbers], oneCIds: [...ids], oneCNumbers: [...oneC], orderIds: [...orderIds] };
+	return { numbers: [...numbers], oneCIds: [...ids], orderIds: [...orderIds] };
 }
 
 /** Effects and creations of one page of staged documents, given the orders their keys matched. */
@@ -261,37 +290,53 @@ export function planPage(
 	targets: ImportMatch[],
 	settings: NodeSettings,
 	out: PlanReport,
-): { effects: ImportEffect[]; creates: StagedCreate[] } {
+): { effects: ImportEffect[]; creates: StagedCreate[]; kept: UnmatchedInput[] } {
+	const byExported = new Map(targets.filter((t) => t.exported).map((t) => [t.exported as string, t]));
+	// Розница sends back the number cut to 11: a cut shared by two orders identifies neither
+	const cuts = new Map<string, ImportMatch | null>();
+	for (const t of targets) {
+		if (!t.exported) continue;
+		const c = cutNumber(t.exported);
+		cuts.set(c, cuts.has(c) && cuts.get(c)?.id !== t.id ? null : t);
+	}
 	const byNumber = new Map(targets.map((t) => [t.number, t]));
 	const byOneCId = new Map(targets.filter((t) => t.oneCId).map((t) => [t.oneCId as string, t]));
-	const byOneCNumber = new Map(targets.filter((t) => t.oneCNumber).map((t) => [t.oneCNumber as string, t]));
 	const byOrderId = new Map(targets.map((t) => [t.id, t]));
-	const find = (number: string | null, id: string | null, oneCNumber: string | null) =>
-		(number && byNumber.get(number)) || (id && byOneCId.get(id)) || (oneCNumber && byOneCNumber.get(oneCNumber)) || null;
-	// `Основание` of a payment/shipment: the site number, else the store order id (Bitrix writes it), else the 1C number
-	const findBasis = (basis: string | null) => (basis && (byNumber.get(basis) || byOrderId.get(basis) || byOneCNumber.get(basis))) || null;
+	const byNumberLike = (n: string) => byExported.get(n) || cuts.get(n) || byNumber.get(n);
+	// never by "Номер по 1С" alone (1C numbers restart every year)
+	const find = (number: string | null, id: string | null) => (number && byNumberLike(number)) || (id && byOneCId.get(id)) || null;
+	// `Основание` of a payment/shipment: the exported/site number, else the store order id (Bitrix writes it)
+	const findBasis = (basis: string | null) => (basis && (byNumberLike(basis) || byOrderId.get(basis))) || null;
 	const effects: ImportEffect[] = [];
 	const creates: StagedCreate[] = [];
+	const kept: UnmatchedInput[] = [];
+	const keep = (d: StagedDoc, reason: string) => {
+		const u = unmatchedOf(d, reason);
+		if (u) kept.push(u);
+	};
 	for (const { seq, d } of page) {
 		if (d.k === "x") continue;
-		const t = d.k === "o" ? find(d.n, d.i, d.c) : findBasis(d.b);
+		const t = d.k === "o" ? find(d.n, d.i) : findBasis(d.b);
 		if (t) {
 			effects.push({ orderId: t.id, seq, set: d.s });
 			continue;
 		}
 		if (d.k === "p" || !settings.createOrdersFrom1C || !d.create) {
-			report(out, "unknown", d.l);
+			const reason = unmatchedReason(d);
+			report(out, "unknown", `${d.l} (${reason})`);
+			keep(d, reason);
 			continue;
 		}
 		if ("error" in d.create) {
 			report(out, "errors", `${d.l}: ${d.create.error}`);
+			keep(d, `not a valid store order: ${d.create.error}`);
 			continue;
 		}
 		const fields = { ...EMPTY, ...d.s };
 		const status = importedStatus(fields, settings) ?? "new";
 		creates.push({ seq, label: d.l, order: { ...d.create.order, status }, oneC: d.s });
 	}
-	return { effects, creates };
+	return { effects, creates, kept };
 }
 
 /** The net patch of one matched order after every document of the file (null when nothing changes). */
@@ -350,9 +395,10 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings): Pro
 		after = rows.at(-1)?.seq ?? after;
 		const page = rows.map((r) => ({ seq: r.seq, d: JSON.parse(r.doc) as StagedDoc }));
 		const targets = await p.findTargets(keysOf(page.map((x) => x.d)));
-		const { effects, creates } = planPage(page, targets, settings, out);
+		const { effects, creates, kept } = planPage(page, targets, settings, out);
 		await p.addEffects(effects);
 		await p.addCreates(creates);
+		await p.keepUnmatched(kept);
 		await pace();
 	}
 	let patches: OrderPatch[] = [];
@@ -369,7 +415,8 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings): Pro
 	return out;
 }
 
-function targetOf(s: StoredOrder): ImportTarget {
+/** What an import sees of a stored order. */
+export function targetOf(s: StoredOrder): ImportTarget {
 	return { id: s.order.id, number: s.order.number, status: s.order.status, oneC: fieldsOf(s) };
 }
 
@@ -377,11 +424,23 @@ function targetOf(s: StoredOrder): ImportTarget {
  * Plans the effect of all documents of one file on the stored orders, in memory (small files; the same steps as
  * {@link planStaged}). Creations are deduplicated by number label and by order id.
  */
-export function planImport(docs: IncomingDocument[], stored: StoredOrder[], settings: NodeSettings): ImportPlan {
+export function planImport(
+	docs: IncomingDocument[],
+	stored: StoredOrder[],
+	settings: NodeSettings,
+	/** The `Номер` each order was exported with to the importing node, by order id (absent: never exported). */
+	exported: ReadonlyMap<string, string> = new Map(),
+): ImportPlan {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const page = docs.map((d, seq) => ({ seq, d: stageDocument(d, settings.createOrdersFrom1C) }));
 	const targets = stored.map(targetOf);
-	const matches = targets.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number }));
+	const matches = targets.map((t) => ({
+		id: t.id,
+		number: t.number,
+		oneCId: t.oneC.id,
+		oneCNumber: t.oneC.number,
+		exported: exported.get(t.id) ?? null,
+	}));
 	const { effects, creates } = planPage(page, matches, settings, out);
 	const byId = new Map(targets.map((t) => [t.id, t]));
 	const groups = new Map<string, Partial<Fields>[]>();

@@ -154,6 +154,12 @@ const ru = {
 		"Номер длиннее {max} символов ({length}): 1С УТ 11 не найдёт заказ по номеру и при каждой повторной выгрузке создаст дубль",
 	"warning.ORDER_DISCOUNT_EXCEEDS_LINES":
 		"Скидка на заказ {discount} больше суммы строк {lines}: 1С собирает заказ из строк, и его сумма не совпадёт с суммой на сайте",
+	"warning.NUMBER_ALIASED":
+		"Номер {number} уходит в 1С как {exported}: конфигурация узла обрезала бы его или совместила бы с другим заказом; 1С возвращает этот номер, Obmen сопоставляет его с заказом",
+	"warning.NUMBER_CUT":
+		"Заказ уже выгружен с номером длиннее {max} символов ({length}): 1С обрезает его и при повторной выгрузке может создать дубль",
+	"warning.NUMBER_KEY_SHARED":
+		"Заказ уже выгружен с номером, ключ которого в БП ({key}) совпадает с заказом {orderId}: БП ведёт один счёт на оба",
 	"preview.xml": "XML для 1С",
 	"preview.wrap": "Переносить длинные строки",
 	"preview.download": "Скачать XML ({charset})",
@@ -331,6 +337,11 @@ const en: Record<MessageKey, string> = {
 		"Номер longer than {max} characters ({length}): 1C УТ 11 will not find the order by its number and will create a duplicate on every resend",
 	"warning.ORDER_DISCOUNT_EXCEEDS_LINES":
 		"Order discount {discount} is larger than the lines' sum {lines}: 1C builds the order from its lines, so its total will not match the store's",
+	"warning.NUMBER_ALIASED":
+		"Номер {number} goes to 1C as {exported}: the node's configuration would cut it or merge it with another order; 1C sends this number back and Obmen maps it to the order",
+	"warning.NUMBER_CUT":
+		"Already exported with a number longer than {max} characters ({length}): 1C cuts it and may create a duplicate on a resend",
+	"warning.NUMBER_KEY_SHARED": "Already exported with a number whose БП key ({key}) order {orderId} shares: БП keeps one invoice for both",
 	"preview.xml": "XML for 1C",
 	"preview.wrap": "Wrap long lines",
 	"preview.download": "Download XML ({charset})",

@@ -125,9 +125,11 @@ describe("admin API /api/v1", () => {
 		expect(j).toMatchObject({ count: 2, encoding: "windows-1251", schemaVersion: "2.05" });
 		expect(j.orders.map((o: Json) => o.number)).toEqual(["10", "123456789012"]);
 		expect(j.orders[0].warnings).toEqual([]);
+		// an `ut` node (default): a number over 11 characters goes out as an alias of at most 11
 		expect(j.orders[1].warnings).toEqual([
-			expect.objectContaining({ code: "NUMBER_TOO_LONG", params: expect.objectContaining({ max: 11 }) }),
+			expect.objectContaining({ code: "NUMBER_ALIASED", params: expect.objectContaining({ reason: "cut", exported: "23456789012" }) }),
 		]);
+		expect(j.orders[1].exported).toEqual({ number: "23456789012", date: expect.any(String) });
 		expect(j.orders[1].warnings[0].message).toMatch(/11/);
 		expect(await h.digest()).toBe(before);
 		const { cookie } = await h.login();

@@ -43,7 +43,12 @@ export function openApiDocument(): Record<string, unknown> {
 					requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
 					responses: { "200": ok("updated"), "201": ok("created"), "400": err, "401": err, "413": err, "429": err },
 				},
-				get: { summary: "An order with its revision and 1C state", parameters: [idParam], responses: { "200": ok("order"), "404": err } },
+				get: {
+					summary:
+						"An order with its revision, 1C state and, per node, exports: [{ nodeId, number, date, assigned, policy, warnings }] (the Номер/date it is or would be exported with)",
+					parameters: [idParam],
+					responses: { "200": ok("order"), "404": err },
+				},
 			},
 			"/orders": {
 				get: {
@@ -92,6 +97,35 @@ export function openApiDocument(): Record<string, unknown> {
 						{ name: "errors", in: "query", schema: { enum: ["1"] } },
 					],
 					responses: { "200": ok("{ items, nextBefore }") },
+				},
+			},
+			"/nodes/{id}/unmatched": {
+				get: {
+					summary: "1C documents of the node that matched no order (kept, with the reason); oldest first",
+					parameters: [
+						idParam,
+						{ name: "limit", in: "query", schema: { type: "integer" } },
+						{ name: "after", in: "query", schema: { type: "integer" } },
+					],
+					responses: {
+						"200": ok("{ items: [{ id, kind, oneCId, number, date, basis, reason, firstSeen, lastSeen, document }], nextAfter }"),
+						"404": err,
+					},
+				},
+			},
+			"/nodes/{id}/unmatched/{docId}/attach": {
+				post: {
+					summary: "Attach a kept document to an order { orderId } and apply it as an import would",
+					parameters: [idParam, { name: "docId", in: "path", required: true, schema: { type: "integer" } }],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: { type: "object", required: ["orderId"], properties: { orderId: { type: "string" } } },
+							},
+						},
+					},
+					responses: { "200": ok("{ attached, orderId, oneC }"), "400": err, "404": err },
 				},
 			},
 			"/meta/statuses": { get: { summary: "Store status codes seen", responses: { "200": ok("{ items: [{ code, count }] }") } } },

@@ -1,11 +1,14 @@
 /**
  * @module Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
- * content is identical); `GET` shows the order with what 1C reported about it.
+ * content is identical) and applies kept 1C documents that name the order; `GET` shows the order with what 1C
+ * reported about it and, per node, the `Номер`/date it is (or would be) exported with and the number warnings.
  */
 import { safeParseOrder } from "@obmen/core";
 import type { StoredOrder } from "@obmen/db";
 import type { Hono } from "hono";
+import { nodeExports } from "../numbers.ts";
 import type { ResolvedOptions } from "../options.ts";
+import { rematchForOrder } from "../unmatched.ts";
 import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
 
 /** @internal The JSON view of a stored order. */
@@ -24,14 +27,17 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		if (input.id !== undefined && input.id !== id) throw new ApiError(400, "validation_failed", "body id differs from the URL id", "id");
 		const parsed = safeParseOrder({ ...input, id });
 		if (!parsed.ok) throw validationError(parsed.issues);
-		const res = await o.store.upsertOrder(parsed.order, o.clock.now().toISOString());
+		const at = o.clock.now().toISOString();
+		const res = await o.store.upsertOrder(parsed.order, at);
+		// 1C documents that arrived before this order (kept as unmatched) are applied now
+		await rematchForOrder(o.store, parsed.order, at);
 		const stored = await o.store.getOrder(id);
 		return c.json({ order: parsed.order, revision: res.revision, oneC: stored?.oneC ?? null }, res.created ? 201 : 200);
 	});
 	api.get("/orders/:id", async (c) => {
 		const s = await o.store.getOrder(c.req.param("id"));
 		if (!s) throw new ApiError(404, "not_found", "order not found");
-		return c.json(orderView(s));
+		return c.json({ ...orderView(s), exports: await nodeExports(o.store, s.order, o.clock.now()) });
 	});
 	api.get("/orders", async (c) => {
 		const limit = intParam(c.req.query("limit"), 50, 1, 500, "limit");

@@ -1,10 +1,12 @@
 /**
  * @module Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
- * warnings such as numbers longer than 11 characters) and the node's exchange journal. No side effects.
+ * the `Номер`/date each order is exported with and warnings, e.g. a number the node's configuration would cut or key
+ * together with another order) and the node's exchange journal. No side effects.
  */
 import { orderWarnings } from "@obmen/core";
 import type { Hono } from "hono";
 import { buildExport } from "../export.ts";
+import { keySharedWith, numberWarnings } from "../numbers.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { intParam } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
@@ -20,10 +22,18 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 			});
 		}
 		const map = batch.settings.statusMap.export;
-		return c.json({
-			orders: batch.candidates.map(({ order, revision }) => ({
+		const config = batch.settings.configuration;
+		const orders = [];
+		for (const { order, revision } of batch.candidates) {
+			const identity = batch.identities.get(order.id);
+			const numbers = identity
+				? numberWarnings(config, order.number, identity, await keySharedWith(o.store, node.id, config, identity))
+				: [];
+			orders.push({
 				id: order.id,
 				number: order.number,
+				// the Номер and date/time 1C gets (fixed at the first export to this node)
+				exported: identity ? { number: identity.number, date: identity.date } : null,
 				date: order.createdAt,
 				buyer: order.customer.name,
 				total: order.total,
@@ -36,8 +46,12 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 					: null,
 				revision,
 				lines: order.items.length,
-				warnings: orderWarnings(order),
-			})),
+				// the 11-character rule depends on the configuration: numberWarnings replace core's NUMBER_TOO_LONG
+				warnings: [...numbers, ...orderWarnings(order).filter((w) => w.code !== "NUMBER_TOO_LONG")],
+			});
+		}
+		return c.json({
+			orders,
 			count: batch.candidates.length,
 			encoding: batch.settings.encoding,
 			schemaVersion: batch.settings.schemaVersion,

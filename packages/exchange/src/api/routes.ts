@@ -11,6 +11,7 @@ import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { registerOrders } from "./orders.ts";
 import { registerPreview } from "./preview.ts";
+import { registerUnmatched } from "./unmatched.ts";
 
 async function tokenOk(o: ResolvedOptions, token: string): Promise<boolean> {
 	if (o.verifyAdminToken) return o.verifyAdminToken(token);
@@ -49,5 +50,6 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	registerOrders(api, o);
 	registerNodes(api, o);
 	registerPreview(api, o);
+	registerUnmatched(api, o);
 	return api;
 }

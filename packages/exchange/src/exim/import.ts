@@ -23,6 +23,7 @@ import {
 import { type PlanReport, planStaged, stageDocument, YIELD_MS, yieldToEventLoop } from "../apply.ts";
 import { readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
+import { rematchNode } from "../unmatched.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { resolveSessionFile } from "./session.ts";
@@ -198,8 +199,10 @@ export async function importFile(r: EximRequest): Promise<Response> {
 		});
 		await store.markUploadDone(sessionId, found.from);
 		if (!outcome) return textReply(r, replySuccess("already imported"));
-		r.j.ordersImported = outcome.updated + outcome.created;
-		const problems = [...(report.unknown.length ? [`unknown orders: ${report.unknown.join(", ")}`] : []), ...report.errors.slice(0, 5)];
+		// documents kept earlier whose order was exported (or created) since then
+		const rematched = await rematchNode(store, s.node.id, at);
+		r.j.ordersImported = outcome.updated + outcome.created + rematched;
+		const problems = [...(report.unknown.length ? [`kept unmatched: ${report.unknown.join(", ")}`] : []), ...report.errors.slice(0, 5)];
 		if (problems.length) r.j.error = problems.join("; ");
 		if (settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(r, settings.webhookUrl, s.node.id, at, outcome);
 		return textReply(

@@ -18,11 +18,8 @@ export async function query(r: EximRequest): Promise<Response> {
 		const batch = await buildExport(r.o.store, v.node, null, r.now);
 		return bytesReply(r, batch.bytes, batch.contentType, "preview");
 	}
+	// the pending batch is recorded together with the identities of orders exported for the first time
 	const batch = await repeatableBatch(r, s);
-	await r.o.store.recordPending(
-		s.session.idHash,
-		batch.candidates.map((c) => ({ orderId: c.order.id, revision: c.revision })),
-	);
 	r.j.ordersSent = batch.candidates.length;
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
 }
@@ -42,8 +39,6 @@ export async function query(r: EximRequest): Promise<Response> {
  */
 async function repeatableBatch(r: EximRequest, s: ActiveSession): Promise<ExportBatch> {
 	const pollsUntilEmpty = s.session.version !== null;
-	if (pollsUntilEmpty) return buildExport(r.o.store, s.node, s.session.idHash, r.now);
-	const batch = await buildExport(r.o.store, s.node, null, r.now);
-	await r.o.store.clearPending(s.session.idHash);
-	return batch;
+	if (!pollsUntilEmpty) await r.o.store.clearPending(s.session.idHash);
+	return buildExport(r.o.store, s.node, s.session.idHash, r.now, true, pollsUntilEmpty);
 }

@@ -1,0 +1,95 @@
+import { parseOrder } from "@obmen/core";
+import { describe, expect, it } from "vitest";
+import { createMemoryDb } from "./node.ts";
+import { bpKeyPart, bpOrderKey, cutNumber } from "./order-keys.ts";
+import type { ExportIdentity } from "./types.ts";
+
+const AT = "2026-11-28T12:00:00.000Z";
+const order = (id: string, number: string) =>
+	parseOrder({
+		id,
+		number,
+		createdAt: "2026-11-27T10:00:00+03:00",
+		status: "new",
+		customer: { name: "Петров Пётр" },
+		items: [{ productId: "p", name: "Товар", quantity: 1, price: 10 }],
+	});
+const identity = (orderId: string, number: string, policy: ExportIdentity["policy"] = "ut"): ExportIdentity => ({
+	nodeId: "n1",
+	orderId,
+	number,
+	date: "2026-11-27T10:00:00+03:00",
+	key: bpOrderKey(number, "2026-11-27T10:00:00+03:00"),
+	policy,
+	createdAt: AT,
+});
+
+describe("order keys of the 1C configurations", () => {
+	it("БП keeps digits and capital letters, pads to 6 and keeps the first 6; the year is part of the key", () => {
+		expect(bpKeyPart("1000001")).toBe("100000");
+		expect(bpKeyPart("ORD-100")).toBe("ORD100");
+		expect(bpKeyPart("ORD-1000")).toBe("ORD100");
+		expect(bpKeyPart("a100")).toBe("000100");
+		expect(bpKeyPart("SHOP-2024-1")).toBe("SHOP20");
+		expect(bpKeyPart("Заказ-Б12")).toBe("ЗБ12".padStart(6, "0"));
+		expect(bpOrderKey("100", "2025-12-31T23:00:00+03:00")).not.toBe(bpOrderKey("100", "2026-01-01T01:00:00+03:00"));
+	});
+	it("the Строка(11) cut counts characters, not bytes", () => {
+		expect(cutNumber("ЗАКАЗ-2024-000001")).toBe("ЗАКАЗ-2024-");
+		expect(cutNumber("100")).toBe("100");
+	});
+});
+
+describe("export identities", () => {
+	it("recordExport stores identities with the pending batch; a number or БП key already used is ignored, never duplicated", async () => {
+		const db = await createMemoryDb();
+		await db.store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		for (const [id, n] of [
+			["a", "1"],
+			["b", "2"],
+			["c", "3"],
+		] as const)
+			await db.store.upsertOrder(order(id, n), AT);
+		const first = await db.store.recordExport("n1", "s1", [{ orderId: "a", revision: 1 }], [identity("a", "X1")]);
+		expect(first.map((x) => x.number)).toEqual(["X1"]);
+		// another assignment handed out X1 too: ignored, b has no identity and must be planned again
+		const second = await db.store.recordExport("n1", "s2", [{ orderId: "b", revision: 2 }], [identity("b", "X1")]);
+		expect(second).toEqual([]);
+		// БП keys: "ORD-100" and "ORD100" share one key; the second bp row is refused
+		await db.store.recordExport("n1", "s3", [], [identity("b", "ORD-100", "bp")]);
+		expect(await db.store.recordExport("n1", "s3", [], [identity("c", "ORD100", "bp")])).toEqual([]);
+		expect((await db.store.findTakenIdentities("n1", ["X1", "nope"], [])).map((t) => t.orderId)).toEqual(["a"]);
+		expect((await db.store.findTakenIdentities("n1", [], [bpOrderKey("ORD-1000", "2026-01-01T00:00:00Z")])).map((t) => t.orderId)).toEqual([
+			"b",
+		]);
+		// the pending batch was recorded with the identity
+		const rs = await db.client.execute("SELECT session_id, order_id FROM pending_batch ORDER BY session_id");
+		expect(rs.rows.map((r) => `${r.session_id}:${r.order_id}`)).toEqual(["s1:a", "s2:b"]);
+	});
+
+	it("orders a node got before identities existed get legacy rows with their store number (duplicates allowed)", async () => {
+		const db = await createMemoryDb();
+		await db.store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		await db.store.upsertOrder(order("a", "SAME-NUMBER-LONG"), AT);
+		await db.store.upsertOrder(order("b", "SAME-NUMBER-LONG"), AT);
+		await db.store.recordPending("old", [
+			{ orderId: "a", revision: 1 },
+			{ orderId: "b", revision: 2 },
+		]);
+		await db.store.acknowledge("old", "n1");
+		const ids = await db.store.getExportIdentities("n1", ["a", "b"]);
+		expect(ids.map((x) => [x.orderId, x.number, x.policy])).toEqual([
+			["a", "SAME-NUMBER-LONG", "legacy"],
+			["b", "SAME-NUMBER-LONG", "legacy"],
+		]);
+		// imports find them by the 11-character cut
+		const found = await db.store.findImportTargets({ numbers: ["SAME-NUMBER"], oneCIds: [], nodeId: "n1" });
+		expect(found.map((t) => [t.id, t.exported])).toEqual([
+			["a", "SAME-NUMBER-LONG"],
+			["b", "SAME-NUMBER-LONG"],
+		]);
+		// deleting the node drops them
+		await db.store.deleteNode("n1");
+		expect(await db.store.orderExportIdentities("a")).toEqual([]);
+	});
+});

@@ -1,0 +1,252 @@
+/**
+ * @module Per-node export identities (the `Номер`/date an order was first exported with, fixed forever after) and the
+ * 1C documents kept because they matched no order.
+ */
+import type { InStatement, Row } from "@libsql/client";
+import { type StoreContext, sqlBool, str } from "./context.ts";
+import { COLUMN } from "./import-repo.ts";
+import { bpOrderKey, cutNumber } from "./order-keys.ts";
+import type { ExchangeStore } from "./store.ts";
+import type { ExportIdentity, OneCFields, UnmatchedDocument, UnmatchedInput } from "./types.ts";
+
+type IdentityRepo = Pick<
+	ExchangeStore,
+	| "getExportIdentities"
+	| "orderExportIdentities"
+	| "findTakenIdentities"
+	| "recordExport"
+	| "listUnmatched"
+	| "getUnmatched"
+	| "listRematchable"
+	| "findUnmatched"
+	| "resolveUnmatched"
+>;
+
+/** @internal `meta` key set once the orders a node got before identities existed have their `legacy` rows. */
+export function legacyKey(nodeId: string): string {
+	return `export_identities_legacy:${nodeId}`;
+}
+
+const ID_COLS = "node_id, order_id, number, date, key, policy, created_at";
+const UNMATCHED_COLS = "id, node_id, kind, one_c_id, number, date, basis, doc, reason, first_seen, last_seen";
+const PAGE = 1000;
+
+function rowToIdentity(r: Row): ExportIdentity {
+	return {
+		nodeId: String(r.node_id),
+		orderId: String(r.order_id),
+		number: String(r.number),
+		date: String(r.date),
+		key: String(r.key),
+		policy: String(r.policy) as ExportIdentity["policy"],
+		createdAt: String(r.created_at),
+	};
+}
+
+function rowToUnmatched(r: Row): UnmatchedDocument {
+	return {
+		id: Number(r.id),
+		nodeId: String(r.node_id),
+		kind: String(r.kind),
+		oneCId: str(r, "one_c_id"),
+		number: str(r, "number"),
+		date: str(r, "date"),
+		basis: str(r, "basis"),
+		doc: String(r.doc),
+		reason: String(r.reason),
+		firstSeen: String(r.first_seen),
+		lastSeen: String(r.last_seen),
+	};
+}
+
+/** @internal INSERT OR IGNORE of identity rows (a lost race leaves the other assignment in place). */
+export function identityInserts(ids: ExportIdentity[]): InStatement[] {
+	const out: InStatement[] = [];
+	for (let i = 0; i < ids.length; i += 100) {
+		const part = ids.slice(i, i + 100);
+		out.push({
+			sql: `INSERT OR IGNORE INTO export_identities (node_id, order_id, number, date, key, cut, policy, created_at) VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+			args: part.flatMap((x) => [x.nodeId, x.orderId, x.number, x.date, x.key, cutNumber(x.number), x.policy, x.createdAt]),
+		});
+	}
+	return out;
+}
+
+/** @internal The unique key of a kept document within its node. */
+export function unmatchedRef(d: UnmatchedInput): string {
+	return `${d.kind}:${d.oneCId ?? ""}:${d.number ?? ""}:${d.basis ?? ""}`;
+}
+
+/** @internal Upserts of kept documents (a re-sent document refreshes its record, reason and `last_seen`). */
+export function unmatchedUpserts(nodeId: string, at: string, docs: UnmatchedInput[]): InStatement[] {
+	return docs.map((d) => ({
+		sql: `INSERT INTO unmatched_documents (node_id, ref, kind, one_c_id, number, date, basis, doc, reason, first_seen, last_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(node_id, ref) DO UPDATE SET doc = excluded.doc, reason = excluded.reason, date = excluded.date, last_seen = excluded.last_seen`,
+		args: [nodeId, unmatchedRef(d), d.kind, d.oneCId, d.number, d.date, d.basis, d.doc, d.reason, at, at],
+	}));
+}
+
+/** @internal */
+export function identityRepo(ctx: StoreContext): IdentityRepo {
+	const { client } = ctx;
+	/**
+	 * Orders a node got before identities existed (acknowledged, or pending in one of its sessions) keep the number
+	 * they were exported with — their store number: once per node, they get `legacy` rows. Idempotent (OR IGNORE),
+	 * so two processes may both run it.
+	 */
+	const legacyDone = new Set<string>();
+	const ensureLegacy = async (nodeId: string) => {
+		if (legacyDone.has(nodeId)) return;
+		const flag = await client.execute({ sql: "SELECT 1 FROM meta WHERE key = ?", args: [legacyKey(nodeId)] });
+		if (flag.rows.length > 0) {
+			legacyDone.add(nodeId);
+			return;
+		}
+		let after = "";
+		for (;;) {
+			const rs = await client.execute({
+				sql: `SELECT o.id, o.number, o.created_at FROM orders o
+					WHERE o.id > ? AND (o.id IN (SELECT order_id FROM node_acks WHERE node_id = ?)
+						OR o.id IN (SELECT p.order_id FROM pending_batch p JOIN sessions s ON s.id_hash = p.session_id WHERE s.node_id = ?))
+					AND NOT EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ? AND i.order_id = o.id)
+					ORDER BY o.id LIMIT ?`,
+				args: [after, nodeId, nodeId, nodeId, PAGE],
+			});
+			if (rs.rows.length === 0) break;
+			const now = new Date().toISOString();
+			const rows = rs.rows.map(
+				(r): ExportIdentity => ({
+					nodeId,
+					orderId: String(r.id),
+					number: String(r.number),
+					date: String(r.created_at),
+					key: bpOrderKey(String(r.number), String(r.created_at)),
+					policy: "legacy",
+					createdAt: now,
+				}),
+			);
+			await client.batch(identityInserts(rows), "write");
+			after = String(rs.rows.at(-1)?.id ?? after);
+			if (rs.rows.length < PAGE) break;
+		}
+		await client.batch(
+			[{ sql: "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", args: [legacyKey(nodeId), new Date().toISOString()] }],
+			"write",
+		);
+		legacyDone.add(nodeId);
+	};
+	const identitiesOf = async (nodeId: string, orderIds: string[]) => {
+		if (orderIds.length === 0) return [];
+		const rs = await client.execute({
+			sql: `SELECT ${ID_COLS} FROM export_identities WHERE node_id = ? AND order_id IN (SELECT value FROM json_each(?))`,
+			args: [nodeId, JSON.stringify(orderIds)],
+		});
+		return rs.rows.map(rowToIdentity);
+	};
+	return {
+		async getExportIdentities(nodeId, orderIds) {
+			await ensureLegacy(nodeId);
+			return identitiesOf(nodeId, orderIds);
+		},
+		async orderExportIdentities(orderId) {
+			const rs = await client.execute({
+				sql: `SELECT ${ID_COLS} FROM export_identities WHERE order_id = ? ORDER BY node_id`,
+				args: [orderId],
+			});
+			return rs.rows.map(rowToIdentity);
+		},
+		async findTakenIdentities(nodeId, numbers, keys) {
+			await ensureLegacy(nodeId);
+			// two index ranges: numbers through their cut (then the exact number), keys through the key index
+			const rs = await client.execute({
+				sql: `SELECT order_id, number, key FROM export_identities WHERE node_id = ?1
+						AND cut IN (SELECT value FROM json_each(?2)) AND number IN (SELECT value FROM json_each(?3))
+					UNION SELECT order_id, number, key FROM export_identities WHERE node_id = ?1 AND key IN (SELECT value FROM json_each(?4))`,
+				args: [nodeId, JSON.stringify([...new Set(numbers.map(cutNumber))]), JSON.stringify(numbers), JSON.stringify(keys)],
+			});
+			return rs.rows.map((r) => ({ orderId: String(r.order_id), number: String(r.number), key: String(r.key) }));
+		},
+		async recordExport(nodeId, sessionId, items, identities) {
+			const stmts: InStatement[] = [...identityInserts(identities)];
+			if (items.length > 0)
+				stmts.push({
+					sql: `INSERT INTO pending_batch (session_id, order_id, revision)
+						SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
+						ON CONFLICT(session_id, order_id) DO UPDATE SET revision = max(revision, excluded.revision)`,
+					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
+				});
+			if (stmts.length > 0) await ctx.write(stmts);
+			return identitiesOf(nodeId, [...new Set([...items.map((i) => i.orderId), ...identities.map((i) => i.orderId)])]);
+		},
+		async listUnmatched(nodeId, opts) {
+			const rs = await client.execute({
+				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents WHERE node_id = ? AND id > ? ORDER BY id LIMIT ?`,
+				args: [nodeId, opts.after ?? 0, opts.limit],
+			});
+			return rs.rows.map(rowToUnmatched);
+		},
+		async listRematchable(nodeId, limit) {
+			// one statement, index probes per kept document: only those some order or export identity now answers to
+			const rs = await client.execute({
+				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents u WHERE u.node_id = ?1 AND (
+						EXISTS (SELECT 1 FROM orders o WHERE o.number = u.number OR o.number = u.basis)
+						OR EXISTS (SELECT 1 FROM orders o WHERE o.id = u.basis)
+						OR (u.kind = 'order' AND EXISTS (SELECT 1 FROM orders o WHERE o.one_c_id = u.one_c_id))
+						OR EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ?1 AND i.cut = substr(u.number, 1, 11))
+						OR EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ?1 AND i.cut = substr(u.basis, 1, 11)))
+					ORDER BY u.id LIMIT ?2`,
+				args: [nodeId, limit],
+			});
+			return rs.rows.map(rowToUnmatched);
+		},
+		async getUnmatched(nodeId, id) {
+			const rs = await client.execute({
+				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents WHERE node_id = ? AND id = ?`,
+				args: [nodeId, id],
+			});
+			return rs.rows[0] ? rowToUnmatched(rs.rows[0]) : null;
+		},
+		async findUnmatched(keys) {
+			const rs = await client.execute({
+				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents WHERE id IN (
+						SELECT id FROM unmatched_documents WHERE number IN (SELECT value FROM json_each(?1))
+						UNION SELECT id FROM unmatched_documents WHERE basis IN (SELECT value FROM json_each(?1)))
+					ORDER BY id LIMIT 1000`,
+				args: [JSON.stringify(keys)],
+			});
+			return rs.rows.map(rowToUnmatched);
+		},
+		async resolveUnmatched(id, nodeId, patch, at) {
+			const stmts: InStatement[] = [];
+			if (patch) {
+				const sets = Object.entries(patch.set).map(([k, v]): [string, string | number | null] => [
+					COLUMN[k as keyof OneCFields],
+					typeof v === "boolean" ? sqlBool(v) : (v ?? null),
+				]);
+				stmts.push({
+					sql: `UPDATE orders SET ${[...sets.map(([c]) => `${c} = ?`), "last_import_at = ?"].join(", ")}${
+						patch.status !== undefined ? ", status = ?, data = json_set(data, '$.status', ?, '$.statusChangedAt', ?)" : ""
+					} WHERE id = ?`,
+					args: [...sets.map(([, v]) => v), at, ...(patch.status !== undefined ? [patch.status, patch.status, at] : []), patch.orderId],
+				});
+				stmts.push({
+					sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",
+					args: [patch.orderId, nodeId, at, JSON.stringify({ source: "1c", fields: patch.changes })],
+				});
+			}
+			stmts.push({ sql: "DELETE FROM unmatched_documents WHERE id = ?", args: [id] });
+			const rs = await ctx.write(stmts);
+			return (rs.at(-1)?.rowsAffected ?? 0) > 0;
+		},
+	};
+}
+
+/** @internal Purges a node's identities and kept documents (with the node). */
+export function purgeIdentities(nodeId: string): InStatement[] {
+	return [
+		{ sql: "DELETE FROM export_identities WHERE node_id = ?", args: [nodeId] },
+		{ sql: "DELETE FROM unmatched_documents WHERE node_id = ?", args: [nodeId] },
+		{ sql: "DELETE FROM meta WHERE key = ?", args: [legacyKey(nodeId)] },
+	];
+}
