@@ -56,5 +56,13 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `one_c_status_id` text;",
 			"CREATE INDEX `sessions_sessid` ON `sessions` (`sessid_hash`);"
 		]
+	},
+	{
+		"tag": "0003_ancient_firedrake",
+		"when": 1796504498952,
+		"hash": "c6459960715c87b4025d0ea2889fb3d61317a04bf3fa625d2ab494641ecd4a1a",
+		"statements": [
+			"ALTER TABLE `orders` ADD `final` integer;"
+		]
 	}
 ];

@@ -7,7 +7,7 @@
  * they never pass through binary floats on their way into the XML.
  */
 import { z } from "zod";
-import { addDecimal, formatDecimal, mulDecimal, normalizeDecimal, parseDecimal, subDecimal } from "./decimal.ts";
+import { addDecimal, compareDecimal, formatDecimal, mulDecimal, normalizeDecimal, parseDecimal, subDecimal } from "./decimal.ts";
 
 const decimal = z.union([z.string(), z.number()]).transform((v, ctx) => {
 	try {
@@ -189,6 +189,17 @@ export function computeTotal(order: Omit<Order, "total">): string {
 	if (order.shipping) sum = addDecimal(sum, parseDecimal(order.shipping.price));
 	sum = subDecimal(sum, parseDecimal(order.discount));
 	return formatDecimal(sum, 2);
+}
+
+/**
+ * When the store's `total` disagrees with its lines: 1C УТ/УНФ/БП build the order from its lines (Σ line sums, plus the
+ * delivery line), so a different total is silently replaced there. Returns the two sums (2 fraction digits) when they
+ * differ, else null.
+ */
+export function totalMismatch(order: Order): { total: string; computed: string } | null {
+	const computed = computeTotal(order);
+	const total = formatDecimal(parseDecimal(order.total), 2);
+	return compareDecimal(parseDecimal(total), parseDecimal(computed)) === 0 ? null : { total, computed };
 }
 
 /** Validates one order, filling defaults; returns the issues instead of throwing. */

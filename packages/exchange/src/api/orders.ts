@@ -2,7 +2,7 @@
  * @module Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
  * content is identical); `GET` shows the order with what 1C reported about it.
  */
-import { safeParseOrder } from "@obmen/core";
+import { safeParseOrder, totalMismatch } from "@obmen/core";
 import type { StoredOrder } from "@obmen/db";
 import type { Hono } from "hono";
 import type { ResolvedOptions } from "../options.ts";
@@ -24,6 +24,16 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		if (input.id !== undefined && input.id !== id) throw new ApiError(400, "validation_failed", "body id differs from the URL id", "id");
 		const parsed = safeParseOrder({ ...input, id });
 		if (!parsed.ok) throw validationError(parsed.issues);
+		// 1C recomputes the total from the lines and would silently replace a different one
+		const mismatch = totalMismatch(parsed.order);
+		if (mismatch) {
+			throw new ApiError(
+				422,
+				"total_mismatch",
+				`total ${mismatch.total} differs from lines − discounts + shipping = ${mismatch.computed}; 1C computes the order total from its lines`,
+				"total",
+			);
+		}
 		const res = await o.store.upsertOrder(parsed.order, o.clock.now().toISOString());
 		const stored = await o.store.getOrder(id);
 		return c.json({ order: parsed.order, revision: res.revision, oneC: stored?.oneC ?? null }, res.created ? 201 : 200);

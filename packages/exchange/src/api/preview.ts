@@ -36,7 +36,11 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 					: null,
 				revision,
 				lines: order.items.length,
-				warnings: orderWarnings(order),
+				warnings: orderWarnings(order, {
+					configuration: batch.settings.configuration,
+					vat: batch.settings.vat,
+					exportOptions: batch.settings.exportOptions,
+				}),
 			})),
 			count: batch.candidates.length,
 			encoding: batch.settings.encoding,
