@@ -121,10 +121,11 @@ export class Infobase {
 		const cancelled = isTrue(reqOf(doc, "Отменен"));
 		const lines: OrderLine[] = doc.items.map((it) => {
 			const nom = this.findOrCreateItem(it, settings, result);
-			const hash = it.id?.indexOf("#") ?? -1;
-			const chars = [hash >= 0 ? it.id?.slice(hash + 1) : "", it.characteristics.map((c) => `${c.name}: ${c.value}`).join("; ")]
-				.filter(Boolean)
-				.join(" / ");
+			// НайтиСоздатьХарактеристикуНоменклатуры: the characteristic comes from `#` only (the part of `Наименование`
+			// after it, else the part of `Ид` after it); ХарактеристикиТовара is not read in this exchange
+			const idHash = it.id?.indexOf("#") ?? -1;
+			const nameHash = it.name?.indexOf("#") ?? -1;
+			const chars = idHash < 0 ? "" : nameHash >= 0 ? (it.name?.slice(nameHash + 1) ?? "") : (it.id?.slice(idHash + 1) ?? "");
 			return {
 				itemGuid: nom.guid,
 				name: nom.name,
@@ -209,15 +210,16 @@ export class Infobase {
 	private findOrCreateItem(it: QueryItem, settings: NodeSettings, result: LoadResult): Nomenclature {
 		const type = it.requisites.ТипНоменклатуры === "Услуга" || it.requisites.ВидНоменклатуры === "Услуга" ? "Услуга" : "Товар";
 		const guid = it.id ? it.id.split("#")[0] : undefined;
+		const name = (it.name ?? "").split("#")[0] ?? ""; // the product name is the part before `#`
 		const items = this.state.items;
 		const found =
 			(guid ? items.find((i) => i.guid === guid) : undefined) ??
 			(it.sku?.trim() ? items.find((i) => i.sku === it.sku?.trim()) : undefined) ??
-			items.find((i) => i.name === (it.name ?? "") && i.type === type);
+			items.find((i) => i.name === name && i.type === type);
 		if (found) return found;
 		const created: Nomenclature = {
 			guid: crypto.randomUUID(),
-			name: it.name ?? "",
+			name,
 			sku: it.sku?.trim() ?? "",
 			type,
 			kind: type === "Услуга" ? settings.serviceKind : settings.goodsKind,
