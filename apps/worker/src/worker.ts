@@ -4,6 +4,10 @@
  * worker has no filesystem), run the embedded migrations, bootstrap the admin token and the `default` 1C node, and
  * keep the app for the isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger
  * live in libSQL, so any isolate can serve any step of a 1C exchange.
+ *
+ * Timeouts: connections are held by the platform's front end, not by this code (no idle or request timeout can be
+ * set here); Cloudflare keeps client keep-alive connections open well beyond 1C's pauses between requests (УНФ 3.0:
+ * 5 s before each `import` poll). A self-hosted workerd behind a proxy needs that proxy's keep-alive ≥ 65 s.
  */
 import { createClient } from "@libsql/client/web";
 import { type ExchangeStore, openStore } from "@obmen/db";
