@@ -222,15 +222,40 @@ function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 	w.lit("</Товар>\n");
 }
 
-function writeDelivery(w: ByteSink, ctx: WriterContext, price: Decimal): void {
-	const p = money(price);
+/** The delivery line's VAT: the node's rate for lines without their own ("Без НДС" with `none`, none with `auto`). */
+interface DeliveryFigures {
+	price: Decimal;
+	rateText: string | null;
+	vat: Decimal | null;
+}
+
+function deliveryFigures(price: Decimal, ctx: WriterContext): DeliveryFigures {
+	const rateText = lineVatRate({}, ctx.vat);
+	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
+	return { price, rateText, vat: rate ? divDecimal(mulDecimal(price, rate), addDecimal(HUNDRED, rate), 2) : null };
+}
+
+function writeDelivery(w: ByteSink, ctx: WriterContext, d: DeliveryFigures): void {
+	const p = money(d.price);
 	w.lit(`<Товар><Ид>${ORDER_DELIVERY_ID}</Ид><Наименование>${ORDER_DELIVERY_NAME}</Наименование>`);
 	writeUnit(w, "796", "шт");
+	if (d.rateText !== null) {
+		w.lit("<СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>");
+		w.text(d.rateText, "vat");
+		w.lit("</Ставка></СтавкаНалога></СтавкиНалогов>");
+	}
 	w.lit(KIND_SERVICE);
 	w.asciiEl("ЦенаЗаЕдиницу", p);
 	w.lit("<Количество>1</Количество>");
 	w.asciiEl("Сумма", p);
 	if (ctx.modern) w.lit("<Единица>796</Единица><Коэффициент>1</Коэффициент>");
+	if (d.vat && d.rateText !== null) {
+		w.lit("<Налоги><Налог><Наименование>НДС</Наименование><УчтеноВСумме>true</УчтеноВСумме><Сумма>");
+		w.ascii(money(d.vat));
+		w.lit("</Сумма><Ставка>");
+		w.ascii(d.rateText);
+		w.lit("</Ставка></Налог></Налоги>");
+	}
 	w.lit("</Товар>\n");
 }
 
@@ -297,6 +322,9 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 	const lines = lineFigures(o, discount, ctx.vat);
 	let vatTotal: Decimal = ZERO;
 	for (const l of lines) if (l.vat) vatTotal = addDecimal(vatTotal, l.vat);
+	const shipPrice = o.shipping ? fastDecimal(o.shipping.price) : ZERO;
+	const delivery = ctx.shipping === "always" || (ctx.shipping === "paid" && shipPrice.units > 0n) ? deliveryFigures(shipPrice, ctx) : null;
+	if (delivery?.vat) vatTotal = addDecimal(vatTotal, delivery.vat);
 
 	w.lit("<Документ>");
 	w.el("Ид", o.id, "id");
@@ -338,8 +366,7 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 			throw withField(e, "item.", `items[${i}].`);
 		}
 	}
-	const shipPrice = o.shipping ? fastDecimal(o.shipping.price) : ZERO;
-	if (ctx.shipping === "always" || (ctx.shipping === "paid" && shipPrice.units > 0n)) writeDelivery(w, ctx, shipPrice);
+	if (delivery) writeDelivery(w, ctx, delivery);
 	w.lit("</Товары>\n");
 	writeRequisites(w, ctx, o);
 	w.lit("\n</Документ>\n");

@@ -214,6 +214,20 @@ describe("VAT modes", () => {
 		expect(codes(own, { configuration: "ut", vat: "none" })).toEqual([]);
 	});
 
+	it("the delivery line takes the node's rate like any line without its own", async () => {
+		const delivery = (d: XmlNode) => lines(d).at(-1) as XmlNode;
+		const auto = await doc(personOrderInput);
+		expect(textAt(delivery(auto), "Ид")).toBe("ORDER_DELIVERY");
+		expect([rateOf(delivery(auto)), lineTax(delivery(auto))]).toEqual([null, null]);
+		expect(docTax(auto).sum).toBe("2000.02");
+		const rate = await doc(personOrderInput, { vat: "20" });
+		expect([rateOf(delivery(rate)), lineTax(delivery(rate))]).toEqual(["20", { sum: "56.67", rate: "20" }]);
+		expect(docTax(rate).sum).toBe("2056.69"); // 2000.00 + 0.02 (the items' own rates) + 56.67
+		const none = await doc(personOrderInput, { vat: "none" });
+		expect([rateOf(delivery(none)), lineTax(delivery(none))]).toEqual(["Без НДС", null]);
+		expect(docTax(none).sum).toBe("0.00");
+	});
+
 	it("the sample order keeps its totals and line sums in every mode", async () => {
 		for (const vat of ["auto", "none", "22", "0"] as const) {
 			const d = await doc(personOrderInput, { vat });
