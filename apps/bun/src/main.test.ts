@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { idleConnectionSurvives } from "../../../packages/emulator/src/test-support/keep-alive.ts";
 import { type ServerProcess, spawnServer } from "../../../packages/emulator/src/test-support/runtime-server.ts";
 import { runStoreExchange } from "../../../packages/emulator/src/test-support/store-exchange.ts";
 
@@ -30,6 +31,8 @@ describe("apps/bun", () => {
 		expect(r).toMatchObject({ putStatus: 201, successSent: true, loaded: 1, delivered: 1, orderStatus: 200 });
 		expect(r.order.oneC).toMatchObject({ paid: true, shipped: true, number: r.oneCNumber });
 		expect(existsSync(join(dir, "db", "obmen.db"))).toBe(true);
+		// 1C reuses one connection with pauses between requests: an idle keep-alive connection must survive
+		expect(await idleConnectionSurvives(server.url, 20_000)).toBe(true);
 		expect(await server.stop()).toBe(0);
-	});
+	}, 120_000);
 });

@@ -17,8 +17,11 @@ const boot = await bootExchange(store, cfg, { clientIp: (c) => (c.env as BunBind
 const server = Bun.serve({
 	port: cfg.port,
 	hostname: cfg.host,
-	// 1C waits up to 180 s for an answer; Bun's 10 s default would cut slow `file` uploads and `import` polls.
-	idleTimeout: 170,
+	// Seconds a connection may stay silent, between requests (keep-alive) or within one. Bun's maximum, 255: 1C keeps
+	// one connection across its requests (УНФ 3.0 pauses 5 s before each `import` poll, УТ reuses it across its own
+	// load time) and waits up to 180 s (УТ) / 1800 s (УНФ) for an answer; Bun's 10 s default would cut both. Bun has no
+	// separate whole-request timeout, so a live transfer is never cut.
+	idleTimeout: 255,
 	maxRequestBodySize: 256 * 1024 * 1024,
 	fetch: (request, srv) => boot.app.fetch(request, { ip: srv.requestIP(request)?.address } satisfies BunBindings),
 });

@@ -15,6 +15,10 @@ interface DenoBindings {
 const cfg = readHostConfig(Deno.env.toObject());
 const { store } = await openDb(cfg.databaseUrl, { authToken: cfg.databaseAuthToken });
 const boot = await bootExchange(store, cfg, { clientIp: (c) => (c.env as DenoBindings).ip });
+// Timeouts: `Deno.serve` (checked with Deno 2.9.6) has no option for them. Its HTTP/1.1 server keeps an idle keep-alive
+// connection open until the client closes it (one reused after 70 s idle in a manual check) and sets no whole-request
+// timeout, so 1C's pauses between requests on one connection (УНФ 3.0: 5 s before each `import` poll) and its
+// 180 s / 1800 s transfers are never cut by the server.
 const server = Deno.serve(
 	{
 		port: cfg.port,

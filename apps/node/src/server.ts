@@ -22,20 +22,35 @@ export interface RunningServer {
 	port: number;
 	/** Lines to print at start (URLs, credentials). */
 	banner: string[];
+	/** The socket timeouts the HTTP server actually runs with (ms; 0 = none), as Node reports them. */
+	timeouts: { keepAlive: number; headers: number; request: number; socket: number };
 	close(): Promise<void>;
 }
+
+/**
+ * Default keep-alive idle time (ms). 1C keeps one connection across its requests: УНФ 3.0 pauses 5 s before each
+ * `import` poll, УТ reuses the connection across its own load time; Node's 5 s default would race with both.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 75_000;
+/**
+ * Default longest time for one request while it is transferring (ms): no shorter than the clients' own timeouts
+ * (180 s УТ 11 / КА / ERP, 1800 s УНФ), so a slow but live upload is never cut by the server first.
+ */
+export const REQUEST_TIMEOUT_MS = 1_800_000;
 
 /**
  * Socket limits and app limits that deployments rarely change and tests shrink (the slow-trickle test uses ~2 s).
  * Node checks the request and header timeouts every `min(30 s, requestTimeoutMs / 4)`.
  */
 export interface ServerTuning {
-	/** Longest time to receive one whole request, headers and body (1C's own timeout is 180 s). Default 170 000. */
+	/** Longest time to receive one whole request, headers and body (1C: 180 s УТ, 1800 s УНФ). Default {@link REQUEST_TIMEOUT_MS}. */
 	requestTimeoutMs?: number;
-	/** Longest time to receive the request headers. Default 60 000. */
+	/** Longest time to receive the request headers, counted from their first byte. Default 76 000 (above the keep-alive time). */
 	headersTimeoutMs?: number;
-	/** A socket with no traffic at all for this long is closed. Default 120 000. */
+	/** A socket with no traffic at all during a request for this long is closed. Default {@link REQUEST_TIMEOUT_MS}. */
 	idleTimeoutMs?: number;
+	/** An idle keep-alive connection between requests is closed after this long. Default {@link KEEP_ALIVE_TIMEOUT_MS}. */
+	keepAliveTimeoutMs?: number;
 	/** Exchange limits passed to the app (import slice, session TTLs, throttling). */
 	limits?: Partial<ExchangeLimits>;
 	/** PBKDF2 iterations for newly set node passwords. */
@@ -71,17 +86,23 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			}
 		},
 	});
-	// 1C's own timeout is 180 s (Family A); cut slow-trickle uploads well before a worker is tied up forever.
-	const requestTimeout = tuning.requestTimeoutMs ?? 170_000;
+	// No timeout shorter than the clients' (180 s УТ, 1800 s УНФ) while a request is transferring; slow-loris headers are
+	// still cut by headersTimeout. Keep-alive ≥ 65 s: 1C reuses one connection with pauses between requests.
+	const requestTimeout = tuning.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+	const keepAliveTimeout = tuning.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
 	const serverOptions = {
 		requestTimeout,
-		headersTimeout: Math.min(tuning.headersTimeoutMs ?? 60_000, requestTimeout),
+		headersTimeout: Math.min(tuning.headersTimeoutMs ?? keepAliveTimeout + 1_000, requestTimeout),
+		keepAliveTimeout,
 		connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
 	};
 	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
 		const s = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host, serverOptions }, () => resolve(s));
 	});
-	(server as HttpServer).setTimeout(tuning.idleTimeoutMs ?? 120_000, (socket: Socket) => socket.destroy());
+	const http = server as HttpServer;
+	http.setTimeout(tuning.idleTimeoutMs ?? REQUEST_TIMEOUT_MS, (socket: Socket) => socket.destroy());
+	http.keepAliveTimeout = keepAliveTimeout;
+	const timeouts = { keepAlive: http.keepAliveTimeout, headers: http.headersTimeout, request: http.requestTimeout, socket: http.timeout };
 	const addr = server.address();
 	const port = typeof addr === "object" && addr ? addr.port : cfg.port;
 	const shownHost = cfg.host === "0.0.0.0" || cfg.host === "::" ? "localhost" : cfg.host;
@@ -117,6 +138,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		url,
 		port,
 		banner,
+		timeouts,
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.close(() => {

@@ -4,6 +4,11 @@
  * worker has no filesystem), run the embedded migrations, bootstrap the admin token and the `default` 1C node, and
  * keep the app for the isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger
  * live in libSQL, so any isolate can serve any step of a 1C exchange.
+ *
+ * Timeouts: client connections are held by the platform's front end (Cloudflare's edge, or the proxy in front of a
+ * self-hosted workerd), not by this code, which can set no idle or request timeout. 1C pauses between requests on one
+ * connection (УНФ 3.0: 5 s before each `import` poll) and waits 180 s (УТ) / 1800 s (УНФ): a proxy in front needs a
+ * keep-alive of at least 65 s and no shorter request timeout.
  */
 import { createClient } from "@libsql/client/web";
 import { type ExchangeStore, openStore } from "@obmen/db";

@@ -4,6 +4,7 @@
  */
 
 export { concatBytes } from "./bytes.ts";
+export { counterpartyId, MAX_COUNTERPARTY_ID_LENGTH } from "./cml/counterparty-writer.ts";
 export type {
 	CmlElement,
 	IncomingCounterparty,
@@ -13,8 +14,21 @@ export type {
 	IncomingRequisite,
 	IncomingUnit,
 } from "./cml/document-mapper.ts";
-export { ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME } from "./cml/document-writer.ts";
+export { lineVatRate, NO_VAT, ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME } from "./cml/document-writer.ts";
 export * from "./cml/export-settings.ts";
+export {
+	type LineIdentity,
+	lineIdentity,
+	MAX_LINE_ID_LENGTH,
+	MAX_OPTION_TEXT_LENGTH,
+	MAX_PRODUCT_NAME_LENGTH,
+	NAME_HASH_REPLACEMENT,
+	OPTION_SET_ID_LENGTH,
+	optionSetId,
+	optionText,
+	plainProductName,
+} from "./cml/line-identity.ts";
+export { type OneCConfiguration, type OrderWarningContext, READABLE_VAT_RATES } from "./cml/order-warnings.ts";
 export { type CmlHeader, type CmlInput, readDocuments, readDocumentsAll } from "./cml/reader.ts";
 export { type ReadLimits, resolveLimits } from "./cml/sax-limits.ts";
 export { combineDateTime, normalizeCmlDate, normalizeCmlDecimal, normalizeCmlTime, parseCmlBoolean } from "./cml/values.ts";

@@ -45,11 +45,12 @@ export const COLUMN: Record<keyof OneCFields, string> = {
 	shipmentNumber: "shipment_number",
 	cancelled: "cancelled",
 	deleted: "deleted",
+	final: "final",
 	status: "one_c_status",
 	statusId: "one_c_status_id",
 };
 const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
-const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted"]);
+const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted", "final"]);
 
 /** Rows per multi-row INSERT, and statements per scratch batch. */
 const ROWS_PER_INSERT = 100;

@@ -85,5 +85,13 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE INDEX `unmatched_documents_number` ON `unmatched_documents` (`number`);",
 			"CREATE INDEX `unmatched_documents_basis` ON `unmatched_documents` (`basis`);"
 		]
+	},
+	{
+		"tag": "0005_order_final",
+		"when": 1796506533942,
+		"hash": "c6459960715c87b4025d0ea2889fb3d61317a04bf3fa625d2ab494641ecd4a1a",
+		"statements": [
+			"ALTER TABLE `orders` ADD `final` integer;"
+		]
 	}
 ];

@@ -15,7 +15,7 @@ export function numberValue(n: string | null): number | null {
 
 /** @internal */
 export const ORDER_COLUMNS =
-	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, one_c_status, one_c_status_id, last_import_at";
+	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, last_import_at";
 
 /** @internal */
 export function rowToStored(row: Row): StoredOrder {
@@ -38,6 +38,7 @@ export function rowToStored(row: Row): StoredOrder {
 					shipmentNumber: str(row, "shipment_number"),
 					cancelled: bool(row, "cancelled"),
 					deleted: bool(row, "deleted"),
+					final: bool(row, "final"),
 					status: str(row, "one_c_status"),
 					statusId: str(row, "one_c_status_id"),
 					lastImportAt: str(row, "last_import_at"),

@@ -39,6 +39,8 @@ export const orders = sqliteTable(
 		shipmentNumber: text("shipment_number"),
 		cancelled: integer("cancelled", { mode: "boolean" }),
 		deleted: integer("deleted", { mode: "boolean" }),
+		/** "Финальный статус" as 1C sent it (the order is closed in 1C). */
+		final: integer("final", { mode: "boolean" }),
 		/** "Статус заказа" as 1C sent it (the raw 1C string). */
 		oneCStatus: text("one_c_status"),
 		/** "Статуса заказа ИД" as 1C sent it (a store status code in Bitrix semantics). */

@@ -8,7 +8,7 @@ import type { IncomingOneC, Order } from "@obmen/core";
  * merged result of every imported document (`null` = never sent; absent false flags leave them unchanged):
  * `id` (1C `Ид`), `number`/`date` ("Номер по 1С"/"Дата по 1С"), `posted` ("Проведен"), `paid`/`paidAt`/
  * `paymentNumber`, `shipped`/`shippedAt`/`shipmentNumber`, `cancelled` ("Отменен", also set by `ПометкаУдаления`),
- * `deleted` (`ПометкаУдаления`), `status` ("Статус заказа", the raw 1C string) and `statusId` ("Статуса заказа ИД",
+ * `deleted` (`ПометкаУдаления`), `final` ("Финальный статус"), `status` ("Статус заказа", the raw 1C string) and `statusId` ("Статуса заказа ИД",
  * a store status code in Bitrix semantics). Differences from the document: `paid`/`shipped` are also true when only a
  * real date was sent, and `cancelled` includes the deletion mark.
  */
@@ -26,6 +26,7 @@ export type OneCFields = Pick<
 	| "shipmentNumber"
 	| "cancelled"
 	| "deleted"
+	| "final"
 	| "status"
 	| "statusId"
 >;

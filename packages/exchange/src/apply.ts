@@ -60,6 +60,7 @@ const EMPTY: Fields = {
 	shipmentNumber: null,
 	cancelled: null,
 	deleted: null,
+	final: null,
 	status: null,
 	statusId: null,
 };
@@ -87,6 +88,7 @@ export function orderDocFields(d: IncomingDocument): Partial<Fields> {
 	put("shipmentNumber", o.shipmentNumber);
 	put("cancelled", o.deleted === true ? true : o.cancelled);
 	put("deleted", o.deleted);
+	put("final", o.final);
 	put("status", o.status);
 	put("statusId", o.statusId);
 	return set;

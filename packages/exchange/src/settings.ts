@@ -152,6 +152,7 @@ export function exportSettings(s: NodeSettings, generatedAt: Date): ExportSettin
 		statusMap: s.statusMap.export,
 		cancelledStatuses: s.cancelledStatuses,
 		finalStatuses: s.finalStatuses,
+		vat: s.vat,
 		generatedAt,
 	};
 }

@@ -25,10 +25,11 @@ import { CommerceMLError } from "../errors.ts";
 import { addDecimal, type Decimal, divDecimal, mulDecimal, subDecimal } from "../model/decimal.ts";
 import type { OrderItem } from "../model/order.ts";
 import type { ByteSink } from "./byte-sink.ts";
-import { writeCounterparty } from "./counterparty-writer.ts";
+import { counterpartyId, writeCounterparty } from "./counterparty-writer.ts";
 import { fastDecimal, formatMoney, formatPlain } from "./decimal-fast.ts";
-import type { ExportOrder, WriterContext } from "./export-settings.ts";
+import type { ExportOrder, VatMode, WriterContext } from "./export-settings.ts";
 import { clip, opt } from "./field-text.ts";
+import { lineIdentity, lineProductId } from "./line-identity.ts";
 import { okeiCode, okeiUnit } from "./okei.ts";
 import { distributeOrderDiscount, reducedSum } from "./order-discount.ts";
 
@@ -66,18 +67,36 @@ interface LineFigures {
 	orderShare: Decimal;
 	/** What is written as the line `Сумма`: Цена × Количество − discount − orderShare. */
 	sum: Decimal;
+	/** The VAT rate as written ("20", "Без НДС"), or null when none is written. */
+	rateText: string | null;
+	/** The numeric rate (null for "Без НДС" or none). */
 	rate: Decimal | null;
 	/** VAT included in {@link sum} (computed on the reduced sum). */
 	vat: Decimal | null;
 }
 
+/** How 1C names the rate of a line with no VAT (every configuration reads it). */
+export const NO_VAT = "Без НДС";
+
+/**
+ * The VAT rate written on a line under the node's `vat` mode: `none` → "Без НДС" on every line; else the item's own
+ * `vatRate` (null → "Без НДС"); else, with a fixed rate, that rate; else (`auto`) none at all (1C applies its default).
+ * Rates are written as 1C reads them: plain numbers ("20", "0"), no "%".
+ */
+export function lineVatRate(item: Pick<OrderItem, "vatRate">, vat: VatMode): string | null {
+	if (vat === "none" || item.vatRate === null) return NO_VAT;
+	if (item.vatRate !== undefined) return formatPlain(fastDecimal(item.vatRate));
+	return vat === "auto" ? null : vat;
+}
+
 /** Parsed line money before the order discount; `sum` = Цена × Количество − line discount. */
-function baseFigures(item: OrderItem): LineFigures {
+function baseFigures(item: OrderItem, vat: VatMode): LineFigures {
 	const qty = fastDecimal(item.quantity);
 	const price = fastDecimal(item.price);
 	const discount = fastDecimal(item.discount);
-	const rate = item.vatRate == null ? null : fastDecimal(item.vatRate);
-	return { item, qty, price, discount, orderShare: ZERO, sum: subDecimal(mulDecimal(qty, price), discount), rate, vat: null };
+	const rateText = lineVatRate(item, vat);
+	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
+	return { item, qty, price, discount, orderShare: ZERO, sum: subDecimal(mulDecimal(qty, price), discount), rateText, rate, vat: null };
 }
 
 /** Takes the line's part of the order discount off its sum and computes the VAT included in what is left. */
@@ -88,17 +107,15 @@ function applyShare(f: LineFigures, orderShare: Decimal): LineFigures {
 	return f;
 }
 
-/** The line `Ид`: the 1C GUID when the store knows it (1C then finds the item without creating a duplicate), else the store id. */
-function lineId(item: OrderItem): string {
-	return item.externalId?.trim() ? item.externalId : item.productId;
-}
+/** The line's product id: the 1C GUID when the store knows it (1C then finds the item without creating a duplicate), else the store id. */
+const lineId = lineProductId;
 
 /**
  * The lines' money with the order discount spread over them ({@link distributeOrderDiscount}); a line
  * whose `Ид` is {@link ORDER_DELIVERY_ID} is a delivery line and takes no part of it.
  */
-function lineFigures(o: ExportOrder, discount: Decimal): LineFigures[] {
-	const lines = o.items.map(baseFigures);
+function lineFigures(o: ExportOrder, discount: Decimal, vat: VatMode): LineFigures[] {
+	const lines = o.items.map((item) => baseFigures(item, vat));
 	if (discount.units <= 0n) return lines.map((f) => applyShare(f, ZERO));
 	const shares = distributeOrderDiscount(
 		lines.map((f) => (lineId(f.item) === ORDER_DELIVERY_ID ? ZERO : f.sum)),
@@ -145,15 +162,17 @@ const KIND_SERVICE =
 
 function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 	const item = f.item;
+	const identity = lineIdentity(item, ctx.exportOptions);
 	w.lit("<Товар>");
-	w.el("Ид", clip(lineId(item), 80), "item.id");
+	w.el("Ид", clip(identity.id, 80), "item.id");
+	// Always when known: a `#` in `Ид` defeats УТ's lookup by GUID, which then falls back to `Артикул`, then the name.
 	opt(w, "Артикул", item.sku, "item.sku");
-	w.el("Наименование", clip(item.name, 255), "item.name");
+	w.el("Наименование", clip(identity.name, 255), "item.name");
 	writeUnit(w, item.unit.code, item.unit.name);
-	const rateText = f.rate ? formatPlain(f.rate) : "";
-	if (f.rate) {
+	const rateText = f.rateText ?? "";
+	if (f.rateText !== null) {
 		w.lit("<СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>");
-		w.ascii(rateText);
+		w.text(rateText, "item.vatRate");
 		w.lit("</Ставка></СтавкаНалога></СтавкиНалогов>");
 	}
 	if (ctx.exportOptions && item.options.length > 0) {
@@ -203,15 +222,40 @@ function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 	w.lit("</Товар>\n");
 }
 
-function writeDelivery(w: ByteSink, ctx: WriterContext, price: Decimal): void {
-	const p = money(price);
+/** The delivery line's VAT: the node's rate for lines without their own ("Без НДС" with `none`, none with `auto`). */
+interface DeliveryFigures {
+	price: Decimal;
+	rateText: string | null;
+	vat: Decimal | null;
+}
+
+function deliveryFigures(price: Decimal, ctx: WriterContext): DeliveryFigures {
+	const rateText = lineVatRate({}, ctx.vat);
+	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
+	return { price, rateText, vat: rate ? divDecimal(mulDecimal(price, rate), addDecimal(HUNDRED, rate), 2) : null };
+}
+
+function writeDelivery(w: ByteSink, ctx: WriterContext, d: DeliveryFigures): void {
+	const p = money(d.price);
 	w.lit(`<Товар><Ид>${ORDER_DELIVERY_ID}</Ид><Наименование>${ORDER_DELIVERY_NAME}</Наименование>`);
 	writeUnit(w, "796", "шт");
+	if (d.rateText !== null) {
+		w.lit("<СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>");
+		w.text(d.rateText, "vat");
+		w.lit("</Ставка></СтавкаНалога></СтавкиНалогов>");
+	}
 	w.lit(KIND_SERVICE);
 	w.asciiEl("ЦенаЗаЕдиницу", p);
 	w.lit("<Количество>1</Количество>");
 	w.asciiEl("Сумма", p);
 	if (ctx.modern) w.lit("<Единица>796</Единица><Коэффициент>1</Коэффициент>");
+	if (d.vat && d.rateText !== null) {
+		w.lit("<Налоги><Налог><Наименование>НДС</Наименование><УчтеноВСумме>true</УчтеноВСумме><Сумма>");
+		w.ascii(money(d.vat));
+		w.lit("</Сумма><Ставка>");
+		w.ascii(d.rateText);
+		w.lit("</Ставка></Налог></Налоги>");
+	}
 	w.lit("</Товар>\n");
 }
 
@@ -220,8 +264,21 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 	w.lit("<ЗначенияРеквизитов>");
 	const paid = o.payment?.paid === true;
 	const cancelled = ctx.cancelled.has(o.status);
-	if (o.payment?.method) requisite(w, "Метод оплаты", o.payment.method, "payment.method");
+	if (o.payment?.method) {
+		requisite(w, "Метод оплаты", o.payment.method, "payment.method");
+		// Its presence is what makes УТ map the payment form (by this code, then by the "Метод оплаты" name).
+		requisite(w, "Метод оплаты ИД", o.payment.methodId?.trim() ? o.payment.methodId : o.payment.method, "payment.methodId");
+	}
 	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Заказ оплачен</Наименование><Значение>", paid ? "true" : "false");
+	// БП records the card payment only with both, next to "Метод оплаты".
+	if (paid && o.payment?.paidAt) {
+		requisiteAscii(
+			w,
+			"<ЗначениеРеквизита><Наименование>Дата оплаты</Наименование><Значение>",
+			`${localDate(o.payment.paidAt)}${sep}${localTime(o.payment.paidAt)}`,
+		);
+	}
+	if (paid && o.payment?.documentNumber) requisite(w, "Номер платежного документа", o.payment.documentNumber, "payment.documentNumber");
 	// The store's default: a paid, not cancelled order may be shipped (Bitrix sends its own "allow delivery" flag here).
 	const deliveryAllowed = paid && !cancelled;
 	const changed = o.statusChangedAt ?? o.createdAt;
@@ -259,9 +316,15 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 	}
 	// Line money first: the document-level taxes that precede `Товары` are the sum of the line taxes.
 	const discount = fastDecimal(o.discount);
-	const lines = lineFigures(o, discount);
-	let vatTotal: Decimal | null = null;
-	for (const l of lines) if (l.vat) vatTotal = addDecimal(vatTotal ?? ZERO, l.vat);
+	if (o.payment?.paidAt != null && !ISO_DATE_TIME.test(o.payment.paidAt)) {
+		throw new RangeError(`order ${o.id}: payment.paidAt is not an ISO 8601 date-time`);
+	}
+	const lines = lineFigures(o, discount, ctx.vat);
+	let vatTotal: Decimal = ZERO;
+	for (const l of lines) if (l.vat) vatTotal = addDecimal(vatTotal, l.vat);
+	const shipPrice = o.shipping ? fastDecimal(o.shipping.price) : ZERO;
+	const delivery = ctx.shipping === "always" || (ctx.shipping === "paid" && shipPrice.units > 0n) ? deliveryFigures(shipPrice, ctx) : null;
+	if (delivery?.vat) vatTotal = addDecimal(vatTotal, delivery.vat);
 
 	w.lit("<Документ>");
 	w.el("Ид", o.id, "id");
@@ -276,14 +339,14 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 		if (o.oneC?.number) w.el("Номер1С", o.oneC.number, "oneC.number");
 	}
 	w.lit("\n");
-	writeCounterparty(w, ctx, o.customer);
+	writeCounterparty(w, ctx, o.customer, counterpartyId(o));
 	w.asciiEl("Время", localTime(o.createdAt));
 	opt(w, "Комментарий", o.comment, "comment", 3000);
-	if (vatTotal) {
-		w.lit("<Налоги><Налог><Наименование>НДС</Наименование><УчтеноВСумме>true</УчтеноВСумме><Сумма>");
-		w.ascii(money(vatTotal));
-		w.lit("</Сумма></Налог></Налоги>");
-	}
+	// Always: the prices include VAT. Without this a VAT-paying БП organization adds its rate on top of the store's
+	// prices (`СведенияОНалогахЗаказа`), and УТ reads `СуммаВключаетНДС` from it too.
+	w.lit("<Налоги><Налог><Наименование>НДС</Наименование><УчтеноВСумме>true</УчтеноВСумме><Сумма>");
+	w.ascii(money(vatTotal));
+	w.lit("</Сумма></Налог></Налоги>");
 	// The order discount, for the record. Its parts are already in the line sums ("Скидка на заказ" on
 	// each line) and the document Сумма is the total after it, so УчтеноВСумме is true: "already taken
 	// off, do not subtract". Bitrix writes false here, which tells a loader the discount is still to be
@@ -303,8 +366,7 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 			throw withField(e, "item.", `items[${i}].`);
 		}
 	}
-	const shipPrice = o.shipping ? fastDecimal(o.shipping.price) : ZERO;
-	if (ctx.shipping === "always" || (ctx.shipping === "paid" && shipPrice.units > 0n)) writeDelivery(w, ctx, shipPrice);
+	if (delivery) writeDelivery(w, ctx, delivery);
 	w.lit("</Товары>\n");
 	writeRequisites(w, ctx, o);
 	w.lit("\n</Документ>\n");

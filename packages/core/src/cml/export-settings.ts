@@ -3,7 +3,7 @@
  *
  * The JSON keys mirror the node settings in architecture.md (`schemaVersion`, `encoding`,
  * `shipping`, `exportOptions`, `exportStatuses`, `statusMap.export`, `cancelledStatuses`,
- * `finalStatuses`), so the exchange can pass a node's settings through unchanged.
+ * `finalStatuses`, `vat`), so the exchange can pass a node's settings through unchanged.
  */
 import type { Order } from "../model/order.ts";
 
@@ -14,8 +14,17 @@ import type { Order } from "../model/order.ts";
  */
 export type SchemaVersion = "2.03" | "2.04" | "2.05" | "2.07" | "2.08" | "2.09" | "2.10";
 
-/** Byte encoding of the `query` answer: windows-1251 (Bitrix, default) or UTF-8 with BOM. */
+/** Byte encoding of the `query` answer: windows-1251 (Bitrix, default) or UTF-8 (no BOM: 1C checks that the body starts with `<?xml`). */
 export type XmlEncoding = "windows-1251" | "utf-8";
+
+/**
+ * VAT on the exported lines. `auto`: a line's rate only from its item's `vatRate`; `none`: "Без НДС" on every line; a
+ * rate (percent): on every line without its own `vatRate`. In every mode the document says its prices include VAT.
+ */
+export type VatMode = "auto" | "none" | "22" | "20" | "10" | "7" | "5" | "0";
+
+/** Every {@link VatMode}. */
+export const VAT_MODES: readonly VatMode[] = ["auto", "none", "22", "20", "10", "7", "5", "0"];
 
 /** All schema versions the writer supports, oldest first. */
 export const SCHEMA_VERSIONS: readonly SchemaVersion[] = ["2.03", "2.04", "2.05", "2.07", "2.08", "2.09", "2.10"];
@@ -38,6 +47,8 @@ export interface ExportSettings {
 	cancelledStatuses?: string[];
 	/** Store status codes that mean "Финальный статус" = true. */
 	finalStatuses?: string[];
+	/** VAT on the lines; default "auto" (see {@link VatMode}). */
+	vat?: VatMode;
 	/** `ДатаФормирования`; default now (a Date is written in the process's local time). */
 	generatedAt?: Date | string;
 }
@@ -74,6 +85,7 @@ export interface WriterContext {
 	readonly statusMap: Readonly<Record<string, string>>;
 	readonly cancelled: ReadonlySet<string>;
 	readonly final: ReadonlySet<string>;
+	readonly vat: VatMode;
 	/** `YYYY-MM-DDTHH:MM:SS`. */
 	readonly generatedAt: string;
 }
@@ -100,6 +112,8 @@ export function resolveSettings(settings: ExportSettings = {}): WriterContext {
 	if (encoding !== "windows-1251" && encoding !== "utf-8") throw new RangeError(`unsupported encoding: ${settings.encoding}`);
 	const shipping = settings.shipping ?? "paid";
 	if (shipping !== "none" && shipping !== "paid" && shipping !== "always") throw new RangeError(`unknown shipping mode: ${shipping}`);
+	const vat = settings.vat ?? "auto";
+	if (!VAT_MODES.includes(vat)) throw new RangeError(`unknown VAT mode: ${vat}`);
 	const modern = schemaVersion >= "2.07";
 	return {
 		schemaVersion,
@@ -114,6 +128,7 @@ export function resolveSettings(settings: ExportSettings = {}): WriterContext {
 		statusMap: settings.statusMap ?? {},
 		cancelled: new Set(settings.cancelledStatuses ?? []),
 		final: new Set(settings.finalStatuses ?? []),
+		vat,
 		generatedAt: formatGeneratedAt(settings.generatedAt),
 	};
 }

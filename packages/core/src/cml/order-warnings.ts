@@ -14,13 +14,38 @@ import {
 	subDecimal,
 } from "../model/decimal.ts";
 import type { Order } from "../model/order.ts";
-import { ORDER_DELIVERY_ID } from "./document-writer.ts";
+import { lineVatRate, NO_VAT, ORDER_DELIVERY_ID } from "./document-writer.ts";
+import type { VatMode } from "./export-settings.ts";
+import { lineIdentity } from "./line-identity.ts";
 
 /** Longest `Номер` 1C УТ 11 can match: its lookup column for the site order number is `Строка(11)`. */
 export const MAX_1C_NUMBER_LENGTH = 11;
 
 /** The warning codes {@link orderWarnings} produces. */
-export type OrderWarningCode = "NUMBER_TOO_LONG" | "ORDER_DISCOUNT_EXCEEDS_LINES";
+export type OrderWarningCode = "NUMBER_TOO_LONG" | "ORDER_DISCOUNT_EXCEEDS_LINES" | "LINE_ID_TOO_LONG" | "VAT_RATE_UNREADABLE";
+
+/** Which 1C configuration a node talks to (the node setting `configuration`). */
+export type OneCConfiguration = "ut" | "retail" | "unf" | "bp";
+
+/** What of the node's settings the warnings depend on (all optional: defaults `ut`, `auto`, options off). */
+export interface OrderWarningContext {
+	configuration?: OneCConfiguration;
+	vat?: VatMode;
+	exportOptions?: boolean;
+}
+
+/**
+ * VAT rates each configuration understands in a line's `Ставка`. УТ 11 ≤ 11.5.20 / КА / ERP / Розница
+ * (`ОбменССайтомПовтИсп.ПолучитьПоЗначениюДляВыгрузкиСтавкуНДС`) and УНФ 3.0.8 know 0, 10, 18 and 20 and read any
+ * other value as "no rate" (the document's or the item's default applies); БП 3.0.198 (`УчетНДС.СтавкаНДСПоПредставлению`)
+ * also reads 5, 7 and 22. "Без НДС" is read by all.
+ */
+export const READABLE_VAT_RATES: Readonly<Record<OneCConfiguration, readonly string[]>> = {
+	ut: ["0", "10", "18", "20", NO_VAT],
+	retail: ["0", "10", "18", "20", NO_VAT],
+	unf: ["0", "10", "18", "20", NO_VAT],
+	bp: ["0", "5", "7", "10", "18", "20", "22", NO_VAT],
+};
 
 /** One warning about an order as 1C will see it. */
 export interface OrderWarning {
@@ -30,7 +55,11 @@ export interface OrderWarning {
 	 *   `Номер`, so the order is never found again and every resend creates a duplicate (protocol.md §6.2);
 	 * - `ORDER_DISCOUNT_EXCEEDS_LINES` (`params.discount`, `params.lines`): the order discount is larger than
 	 *   the lines it is spread over, so the part that does not fit stays at document level and the 1C order
-	 *   (built from its lines) will not come to the store's total.
+	 *   (built from its lines) will not come to the store's total;
+	 * - `LINE_ID_TOO_LONG` (`params.line` 1-based, `params.length`, `params.max`): the line has options but its `Ид`
+	 *   with the option-set suffix would exceed 80 characters, so it is sent without `#` and 1C gets no characteristic;
+	 * - `VAT_RATE_UNREADABLE` (`params.rate`, `params.configuration`, `params.lines`): the node's configuration does
+	 *   not know this rate and applies its own default instead.
 	 */
 	code: OrderWarningCode;
 	/** English text for logs and for clients that do not know the code. */
@@ -50,8 +79,11 @@ function discountBase(order: Order): Decimal {
 	return total;
 }
 
-/** Everything 1C will get wrong about this order (empty when nothing). */
-export function orderWarnings(order: Order): OrderWarning[] {
+/**
+ * Everything 1C will get wrong about this order (empty when nothing). Without `node`, the line and VAT checks assume
+ * the defaults (УТ, `vat` "auto", options not exported).
+ */
+export function orderWarnings(order: Order, node: OrderWarningContext = {}): OrderWarning[] {
 	const warnings: OrderWarning[] = [];
 	const length = [...order.number].length;
 	if (length > MAX_1C_NUMBER_LENGTH) {
@@ -73,6 +105,28 @@ export function orderWarnings(order: Order): OrderWarning[] {
 				params: { discount: d, lines: l },
 			});
 		}
+	}
+	const configuration = node.configuration ?? "ut";
+	const readable = READABLE_VAT_RATES[configuration] ?? READABLE_VAT_RATES.ut;
+	const unreadable = new Map<string, number>();
+	order.items.forEach((item, i) => {
+		const id = lineIdentity(item, node.exportOptions ?? false).idTooLong;
+		if (id) {
+			warnings.push({
+				code: "LINE_ID_TOO_LONG",
+				message: `line ${i + 1}: Ид with the option-set suffix would be ${id.length} characters (max ${id.max}), so it is sent without options and 1C gets no characteristic`,
+				params: { line: i + 1, length: id.length, max: id.max },
+			});
+		}
+		const rate = lineVatRate(item, node.vat ?? "auto");
+		if (rate !== null && !readable.includes(rate)) unreadable.set(rate, (unreadable.get(rate) ?? 0) + 1);
+	});
+	for (const [rate, lines] of unreadable) {
+		warnings.push({
+			code: "VAT_RATE_UNREADABLE",
+			message: `VAT rate ${rate} on ${lines} line(s): 1C configuration "${configuration}" does not read it and applies its own default rate`,
+			params: { rate, configuration, lines },
+		});
 	}
 	return warnings;
 }

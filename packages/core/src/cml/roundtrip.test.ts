@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeDecimal } from "../model/decimal.ts";
 import { parseOrder } from "../model/order.ts";
+import { plainProductName } from "./line-identity.ts";
 import { readDocumentsAll } from "./reader.ts";
 import { writeOrdersXmlBytes } from "./writer.ts";
 
@@ -101,7 +102,8 @@ describe("CommerceML round trip (T-CODEC): order → writeOrdersXml → readDocu
 					expect(d.comment ?? "").toBe(order.comment);
 					expect(d.counterparties[0]?.name).toBe(order.customer.name);
 					expect(d.items.map((i) => [i.name, i.quantity, i.price, i.kind])).toEqual(
-						order.items.map((i) => [i.name, normalizeDecimal(i.quantity), normalizeDecimal(i.price), i.kind]),
+						// a `#` in a product name reaches 1C as `№` (line-identity.ts)
+						order.items.map((i) => [plainProductName(i.name), normalizeDecimal(i.quantity), normalizeDecimal(i.price), i.kind]),
 					);
 					expect(d.oneC.status).toBe(order.status);
 					expect(d.oneC.number).toBe(schemaVersion === "2.08" ? oneCNumber : null);

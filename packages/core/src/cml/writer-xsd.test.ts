@@ -84,6 +84,29 @@ describe("XSD validation (xmllint)", () => {
 		});
 	}
 
+	it("the VAT modes (delivery line included), payment requisites and options with # validate in every XSD", async () => {
+		const order: ExportOrder = {
+			...PERSON,
+			items: PERSON.items.map((i, k) => (k === 1 ? { ...i, vatRate: undefined } : i)),
+			payment: { method: "Картой", methodId: "card", paid: true, paidAt: "2026-11-28T09:10:11+03:00", documentNumber: "TX-1" },
+		};
+		const files: [string, string][] = [];
+		for (const version of ["2.08", "2.09", "2.10"] as const) {
+			// "Без НДС" fits too: the XSD types Ставка as a string (КоэффициентТип)
+			for (const vat of ["20", "none"] as const) {
+				const settings: ExportSettings = { schemaVersion: version, encoding: "utf-8", exportOptions: true, vat, shipping: "always" };
+				const file = join(tmp, `vat-${vat}-${version}.xml`);
+				writeFileSync(file, withNamespace(await writeOrdersXmlBytes([order, COMPANY], settings), "utf-8"));
+				files.push([version, file]);
+			}
+		}
+		for (const [version, file] of files) {
+			const r = xmllint(["--noout", "--schema", XSD[version as keyof typeof XSD], file]);
+			expect(r.stderr.split("\n").filter((l) => l && !l.endsWith(" validates"))).toEqual([]);
+			expect(r.status).toBe(0);
+		}
+	});
+
 	it("НомерВерсии and Номер1С (Bitrix, ≥ 2.07) are the only parts outside the XSD", async () => {
 		const order: ExportOrder = { ...PERSON, version: 3, oneC: { number: "ТДЦУ-000001" } };
 		const file = join(tmp, "identity-2.08.xml");

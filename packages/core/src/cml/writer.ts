@@ -7,7 +7,8 @@
  * consumer asks for more (a pull-based `ReadableStream` with high-water mark 0). Memory stays
  * constant however many orders flow through; a slow HTTP client slows the database cursor down.
  *
- * Bytes: nothing before `<?xml` except the UTF-8 BOM in UTF-8 mode; the declaration names the
+ * Bytes: nothing before `<?xml`, no BOM in either encoding (every 1C configuration checks that the body
+ * string starts with `<?xml`, and a BOM the platform keeps as a character fails that); the declaration names the
  * real encoding; the root `КоммерческаяИнформация` has no default namespace (1C's XDTO would
  * otherwise validate against its bundled schema, see protocol.md §3.3). An empty batch is the
  * root element without `Документ`, which 1C treats as "nothing to load".
@@ -31,9 +32,9 @@ export interface WriterStreamOptions {
 	chunkBytes?: number;
 }
 
-/** The XML declaration and root start tag (plus BOM in UTF-8 mode). */
+/** The XML declaration and root start tag (no BOM: 1C checks `Лев(Ответ, 5) = "<?xml"`). */
 export function documentHead(ctx: WriterContext): string {
-	const decl = ctx.cp1251 ? '<?xml version="1.0" encoding="windows-1251"?>' : '\uFEFF<?xml version="1.0" encoding="UTF-8"?>';
+	const decl = ctx.cp1251 ? '<?xml version="1.0" encoding="windows-1251"?>' : '<?xml version="1.0" encoding="UTF-8"?>';
 	return `${decl}\n<КоммерческаяИнформация ВерсияСхемы="${ctx.schemaVersion}" ДатаФормирования="${ctx.generatedAt}">\n`;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { computeTotal, OrderValidationError, orderJsonSchema, parseOrder, safeParseOrder } from "./order.ts";
+import { computeTotal, OrderValidationError, orderJsonSchema, parseOrder, safeParseOrder, totalMismatch } from "./order.ts";
 
 const minimal = {
 	id: "1042",
@@ -96,5 +96,26 @@ describe("order model", () => {
 		const shipped = JSON.parse(readFileSync(new URL("../../schema/order.schema.json", import.meta.url), "utf8"));
 		expect(shipped).toEqual(orderJsonSchema());
 		expect(shipped.required).toEqual(expect.arrayContaining(["id", "number", "createdAt", "status", "customer", "items"]));
+	});
+
+	it("totalMismatch: the store total against lines − discounts + shipping, to the kopeck", () => {
+		const input = {
+			id: "o",
+			number: "1",
+			createdAt: "2026-11-28T09:00:00+03:00",
+			status: "N",
+			customer: { name: "x" },
+			items: [
+				{ productId: "a", name: "a", quantity: 3, price: "0.10", discount: "0.05" },
+				{ productId: "b", name: "b", quantity: 1, price: 10 },
+			],
+			discount: "1",
+			shipping: { price: "2.5" },
+		};
+		expect(computeTotal(parseOrder(input))).toBe("11.75");
+		expect(totalMismatch(parseOrder(input))).toBeNull();
+		expect(totalMismatch(parseOrder({ ...input, total: "11.750" }))).toBeNull();
+		expect(totalMismatch(parseOrder({ ...input, total: 11.76 }))).toEqual({ total: "11.76", computed: "11.75" });
+		expect(totalMismatch(parseOrder({ ...input, total: "13.75" }))).toEqual({ total: "13.75", computed: "11.75" });
 	});
 });

@@ -7,7 +7,7 @@
  * they never pass through binary floats on their way into the XML.
  */
 import { z } from "zod";
-import { addDecimal, formatDecimal, mulDecimal, normalizeDecimal, parseDecimal, subDecimal } from "./decimal.ts";
+import { addDecimal, compareDecimal, formatDecimal, mulDecimal, normalizeDecimal, parseDecimal, subDecimal } from "./decimal.ts";
 
 const decimal = z.union([z.string(), z.number()]).transform((v, ctx) => {
 	try {
@@ -71,7 +71,10 @@ export const OrderItemSchema = z.object({
 	price: decimal,
 	/** Amount off the whole line (not per unit). */
 	discount: decimal.default("0"),
-	/** VAT rate in percent; omitted or null means "Без НДС". */
+	/**
+	 * VAT rate in percent, written as 1C reads it ("20"); null means "Без НДС"; omitted leaves it to the node's `vat`
+	 * setting (a fixed rate, "Без НДС", or nothing so that 1C uses its own default).
+	 */
 	vatRate: z.number().min(0).max(100).nullable().optional(),
 	unit: UnitSchema.default({ code: "796", name: "шт" }),
 	kind: z.enum(["goods", "service"]).default("goods"),
@@ -128,7 +131,19 @@ export const OrderInputSchema = z
 		customer: CustomerSchema,
 		items: z.array(OrderItemSchema).min(1),
 		shipping: z.object({ method: z.string().default(""), price: decimal.default("0"), address: z.string().default("") }).optional(),
-		payment: z.object({ method: z.string().default(""), paid: z.boolean().default(false) }).optional(),
+		payment: z
+			.object({
+				/** The payment method's name, sent as "Метод оплаты" (1C maps it to its payment form by name). */
+				method: z.string().default(""),
+				/** The payment method's code, sent as "Метод оплаты ИД" (УТ maps the payment form by it first); default: `method`. */
+				methodId: z.string().max(255).optional(),
+				paid: z.boolean().default(false),
+				/** When the payment was made (ISO 8601), sent as "Дата оплаты" for a paid order (БП records a card payment). */
+				paidAt: dateTime.optional(),
+				/** The payment document's number (e.g. the acquirer's transaction id), sent as "Номер платежного документа". */
+				documentNumber: z.string().max(255).optional(),
+			})
+			.optional(),
 		comment: text.default(""),
 		customerComment: text.default(""),
 		extra: z.array(ExtraSchema).default([]),
@@ -174,6 +189,17 @@ export function computeTotal(order: Omit<Order, "total">): string {
 	if (order.shipping) sum = addDecimal(sum, parseDecimal(order.shipping.price));
 	sum = subDecimal(sum, parseDecimal(order.discount));
 	return formatDecimal(sum, 2);
+}
+
+/**
+ * When the store's `total` disagrees with its lines: 1C УТ/УНФ/БП build the order from its lines (Σ line sums, plus the
+ * delivery line), so a different total is silently replaced there. Returns the two sums (2 fraction digits) when they
+ * differ, else null.
+ */
+export function totalMismatch(order: Order): { total: string; computed: string } | null {
+	const computed = computeTotal(order);
+	const total = formatDecimal(parseDecimal(order.total), 2);
+	return compareDecimal(parseDecimal(total), parseDecimal(computed)) === 0 ? null : { total, computed };
 }
 
 /** Validates one order, filling defaults; returns the issues instead of throwing. */

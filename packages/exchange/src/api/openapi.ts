@@ -41,7 +41,7 @@ export function openApiDocument(): Record<string, unknown> {
 					summary: "Create or replace a store order (bumps the export revision if changed)",
 					parameters: [idParam],
 					requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
-					responses: { "200": ok("updated"), "201": ok("created"), "400": err, "401": err, "413": err, "429": err },
+					responses: { "200": ok("updated"), "201": ok("created"), "400": err, "401": err, "413": err, "422": err, "429": err },
 				},
 				get: {
 					summary:

@@ -3,7 +3,7 @@
  * content is identical) and applies kept 1C documents that name the order; `GET` shows the order with what 1C
  * reported about it and, per node, the `Номер`/date it is (or would be) exported with and the number warnings.
  */
-import { safeParseOrder } from "@obmen/core";
+import { safeParseOrder, totalMismatch } from "@obmen/core";
 import type { StoredOrder } from "@obmen/db";
 import type { Hono } from "hono";
 import { nodeExports } from "../numbers.ts";
@@ -27,6 +27,16 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		if (input.id !== undefined && input.id !== id) throw new ApiError(400, "validation_failed", "body id differs from the URL id", "id");
 		const parsed = safeParseOrder({ ...input, id });
 		if (!parsed.ok) throw validationError(parsed.issues);
+		// 1C recomputes the total from the lines and would silently replace a different one
+		const mismatch = totalMismatch(parsed.order);
+		if (mismatch) {
+			throw new ApiError(
+				422,
+				"total_mismatch",
+				`total ${mismatch.total} differs from lines − discounts + shipping = ${mismatch.computed}; 1C computes the order total from its lines`,
+				"total",
+			);
+		}
 		const at = o.clock.now().toISOString();
 		const res = await o.store.upsertOrder(parsed.order, at);
 		// 1C documents that arrived before this order (kept as unmatched) are applied now

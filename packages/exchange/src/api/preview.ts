@@ -47,7 +47,14 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 				revision,
 				lines: order.items.length,
 				// the 11-character rule depends on the configuration: numberWarnings replace core's NUMBER_TOO_LONG
-				warnings: [...numbers, ...orderWarnings(order).filter((w) => w.code !== "NUMBER_TOO_LONG")],
+				warnings: [
+					...numbers,
+					...orderWarnings(order, {
+						configuration: batch.settings.configuration,
+						vat: batch.settings.vat,
+						exportOptions: batch.settings.exportOptions,
+					}).filter((w) => w.code !== "NUMBER_TOO_LONG"),
+				],
 			});
 		}
 		return c.json({

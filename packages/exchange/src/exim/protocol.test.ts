@@ -217,15 +217,35 @@ describe("/exim_1c protocol (app.request)", () => {
 		expect(errs.items).toHaveLength(1);
 	});
 
-	it("orders sent in UTF-8 mode carry a BOM and charset=utf-8", async () => {
-		const h = await createHarness({ settings: { encoding: "utf-8" } });
+	it("query answers start with <?xml in both encodings (no BOM) and every Content-Type names its charset", async () => {
+		for (const [encoding, charset] of [
+			["utf-8", "utf-8"],
+			["windows-1251", "windows-1251"],
+		] as const) {
+			const h = await createHarness({ settings: { encoding } });
+			await h.api("PUT", "/orders/o1", sampleOrder("o1"));
+			const { cookie } = await h.login();
+			const res = await h.exim("type=sale&mode=query", { cookie });
+			expect(res.headers.get("content-type")).toBe(`application/xml; charset=${charset}`);
+			const bytes = new Uint8Array(await res.arrayBuffer());
+			// 1C checks Лев(ПолучитьТелоКакСтроку(), 5) = "<?xml"; a BOM kept as a character fails it
+			expect(new TextDecoder("latin1").decode(bytes.slice(0, 5))).toBe("<?xml");
+			expect(Number(res.headers.get("content-length"))).toBe(bytes.length);
+			const text = await h.exim("type=sale&mode=success", { cookie });
+			expect(text.headers.get("content-type")).toMatch(/; charset=utf-8$/);
+		}
+	});
+
+	it("a bp node (БП 3.0) gets a plain, unzipped query answer with no root namespace, even with zip on", async () => {
+		const h = await createHarness({ settings: { configuration: "bp", zip: true, encoding: "utf-8" } });
 		await h.api("PUT", "/orders/o1", sampleOrder("o1"));
 		const { cookie } = await h.login();
 		const res = await h.exim("type=sale&mode=query", { cookie });
-		expect(res.headers.get("content-type")).toBe("application/xml; charset=utf-8");
-		const bytes = new Uint8Array(await res.arrayBuffer());
-		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-		expect(Number(res.headers.get("content-length"))).toBe(bytes.length);
+		const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
+		expect(text.startsWith("<?xml")).toBe(true); // not "PK": БП unpacks a zip from a decoded string and loses it
+		expect(text).toMatch(/<КоммерческаяИнформация ВерсияСхемы="[\d.]+" ДатаФормирования="[^"]+">/);
+		expect(text).not.toContain("xmlns"); // urn:1C.ru:commerceml_2 would make БП read it typed
+		expect(text).toContain("<Документ>");
 	});
 
 	it("SQLITE_BUSY from another process becomes failure busy, retry (never a 500)", async () => {
