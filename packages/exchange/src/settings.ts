@@ -153,6 +153,7 @@ export function exportSettings(s: NodeSettings, generatedAt: Date): ExportSettin
 		cancelledStatuses: s.cancelledStatuses,
 		finalStatuses: s.finalStatuses,
 		vat: s.vat,
+		configuration: s.configuration,
 		generatedAt,
 	};
 }

@@ -81,20 +81,21 @@ export const NO_VAT = "Без НДС";
 /**
  * The VAT rate written on a line under the node's `vat` mode: `none` → "Без НДС" on every line; else the item's own
  * `vatRate` (null → "Без НДС"); else, with a fixed rate, that rate; else (`auto`) none at all (1C applies its default).
- * Rates are written as 1C reads them: plain numbers ("20", "0"), no "%".
+ * Rates are written as 1C reads them: plain numbers ("20", "0"), no "%". With `writesNoVat` false (Розница) a line
+ * without VAT carries no rate instead of "Без НДС".
  */
-export function lineVatRate(item: Pick<OrderItem, "vatRate">, vat: VatMode): string | null {
-	if (vat === "none" || item.vatRate === null) return NO_VAT;
+export function lineVatRate(item: Pick<OrderItem, "vatRate">, vat: VatMode, writesNoVat = true): string | null {
+	if (vat === "none" || item.vatRate === null) return writesNoVat ? NO_VAT : null;
 	if (item.vatRate !== undefined) return formatPlain(fastDecimal(item.vatRate));
 	return vat === "auto" ? null : vat;
 }
 
 /** Parsed line money before the order discount; `sum` = Цена × Количество − line discount. */
-function baseFigures(item: OrderItem, vat: VatMode): LineFigures {
+function baseFigures(item: OrderItem, vat: VatMode, writesNoVat: boolean): LineFigures {
 	const qty = fastDecimal(item.quantity);
 	const price = fastDecimal(item.price);
 	const discount = fastDecimal(item.discount);
-	const rateText = lineVatRate(item, vat);
+	const rateText = lineVatRate(item, vat, writesNoVat);
 	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
 	return { item, qty, price, discount, orderShare: ZERO, sum: subDecimal(mulDecimal(qty, price), discount), rateText, rate, vat: null };
 }
@@ -114,8 +115,8 @@ const lineId = lineProductId;
  * The lines' money with the order discount spread over them ({@link distributeOrderDiscount}); a line
  * whose `Ид` is {@link ORDER_DELIVERY_ID} is a delivery line and takes no part of it.
  */
-function lineFigures(o: ExportOrder, discount: Decimal, vat: VatMode): LineFigures[] {
-	const lines = o.items.map((item) => baseFigures(item, vat));
+function lineFigures(o: ExportOrder, discount: Decimal, vat: VatMode, writesNoVat: boolean): LineFigures[] {
+	const lines = o.items.map((item) => baseFigures(item, vat, writesNoVat));
 	if (discount.units <= 0n) return lines.map((f) => applyShare(f, ZERO));
 	const shares = distributeOrderDiscount(
 		lines.map((f) => (lineId(f.item) === ORDER_DELIVERY_ID ? ZERO : f.sum)),
@@ -230,7 +231,7 @@ interface DeliveryFigures {
 }
 
 function deliveryFigures(price: Decimal, ctx: WriterContext): DeliveryFigures {
-	const rateText = lineVatRate({}, ctx.vat);
+	const rateText = lineVatRate({}, ctx.vat, ctx.writesNoVat);
 	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
 	return { price, rateText, vat: rate ? divDecimal(mulDecimal(price, rate), addDecimal(HUNDRED, rate), 2) : null };
 }
@@ -319,7 +320,7 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 	if (o.payment?.paidAt != null && !ISO_DATE_TIME.test(o.payment.paidAt)) {
 		throw new RangeError(`order ${o.id}: payment.paidAt is not an ISO 8601 date-time`);
 	}
-	const lines = lineFigures(o, discount, ctx.vat);
+	const lines = lineFigures(o, discount, ctx.vat, ctx.writesNoVat);
 	let vatTotal: Decimal = ZERO;
 	for (const l of lines) if (l.vat) vatTotal = addDecimal(vatTotal, l.vat);
 	const shipPrice = o.shipping ? fastDecimal(o.shipping.price) : ZERO;

@@ -23,6 +23,9 @@ export type XmlEncoding = "windows-1251" | "utf-8";
  */
 export type VatMode = "auto" | "none" | "22" | "20" | "10" | "7" | "5" | "0";
 
+/** Which 1C configuration a node talks to (the node setting `configuration`): УТ/КА/ERP/BAS, Розница, УНФ, БП. */
+export type OneCConfiguration = "ut" | "retail" | "unf" | "bp";
+
 /** Every {@link VatMode}. */
 export const VAT_MODES: readonly VatMode[] = ["auto", "none", "22", "20", "10", "7", "5", "0"];
 
@@ -49,6 +52,12 @@ export interface ExportSettings {
 	finalStatuses?: string[];
 	/** VAT on the lines; default "auto" (see {@link VatMode}). */
 	vat?: VatMode;
+	/**
+	 * The 1C configuration on the other side; default "ut". Розница 2 converts a line's rate text with `Число()` outside
+	 * any error handler (`ОбменССайтомРТ`), so "Без НДС" would abort its whole load: for `retail` such lines carry no
+	 * rate at all (1C applies the item's own) and the preview warns (`VAT_RATE_UNREADABLE`).
+	 */
+	configuration?: OneCConfiguration;
 	/** `ДатаФормирования`; default now (a Date is written in the process's local time). */
 	generatedAt?: Date | string;
 }
@@ -86,6 +95,8 @@ export interface WriterContext {
 	readonly cancelled: ReadonlySet<string>;
 	readonly final: ReadonlySet<string>;
 	readonly vat: VatMode;
+	/** Whether "Без НДС" may be written as a line rate (false for Розница, see {@link ExportSettings.configuration}). */
+	readonly writesNoVat: boolean;
 	/** `YYYY-MM-DDTHH:MM:SS`. */
 	readonly generatedAt: string;
 }
@@ -129,6 +140,7 @@ export function resolveSettings(settings: ExportSettings = {}): WriterContext {
 		cancelled: new Set(settings.cancelledStatuses ?? []),
 		final: new Set(settings.finalStatuses ?? []),
 		vat,
+		writesNoVat: settings.configuration !== "retail",
 		generatedAt: formatGeneratedAt(settings.generatedAt),
 	};
 }

@@ -15,7 +15,7 @@ import {
 } from "../model/decimal.ts";
 import type { Order } from "../model/order.ts";
 import { lineVatRate, NO_VAT, ORDER_DELIVERY_ID } from "./document-writer.ts";
-import type { VatMode } from "./export-settings.ts";
+import type { OneCConfiguration, VatMode } from "./export-settings.ts";
 import { lineIdentity } from "./line-identity.ts";
 
 /** Longest `Номер` 1C УТ 11 can match: its lookup column for the site order number is `Строка(11)`. */
@@ -24,8 +24,7 @@ export const MAX_1C_NUMBER_LENGTH = 11;
 /** The warning codes {@link orderWarnings} produces. */
 export type OrderWarningCode = "NUMBER_TOO_LONG" | "ORDER_DISCOUNT_EXCEEDS_LINES" | "LINE_ID_TOO_LONG" | "VAT_RATE_UNREADABLE";
 
-/** Which 1C configuration a node talks to (the node setting `configuration`). */
-export type OneCConfiguration = "ut" | "retail" | "unf" | "bp";
+export type { OneCConfiguration } from "./export-settings.ts";
 
 /** What of the node's settings the warnings depend on (all optional: defaults `ut`, `auto`, options off). */
 export interface OrderWarningContext {
@@ -42,7 +41,8 @@ export interface OrderWarningContext {
  */
 export const READABLE_VAT_RATES: Readonly<Record<OneCConfiguration, readonly string[]>> = {
 	ut: ["0", "10", "18", "20", NO_VAT],
-	retail: ["0", "10", "18", "20", NO_VAT],
+	// Розница reads the rate with Число(): "Без НДС" would abort its load, so the writer leaves such lines without a rate
+	retail: ["0", "10", "18", "20"],
 	unf: ["0", "10", "18", "20", NO_VAT],
 	bp: ["0", "5", "7", "10", "18", "20", "22", NO_VAT],
 };

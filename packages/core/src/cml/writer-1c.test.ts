@@ -214,6 +214,19 @@ describe("VAT modes", () => {
 		expect(codes(own, { configuration: "ut", vat: "none" })).toEqual([]);
 	});
 
+	it('retail: no "Без НДС" (Розница reads the rate with Число() in ОбменССайтомРТ, which aborts the load); such lines carry no rate and the preview warns', async () => {
+		const d = await doc({ items }, { vat: "none", configuration: "retail" });
+		expect(lines(d).map(rateOf)).toEqual([null, null, null]);
+		expect(docTax(d)).toEqual({ name: "НДС", included: "true", sum: "0.00" });
+		const auto = await doc({ items }, { configuration: "retail" });
+		expect(lines(auto).map(rateOf)).toEqual(["10", null, null]);
+		const order = parseOrder({ ...base, items });
+		expect(orderWarnings(order, { configuration: "retail" }).filter((w) => w.code === "VAT_RATE_UNREADABLE")).toEqual([
+			expect.objectContaining({ params: { rate: "Без НДС", configuration: "retail", lines: 1 } }),
+		]);
+		expect(orderWarnings(order, { configuration: "ut" }).filter((w) => w.code === "VAT_RATE_UNREADABLE")).toEqual([]);
+	});
+
 	it("the delivery line takes the node's rate like any line without its own", async () => {
 		const delivery = (d: XmlNode) => lines(d).at(-1) as XmlNode;
 		const auto = await doc(personOrderInput);
