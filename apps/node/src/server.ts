@@ -42,6 +42,8 @@ export interface ServerTuning {
 	passwordIterations?: number;
 	/** Time source of the app (tests pin it so that two runs write identical rows). */
 	clock?: Clock;
+	/** How often the app's background work (uploads applied on upload, see `runBackgroundWork`) is resumed. Default 5 000. */
+	backgroundTickMs?: number;
 }
 
 /** Opens the database and starts listening. */
@@ -71,6 +73,10 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			}
 		},
 	});
+	// uploads applied on upload that did not fit one time slice, also those a previous process left unfinished
+	const tick = setInterval(() => void app.runBackgroundWork(), tuning.backgroundTickMs ?? 5000);
+	tick.unref();
+	void app.runBackgroundWork();
 	// 1C's own timeout is 180 s (Family A); cut slow-trickle uploads well before a worker is tied up forever.
 	const requestTimeout = tuning.requestTimeoutMs ?? 170_000;
 	const serverOptions = {
@@ -119,9 +125,12 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		banner,
 		close: () =>
 			new Promise<void>((resolve) => {
+				clearInterval(tick);
 				server.close(() => {
-					store.close();
-					resolve();
+					void app.runBackgroundWork().finally(() => {
+						store.close();
+						resolve();
+					});
 				});
 				if ("closeIdleConnections" in server) server.closeIdleConnections();
 			}),
