@@ -248,7 +248,7 @@ export async function finishPendingApply(r: EximRequest, sessionId: string, name
 	const deadline = Date.now() + Math.max(10_000, 4 * r.o.limits.importSliceMs);
 	for (;;) {
 		const apply = await r.o.store.getUploadApply(sessionId, name);
-		if (!apply || apply.state !== "pending") return true;
+		if (apply?.state !== "pending") return true;
 		if (Date.now() > deadline) return false;
 		if (!(await claimAndSlice(r.o, apply, r.c))) await sleep(50);
 	}
