@@ -286,7 +286,7 @@ export async function applyOnUpload(r: EximRequest, s: ActiveSession, name: stri
 
 /**
  * @internal `mode=import` of an xml from an upload that is applied on upload: the summary the apply recorded (the same
- * `import` would give); a pending apply is driven from here (`progress` until it is done). Null when the upload has
+ * `import` would give), then "already imported" (as a repeated `import`); a pending apply is driven from here (`progress` until it is done). Null when the upload has
  * no apply (or it failed: the import then reports the reason itself).
  */
 export async function importAppliedOnUpload(r: EximRequest, sessionId: string, upload: string, xml: string): Promise<Response | null> {
@@ -297,7 +297,13 @@ export async function importAppliedOnUpload(r: EximRequest, sessionId: string, u
 		if (!apply || apply.state === "failed") return null;
 		if (apply.state === "done") {
 			const line = apply.result.done[xml];
-			return line === undefined ? null : textReply(r, replySuccess(line));
+			if (line === undefined) return null;
+			// as after an `import` that applied it: the summary once, then "already imported"
+			if (line !== ALREADY_IMPORTED)
+				await o.store.saveUploadApply(sessionId, upload, {
+					result: { ...apply.result, done: { ...apply.result.done, [xml]: ALREADY_IMPORTED } },
+				});
+			return textReply(r, replySuccess(line));
 		}
 		const slice = await claimAndSlice(o, apply, r.c);
 		if (slice?.state === "progress") return textReply(r, replyProgress(`обработано документов: ${slice.staged}`));
