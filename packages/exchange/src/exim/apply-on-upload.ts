@@ -285,6 +285,20 @@ export async function applyOnUpload(r: EximRequest, s: ActiveSession, name: stri
 }
 
 /**
+ * @internal {@link importAppliedOnUpload} for the upload known to hold `xml` (the xml itself, or a zip whose entries
+ * an apply already listed), found without unpacking anything: УТ polls `import` in a tight loop while a big zip is
+ * applied in the background. Null when no apply of this session is known to hold it.
+ */
+export async function importAppliedOnUploadOf(r: EximRequest, sessionId: string, xml: string): Promise<Response | null> {
+	for (const upload of await r.o.store.listUploads(sessionId)) {
+		if (upload.includes("\u001f")) continue; // an entry staged from a zip (see stagedEntryName)
+		const apply = await r.o.store.getUploadApply(sessionId, upload);
+		if (apply && (upload === xml || apply.result.entries?.includes(xml))) return importAppliedOnUpload(r, sessionId, upload, xml);
+	}
+	return null;
+}
+
+/**
  * @internal `mode=import` of an xml from an upload that is applied on upload: the summary the apply recorded (the same
  * `import` would give), then "already imported" (as a repeated `import`); a pending apply is driven from here (`progress` until it is done). Null when the upload has
  * no apply (or it failed: the import then reports the reason itself).

@@ -26,7 +26,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { type NodeSettings, readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
 import { notifyWebhook } from "../webhooks.ts";
-import { importAppliedOnUpload } from "./apply-on-upload.ts";
+import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { resolveSessionFile } from "./session.ts";
 
@@ -238,6 +238,8 @@ export async function importFile(r: EximRequest): Promise<Response> {
 	const sessionId = s.session.idHash;
 	const store = r.o.store;
 	try {
+		const known = await importAppliedOnUploadOf(r, sessionId, name);
+		if (known) return known;
 		const found = await findXml(store, sessionId, name, settings.zip);
 		if (typeof found === "string") return failure(r, found);
 		// the upload may be (or have been) applied on upload: the same work, driven or reported from here
