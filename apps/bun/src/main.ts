@@ -25,9 +25,12 @@ const server = Bun.serve({
 	maxRequestBodySize: 256 * 1024 * 1024,
 	fetch: (request, srv) => boot.app.fetch(request, { ip: srv.requestIP(request)?.address } satisfies BunBindings),
 });
+// uploads applied on upload that did not fit one time slice (also those a previous process left unfinished)
+const tick = setInterval(() => void boot.app.runBackgroundWork(), 5000);
 const shownHost = cfg.host === "0.0.0.0" || cfg.host === "::" ? "localhost" : cfg.host;
 console.log(startBanner(`http://${shownHost}:${server.port}`, cfg.databaseUrl, cfg, boot).join("\n"));
 const stop = () => {
+	clearInterval(tick);
 	server.stop(true).then(() => {
 		store.close();
 		process.exit(0);

@@ -30,7 +30,10 @@ const server = Deno.serve(
 	},
 	(request, info) => boot.app.fetch(request, { ip: info.remoteAddr.hostname } satisfies DenoBindings),
 );
+// uploads applied on upload that did not fit one time slice (also those a previous process left unfinished)
+const tick = setInterval(() => void boot.app.runBackgroundWork(), 5000);
 const stop = () => {
+	clearInterval(tick);
 	server.shutdown().then(() => {
 		store.close();
 		Deno.exit(0);

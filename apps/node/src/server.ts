@@ -57,6 +57,8 @@ export interface ServerTuning {
 	passwordIterations?: number;
 	/** Time source of the app (tests pin it so that two runs write identical rows). */
 	clock?: Clock;
+	/** How often the app's background work (uploads applied on upload, see `runBackgroundWork`) is resumed. Default 5 000. */
+	backgroundTickMs?: number;
 }
 
 /** Opens the database and starts listening. */
@@ -86,6 +88,10 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			}
 		},
 	});
+	// uploads applied on upload that did not fit one time slice, also those a previous process left unfinished
+	const tick = setInterval(() => void app.runBackgroundWork(), tuning.backgroundTickMs ?? 5000);
+	tick.unref();
+	void app.runBackgroundWork();
 	// No timeout shorter than the clients' (180 s УТ, 1800 s УНФ) while a request is transferring; slow-loris headers are
 	// still cut by headersTimeout. Keep-alive ≥ 65 s: 1C reuses one connection with pauses between requests.
 	const requestTimeout = tuning.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -141,9 +147,12 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		timeouts,
 		close: () =>
 			new Promise<void>((resolve) => {
+				clearInterval(tick);
 				server.close(() => {
-					store.close();
-					resolve();
+					void app.runBackgroundWork().finally(() => {
+						store.close();
+						resolve();
+					});
 				});
 				if ("closeIdleConnections" in server) server.closeIdleConnections();
 			}),

@@ -12,6 +12,7 @@ import { nodesRepo } from "./nodes-repo.ts";
 import { ordersRepo } from "./orders-repo.ts";
 import { sessionRepo } from "./session-repo.ts";
 import type { ExchangeStore } from "./store.ts";
+import { uploadApplyRepo } from "./upload-apply-repo.ts";
 
 /**
  * Wraps an open libSQL client as an {@link ExchangeStore}. Call {@link openStore} to also run migrations.
@@ -26,6 +27,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...identityRepo(ctx),
 		...sessionRepo(ctx),
 		...importRepo(ctx),
+		...uploadApplyRepo(ctx),
 		...miscRepo(ctx),
 		idle: () => ctx.lock.idle(),
 		close: () => client.close(),

@@ -93,5 +93,15 @@ export const migrations: EmbeddedMigration[] = [
 		"statements": [
 			"ALTER TABLE `orders` ADD `final` integer;"
 		]
+	},
+	{
+		"tag": "0006_apply_on_upload",
+		"when": 1796506874601,
+		"hash": "dd25311a02adde799d1db8d48b68cc8b4794c80ba1c6166d04d8463e53e8317f",
+		"statements": [
+			"CREATE TABLE `upload_applies` (\n\t`session_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`node_id` text NOT NULL,\n\t`state` text NOT NULL,\n\t`claimed_until` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`result` text DEFAULT '{}' NOT NULL,\n\t`error` text,\n\tPRIMARY KEY(`session_id`, `name`)\n);",
+			"CREATE INDEX `upload_applies_state` ON `upload_applies` (`state`,`claimed_until`);",
+			"ALTER TABLE `journal` ADD `note` text;"
+		]
 	}
 ];

@@ -46,12 +46,13 @@ function rowToJournal(r: Row): JournalRow {
 		error: str(r, "error"),
 		ip: str(r, "ip"),
 		count: num(r, "count") || 1,
+		note: str(r, "note"),
 	};
 }
 
 /** Columns of a journal row, in the order of {@link journalArgs}. */
 const JOURNAL_COLUMNS =
-	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error";
+	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error, note";
 function journalArgs(e: JournalEntry): (string | number | null)[] {
 	return [
 		e.nodeId,
@@ -68,6 +69,7 @@ function journalArgs(e: JournalEntry): (string | number | null)[] {
 		e.ordersAcknowledged,
 		e.ordersImported,
 		cap(e.error, JOURNAL_ERROR_MAX),
+		cap(e.note ?? null, JOURNAL_ERROR_MAX),
 	];
 }
 
@@ -108,7 +110,10 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 		// the journal row rides along with the next write transaction (group commit, see StoreContext.ride): it is
 		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
 		addJournal: (e) =>
-			ctx.ride({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args: journalArgs(e) }),
+			ctx.ride({
+				sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				args: journalArgs(e),
+			}),
 		countJournal: (e) => {
 			const ip = cap(e.ip) ?? "";
 			// one row per minute, address and node: a flood adds one row per address per minute, not one per request

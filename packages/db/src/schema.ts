@@ -4,9 +4,10 @@
  * Domain tables: `orders` (store orders plus what 1C told us about them), `node_acks` (per-1C-node
  * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).
  * Exchange state that must survive between HTTP requests (the app is stateless): `sessions`, `pending_batch`,
- * `upload_files`/`upload_chunks`, `import_docs` (+ the planning scratch `import_effects`, `import_patches`,
- * `import_creates`), `login_failures`, `login_successes`, `journal`, `meta`. Per node: `export_identities` (the
- * `Номер`/date each order was first exported with) and `unmatched_documents` (1C documents that matched no order).
+ * `upload_files`/`upload_chunks`, `upload_applies`, `import_docs` (+ the planning scratch `import_effects`,
+ * `import_patches`, `import_creates`), `login_failures`, `login_successes`, `journal`, `meta`. Per node:
+ * `export_identities` (the `Номер`/date each order was first exported with) and `unmatched_documents` (1C documents
+ * that matched no order).
  */
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -159,6 +160,33 @@ export const uploadChunks = sqliteTable(
 	(t) => [primaryKey({ columns: [t.sessionId, t.name, t.seq] })],
 );
 
+/**
+ * Uploads applied without waiting for `mode=import` (node setting `applyOnUpload`): one row per completed upload of a
+ * session (a zip with its central directory, or an xml ending with its root's closing tag). `pending` rows are worked
+ * on in time slices by whichever app process claims them (`claimed_until`, epoch ms: a lease, taken with a
+ * compare-and-set), so the work survives a restart and is done once; `done`/`failed` rows keep the per-file summary
+ * for a later `import` of the same xml. A session with a pending row is never purged.
+ */
+export const uploadApplies = sqliteTable(
+	"upload_applies",
+	{
+		sessionId: text("session_id").notNull(),
+		/** The upload's name (the zip or the xml). */
+		name: text("name").notNull(),
+		nodeId: text("node_id").notNull(),
+		/** `pending`, `done` or `failed`. */
+		state: text("state").notNull(),
+		/** Lease of the process working on it (epoch ms); 0 = free. */
+		claimedUntil: integer("claimed_until").notNull().default(0),
+		createdAt: integer("created_at").notNull(),
+		/** JSON: `{ entries?: string[], done: { <xml name>: <summary line> } }`. */
+		result: text("result").notNull().default("{}"),
+		/** Why the apply failed (`<CODE>: <reason>`). */
+		error: text("error"),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.name] }), index("upload_applies_state").on(t.state, t.claimedUntil)],
+);
+
 /** Documents parsed so far by a time-sliced `import`: one compact JSON record per document (what applying needs). */
 export const importDocs = sqliteTable(
 	"import_docs",
@@ -284,6 +312,8 @@ export const journal = sqliteTable(
 		count: integer("count").notNull().default(1),
 		/** Counter rows only: `<minute>|<ip>|<node id>`, unique; null for a journalled request. */
 		bucket: text("bucket"),
+		/** What else the request did, e.g. "applied on upload: <file>: documents: 2, updated: 2, created: 0, unknown: 0". */
+		note: text("note"),
 	},
 	(t) => [
 		index("journal_node_id").on(t.nodeId, t.id),

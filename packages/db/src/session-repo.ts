@@ -36,6 +36,7 @@ const SESSION_TABLES = [
 	"pending_batch",
 	"upload_chunks",
 	"upload_files",
+	"upload_applies",
 	"import_docs",
 	"import_effects",
 	"import_patches",
@@ -47,18 +48,32 @@ export function purge(where: string, args: (string | number)[]): InStatement[] {
 	const ids = `(SELECT id_hash FROM sessions WHERE ${where})`;
 	return [
 		...SESSION_TABLES.map((t) => ({
-			sql: `DELETE FROM ${t} WHERE session_id IN ${ids}`,
+			sql: `DELETE FROM ${t} WHERE session_id IN ${ids} AND ${NOT_APPLYING}`,
 			args,
 		})),
 		{ sql: `DELETE FROM sessions WHERE ${where}`, args },
 	];
 }
 
+/**
+ * @internal A session whose upload is still being applied without `import` keeps its upload, staging and apply rows
+ * when the session itself goes (never lost); the apply drops them when it finishes ({@link dropOrphanUploads}).
+ */
+const NOT_APPLYING = "session_id NOT IN (SELECT session_id FROM upload_applies WHERE state = 'pending')";
+
+/** @internal Statements deleting what a purged session left behind for its apply, once no apply of it is pending. */
+export function dropOrphanUploads(sessionId: string): InStatement[] {
+	return SESSION_TABLES.map((t) => ({
+		sql: `DELETE FROM ${t} WHERE session_id = ? AND NOT EXISTS (SELECT 1 FROM sessions WHERE id_hash = ?) AND ${NOT_APPLYING}`,
+		args: [sessionId, sessionId],
+	}));
+}
+
 /** @internal Statements deleting the sessions `ids` with everything that belongs to them. */
 function purgeIds(ids: string[]): InStatement[] {
 	const list = `(${ids.map(() => "?").join(", ")})`;
 	return [
-		...SESSION_TABLES.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id IN ${list}`, args: ids })),
+		...SESSION_TABLES.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id IN ${list} AND ${NOT_APPLYING}`, args: ids })),
 		{ sql: `DELETE FROM sessions WHERE id_hash IN ${list}`, args: ids },
 	];
 }

@@ -23,6 +23,7 @@ import type {
 	SessionRecord,
 	StoredOrder,
 	UnmatchedDocument,
+	UploadApply,
 } from "./types.ts";
 
 /** Longest text stored in a journal field (type, mode, filename, reply, session, ip); errors get {@link JOURNAL_ERROR_MAX}. */
@@ -149,6 +150,27 @@ export interface ExchangeStore {
 	readUploadChunks(sessionId: string, name: string): AsyncIterable<Uint8Array>;
 	listUploads(sessionId: string): Promise<string[]>;
 	markUploadDone(sessionId: string, name: string): Promise<void>;
+
+	// apply on upload (node setting `applyOnUpload`)
+	/**
+	 * Records that the upload `name` of the session is complete and must be applied: a `pending` row (replacing an
+	 * earlier row of the same name) and the upload marked done, so the next chunk of that name starts a new file.
+	 */
+	queueUploadApply(sessionId: string, name: string, nodeId: string, at: number): Promise<void>;
+	getUploadApply(sessionId: string, name: string): Promise<UploadApply | null>;
+	/**
+	 * Takes the lease of a pending apply (compare-and-set: only when it is free or its lease ended before `now`), for
+	 * `leaseMs`. True when this caller got it; with two app processes on one database exactly one does.
+	 */
+	claimUploadApply(sessionId: string, name: string, now: number, leaseMs: number): Promise<boolean>;
+	/** Saves progress (`result`), optionally the final state, and frees the lease. */
+	saveUploadApply(
+		sessionId: string,
+		name: string,
+		patch: { result: UploadApply["result"]; state?: "done" | "failed"; error?: string | null },
+	): Promise<void>;
+	/** Pending applies whose lease is free at `now`, oldest first. */
+	listClaimableApplies(now: number, limit: number): Promise<UploadApply[]>;
 
 	// import
 	isImported(nodeId: string, sha256: string): Promise<boolean>;

@@ -249,6 +249,8 @@ export interface JournalEntry {
 	ordersAcknowledged: number;
 	ordersImported: number;
 	error: string | null;
+	/** What else the request did (e.g. "applied on upload: …" with the per-file summary). */
+	note?: string | null;
 }
 
 /**
@@ -285,3 +287,20 @@ export interface ChangeRow {
 
 /** Result of appending an upload chunk. */
 export type AppendResult = { ok: true; fileSize: number } | { ok: false; reason: "file" | "session" };
+
+/**
+ * An upload being applied without waiting for `mode=import` (node setting `applyOnUpload`), see `upload_applies`.
+ * `result.done` maps each xml already applied (or found in the ledger) to its summary line; `result.entries` lists
+ * the xml entries of a zip upload once known.
+ */
+export interface UploadApply {
+	sessionId: string;
+	name: string;
+	nodeId: string;
+	state: "pending" | "done" | "failed";
+	/** Lease of the process working on it (epoch ms); 0 = free. */
+	claimedUntil: number;
+	createdAt: number;
+	result: { entries?: string[]; done: Record<string, string> };
+	error: string | null;
+}

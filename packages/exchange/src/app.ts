@@ -5,16 +5,37 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin.ts";
 import { apiRoutes } from "./api/routes.ts";
+import { backgroundWork } from "./exim/apply-on-upload.ts";
 import { eximRoutes } from "./exim/routes.ts";
 import { type ExchangeAppOptions, resolveOptions } from "./options.ts";
+import { keepAlive } from "./wait-until.ts";
+
+/** The exchange app: a Hono app plus the background work its host drives. */
+export type ExchangeApp = Hono & {
+	/**
+	 * Works on uploads applied on upload (`applyOnUpload`) that did not fit the `file` request's time slice, until none
+	 * is left whose lease is free; resolves when done, never rejects (errors go to `onError`). The work is staged in the
+	 * database, so any app process on it may do it and a restart resumes it. Every request also starts it (at most
+	 * once a second); hosts call it on an interval as well (apps/node: every few seconds), so a pause of 1C does not
+	 * leave it waiting.
+	 */
+	runBackgroundWork(): Promise<void>;
+};
 
 /**
  * Builds the app. Runtime entries (apps/node, Bun, Deno, workers) read their env, open the store and serve `app.fetch`.
  * @example const app = createExchangeApp({ store, adminTokenHash }); serve({ fetch: app.fetch, port: 8080 });
  */
-export function createExchangeApp(options: ExchangeAppOptions): Hono {
+export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 	const o = resolveOptions(options);
 	const app = new Hono();
+	const background = backgroundWork(o);
+	// work left by an earlier request (or a process that died) is resumed by the next request of any kind
+	app.use("*", async (c, next) => {
+		await next();
+		const work = background.kick();
+		if (work) keepAlive(c, work);
+	});
 	const exim = eximRoutes(o);
 	// 1C УТ 11 defaults to the Bitrix path when the site address has none; УНФ calls `mode=info` on it hard-coded.
 	// Both are also served with a trailing slash (a site address typed as `…/exim_1c/`).
@@ -26,5 +47,5 @@ export function createExchangeApp(options: ExchangeAppOptions): Hono {
 	app.route("/admin", adminRoutes(o));
 	app.get("/health", (c) => c.json({ ok: true }));
 	app.get("/", (c) => c.redirect("/admin"));
-	return app;
+	return Object.assign(app, { runBackgroundWork: () => background.run() });
 }

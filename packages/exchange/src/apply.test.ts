@@ -184,7 +184,7 @@ describe("applying 1C documents (protocol.md §7.4)", () => {
 		const reply = await importDocs(h, [{ number: "777", requisites: [["Проведен", "true"]] }]);
 		expect(reply).toMatch(/unknown: 1/);
 		const j = (await (await h.api("GET", `/nodes/${h.nodeId}/journal?errors=1`)).json()) as { items: { mode: string; error: string }[] };
-		expect(j.items[0]).toMatchObject({ mode: "import" });
+		expect(j.items[0]).toMatchObject({ mode: "file" }); // applied on upload: the file request that completed it
 		expect(j.items[0]?.error).toContain("777");
 		expect((await h.api("GET", "/orders/1c-guid-777")).status).toBe(404);
 

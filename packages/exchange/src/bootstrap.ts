@@ -4,8 +4,7 @@
  * the 1C exchange node: УТ 11 "Обмен с сайтами", УНФ "Обмен с сайтом"), then the app itself and the start banner.
  */
 import type { ExchangeStore } from "@obmen/db";
-import type { Hono } from "hono";
-import { createExchangeApp } from "./app.ts";
+import { createExchangeApp, type ExchangeApp } from "./app.ts";
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
 import type { HostConfig } from "./host-config.ts";
 import type { ExchangeAppOptions } from "./options.ts";
@@ -56,7 +55,7 @@ export async function ensureDefaultNode(
 
 /** A booted exchange: the app plus what the entry should tell the operator. */
 export interface BootedExchange {
-	app: Hono;
+	app: ExchangeApp;
 	/** The admin token generated at this start (print once), else null. */
 	generatedAdminToken: string | null;
 	/** What happened to the `default` 1C node; null when no 1C credentials are configured. */

@@ -3,7 +3,7 @@
  * its admin API. Runtime-neutral: no env reads, no `node:*`.
  */
 
-export { createExchangeApp } from "./app.ts";
+export { createExchangeApp, type ExchangeApp } from "./app.ts";
 export { type ImportPlan, mapStatus, orderFrom1C, planImport } from "./apply.ts";
 export { ADMIN_TOKEN_KEY, type BootedExchange, bootExchange, ensureAdminToken, ensureDefaultNode, startBanner } from "./bootstrap.ts";
 export { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";

@@ -21,6 +21,11 @@ export interface ExchangeLimits {
 	maxSessionBytes: number;
 	/** Time budget of one `mode=import` call before answering `progress`. Default 5000 ms. */
 	importSliceMs: number;
+	/**
+	 * Lease of one worker on an apply on upload (`applyOnUpload`): another app process takes the work over once a
+	 * lease ran out (its holder died). Longer than any slice, including the final write transaction. Default 60 s.
+	 */
+	applyLeaseMs: number;
 	/** Session idle timeout (refreshed by every request). Default 30 min. */
 	sessionIdleMs: number;
 	/** Session absolute lifetime. Default 4 h. */
@@ -41,6 +46,7 @@ export const DEFAULT_LIMITS: ExchangeLimits = {
 	maxFileBytes: 128 * 1024 * 1024,
 	maxSessionBytes: 256 * 1024 * 1024,
 	importSliceMs: 5000,
+	applyLeaseMs: 60_000,
 	sessionIdleMs: 30 * 60_000,
 	sessionAbsoluteMs: 4 * 3_600_000,
 	loginFailuresPerMinute: 10,

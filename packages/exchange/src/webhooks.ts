@@ -42,12 +42,13 @@ export async function deliverWebhook(fetchFn: typeof fetch, url: string, body: s
 }
 
 /** @internal Delivers `payload` with retries; uses `waitUntil` where the runtime offers it. */
-export function notifyWebhook(r: EximRequest, url: string, payload: unknown): void {
+export function notifyWebhook(r: Pick<EximRequest, "o"> & { c?: EximRequest["c"] }, url: string, payload: unknown): void {
 	const body = JSON.stringify(payload);
 	const run = async () => {
 		if (!(await deliverWebhook(r.o.fetch, url, body, { timeoutMs: r.o.webhookTimeoutMs }))) {
 			r.o.onError(new Error(`webhook ${url} failed after ${WEBHOOK_RETRY_MS.length} attempts`));
 		}
 	};
-	keepAlive(r.c, run());
+	const running = run();
+	if (r.c) keepAlive(r.c, running); // background work (apply on upload) has no request: the promise runs on its own
 }

@@ -132,7 +132,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 						return html`<tr class=${failed ? "failed" : ""} data-mode=${item.mode ?? ""}>
 							<td>${formatDateTime(lang, item.at)}</td>
 							<td><code>${[item.type, item.mode].filter(Boolean).join(" / ")}</code></td>
-							<td>${item.filename ?? ""}</td>
+							<td>${item.filename ?? ""}${item.note ? html`<br /><small part="note">${item.note}</small>` : ""}</td>
 							<td class="num">${formatBytes(item.bytesIn)} / ${formatBytes(item.bytesOut)}</td>
 							<td><code>${replyHead(item.reply)}</code></td>
 							<td class="num">${item.durationMs == null ? "—" : `${item.durationMs} ms`}</td>

@@ -133,6 +133,8 @@ export interface JournalItem {
 	ordersAcknowledged: number | null;
 	ordersImported: number | null;
 	error: string | null;
+	/** What else the request did, e.g. "applied on upload: <xml>: documents: 2, updated: 2, created: 0, unknown: 0". */
+	note?: string | null;
 }
 
 /** A page of the exchange journal, newest first. */

@@ -67,7 +67,8 @@ async function rerun(path: string) {
 
 beforeAll(async () => {
 	await ensureBuilt();
-	await seedDb(`file:${baseDb}`, ORDERS, { fileLimit: 1024 * 1024 });
+	// the kill points follow the `import` polls: `import` does the work here (apply on upload: apply-on-upload.test.ts)
+	await seedDb(`file:${baseDb}`, ORDERS, { fileLimit: 1024 * 1024, applyOnUpload: "never" });
 	before = (await inspect(baseDb)).digest;
 	const clean = copyDb(join(dir, "clean.db"));
 	const child = await spawnServer({ DATABASE_URL: `file:${clean}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);

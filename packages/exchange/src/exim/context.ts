@@ -18,6 +18,8 @@ export interface JournalDraft {
 	ordersAcknowledged: number;
 	ordersImported: number;
 	error: string | null;
+	/** What else the request did (e.g. "applied on upload: …"). */
+	note: string | null;
 }
 
 /** @internal Everything a mode handler gets. */

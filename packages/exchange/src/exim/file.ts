@@ -2,10 +2,12 @@
  * @module `mode=file` (POST, raw body): append a chunk to the named upload of this session. The first chunk of a
  * name after `init` (or after that file was imported) truncates. Bytes are counted while reading, never trusted from
  * `Content-Length`; a chunk over the announced `file_limit`, a file over the per-file cap or a session over its cap
- * is refused with `failure` and nothing is stored.
+ * is refused with `failure` and nothing is stored. A chunk that completes the upload gets it applied at once
+ * (node setting `applyOnUpload`, see apply-on-upload.ts).
  */
 import { concatBytes, replySuccess } from "@obmen/core";
 import { readSettings } from "../settings.ts";
+import { applyOnUpload, finishPendingApply } from "./apply-on-upload.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { announcedFileLimit } from "./init.ts";
 import { resolveSessionFile } from "./session.ts";
@@ -42,10 +44,11 @@ export async function file(r: EximRequest): Promise<Response> {
 	const body = await readBodyCapped(r.c.req.raw, chunkLimit);
 	if (body === null) return failure(r, TOO_LARGE);
 	r.j.bytesIn = body.byteLength;
+	if (!(await finishPendingApply(r, s.session.idHash, name))) return failure(r, "busy, retry");
 	const res = await r.o.store.appendChunk(s.session.idHash, name, s.session.uploadEpoch, body, {
 		maxFileBytes: r.o.limits.maxFileBytes,
 		maxSessionBytes: r.o.limits.maxSessionBytes,
 	});
 	if (!res.ok) return failure(r, TOO_LARGE);
-	return textReply(r, replySuccess());
+	return (await applyOnUpload(r, s, name, body)) ?? textReply(r, replySuccess());
 }

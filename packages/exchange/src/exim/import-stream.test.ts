@@ -11,6 +11,8 @@ const ORDERS = 900;
 const DATA = ["orders", "node_acks", "order_changes", "import_ledger"] as const;
 
 const settings = {
+	// this suite is about `mode=import`'s own time slices (apply on upload has its own tests)
+	applyOnUpload: "never" as const,
 	createOrdersFrom1C: true,
 	statusMap: {
 		import: [

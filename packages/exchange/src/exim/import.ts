@@ -20,11 +20,15 @@ import {
 	sanitizeUploadName,
 	unzipXml,
 } from "@obmen/core";
+import type { ExchangeStore, ImportOutcome } from "@obmen/db";
+import type { Context } from "hono";
 import { type PlanReport, planStaged, stageDocument, YIELD_MS, yieldToEventLoop } from "../apply.ts";
-import { readSettings } from "../settings.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { type NodeSettings, readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
 import { rematchNode } from "../unmatched.ts";
 import { notifyWebhook } from "../webhooks.ts";
+import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { resolveSessionFile } from "./session.ts";
 
@@ -37,12 +41,12 @@ const WEBHOOK_BATCH = 1000;
  * @internal Reader limits of an import: the element cap scales with the upload cap (the default 1M elements is
  * ~40 MB of real 1C documents; a 100 MB file has ~2.5M), bytes are capped at the upload cap.
  */
-function readLimits(r: EximRequest): ReadLimits {
-	return { maxElements: Math.max(1_000_000, Math.ceil(r.o.limits.maxFileBytes / 16)), maxBytes: r.o.limits.maxFileBytes };
+function readLimits(o: ResolvedOptions): ReadLimits {
+	return { maxElements: Math.max(1_000_000, Math.ceil(o.limits.maxFileBytes / 16)), maxBytes: o.limits.maxFileBytes };
 }
 
 /** An uploaded xml to import: its bytes as a re-readable stream of chunks, and the upload it came from. */
-interface XmlSource {
+export interface XmlSource {
 	chunks: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 	from: string;
 	/** The entry just unpacked from the zip `from` (absent when read from an upload, staged or not). */
@@ -72,7 +76,7 @@ async function* paced(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>):
 }
 
 /** @internal The first `n` bytes of a chunk stream (fewer when it is shorter). */
-async function head(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, n: number): Promise<Uint8Array> {
+export async function head(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, n: number): Promise<Uint8Array> {
 	const out = new Uint8Array(n);
 	let size = 0;
 	for await (const c of chunks) {
@@ -91,7 +95,7 @@ async function head(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, n:
 const MAX_ZIP_BYTES = 64 * 1024 * 1024 + 1024 * 1024;
 
 /** @internal A whole zip upload in one buffer (at most {@link MAX_ZIP_BYTES}). */
-async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+export async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
 	const parts: Uint8Array[] = [];
 	let size = 0;
 	for await (const c of chunks) {
@@ -107,8 +111,7 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
  * the entry of an uploaded zip staged by an earlier poll, or the entry unpacked now (the zip assembled and inflated:
  * zip entries are capped at 16 MiB each).
  */
-async function findXml(r: EximRequest, sessionId: string, name: string, zipAllowed: boolean): Promise<XmlSource | string> {
-	const store = r.o.store;
+export async function findXml(store: ExchangeStore, sessionId: string, name: string, zipAllowed: boolean): Promise<XmlSource | string> {
 	const chunksOf = (upload: string) => () => store.readUploadChunks(sessionId, upload);
 	const uploads = await store.listUploads(sessionId);
 	const heads = new Map<string, Uint8Array>();
@@ -137,6 +140,97 @@ export function cmlFailureReason(e: CommerceMLError): string {
 	return `${e.code}: ${e.reason}${formatPosition(e)}`;
 }
 
+/** What one time slice of applying an uploaded xml did. */
+export type XmlStep =
+	| { kind: "progress"; staged: number }
+	| { kind: "already" }
+	| { kind: "applied"; documents: number; outcome: ImportOutcome; report: PlanReport; rematched: number };
+
+/** @internal Everything one slice of applying an xml needs (from a request, or from background work). */
+export interface XmlApplyContext {
+	o: ResolvedOptions;
+	/** The request, when there is one (webhook deliveries are then kept alive with it). */
+	c?: Context;
+	sessionId: string;
+	nodeId: string;
+	settings: NodeSettings;
+	uploadEpoch: number;
+	now: Date;
+	/** When the slice started (epoch ms): the time budget counts from here. */
+	started: number;
+}
+
+/**
+ * @internal One time slice of applying the uploaded xml `name`: hash it (a ledger hit changes nothing), parse it
+ * strictly from the start, stage the documents after those already staged, and — when the whole file is staged
+ * within the slice — plan and apply everything in one transaction with the ledger row. Shared by `mode=import` and
+ * the apply on upload, so both stage into the same rows and the ledger makes either one's apply final.
+ * @throws CommerceMLError when the file is not a valid 1C order file
+ */
+export async function applyXmlSlice(x: XmlApplyContext, name: string, found: XmlSource): Promise<XmlStep> {
+	const { o, sessionId, settings } = x;
+	const store = o.store;
+	const sha = await sha256HexOfChunks(paced(found.chunks()));
+	if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
+	// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
+	const staged = await store.countImportDocs(sessionId, sha);
+	let next = staged;
+	let batch: string[] = [];
+	const flush = async () => {
+		await store.addImportDocs(sessionId, sha, next, batch);
+		next += batch.length;
+		batch = [];
+	};
+	let index = 0;
+	let finished = true;
+	// the slice budget counts from the first new document, so re-reading the staged prefix of a file bigger than
+	// one slice cannot shrink every later call to a single document
+	let sliceStart = x.started;
+	let yielded = Date.now();
+	for await (const doc of readDocuments(found.chunks(), readLimits(o))) {
+		if (Date.now() - yielded >= YIELD_MS) {
+			await yieldToEventLoop();
+			yielded = Date.now();
+		}
+		if (index++ < staged) continue;
+		if (index === staged + 1 && staged > 0) sliceStart = Date.now();
+		batch.push(JSON.stringify(stageDocument(doc, settings.createOrdersFrom1C)));
+		if (batch.length >= STAGE_BATCH) await flush();
+		if (Date.now() - sliceStart >= o.limits.importSliceMs) {
+			finished = false;
+			break;
+		}
+	}
+	await flush();
+	if (!finished) {
+		// more slices will follow: stage the unpacked entry once, so they read chunks instead of inflating again
+		// (best effort: over the upload caps the next slice simply unpacks again)
+		if (found.unpacked) await store.appendChunk(sessionId, stagedEntryName(found.from, name), x.uploadEpoch, found.unpacked, o.limits);
+		return { kind: "progress", staged: next };
+	}
+
+	const at = x.now.toISOString();
+	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+	const outcome = await store.runImport({ nodeId: x.nodeId, sha256: sha, filename: name, documents: next, at }, sessionId, async (p) => {
+		report = await planStaged(p, settings);
+	});
+	if (!outcome) return { kind: "already" };
+	// documents kept earlier whose order was exported (or created) since then
+	const rematched = await rematchNode(store, x.nodeId, at);
+	if (settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(x, settings.webhookUrl, at, outcome);
+	return { kind: "applied", documents: next, outcome, report, rematched };
+}
+
+/** @internal The summary line of an applied file (line 2 of the `import` reply). */
+export function appliedSummary(step: Extract<XmlStep, { kind: "applied" }>): string {
+	return `documents: ${step.documents}, updated: ${step.outcome.updated}, created: ${step.outcome.created}, unknown: ${step.report.unknownCount}`;
+}
+
+/** @internal The problems of an applied file for the journal's error column (unknown orders, invalid documents). */
+export function appliedProblems(report: PlanReport): string[] {
+	return [...(report.unknown.length ? [`kept unmatched: ${report.unknown.join(", ")}`] : []), ...report.errors.slice(0, 5)];
+}
+
 /** @internal */
 export async function importFile(r: EximRequest): Promise<Response> {
 	const started = Date.now();
@@ -147,68 +241,25 @@ export async function importFile(r: EximRequest): Promise<Response> {
 	const sessionId = s.session.idHash;
 	const store = r.o.store;
 	try {
-		const found = await findXml(r, sessionId, name, settings.zip);
+		const known = await importAppliedOnUploadOf(r, sessionId, name);
+		if (known) return known;
+		const found = await findXml(store, sessionId, name, settings.zip);
 		if (typeof found === "string") return failure(r, found);
-		const sha = await sha256HexOfChunks(paced(found.chunks()));
-		if (await store.isImported(s.node.id, sha)) {
-			await store.markUploadDone(sessionId, found.from);
-			return textReply(r, replySuccess("already imported"));
-		}
-		// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
-		const staged = await store.countImportDocs(sessionId, sha);
-		let next = staged;
-		let batch: string[] = [];
-		const flush = async () => {
-			await store.addImportDocs(sessionId, sha, next, batch);
-			next += batch.length;
-			batch = [];
-		};
-		let index = 0;
-		let finished = true;
-		// the slice budget counts from the first new document, so re-reading the staged prefix of a file bigger than
-		// one slice cannot shrink every later call to a single document
-		let sliceStart = started;
-		let yielded = Date.now();
-		for await (const doc of readDocuments(found.chunks(), readLimits(r))) {
-			if (Date.now() - yielded >= YIELD_MS) {
-				await yieldToEventLoop();
-				yielded = Date.now();
-			}
-			if (index++ < staged) continue;
-			if (index === staged + 1 && staged > 0) sliceStart = Date.now();
-			batch.push(JSON.stringify(stageDocument(doc, settings.createOrdersFrom1C)));
-			if (batch.length >= STAGE_BATCH) await flush();
-			if (Date.now() - sliceStart >= r.o.limits.importSliceMs) {
-				finished = false;
-				break;
-			}
-		}
-		await flush();
-		if (!finished) {
-			// more polls will follow: stage the unpacked entry once, so they read chunks instead of inflating again
-			// (best effort: over the upload caps the next poll simply unpacks again)
-			if (found.unpacked)
-				await store.appendChunk(sessionId, stagedEntryName(found.from, name), s.session.uploadEpoch, found.unpacked, r.o.limits);
-			return textReply(r, replyProgress(`обработано документов: ${next}`));
-		}
-
-		const at = r.now.toISOString();
-		let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
-		const outcome = await store.runImport({ nodeId: s.node.id, sha256: sha, filename: name, documents: next, at }, sessionId, async (p) => {
-			report = await planStaged(p, settings);
-		});
-		await store.markUploadDone(sessionId, found.from);
-		if (!outcome) return textReply(r, replySuccess("already imported"));
-		// documents kept earlier whose order was exported (or created) since then
-		const rematched = await rematchNode(store, s.node.id, at);
-		r.j.ordersImported = outcome.updated + outcome.created + rematched;
-		const problems = [...(report.unknown.length ? [`kept unmatched: ${report.unknown.join(", ")}`] : []), ...report.errors.slice(0, 5)];
-		if (problems.length) r.j.error = problems.join("; ");
-		if (settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(r, settings.webhookUrl, s.node.id, at, outcome);
-		return textReply(
-			r,
-			replySuccess(`documents: ${next}, updated: ${outcome.updated}, created: ${outcome.created}, unknown: ${report.unknownCount}`),
+		// the upload may be (or have been) applied on upload: the same work, driven or reported from here
+		const onUpload = await importAppliedOnUpload(r, sessionId, found.from, name);
+		if (onUpload) return onUpload;
+		const step = await applyXmlSlice(
+			{ o: r.o, c: r.c, sessionId, nodeId: s.node.id, settings, uploadEpoch: s.session.uploadEpoch, now: r.now, started },
+			name,
+			found,
 		);
+		if (step.kind === "progress") return textReply(r, replyProgress(`обработано документов: ${step.staged}`));
+		await store.markUploadDone(sessionId, found.from);
+		if (step.kind === "already") return textReply(r, replySuccess("already imported"));
+		r.j.ordersImported = step.outcome.updated + step.outcome.created + step.rematched;
+		const problems = appliedProblems(step.report);
+		if (problems.length) r.j.error = problems.join("; ");
+		return textReply(r, replySuccess(appliedSummary(step)));
 	} catch (e) {
 		if (isCommerceMLError(e)) return failure(r, cmlFailureReason(e));
 		throw e;
@@ -216,13 +267,8 @@ export async function importFile(r: EximRequest): Promise<Response> {
 }
 
 /** @internal Sends this import's change events (read back from the feed) in POSTs of at most `WEBHOOK_BATCH`. */
-async function notifyImport(
-	r: EximRequest,
-	url: string,
-	nodeId: string,
-	at: string,
-	range: { cursorFrom: number; cursorTo: number },
-): Promise<void> {
+async function notifyImport(r: XmlApplyContext, url: string, at: string, range: { cursorFrom: number; cursorTo: number }): Promise<void> {
+	const nodeId = r.nodeId;
 	let after = range.cursorFrom;
 	while (after < range.cursorTo) {
 		const rows = await r.o.store.listChanges({ after, limit: WEBHOOK_BATCH });

@@ -74,6 +74,7 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			ordersAcknowledged: 0,
 			ordersImported: 0,
 			error: null,
+			note: null,
 		};
 		const r: EximRequest = { o, c, j, type: c.req.query("type") ?? "", mode: c.req.query("mode") ?? "", now: o.clock.now() };
 		let res: Response;

@@ -172,7 +172,8 @@ describe("upload and import (T-PART, T-IDEM, T-FNAME, T-BODY)", () => {
 	});
 
 	it("big imports answer progress in time slices and always move forward", async () => {
-		const h = await createHarness({ limits: { importSliceMs: 0 } });
+		// `mode=import`'s own slices (with apply on upload the upload would be applied before `import`)
+		const h = await createHarness({ settings: { applyOnUpload: "never" }, limits: { importSliceMs: 0 } });
 		await withOrders(h, 5);
 		const { cookie } = await h.login();
 		const file = enc.encode(

@@ -30,7 +30,8 @@ const sessionId = async (h: Harness) => String((await h.client.execute("SELECT i
 
 describe("zip import in progress polls", () => {
 	it("unpacks the archive once per upload, and a re-uploaded zip is unpacked afresh", async () => {
-		const h = await createHarness({ limits: { importSliceMs: 0 } });
+		// `mode=import`'s own polls (apply on upload has its own tests)
+		const h = await createHarness({ settings: { applyOnUpload: "never" }, limits: { importSliceMs: 0 } });
 		for (let i = 1; i <= 4; i++) expect((await h.putOrder({ id: `o${i}` })).status).toBe(201);
 		const { cookie } = await h.login();
 		const replies = await uploadAndImport(h, cookie, "v8_1.zip", zipOf("Отгружен"), 4096, "orders.xml");
