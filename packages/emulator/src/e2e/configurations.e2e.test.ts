@@ -219,14 +219,17 @@ describe("a UTF-8 answer starts with <?xml even when the platform keeps a BOM (�
 });
 
 describe("Розница sends the cut number back (ОбменССайтомРТ.ЗаписатьДатуНомерЗаказовССайта)", () => {
-	it("retail: a long number is found again by (cut number, date+time) and its payment, uploaded under the cut number, shows in the store", async () => {
+	it("retail: a long number is exported as an alias ≤ 11 characters, found again by (cut number, date+time), and its payment, uploaded under the number 1C stored, shows in the store", async () => {
 		const c: Case = { label: "retail", profile: "retail", node: {} };
 		const n = await node(c);
 		await obmen.putOrder(storeOrder(5350, { number: "WEB-2026-00005350" }));
 		const base = new Infobase();
 		const run = runner(c, n, base);
 		expect(devs(await run({ faults: { dropSuccess: true } }))).toEqual([]);
-		const r = await run({ beforeUpload: (b) => b.pay("WEB-2026-00005350") });
+		const stored = base.findBySiteId("ord-5350")[0]?.siteNumber ?? "";
+		expect(stored.length).toBeGreaterThan(0);
+		expect(stored.length).toBeLessThanOrEqual(11);
+		const r = await run({ beforeUpload: (b) => b.pay(stored) });
 		expect(devs(r)).toEqual([]);
 		expectOneToOne(base, ["ord-5350"]);
 		expect((await obmen.getOrder("ord-5350")).oneC).toMatchObject({ paid: true });
