@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * T-LOAD benchmark (reliability.md §4, D11): the built Obmen Node server in a child process on 127.0.0.1, driven by a
+ * T-LOAD benchmark (docs/reliability.md §4, D11): the built Obmen Node server in a child process on 127.0.0.1, driven by a
  * closed-loop HTTP client (global fetch = undici, keep-alive) with N concurrent loops for a bounded time per endpoint:
  *   baseline   a bare Hono app in the same child process answering "success\n" (the floor of HTTP + Hono + fetch)
  *   checkauth  HTTP Basic verified against the node's PBKDF2 hash (production iterations), new session each time

@@ -1,5 +1,5 @@
 /**
- * T-CONC (reliability.md D9, D10): two emulated 1C nodes (УТ 11 profile) run full exchanges interleaved at random
+ * T-CONC (docs/reliability.md D9, D10): two emulated 1C nodes (УТ 11 profile) run full exchanges interleaved at random
  * against one built server process, while a storefront upserts orders through the admin API at ~20/s, for ~15 s.
  * 1C users change orders between runs (post, pay, ship, status), so every run downloads and uploads.
  *

@@ -9,7 +9,7 @@ import { clip, opt } from "./field-text.ts";
  * current Bitrix have it): a company with `ОфициальноеНаименование`, legal address, ИНН/КПП/ОКПО and bank
  * account, or a person with `ПолноеНаименование` and name parts; then address and contacts, whose type
  * names depend on the schema version (`ТелефонРабочий` ≤ 2.05, `Телефон рабочий` ≥ 2.07). 1C finds or
- * creates the counterparty by `Наименование` or by ИНН/КПП (protocol.md §10).
+ * creates the counterparty by `Наименование` or by ИНН/КПП (docs/protocol.md §10).
  */
 export function writeCounterparty(w: ByteSink, ctx: WriterContext, c: Customer): void {
 	w.lit("<Контрагенты><Контрагент>");

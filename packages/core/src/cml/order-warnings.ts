@@ -27,7 +27,7 @@ export interface OrderWarning {
 	/**
 	 * Stable machine code:
 	 * - `NUMBER_TOO_LONG` (`params.length`, `params.max`): 1C УТ 11 matches only the first 11 characters of
-	 *   `Номер`, so the order is never found again and every resend creates a duplicate (protocol.md §6.2);
+	 *   `Номер`, so the order is never found again and every resend creates a duplicate (docs/protocol.md §6.2);
 	 * - `ORDER_DISCOUNT_EXCEEDS_LINES` (`params.discount`, `params.lines`): the order discount is larger than
 	 *   the lines it is spread over, so the part that does not fit stays at document level and the 1C order
 	 *   (built from its lines) will not come to the store's total.
@@ -80,7 +80,7 @@ export function orderWarnings(order: Order): OrderWarning[] {
 /**
  * The {@link orderWarnings} about `Номер` as plain English strings (the older form, kept for compatibility):
  * a `Номер` longer than 11 characters is truncated in 1C's lookup and never matches, so every resend
- * creates a duplicate order (protocol.md §6.2).
+ * creates a duplicate order (docs/protocol.md §6.2).
  */
 export function numberWarnings(order: Order): string[] {
 	return orderWarnings(order)

@@ -9,7 +9,7 @@
  *
  * Bytes: nothing before `<?xml` except the UTF-8 BOM in UTF-8 mode; the declaration names the
  * real encoding; the root `КоммерческаяИнформация` has no default namespace (1C's XDTO would
- * otherwise validate against its bundled schema, see protocol.md §3.3). An empty batch is the
+ * otherwise validate against its bundled schema, see docs/protocol.md §3.3). An empty batch is the
  * root element without `Документ`, which 1C treats as "nothing to load".
  */
 import { concatBytes } from "../bytes.ts";

@@ -1,5 +1,5 @@
 /**
- * T-HS (reliability.md §4): random sequences of checkauth / query / success / duplicate success / store edits /
+ * T-HS (docs/reliability.md §4): random sequences of checkauth / query / success / duplicate success / store edits /
  * 1C imports / session expiry / restart against a model. Invariants: nothing lost, nothing echoed, `success`
  * confirms only what was sent, confirmed unchanged orders are not re-sent, no 500s.
  */

@@ -211,7 +211,7 @@ export async function createSession(
 
 /**
  * @internal The common start of `mode=file` and `mode=import`: the exchange session and the sanitised `filename`
- * (reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
+ * (docs/reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
  */
 export async function resolveSessionFile(r: EximRequest): Promise<{ s: ActiveSession; name: string } | Response> {
 	const raw = r.c.req.query("filename") ?? "";
