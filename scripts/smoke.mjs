@@ -2,7 +2,7 @@
 /**
  * Smoke test of the built server on the Node that runs this script (`.ci/run` runs it on each supported Node):
  * starts `apps/node/dist/main.js` on a free port with a fresh database, walks 1C's first steps (checkauth, init,
- * query) and the admin API, then stops the server. Exits non-zero with the server's output on any failure.
+ * query), the admin API and the widget bundle, then stops the server. Exits non-zero with the server's output on any failure.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -61,10 +61,12 @@ const head = new TextDecoder("latin1").decode(body.subarray(0, 64));
 if (query.status !== 200 || !(head.startsWith("<?xml") || head.startsWith("PK"))) fail(`query answered ${query.status} ${head}`);
 const api = await fetch(`${base}/api/v1/orders`, { headers: { authorization: "Bearer smoke-token" } });
 if (api.status !== 200) fail(`GET /api/v1/orders answered ${api.status}`);
+const widget = await fetch(`${base}/admin/obmen-widget.js`);
+if (widget.status !== 200 || !(await widget.text()).length) fail(`GET /admin/obmen-widget.js answered ${widget.status}`);
 const denied = await fetch(`${base}/api/v1/orders`);
 if (denied.status !== 401) fail(`GET /api/v1/orders without a token answered ${denied.status}`);
 
 child.removeAllListeners("exit");
 child.kill();
 rmSync(dir, { recursive: true, force: true });
-console.log(`smoke (node ${process.version}): checkauth, init, query and the admin API answer`);
+console.log(`smoke (node ${process.version}): checkauth, init, query, the admin API and the widget bundle answer`);
