@@ -110,7 +110,7 @@ describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
 		const counts = new Map<string, number>(NODES.map((n) => [n, 0]));
 		child.resetStats();
 
-		const nodeLoop = async (node: string) => {
+		const nodeLoop = async (node: (typeof NODES)[number]) => {
 			const base = bases.get(node)!;
 			while (Date.now() < deadline && counts.get(node)! < MAX_EXCHANGES) {
 				userChanges(base);

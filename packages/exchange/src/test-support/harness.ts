@@ -105,7 +105,7 @@ export async function createHarness(
 			h.app = make();
 			return h.app;
 		},
-		exim(query, init = {}) {
+		async exim(query, init = {}) {
 			const headers: Record<string, string> = {};
 			if (init.cookie) headers.Cookie = init.cookie;
 			const auth = init.auth === undefined ? basic() : init.auth;
@@ -122,7 +122,7 @@ export async function createHarness(
 			if (lines[0] !== "success") throw new Error(`checkauth failed: ${lines.join("|")}`);
 			return { cookie: `${lines[1]}=${lines[2]}`, sessid: (lines[3] ?? "").replace("sessid=", "") };
 		},
-		api(method, path, body) {
+		async api(method, path, body) {
 			return h.app.request(`/api/v1${path}`, {
 				method,
 				headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
