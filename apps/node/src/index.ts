@@ -1,5 +1,6 @@
 /**
- * @module @obmen/app-node — Obmen on Node.js (library entry; the executable is `main.ts`).
+ * @module
+ * `@obmen/app-node` — Obmen on Node.js (library entry; the executable is `main.ts`).
  */
 export { type AdminAssetFiles, diskAdminAssets, widgetAssetFiles } from "./assets.ts";
 export { ADMIN_TOKEN_KEY, ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";

@@ -1,5 +1,6 @@
 /**
- * @module Starts Obmen on Node: open the DB (migrations run), bootstrap credentials, serve the exchange app.
+ * @module
+ * Starts Obmen on Node: open the DB (migrations run), bootstrap credentials, serve the exchange app.
  */
 import { mkdtempSync } from "node:fs";
 import type { Server as HttpServer } from "node:http";

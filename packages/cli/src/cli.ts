@@ -1,5 +1,6 @@
 /**
- * @module The `obmen` command line.
+ * @module
+ * The `obmen` command line.
  *
  *   obmen cml encode --in orders.json [--schema 2.08] [--encoding utf-8] [--shipping none|paid|always] [--options] [--no-statuses] > out.xml
  *   obmen cml decode file.xml|file.zip

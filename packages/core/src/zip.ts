@@ -1,5 +1,6 @@
 /**
- * @module Safe unzipping of the archives 1C uploads with `zip=yes` (`v8_XXXX_N.zip` holding the
+ * @module
+ * Safe unzipping of the archives 1C uploads with `zip=yes` (`v8_XXXX_N.zip` holding the
  * exchange XML files).
  *
  * fflate alone gives no protection (docs/reliability.md §3.2): names come back verbatim (`../x`,

@@ -1,5 +1,6 @@
 /**
- * @module Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging, planning
+ * @module
+ * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging, planning
  * scratch tables filled in pages, and the single write transaction that applies every document of the file.
  *
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):

@@ -1,5 +1,6 @@
 /**
- * @module In-process async mutex. The libSQL local driver is synchronous, so a SQLite busy wait would freeze the
+ * @module
+ * In-process async mutex. The libSQL local driver is synchronous, so a SQLite busy wait would freeze the
  * event loop (docs/reliability.md §3.3): every write of the store runs through one queue instead.
  */
 

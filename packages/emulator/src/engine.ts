@@ -1,5 +1,6 @@
 /**
- * @module One full 1C exchange run (docs/protocol.md §9): the download phase (`checkauth` → [`init`] →
+ * @module
+ * One full 1C exchange run (docs/protocol.md §9): the download phase (`checkauth` → [`init`] →
  * `query` → all-or-nothing load → `success`) and the upload phase (per portion of registered orders:
  * `checkauth` → `init` → `file`… → `import` polls, retried), driven by a {@link ProfileSpec}, with the
  * fault injections of docs/protocol.md §13. Every deviation is recorded in the report, none is thrown.

@@ -1,5 +1,6 @@
 /**
- * @module @obmen/emulator — a faithful 1C:Enterprise client for testing the CommerceML order exchange
+ * @module
+ * `@obmen/emulator` — a faithful 1C:Enterprise client for testing the CommerceML order exchange
  * without 1C: three client families (УТ 11/КА 2/ERP, УНФ 3.0, the 1C-Bitrix module), an in-memory 1C
  * infobase that loads orders like УТ 11, and the order files each family sends back.
  */

@@ -1,5 +1,6 @@
 /**
- * @module The emulated "1C infobase": counterparties, nomenclature and customer orders, loaded from
+ * @module
+ * The emulated "1C infobase": counterparties, nomenclature and customer orders, loaded from
  * site orders the way УТ 11 does it (docs/protocol.md §6.2, §10) and changed by 1C users (post, pay, ship,
  * cancel, change status), which registers the order for sending back to the site. JSON-serialisable.
  */

@@ -1,5 +1,6 @@
 /**
- * @module Applying incoming 1C documents to store orders (docs/protocol.md §7.3) — pure planning, no I/O.
+ * @module
+ * Applying incoming 1C documents to store orders (docs/protocol.md §7.3) — pure planning, no I/O.
  *
  * Find the order by `Номер` (the site number 1C keeps), then by the stored 1C `Ид`, then by the stored 1C number.
  * Store the 1C id/number/date, "Проведен", payment ("Оплачен", "Дата оплаты по 1С", "Номер оплаты по 1С"),

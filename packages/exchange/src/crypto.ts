@@ -1,5 +1,6 @@
 /**
- * @module Credentials and tokens on WebCrypto: PBKDF2-SHA-256 password hashes, constant-time comparison,
+ * @module
+ * Credentials and tokens on WebCrypto: PBKDF2-SHA-256 password hashes, constant-time comparison,
  * 128-bit random tokens, SHA-256 hex.
  */
 

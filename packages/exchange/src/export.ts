@@ -1,5 +1,6 @@
 /**
- * @module Building the `query` answer for a node: select the batch (store revisions newer than the node
+ * @module
+ * Building the `query` answer for a node: select the batch (store revisions newer than the node
  * acknowledged, filtered by the node settings) and render it with the core CommerceML writer.
  */
 import { type ExportOrder, writeOrdersXmlBytes, xmlContentType } from "@obmen/core";

@@ -1,4 +1,7 @@
-/** @module The buyer of an order as the CommerceML `Контрагенты/Контрагент` 1C УТ 11 loads. */
+/**
+ * @module
+ * The buyer of an order as the CommerceML `Контрагенты/Контрагент` 1C УТ 11 loads.
+ */
 import type { Customer } from "../model/order.ts";
 import type { ByteSink } from "./byte-sink.ts";
 import type { WriterContext } from "./export-settings.ts";

@@ -1,5 +1,6 @@
 /**
- * @module Maps one parsed CommerceML `Документ` element tree into an {@link IncomingDocument}.
+ * @module
+ * Maps one parsed CommerceML `Документ` element tree into an {@link IncomingDocument}.
  *
  * Children are looked up by local name in any order (1C, Bitrix and the XSD all disagree on
  * order, docs/protocol.md §16). 1C facts arrive in two forms — elements (`Номер1С`,

@@ -1,5 +1,6 @@
 /**
- * @module One order → one CommerceML `Документ` (ХозОперация "Заказ товара"), written into a {@link ByteSink}.
+ * @module
+ * One order → one CommerceML `Документ` (ХозОперация "Заказ товара"), written into a {@link ByteSink}.
  *
  * Element order follows the `Документ` sequence of the official XSDs 2.08–2.10 (which is also the
  * order Bitrix uses for the header and contragent): Ид, Номер, Дата, ХозОперация, Роль, Валюта,

@@ -1,5 +1,6 @@
 /**
- * @module Problems 1C will have with an order that are not errors for the store, shown in the export
+ * @module
+ * Problems 1C will have with an order that are not errors for the store, shown in the export
  * preview. Each warning has a stable `code` (for a UI to translate) with `params`, and an English `message`
  * for logs and for clients that do not know the code.
  */

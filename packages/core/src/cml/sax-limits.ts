@@ -1,5 +1,6 @@
 /**
- * @module A strict, limited wrapper around saxes for untrusted CommerceML from 1C.
+ * @module
+ * A strict, limited wrapper around saxes for untrusted CommerceML from 1C.
  *
  * saxes rejects every malformed construct but has no resource limits (docs/reliability.md §3.1),
  * so this wrapper adds them: nesting depth, attributes per element, value length, element

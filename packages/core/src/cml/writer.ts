@@ -1,5 +1,6 @@
 /**
- * @module The CommerceML order export (site → 1C): the body of the `mode=query` answer.
+ * @module
+ * The CommerceML order export (site → 1C): the body of the `mode=query` answer.
  *
  * A hand-written streaming generator: orders are pulled one by one from an (async) iterable,
  * written as escaped, encoded bytes straight into a {@link ByteSink} (no intermediate string, no

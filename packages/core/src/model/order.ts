@@ -1,5 +1,6 @@
 /**
- * @module The store order: the public JSON contract between a shop and Obmen.
+ * @module
+ * The store order: the public JSON contract between a shop and Obmen.
  *
  * An order as the store hands it over (admin API `PUT /api/v1/orders/{id}`, the CLI's `cml encode`)
  * and as the codec turns it into a CommerceML `Документ` with `ХозОперация` "Заказ товара".

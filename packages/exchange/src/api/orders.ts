@@ -1,5 +1,6 @@
 /**
- * @module Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
+ * @module
+ * Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
  * content is identical); `GET` shows the order with what 1C reported about it.
  */
 import { safeParseOrder } from "@obmen/core";

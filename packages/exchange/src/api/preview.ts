@@ -1,5 +1,6 @@
 /**
- * @module Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
+ * @module
+ * Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
  * warnings such as numbers longer than 11 characters) and the node's exchange journal. No side effects.
  */
 import { orderWarnings } from "@obmen/core";

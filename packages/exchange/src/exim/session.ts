@@ -1,5 +1,6 @@
 /**
- * @module Exchange sessions and HTTP Basic verification.
+ * @module
+ * Exchange sessions and HTTP Basic verification.
  *
  * 1C builds `Cookie: <line2>=<line3>` from the `checkauth` reply and ignores `Set-Cookie`; it appends
  * `&sessid=<line4 value>` (Family A/C) or nothing (Family B "other CMS"). So the session is identified by the cookie,

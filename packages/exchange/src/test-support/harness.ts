@@ -1,5 +1,6 @@
 /**
- * @module Test harness: an exchange app over a fresh libSQL store with a fake clock, a node with known credentials,
+ * @module
+ * Test harness: an exchange app over a fresh libSQL store with a fake clock, a node with known credentials,
  * and helpers that speak the 1C protocol through `app.request`.
  */
 
