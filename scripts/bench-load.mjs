@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * T-LOAD benchmark (reliability.md §4, D11): the built Obmen Node server in a child process on 127.0.0.1, driven by a
+ * T-LOAD benchmark (docs/reliability.md §4, D11): the built Obmen Node server in a child process on 127.0.0.1, driven by a
  * closed-loop HTTP client (global fetch = undici, keep-alive) with N concurrent loops for a bounded time per endpoint:
  *   baseline   a bare Hono app in the same child process answering "success\n" (the floor of HTTP + Hono + fetch)
  *   checkauth  HTTP Basic verified against the node's PBKDF2 hash (production iterations), new session each time
@@ -11,7 +11,7 @@
  * Prints req/s, p50/p99 latency, errors and the ratio of each endpoint's req/s to the baseline of the same round;
  * the server child's CPU use during each endpoint (100% = one core busy) and its RSS (after a GC) before and after each round is the leak check.
  *
- * Then the mixed-load case (issue 9, reliability.md's latency targets): two 1C nodes exchanging in a loop (checkauth,
+ * Then the mixed-load case (issue 9, docs/reliability.md's latency targets): two 1C nodes exchanging in a loop (checkauth,
  * init, query, success, a 64 KiB file) while the storefront PUTs 20 orders a second (open loop, each PUT on its own
  * schedule) and a monitor GETs /health 10 times a second, after a flood of 3,000 unauthenticated requests with a
  * 4,000-byte `type` (which used to bloat the journal). Prints PUT p99 and /health p99 against 150 ms and 100 ms.

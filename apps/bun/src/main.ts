@@ -1,5 +1,6 @@
 /**
- * @module Bun entry: `bun --conditions=@obmen/source apps/bun/src/main.ts` (no build step). Reads the same env as the
+ * @module
+ * Bun entry: `bun --conditions=@obmen/source apps/bun/src/main.ts` (no build step). Reads the same env as the
  * Node entry (PORT, HOST, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN, OBMEN_1C_LOGIN, OBMEN_1C_PASSWORD),
  * opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Bun.serve`.
  */

@@ -1,5 +1,6 @@
 /**
- * @module Deno entry: `deno run --conditions=@obmen/source --allow-net --allow-env --allow-read --allow-write
+ * @module
+ * Deno entry: `deno run --conditions=@obmen/source --allow-net --allow-env --allow-read --allow-write
  * --allow-sys --allow-ffi apps/deno/src/main.ts` (no build step; npm packages come from node_modules). Reads the same
  * env as the Node entry (PORT, HOST, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN, OBMEN_1C_LOGIN,
  * OBMEN_1C_PASSWORD), opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Deno.serve`.

@@ -1,5 +1,6 @@
 /**
- * @module Reads the server configuration from the environment (only here; the app itself never reads env).
+ * @module
+ * Reads the server configuration from the environment (only here; the app itself never reads env).
  * The variables are shared with the Bun, Deno and worker entries (see `readHostConfig` in @obmen/exchange).
  */
 import { type HostConfig, readHostConfig } from "@obmen/exchange";

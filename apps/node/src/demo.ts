@@ -1,5 +1,6 @@
 /**
- * @module `npm run demo`: realistic demo orders (Cyrillic names, companies with ИНН/КПП, options, shipping) and a demo
+ * @module
+ * `npm run demo`: realistic demo orders (Cyrillic names, companies with ИНН/КПП, options, shipping) and a demo
  * 1C node, written into a temporary database; once the server listens, one real exchange by the 1C emulator (УТ 11)
  * fills the journal, and a few store-side changes afterwards leave orders waiting for 1C in the preview.
  */

@@ -1,5 +1,6 @@
 /**
- * @module Node entry: `node apps/node/dist/main.js [--demo]` (root `npm start` / `npm run demo`).
+ * @module
+ * Node entry: `node apps/node/dist/main.js [--demo]` (root `npm start` / `npm run demo`).
  */
 import { readConfig } from "./config.ts";
 import { startServer } from "./server.ts";

@@ -1,5 +1,6 @@
 /**
- * @module Starts Obmen on Node: open the DB (migrations run), bootstrap credentials, serve the exchange app.
+ * @module
+ * Starts Obmen on Node: open the DB (migrations run), bootstrap credentials, serve the exchange app.
  */
 import { mkdtempSync } from "node:fs";
 import type { Server as HttpServer } from "node:http";
@@ -13,7 +14,6 @@ import { type Clock, createExchangeApp, type ExchangeLimits } from "@obmen/excha
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
-import { runDemoExchange, seedDemo } from "./demo.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -72,7 +72,9 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		const r = await ensureDefaultNode(store, cfg.oneCLogin, cfg.oneCPassword, now);
 		banner.push(`  1C node "default" ${r}: login ${cfg.oneCLogin} (password from OBMEN_1C_PASSWORD)`);
 	}
-	const demo = cfg.demo ? await seedDemo(store, now) : null;
+	// The demo (and through it the 1C emulator) is loaded only for `--demo`: the production server never imports it.
+	const demoModule = cfg.demo ? await import("./demo.ts") : null;
+	const demo = demoModule ? await demoModule.seedDemo(store, now) : null;
 	const app = createExchangeApp({
 		store,
 		limits: tuning.limits,
@@ -114,11 +116,11 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 	const shownHost = cfg.host === "0.0.0.0" || cfg.host === "::" ? "localhost" : cfg.host;
 	const url = `http://${shownHost}:${port}`;
 	let demoExchange: { ok: boolean } | null = null;
-	if (demo) {
+	if (demo && demoModule) {
 		// one real exchange over the socket, so the admin page opens with the journal populated
 		const localHost =
 			cfg.host === "0.0.0.0" ? "127.0.0.1" : cfg.host === "::" ? "[::1]" : cfg.host.includes(":") ? `[${cfg.host}]` : cfg.host;
-		demoExchange = await runDemoExchange(store, `http://${localHost}:${port}`, demo).catch((e: unknown) => {
+		demoExchange = await demoModule.runDemoExchange(store, `http://${localHost}:${port}`, demo).catch((e: unknown) => {
 			console.error("demo exchange failed:", e);
 			return { ok: false };
 		});

@@ -1,5 +1,6 @@
 /**
- * @module workerd (Cloudflare Workers) entry. Bindings exist only at request time, so the exchange app is built on the
+ * @module
+ * workerd (Cloudflare Workers) entry. Bindings exist only at request time, so the exchange app is built on the
  * first fetch: open the remote libSQL database (`DATABASE_URL` must be `libsql://`, `https://` or `http://` — a
  * worker has no filesystem), run the embedded migrations, bootstrap the admin token and the `default` 1C node, and
  * keep the app for the isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger

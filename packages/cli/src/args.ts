@@ -1,7 +1,9 @@
 /**
- * @module A tiny argv parser for `obmen`: positional arguments plus `--name value`,
- * `--name=value` and boolean `--flag` / `--no-flag` options.
+ * @module
+ * The command line of `obmen`, read with `node:util` `parseArgs` (strict: an unknown option or a missing value is a
+ * usage error, never ignored; `--no-<flag>` turns a flag off).
  */
+import { parseArgs as parseNodeArgs } from "node:util";
 
 /** Parsed command line: positionals in order and options by name (booleans for flags). */
 export interface ParsedArgs {
@@ -14,38 +16,41 @@ export class UsageError extends Error {
 	override name = "UsageError";
 }
 
-/**
- * Parses `argv`. `valued` lists the options that take a value; everything else is a flag
- * (`--no-x` sets `x` to false).
- */
-export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>): ParsedArgs {
-	const positionals: string[] = [];
-	const options = new Map<string, string | boolean>();
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i] as string;
-		if (arg === "--") {
-			positionals.push(...argv.slice(i + 1));
-			break;
+/** Every option `obmen` knows; each command then accepts its own subset. */
+const OPTIONS = {
+	in: { type: "string" },
+	schema: { type: "string" },
+	encoding: { type: "string" },
+	shipping: { type: "string" },
+	options: { type: "boolean" },
+	statuses: { type: "boolean" },
+	help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses `argv` (without node and the script); node's parse errors become {@link UsageError}s naming the option. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+	try {
+		const { values, positionals } = parseNodeArgs({
+			args: [...argv],
+			options: OPTIONS,
+			allowPositionals: true,
+			allowNegative: true,
+			strict: true,
+		});
+		const options = new Map<string, string | boolean>();
+		for (const [name, value] of Object.entries(values)) if (value !== undefined) options.set(name, value);
+		return { positionals, options };
+	} catch (e) {
+		const err = e as Error & { code?: string };
+		if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+			const option = /'(-[^']*)'/.exec(err.message)?.[1] ?? "";
+			throw new UsageError(`unknown option ${option}`);
 		}
-		if (!arg.startsWith("--") || arg === "-") {
-			if (arg.startsWith("-") && arg !== "-" && arg !== "-h") throw new UsageError(`unknown option ${arg}`);
-			if (arg === "-h") options.set("help", true);
-			else positionals.push(arg);
-			continue;
+		if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+			const option = /'(--[a-z-]+)/.exec(err.message)?.[1] ?? "";
+			throw new UsageError(`option ${option} needs a value`);
 		}
-		const eq = arg.indexOf("=");
-		const name = arg.slice(2, eq < 0 ? undefined : eq);
-		if (valued.has(name)) {
-			const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-			if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-			options.set(name, value);
-		} else if (eq >= 0) {
-			throw new UsageError(`option --${name} takes no value`);
-		} else if (name.startsWith("no-")) {
-			options.set(name.slice(3), false);
-		} else {
-			options.set(name, true);
-		}
+		if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError(err.message);
+		throw e;
 	}
-	return { positionals, options };
 }

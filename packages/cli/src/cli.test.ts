@@ -7,7 +7,8 @@ import { concatBytes, crc32, readDocumentsAll } from "@obmen/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliIo, main } from "./cli.ts";
 
-const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/commerceml/public/", import.meta.url));
+/** Our CommerceML fixtures (packages/core/test-data/fixtures). */
+const FIXTURES = fileURLToPath(new URL("../../core/test-data/fixtures/", import.meta.url));
 const BIN = fileURLToPath(new URL("../bin/obmen.mjs", import.meta.url));
 const DIST = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "obmen-cli-"));
@@ -162,21 +163,21 @@ describe("obmen cml encode", () => {
 describe("obmen cml decode", () => {
 	it("prints the documents of a fixture as JSON with 1C facts", async () => {
 		const f = fakeIo();
-		expect(await main(["cml", "decode", `${FIXTURES}argentcrusade-commerceml__documents-example.xml`], f.io)).toBe(0);
+		expect(await main(["cml", "decode", `${FIXTURES}1c-2.09-namespaced-utf-8.xml`], f.io)).toBe(0);
 		const docs = JSON.parse(f.text());
 		expect(docs).toHaveLength(2);
-		expect(docs[0]).toMatchObject({ id: "142", number: "142", total: "8186.84", currency: "RUB" });
+		expect(docs[0]).toMatchObject({ id: "1205", number: "1205", total: "5740", currency: "RUB" });
 		expect(docs[0].oneC).toEqual({
-			id: "142",
-			number: "ТДЦУ-000001",
-			date: "2015-06-29",
+			id: "1205",
+			number: "МГ00-000041",
+			date: "2024-06-10",
 			posted: true,
 			paid: true,
-			paidAt: "2015-06-29T15:39:10",
-			paymentNumber: "ТДЦУ-000001",
+			paidAt: "2024-06-10T11:02:17",
+			paymentNumber: "МГ00-000052",
 			shipped: true,
-			shippedAt: "2015-06-29T17:32:27",
-			shipmentNumber: "ТДЦУ-000003",
+			shippedAt: "2024-06-10T15:48:00",
+			shipmentNumber: "МГ00-000063",
 			cancelled: null,
 			deleted: false,
 			status: null,

@@ -1,5 +1,6 @@
 /**
- * @module The `obmen` command line.
+ * @module
+ * The `obmen` command line.
  *
  *   obmen cml encode --in orders.json [--schema 2.08] [--encoding utf-8] [--shipping none|paid|always] [--options] [--no-statuses] > out.xml
  *   obmen cml decode file.xml|file.zip
@@ -30,22 +31,20 @@ Usage:
   obmen --help
 `;
 
-const VALUED = new Set(["in", "schema", "encoding", "shipping"]);
 /** The options each command understands (`help` everywhere); anything else is a usage error, not ignored. */
 const ENCODE_OPTIONS = new Set(["in", "schema", "encoding", "shipping", "options", "statuses", "help"]);
 
-/** Rejects option names the command does not know (a typo like `--optoins` must not be silently dropped). */
+/** Rejects options the command does not know (a typo like `--optoins` is refused by the parser already). */
 function checkOptions(options: Map<string, string | boolean>, known: ReadonlySet<string>): void {
 	for (const [name, value] of options) {
-		if (!known.has(name) || (value === false && VALUED.has(name)))
-			throw new UsageError(`unknown option --${value === false ? "no-" : ""}${name}`);
+		if (!known.has(name)) throw new UsageError(`unknown option --${value === false ? "no-" : ""}${name}`);
 	}
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
-		const { positionals, options } = parseArgs(argv, VALUED);
+		const { positionals, options } = parseArgs(argv);
 		if (options.get("help") === true || positionals.length === 0) {
 			io.stdout(HELP);
 			return positionals.length === 0 && options.get("help") !== true ? 2 : 0;

@@ -1,5 +1,6 @@
 /**
- * @module `obmen cml decode`: reads an order file uploaded by 1C (XML, or the zip 1C sends with
+ * @module
+ * `obmen cml decode`: reads an order file uploaded by 1C (XML, or the zip 1C sends with
  * `zip=yes`) strictly, exactly as the exchange endpoint would, and prints the documents as JSON.
  */
 import { CommerceMLError, formatPosition, type IncomingDocument, isZip, readDocumentsAll, unzipXml } from "@obmen/core";

@@ -1,5 +1,6 @@
 /**
- * @module `obmen cml encode`: store orders (JSON array or NDJSON) → the CommerceML XML a store
+ * @module
+ * `obmen cml encode`: store orders (JSON array or NDJSON) → the CommerceML XML a store
  * returns to 1C on `mode=query`, streamed to stdout.
  */
 import {

@@ -1,4 +1,7 @@
-/** @module The side effects `obmen` needs, injectable so tests run the CLI in-process. */
+/**
+ * @module
+ * The side effects `obmen` needs, injectable so tests run the CLI in-process.
+ */
 import { readFile } from "node:fs/promises";
 
 /** Output and file access for {@link main}. */

@@ -1,4 +1,7 @@
-/** @module Byte-array helpers shared by the reader, the writer and the exchange (upload chunks). */
+/**
+ * @module
+ * Byte-array helpers shared by the reader, the writer and the exchange (upload chunks).
+ */
 
 /**
  * Joins byte chunks (upload fragments, stream chunks) into one exact-size array that owns its buffer.

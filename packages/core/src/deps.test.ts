@@ -1,5 +1,5 @@
 /**
- * T-DEPS (reliability.md §4): the installed versions of security-relevant dependencies stay above the floors
+ * T-DEPS (docs/reliability.md §4): the installed versions of security-relevant dependencies stay above the floors
  * whose advisories matter to an exchange endpoint (Hono timing-safe compare and bodyLimit fixes, libSQL `timeout`, xmlbuilder2 js-yaml fix).
  */
 import { readFileSync } from "node:fs";

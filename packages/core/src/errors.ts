@@ -1,5 +1,6 @@
 /**
- * @module Errors raised by the CommerceML codec.
+ * @module
+ * Errors raised by the CommerceML codec.
  *
  * Every refusal of 1C input (malformed XML, a forbidden DOCTYPE, an oversized zip…) is a
  * `CommerceMLError` with a stable machine code, so the exchange endpoint can answer 1C with

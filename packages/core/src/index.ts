@@ -1,5 +1,6 @@
 /**
- * @module @obmen/core — the CommerceML 2 order codec and protocol helpers for the 1C ⇄ store exchange.
+ * @module
+ * `@obmen/core` — the CommerceML 2 order codec and protocol helpers for the 1C ⇄ store exchange.
  * Web-standard APIs only: runs on Node, Bun, Deno, workerd and in browsers.
  */
 

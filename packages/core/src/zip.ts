@@ -1,8 +1,9 @@
 /**
- * @module Safe unzipping of the archives 1C uploads with `zip=yes` (`v8_XXXX_N.zip` holding the
+ * @module
+ * Safe unzipping of the archives 1C uploads with `zip=yes` (`v8_XXXX_N.zip` holding the
  * exchange XML files).
  *
- * fflate alone gives no protection (reliability.md §2.2): names come back verbatim (`../x`,
+ * fflate alone gives no protection (docs/reliability.md §3.2): names come back verbatim (`../x`,
  * `__proto__`), sizes are trusted, CRC is not checked. So the central directory is parsed here
  * first (count, names, declared sizes and CRCs), every entry is vetted in fflate's `filter`
  * callback before it is inflated (name allowlist, per-entry/total size, compression ratio), and
@@ -12,7 +13,7 @@ import { unzipSync } from "fflate";
 import { CommerceMLError } from "./errors.ts";
 import { isSafeBaseName } from "./protocol/upload-name.ts";
 
-/** Limits for one uploaded archive (reliability.md X8 defaults). */
+/** Limits for one uploaded archive (docs/reliability.md X8 defaults). */
 export interface ZipLimits {
 	/** Maximum number of entries (all kinds). Default 16. */
 	maxEntries?: number;
@@ -128,7 +129,7 @@ function readCentralDirectory(b: Uint8Array, maxEntries: number): CentralEntry[]
 const HOSTILE_SEGMENT = /[\\\0:]|^\.|\.\.|^__proto__$|^(constructor|prototype)$/i;
 
 /**
- * 1C zips its whole exchange directory with relative paths (protocol.md §5), so an entry may sit in a
+ * 1C zips its whole exchange directory with relative paths (docs/protocol.md §5), so an entry may sit in a
  * sub-folder; `import` names only the xml, so entries are keyed by basename. Every path segment must be
  * harmless: no `..`, no leading dot, no drive letter, backslash or NUL, no absolute path.
  * @returns the basename, or null when the path is hostile

@@ -1,5 +1,6 @@
 /**
- * @module Shared plumbing of the libSQL store: the client, the write mutex and row helpers.
+ * @module
+ * Shared plumbing of the libSQL store: the client, the write mutex and row helpers.
  */
 import type { Client, InStatement, ResultSet, Row } from "@libsql/client";
 import { Mutex } from "./mutex.ts";

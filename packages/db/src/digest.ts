@@ -1,5 +1,6 @@
 /**
- * @module An ordered hash of the domain tables, used by tests to prove that a rejected request changed nothing.
+ * @module
+ * An ordered hash of the domain tables, used by tests to prove that a rejected request changed nothing.
  */
 import type { Client } from "@libsql/client";
 

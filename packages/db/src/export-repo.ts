@@ -1,5 +1,6 @@
 /**
- * @module The two-phase export handshake (protocol.md §6.3, reliability.md D1–D4):
+ * @module
+ * The two-phase export handshake (docs/protocol.md §6.3, docs/reliability.md D1–D4):
  * `query` selects orders newer than the node acknowledged and records them as pending for the session;
  * `success` acknowledges exactly the pending revisions.
  */

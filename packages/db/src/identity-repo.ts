@@ -1,5 +1,6 @@
 /**
- * @module Per-node export identities (the `Номер`/date an order was first exported with, fixed forever after) and the
+ * @module
+ * Per-node export identities (the `Номер`/date an order was first exported with, fixed forever after) and the
  * 1C documents kept because they matched no order.
  */
 import type { InStatement, Row } from "@libsql/client";

@@ -1,8 +1,9 @@
 /**
- * @module Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging, planning
+ * @module
+ * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging, planning
  * scratch tables filled in pages, and the single write transaction that applies every document of the file.
  *
- * Memory stays bounded whatever the file size (reliability.md §2.6: 100k statements in one `batch()` cost ~500 MB):
+ * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
  * the planner reads staged documents and matched orders in pages and appends its results to scratch tables in
  * small batches; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
  * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so

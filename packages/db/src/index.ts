@@ -1,5 +1,6 @@
 /**
- * @module @obmen/db — storage of the Obmen exchange: drizzle schema, embedded migrations, the `ExchangeStore` port
+ * @module
+ * `@obmen/db` — storage of the Obmen exchange: drizzle schema, embedded migrations, the `ExchangeStore` port
  * and its libSQL implementation. Runtime-neutral: takes an already opened libSQL `Client` (see `@obmen/db/node`).
  */
 export { DOMAIN_TABLES, domainDigest } from "./digest.ts";

@@ -1,5 +1,6 @@
 /**
- * @module The libSQL implementation of {@link ExchangeStore}.
+ * @module
+ * The libSQL implementation of {@link ExchangeStore}.
  */
 import type { Client } from "@libsql/client";
 import { createContext } from "./context.ts";

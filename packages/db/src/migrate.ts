@@ -1,5 +1,6 @@
 /**
- * @module Applies the embedded drizzle-kit migrations (works on every runtime, no `node:fs`).
+ * @module
+ * Applies the embedded drizzle-kit migrations (works on every runtime, no `node:fs`).
  * Compatible with drizzle's own migrator: same `__drizzle_migrations` table and rows.
  */
 import type { Client } from "@libsql/client";

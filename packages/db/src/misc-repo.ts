@@ -1,5 +1,6 @@
 /**
- * @module Login throttling, the exchange journal and installation meta values.
+ * @module
+ * Login throttling, the exchange journal and installation meta values.
  */
 import type { Row } from "@libsql/client";
 import { num, type StoreContext, str } from "./context.ts";

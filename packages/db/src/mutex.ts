@@ -1,6 +1,7 @@
 /**
- * @module In-process async mutex. The libSQL local driver is synchronous, so a SQLite busy wait would freeze the
- * event loop (reliability.md §2.6): every write of the store runs through one queue instead.
+ * @module
+ * In-process async mutex. The libSQL local driver is synchronous, so a SQLite busy wait would freeze the
+ * event loop (docs/reliability.md §3.3): every write of the store runs through one queue instead.
  */
 
 /** A FIFO lock: `run(fn)` starts `fn` after every previously queued task has settled. */

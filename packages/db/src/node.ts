@@ -1,5 +1,6 @@
 /**
- * @module @obmen/db/node — opens a libSQL database on Node/Bun/Deno: `:memory:`, `file:` (directory created) or a
+ * @module
+ * `@obmen/db/node` — opens a libSQL database on Node/Bun/Deno: `:memory:`, `file:` (directory created) or a
  * remote `libsql://` / `http(s)://` URL, runs migrations and returns the store.
  */
 import { mkdirSync } from "node:fs";

@@ -1,5 +1,6 @@
 /**
- * @module 1C nodes: credentials (hashed) and settings JSON.
+ * @module
+ * 1C nodes: credentials (hashed) and settings JSON.
  */
 import type { Row } from "@libsql/client";
 import type { StoreContext } from "./context.ts";

@@ -1,5 +1,6 @@
 /**
- * @module How the 1C configurations key a site order they loaded before (protocol: "Order keys"): the 11-character
+ * @module
+ * How the 1C configurations key a site order they loaded before (protocol: "Order keys"): the 11-character
  * cut of УТ/КА/ERP/Розница (`Строка(11)`) and БП's invoice key per calendar year.
  */
 

@@ -1,5 +1,6 @@
 /**
- * @module Orders: site-side upserts (which bump the export revision), reads, the changes feed.
+ * @module
+ * Orders: site-side upserts (which bump the export revision), reads, the changes feed.
  */
 
 import type { Row } from "@libsql/client";

@@ -1,5 +1,6 @@
 /**
- * @module Drizzle schema of the Obmen exchange database (libSQL / SQLite).
+ * @module
+ * Drizzle schema of the Obmen exchange database (libSQL / SQLite).
  *
  * Domain tables: `orders` (store orders plus what 1C told us about them), `node_acks` (per-1C-node
  * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).

@@ -1,5 +1,6 @@
 /**
- * @module Exchange sessions (from `checkauth`) and upload staging (`mode=file` chunks), kept in the DB so any app
+ * @module
+ * Exchange sessions (from `checkauth`) and upload staging (`mode=file` chunks), kept in the DB so any app
  * process can serve any step of an exchange.
  */
 import type { InStatement, Row } from "@libsql/client";

@@ -1,5 +1,6 @@
 /**
- * @module The `ExchangeStore` port: everything the stateless exchange app keeps between requests.
+ * @module
+ * The `ExchangeStore` port: everything the stateless exchange app keeps between requests.
  * Implemented over libSQL by {@link createLibsqlStore}; any other implementation must keep the same semantics.
  */
 import type { Order } from "@obmen/core";

@@ -1,5 +1,6 @@
 /**
- * @module Store types: what the exchange app reads and writes, independent of the database driver.
+ * @module
+ * Store types: what the exchange app reads and writes, independent of the database driver.
  */
 import type { IncomingOneC, Order } from "@obmen/core";
 

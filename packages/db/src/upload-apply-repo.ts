@@ -1,5 +1,6 @@
 /**
- * @module Uploads applied without waiting for `mode=import` (`upload_applies`): queued when an upload is complete,
+ * @module
+ * Uploads applied without waiting for `mode=import` (`upload_applies`): queued when an upload is complete,
  * worked on in time slices under a lease that any app process may take once it is free or expired (a compare-and-set
  * `UPDATE … WHERE claimed_until <= now`), finished with the per-file summary a later `import` repeats.
  */

@@ -1,5 +1,6 @@
 /**
- * @module `obmen-1c` — run one 1C exchange against a store from the command line:
+ * @module
+ * `obmen-1c` — run one 1C exchange against a store from the command line:
  * `obmen-1c sync --url http://127.0.0.1:8080/exim_1c --login L --password P [--profile ut|retail|unf30|unf16|bp|…]`.
  * The only module of the package that uses `node:*` (files for `--state` / `--node-settings`).
  */

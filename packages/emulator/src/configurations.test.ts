@@ -1,6 +1,6 @@
 /**
  * One test per rule of each configuration profile (`ut`, `retail`, `unf30`, `unf16`, `bp`), run against the scripted
- * fake store. Each test is named after the BSL procedure the rule comes from (protocol.md §16).
+ * fake store. Each test is named after the BSL procedure the rule comes from (docs/protocol.md §9).
  */
 import { unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";

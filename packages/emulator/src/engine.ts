@@ -1,8 +1,9 @@
 /**
- * @module One full 1C exchange run (protocol.md §9): the download phase (`checkauth` → [`init`] →
+ * @module
+ * One full 1C exchange run (docs/protocol.md §9): the download phase (`checkauth` → [`init`] →
  * `query` → all-or-nothing load → `success`) and the upload phase (per portion of registered orders:
  * `checkauth` → `init` → `file`… → `import` polls, retried), driven by a {@link ProfileSpec}, with the
- * fault injections of protocol.md §13. Every deviation is recorded in the report, none is thrown.
+ * fault injections of docs/protocol.md §13. Every deviation is recorded in the report, none is thrown.
  */
 import { unzipSync } from "fflate";
 import { formatOneCDate, type Infobase, type LoadResult } from "./infobase.ts";
@@ -23,7 +24,7 @@ import {
 } from "./transport.ts";
 import { planUpload } from "./upload.ts";
 
-/** Fault injection (protocol.md §13). */
+/** Fault injection (docs/protocol.md §13). */
 export interface Faults {
 	/** Load the query answer but never send `success`. */
 	dropSuccess?: boolean;

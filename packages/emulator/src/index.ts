@@ -1,5 +1,6 @@
 /**
- * @module @obmen/emulator — a faithful 1C:Enterprise client for testing the CommerceML order exchange
+ * @module
+ * @obmen/emulator — a faithful 1C:Enterprise client for testing the CommerceML order exchange
  * without 1C: one profile per configuration as its client code behaves (`ut` = УТ 11/КА 2/ERP/BAS with
  * variants, `retail` = Розница 2.2, `unf30` = УНФ 3.0, `unf16` = УНФ 1.6, `bp` = БП 3.0) plus the 1C-Bitrix
  * module, an in-memory 1C infobase that loads orders by each configuration's rules, and the order files sent back.

@@ -1,6 +1,7 @@
 /**
- * @module The emulated "1C infobase": counterparties, nomenclature and customer orders, loaded from
- * site orders the way УТ 11 does it (protocol.md §6.2, §10) and changed by 1C users (post, pay, ship,
+ * @module
+ * The emulated "1C infobase": counterparties, nomenclature and customer orders, loaded from
+ * site orders the way УТ 11 does it (docs/protocol.md §6.2, §10) and changed by 1C users (post, pay, ship,
  * cancel, change status), which registers the order for sending back to the site. JSON-serialisable.
  */
 import type { Characteristic, Counterparty, InfobaseState, LoadResult, Nomenclature, OneCOrder, OrderLine } from "./model.ts";
@@ -36,9 +37,9 @@ export function validateDocument(doc: QueryDocument, index: number): string[] {
 	return errors;
 }
 
-/** How a configuration finds an order it loaded before (issue §3, protocol.md §16.1). */
+/** How a configuration finds an order it loaded before (docs/protocol.md §14). */
 export type OrderKeyRule = "ut" | "retail" | "unf" | "bp";
-/** How a configuration turns a line into product + characteristic (protocol.md §16.1, corrected rule 16). */
+/** How a configuration turns a line into product + characteristic (docs/protocol.md §15). */
 export type LineRule = "library" | "unf" | "unf16" | "bp";
 
 /** The loading rules of one configuration; {@link LIBRARY_RULES} (УТ 11 / КА / ERP) by default. */

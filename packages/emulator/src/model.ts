@@ -1,5 +1,6 @@
 /**
- * @module The data model of the emulated 1C infobase (УТ 11 objects the order exchange touches):
+ * @module
+ * The data model of the emulated 1C infobase (УТ 11 objects the order exchange touches):
  * counterparties, nomenclature, customer orders with their payment/shipment documents, and load results.
  */
 

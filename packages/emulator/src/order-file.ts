@@ -1,6 +1,7 @@
 /**
- * @module The order file 1C sends to the site (`mode=file`), per client family, built with xmlbuilder2
- * (an implementation independent of @obmen/core's writer). protocol.md §7.1–7.3, commerceml-orders.md §5.2.
+ * @module
+ * The order file 1C sends to the site (`mode=file`), per client family, built with xmlbuilder2
+ * (an implementation independent of @obmen/core's writer). docs/protocol.md §7.1–7.2, §16.
  * - `ut11` (family A): ns `urn:1C.ru:commerceml_2`, 2.07; `Ид` = 1C GUID, `Номер`/`Дата` = site ones;
  *   requisites "Номер по 1С", "Дата по 1С", "Проведен", "ПометкаУдаления", payment/shipment number and
  *   date, "Отменен"; booleans only when true, no status string.

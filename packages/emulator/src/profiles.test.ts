@@ -6,7 +6,8 @@ import { parseQueryXml } from "./query-parser.ts";
 import { type FakeReply, type FakeRequest, type FakeServer, type FakeServerOptions, startFakeServer } from "./test-support/fake-server.ts";
 import { type SiteOrder, siteXml } from "./test-support/site-xml.ts";
 
-const PROFILES: ProfileName[] = ["ut11", "unf", "bitrix-module"];
+type LegacyProfile = "ut11" | "unf" | "bitrix-module";
+const PROFILES: LegacyProfile[] = ["ut11", "unf", "bitrix-module"];
 const ORDERS: SiteOrder[] = [
 	{ number: "1042", lines: [{ id: "g-1", name: "Чайник «Ёлка»", price: "1500.00", quantity: "2" }], status: "[N] Принят" },
 	{ number: "1043", lines: [{ id: "g-2", name: "Кружка", price: "300.00", quantity: "1" }] },
@@ -121,7 +122,7 @@ describe("client families differ where the real clients differ", () => {
 	});
 });
 
-type Case = { name: string; override: (q: FakeRequest) => FakeReply | undefined; flagged: Record<ProfileName, RegExp | null> };
+type Case = { name: string; override: (q: FakeRequest) => FakeReply | undefined; flagged: Record<LegacyProfile, RegExp | null> };
 const CASES: Case[] = [
 	{
 		name: "3-line init without version",

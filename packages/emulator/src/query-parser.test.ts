@@ -2,37 +2,44 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseQueryXml } from "./query-parser.ts";
 
-const FIXTURES = new URL("../../../../shared/fixtures/commerceml/public/", import.meta.url);
+/** Our CommerceML fixtures (packages/core/test-data/fixtures); the real-world files are in query-parser.conformance.test.ts. */
+const FIXTURES = new URL("../../core/test-data/fixtures/", import.meta.url);
 const cp1251 = (name: string) => new TextDecoder("windows-1251").decode(readFileSync(new URL(name, FIXTURES)));
 
 describe("parseQueryXml", () => {
-	it("reads the official 1C 'Заказ с сайта' sample (windows-1251) like 1C does", () => {
-		const f = parseQueryXml(cp1251("carono-yii2-1c-exchange__from.xml"));
+	it("reads a windows-1251 2.03 site order like 1C does", () => {
+		const f = parseQueryXml(cp1251("site-2.03-windows-1251.xml"));
 		expect(f.schemaVersion).toBe("2.03");
 		expect(f.documents).toHaveLength(1);
 		const d = f.documents[0];
-		expect(d?.number).toBe("36");
-		expect(d?.date).toBe("2007-10-30");
-		expect(d?.time).toBe("15:19:27");
+		expect(d?.number).toBe("518");
+		expect(d?.date).toBe("2024-03-18");
+		expect(d?.time).toBe("11:05:42");
 		expect(d?.currency).toBe("руб");
-		expect(d?.total).toBe("6734.47");
+		expect(d?.total).toBe("4870.50");
 		// the representative's nested Контрагент/Наименование must not override the buyer
 		expect(d?.counterparties).toHaveLength(1);
-		expect(d?.counterparties[0]).toMatchObject({ id: "1#admin# admin", name: "admin", role: "Покупатель" });
-		expect(d?.items[0]).toMatchObject({ id: "ORDER_DELIVERY", price: "340.00", quantity: "1", unitCode: "796", unitName: "шт" });
+		expect(d?.counterparties[0]).toMatchObject({ id: "7#ivanova#Анна Иванова", name: "Анна Иванова", role: "Покупатель" });
+		expect(d?.items[0]).toMatchObject({ id: "ORDER_DELIVERY", price: "250", quantity: "1", unitCode: "796", unitName: "шт" });
 		expect(d?.items[0]?.requisites.ТипНоменклатуры).toBe("Услуга");
-		expect(d?.items[1]?.name).toBe("Телевизор &quot;JVC&quot;");
+		expect(d?.items[1]?.name).toBe("Чайник &quot;Заря&quot; 1,7 л");
 	});
 
-	it("reads the real Bitrix query answer and the empty one", () => {
-		const full = parseQueryXml(cp1251("dobromyslov-commerceml-parser__bitrix-query-response-full.xml"));
-		expect(full.documents.length).toBeGreaterThan(0);
+	it("reads a Bitrix-style query answer and the empty one", () => {
+		const full = parseQueryXml(cp1251("site-2.05-bitrix-windows-1251.xml"));
+		expect(full.documents.map((d) => d.number)).toEqual(["901", "902"]);
 		for (const d of full.documents) {
 			expect(d.operation).toBe("Заказ товара");
 			expect(d.counterparties.length).toBeGreaterThan(0);
 			expect(d.requisites.length).toBeGreaterThan(0);
 		}
-		expect(parseQueryXml(cp1251("dobromyslov-commerceml-parser__bitrix-query-response-empty.xml")).documents).toEqual([]);
+		expect(parseQueryXml(cp1251("site-2.05-bitrix-empty-windows-1251.xml")).documents).toEqual([]);
+	});
+
+	it("reads the prefixed commerceml_210 fixture with Контейнер", () => {
+		const f = parseQueryXml(new TextDecoder().decode(readFileSync(new URL("1c-3.1-container-commerceml_210.xml", FIXTURES))));
+		expect(f.schemaVersion).toBe("3.1");
+		expect(f.documents.map((d) => d.number)).toEqual(["5501", "5502"]);
 	});
 
 	it("ignores namespaces and finds documents inside Контейнер", () => {

@@ -1,8 +1,9 @@
 /**
- * @module An independent reader of the site's `mode=query` answer (`КоммерческаяИнформация` with
+ * @module
+ * An independent reader of the site's `mode=query` answer (`КоммерческаяИнформация` with
  * `Документ` elements), written on saxes so that it can serve as a test oracle for @obmen/core's reader.
  * Matches local names (namespaces ignored), children in any order, documents directly under the root
- * or inside `Контейнер`. It keeps only what 1C's order loading reads (protocol.md §6.2, §10).
+ * or inside `Контейнер`. It keeps only what 1C's order loading reads (docs/protocol.md §6.2, §10).
  */
 import { SaxesParser } from "saxes";
 

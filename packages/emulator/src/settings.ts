@@ -1,5 +1,6 @@
 /**
- * @module The 1C exchange node's settings (УТ 11 "Обмен с сайтом" node, protocol.md §10) that decide
+ * @module
+ * The 1C exchange node's settings (УТ 11 "Обмен с сайтом" node, docs/protocol.md §10) that decide
  * how incoming site orders are loaded and how the client talks to the site.
  */
 

@@ -1,5 +1,6 @@
 /**
- * @module HTTP transport of the emulated 1C client: Basic credentials on every request, the
+ * @module
+ * HTTP transport of the emulated 1C client: Basic credentials on every request, the
  * `Cookie: <line2>=<line3>` header built from the `checkauth` reply, `sessid`, per-request timeout,
  * body decoding the way 1C's `HTTPОтвет.ПолучитьТелоКакСтроку()` does, and the deviation log.
  * Web APIs only (global `fetch`, `TextDecoder`, `AbortSignal`), no `node:*`.

@@ -1,5 +1,6 @@
 /**
- * @module Preparing an upload portion the way 1C does (protocol.md §5): the order xml, zipped into one
+ * @module
+ * Preparing an upload portion the way 1C does (docs/protocol.md §5): the order xml, zipped into one
  * archive named like the platform temp file (`v8_XXXX_N.zip`) when the site said `zip=yes`, and cut into
  * `file_limit`-byte fragments posted one after another under the same `filename`.
  */

@@ -1,5 +1,6 @@
 /**
- * @module `/admin` (the demo admin page) and `/admin/obmen-widget.js` (the widget bundle), both supplied by the
+ * @module
+ * `/admin` (the demo admin page) and `/admin/obmen-widget.js` (the widget bundle), both supplied by the
  * runtime entry through `adminAssets`.
  */
 import { Hono } from "hono";

@@ -1,5 +1,6 @@
 /**
- * @module `createExchangeApp`: the stateless Hono app of Obmen — `/exim_1c` for 1C, `/api/v1` for the store and the
+ * @module
+ * `createExchangeApp`: the stateless Hono app of Obmen — `/exim_1c` for 1C, `/api/v1` for the store and the
  * admin widget, `/admin` for the demo page. Everything kept between requests lives in the injected store.
  */
 import { Hono } from "hono";

@@ -25,7 +25,7 @@ const rules = [
 	{ on: "cancelled" as const, status: "cancelled" },
 ];
 
-describe("applying 1C documents (protocol.md §7.4)", () => {
+describe("applying 1C documents (docs/protocol.md §7.3)", () => {
 	it("maps flags to a store status, last matching rule wins; absent flags keep earlier values", async () => {
 		const h = await createHarness({ settings: { statusMap: { import: rules } } });
 		await h.putOrder({ id: "o1" });

@@ -1,5 +1,6 @@
 /**
- * @module Applying incoming 1C documents to store orders (protocol.md §7.4) — pure planning, no I/O.
+ * @module
+ * Applying incoming 1C documents to store orders (docs/protocol.md §7.3) — pure planning, no I/O.
  *
  * Find the order by `Номер`: the number it was exported with to this node, that number cut to 11 characters
  * (Розница stores and sends back the cut), the store number; then by the stored 1C `Ид`. Never by "Номер по 1С"

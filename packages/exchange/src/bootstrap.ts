@@ -1,5 +1,6 @@
 /**
- * @module First-start setup shared by every runtime entry: the admin token (from env, or generated once and stored
+ * @module
+ * First-start setup shared by every runtime entry: the admin token (from env, or generated once and stored
  * hashed), the `default` 1C node from `OBMEN_1C_LOGIN` / `OBMEN_1C_PASSWORD` (the credentials an operator types into
  * the 1C exchange node: УТ 11 "Обмен с сайтами", УНФ "Обмен с сайтом"), then the app itself and the start banner.
  */

@@ -1,9 +1,10 @@
 /**
- * @module Credentials and tokens on WebCrypto: PBKDF2-SHA-256 password hashes, constant-time comparison,
+ * @module
+ * Credentials and tokens on WebCrypto: PBKDF2-SHA-256 password hashes, constant-time comparison,
  * 128-bit random tokens, SHA-256 hex.
  */
 
-import { Sha256 } from "./sha256.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
 
 const enc = new TextEncoder();
 
@@ -35,7 +36,7 @@ const SYNC_SHA256_MAX = 4096;
 /** SHA-256 of a UTF-8 string or bytes, lower-case hex. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 	const bytes = typeof data === "string" ? enc.encode(data) : data;
-	if (bytes.byteLength <= SYNC_SHA256_MAX) return new Sha256().update(bytes).hex();
+	if (bytes.byteLength <= SYNC_SHA256_MAX) return hex(sha256(bytes));
 	return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));
 }
 

@@ -1,5 +1,6 @@
 /**
- * @module Building the `query` answer for a node: select the batch (store revisions newer than the node
+ * @module
+ * Building the `query` answer for a node: select the batch (store revisions newer than the node
  * acknowledged, filtered by the node settings), give each order its export identity on the node (see numbers.ts)
  * and render it with the core CommerceML writer.
  */

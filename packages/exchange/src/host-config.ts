@@ -1,5 +1,6 @@
 /**
- * @module The host configuration every runtime entry (Node, Bun, Deno, workerd) reads from its environment: where
+ * @module
+ * The host configuration every runtime entry (Node, Bun, Deno, workerd) reads from its environment: where
  * the libSQL database is, the admin token and the `default` 1C node's credentials (the УТ 11 / УНФ "пользователь" and
  * "пароль" of the exchange node). Pure: the caller passes its env object (`process.env`, `Bun.env`,
  * `Deno.env.toObject()`, or the worker's bindings); the app itself never reads env.

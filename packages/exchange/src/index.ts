@@ -1,5 +1,6 @@
 /**
- * @module @obmen/exchange — the Hono app of the 1C ⇄ store order exchange (`/exim_1c`, CommerceML 2 over HTTP) and
+ * @module
+ * `@obmen/exchange` — the Hono app of the 1C ⇄ store order exchange (`/exim_1c`, CommerceML 2 over HTTP) and
  * its admin API. Runtime-neutral: no env reads, no `node:*`.
  */
 

@@ -1,5 +1,6 @@
 /**
- * @module The `Номер` (and date/time) an order is exported with to a node, per 1C configuration (issue #17 §3).
+ * @module
+ * The `Номер` (and date/time) an order is exported with to a node, per 1C configuration (issue #17 §3).
  *
  * Each configuration finds an order it loaded before by its own key, and a store number that breaks the key
  * duplicates or merges orders in 1C:

@@ -1,5 +1,6 @@
 /**
- * @module Options of {@link createExchangeApp}: injected clock, limits and hooks (the app never reads env).
+ * @module
+ * Options of {@link createExchangeApp}: injected clock, limits and hooks (the app never reads env).
  */
 import type { ExchangeStore } from "@obmen/db";
 import type { Context } from "hono";

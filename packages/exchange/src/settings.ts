@@ -1,5 +1,6 @@
 /**
- * @module Per-node exchange settings (the JSON keys are a public contract, see architecture.md), validated with zod.
+ * @module
+ * Per-node exchange settings (the JSON keys are a public contract, see architecture.md), validated with zod.
  */
 import { type ExportSettings, SCHEMA_VERSIONS, type SchemaVersion } from "@obmen/core";
 import { z } from "zod";

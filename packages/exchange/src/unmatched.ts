@@ -1,5 +1,6 @@
 /**
- * @module 1C documents kept because they matched no store order (an order 1C uploads before the store sent it, a
+ * @module
+ * 1C documents kept because they matched no store order (an order 1C uploads before the store sent it, a
  * payment whose `Основание` names an unknown number…): matched again when their order appears (`PUT /orders`, the next
  * import of the node) or attached by an operator, then applied exactly as an import would apply them.
  */

@@ -1,5 +1,6 @@
 /**
- * @module Keeping background work of a request alive on runtimes that cancel it after the response (workerd).
+ * @module
+ * Keeping background work of a request alive on runtimes that cancel it after the response (workerd).
  *
  * The `/exim_1c` journal row is written after the reply is built and webhooks are delivered in the background.
  * Cloudflare Workers cancel a request's I/O once its response is sent unless the promise is handed to

@@ -1,5 +1,6 @@
 /**
- * @module Per-node webhooks: the node's change events are POSTed as JSON to `webhookUrl`, retried with backoff,
+ * @module
+ * Per-node webhooks: the node's change events are POSTed as JSON to `webhookUrl`, retried with backoff,
  * in the background — never blocking the 1C request. Each POST is aborted after a timeout, so a hanging webhook
  * server cannot keep the delivery (and the runtime's `waitUntil`) open forever.
  */

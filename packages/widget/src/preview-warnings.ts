@@ -1,5 +1,6 @@
 /**
- * @module Export-preview warnings in the UI language.
+ * @module
+ * Export-preview warnings in the UI language.
  *
  * The server sends either plain strings (older servers: English text from `numberWarnings`) or coded
  * warnings `{ code, message, params }` (`orderWarnings` of @obmen/core). A code this widget knows is

@@ -1,5 +1,5 @@
 /**
- * T-BODY over a real socket (reliability.md X11): a slow trickle is cut by the request timeout (injected, ~2 s here;
+ * T-BODY over a real socket (docs/reliability.md X11): a slow trickle is cut by the request timeout (injected, ~2 s here;
  * 1800 s in production, no shorter than УНФ's own timeout), and `Content-Length` lies, bad lengths and an aborted upload never crash
  * the server, never answer 500 and never store more than was announced.
  */

@@ -1,5 +1,5 @@
 /**
- * T-CONC (reliability.md D9, D10): two emulated 1C nodes (УТ 11 profile) run full exchanges interleaved at random
+ * T-CONC (docs/reliability.md D9, D10): two emulated 1C nodes (УТ 11 profile) run full exchanges interleaved at random
  * against one built server process, while a storefront upserts orders through the admin API at ~20/s, for ~15 s.
  * 1C users change orders between runs (post, pay, ship, status), so every run downloads and uploads.
  *
@@ -110,7 +110,7 @@ describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
 		const counts = new Map<string, number>(NODES.map((n) => [n, 0]));
 		child.resetStats();
 
-		const nodeLoop = async (node: string) => {
+		const nodeLoop = async (node: (typeof NODES)[number]) => {
 			const base = bases.get(node)!;
 			while (Date.now() < deadline && counts.get(node)! < MAX_EXCHANGES) {
 				userChanges(base);

@@ -1,5 +1,5 @@
 /**
- * T-CRASH (reliability.md D7, D8): the built server imports a multi-MB, few-thousand-document 1C order file in a
+ * T-CRASH (docs/reliability.md D7, D8): the built server imports a multi-MB, few-thousand-document 1C order file in a
  * child process; the parent `kill -9`s it at random moments and at targeted points (right after the chunks, during
  * the `import` slices, right after the final `import` was sent). After every kill: `PRAGMA integrity_check` is ok, the
  * domain digest equals the before-state or the clean-run after-state (all-or-nothing), and restarting the server and

@@ -1,5 +1,6 @@
 /**
- * @module A growable byte buffer that escapes and encodes XML in one pass.
+ * @module
+ * A growable byte buffer that escapes and encodes XML in one pass.
  *
  * The export writes straight into bytes instead of building a JavaScript string and encoding it
  * afterwards: constant markup (`<ЗначениеРеквизита><Наименование>`) is encoded once per sink and

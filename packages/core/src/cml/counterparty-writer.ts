@@ -1,4 +1,7 @@
-/** @module The buyer of an order as the CommerceML `Контрагенты/Контрагент` 1C УТ 11 loads. */
+/**
+ * @module
+ * The buyer of an order as the CommerceML `Контрагенты/Контрагент` 1C УТ 11 loads.
+ */
 import type { Customer, Order } from "../model/order.ts";
 import type { ByteSink } from "./byte-sink.ts";
 import type { WriterContext } from "./export-settings.ts";
@@ -33,7 +36,7 @@ export function counterpartyId(order: Pick<Order, "id" | "customer">): string {
  * current Bitrix have it): a company with `ОфициальноеНаименование`, legal address, ИНН/КПП/ОКПО and bank
  * account, or a person with `ПолноеНаименование` and name parts (always with `Ид`, see {@link counterpartyId}); then address and contacts, whose type
  * names depend on the schema version (`ТелефонРабочий` ≤ 2.05, `Телефон рабочий` ≥ 2.07). 1C finds or
- * creates the counterparty by `Наименование` or by ИНН/КПП (protocol.md §10).
+ * creates the counterparty by `Наименование` or by ИНН/КПП (docs/protocol.md §10).
  */
 export function writeCounterparty(w: ByteSink, ctx: WriterContext, c: Customer, id: string): void {
 	w.lit("<Контрагенты><Контрагент>");

@@ -1,5 +1,6 @@
 /**
- * @module Fast path for parsing the decimals of an already validated order.
+ * @module
+ * Fast path for parsing the decimals of an already validated order.
  *
  * `parseOrder` normalises every amount to plain text (`"12490"`, `"0.1"`, `"-3.5"`), so the writer
  * can skip the lenient parser (spaces, commas, exponents) for them; anything else falls back to

@@ -1,8 +1,9 @@
 /**
- * @module Maps one parsed CommerceML `Документ` element tree into an {@link IncomingDocument}.
+ * @module
+ * Maps one parsed CommerceML `Документ` element tree into an {@link IncomingDocument}.
  *
  * Children are looked up by local name in any order (1C, Bitrix and the XSD all disagree on
- * order, commerceml-orders.md §4.1). 1C facts arrive in two forms — elements (`Номер1С`,
+ * order, docs/protocol.md §16). 1C facts arrive in two forms — elements (`Номер1С`,
  * `Дата1С`, `НомерВерсии`, `ПометкаУдаления`) and requisites ("Номер по 1С", "Дата оплаты по 1С", …);
  * both are read. Tag names never become object keys; nothing here recurses
  * (`ПодчиненныеДокументы` are mapped with an explicit work list).

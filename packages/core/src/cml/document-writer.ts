@@ -1,5 +1,6 @@
 /**
- * @module One order → one CommerceML `Документ` (ХозОперация "Заказ товара"), written into a {@link ByteSink}.
+ * @module
+ * One order → one CommerceML `Документ` (ХозОперация "Заказ товара"), written into a {@link ByteSink}.
  *
  * Element order follows the `Документ` sequence of the official XSDs 2.08–2.10 (which is also the
  * order Bitrix uses for the header and contragent): Ид, Номер, Дата, ХозОперация, Роль, Валюта,
@@ -287,7 +288,7 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 	if (!ctx.deliveryPermissionDate) {
 		requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Доставка разрешена</Наименование><Значение>", deliveryAllowed ? "true" : "false");
 	} else if (deliveryAllowed) {
-		// 2.10 replaces the flag by the date delivery was last allowed (commerceml-orders.md §3.3, §5.1);
+		// 2.10 replaces the flag by the date delivery was last allowed (docs/protocol.md §16);
 		// the store records no such date, so the last status change (else the order date) stands for it.
 		requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Дата последнего разрешения по доставке</Наименование><Значение>", changedText);
 	}
@@ -351,8 +352,8 @@ function documentXml(w: ByteSink, o: ExportOrder, ctx: WriterContext): void {
 	// The order discount, for the record. Its parts are already in the line sums ("Скидка на заказ" on
 	// each line) and the document Сумма is the total after it, so УчтеноВСумме is true: "already taken
 	// off, do not subtract". Bitrix writes false here, which tells a loader the discount is still to be
-	// applied — with the lines already reduced that would apply it twice (commerceml-orders.md §3.1,
-	// §4.1: a Скидка is "на товарную позицию и/или в целом на сумму документа", УчтеноВСумме says which
+	// applied — with the lines already reduced that would apply it twice (docs/protocol.md §16;
+	// CommerceML: a Скидка is "на товарную позицию и/или в целом на сумму документа", УчтеноВСумме says which
 	// sums it is already in). Kept rather than dropped so a 1C operator still sees the order discount.
 	if (discount.units > 0n) {
 		w.lit("<Скидки><Скидка><Наименование>Скидка на заказ</Наименование><Сумма>");

@@ -1,5 +1,6 @@
 /**
- * @module Export settings of a 1C node (site → 1C direction) and their resolved, validated form.
+ * @module
+ * Export settings of a 1C node (site → 1C direction) and their resolved, validated form.
  *
  * The JSON keys mirror the node settings in architecture.md (`schemaVersion`, `encoding`,
  * `shipping`, `exportOptions`, `exportStatuses`, `statusMap.export`, `cancelledStatuses`,

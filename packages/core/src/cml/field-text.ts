@@ -1,4 +1,7 @@
-/** @module Length limits of CommerceML text fields, applied while writing (XSD: names ≤ 255, values ≤ 1000, comments ≤ 3000). */
+/**
+ * @module
+ * Length limits of CommerceML text fields, applied while writing (XSD: names ≤ 255, values ≤ 1000, comments ≤ 3000).
+ */
 import type { ByteSink } from "./byte-sink.ts";
 
 /**

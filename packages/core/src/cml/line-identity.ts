@@ -1,5 +1,6 @@
 /**
- * @module The `Ид` and `Наименование` of an order line (`Товар`), where 1C reads a product characteristic.
+ * @module
+ * The `Ид` and `Наименование` of an order line (`Товар`), where 1C reads a product characteristic.
  *
  * No 1C configuration reads `ХарактеристикиТовара` in the site order exchange; every one takes the characteristic
  * from a `#` (docs/1c-setup.md):

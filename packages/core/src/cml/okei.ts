@@ -1,5 +1,6 @@
 /**
- * @module Units of measure by OKEI code (ОКЕИ, the Russian classifier 1C uses for `БазоваяЕдиница`).
+ * @module
+ * Units of measure by OKEI code (ОКЕИ, the Russian classifier 1C uses for `БазоваяЕдиница`).
  *
  * The order model carries only the code and the short name (`796`, `шт`). 1C matches units by
  * `Код`; Bitrix additionally writes `НаименованиеПолное` and `МеждународноеСокращение`, which this

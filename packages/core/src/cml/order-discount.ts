@@ -1,5 +1,6 @@
 /**
- * @module The order-level discount spread over the order lines, as Bitrix does it.
+ * @module
+ * The order-level discount spread over the order lines, as Bitrix does it.
  *
  * 1C УТ 11 builds its `ЗаказКлиента` from the `Товар` lines (Сумма = Цена × Количество − скидки) and
  * ignores the document `Сумма`, so an order discount written only at document level leaves the

@@ -1,5 +1,6 @@
 /**
- * @module Problems 1C will have with an order that are not errors for the store, shown in the export
+ * @module
+ * Problems 1C will have with an order that are not errors for the store, shown in the export
  * preview. Each warning has a stable `code` (for a UI to translate) with `params`, and an English `message`
  * for logs and for clients that do not know the code.
  */
@@ -52,7 +53,7 @@ export interface OrderWarning {
 	/**
 	 * Stable machine code:
 	 * - `NUMBER_TOO_LONG` (`params.length`, `params.max`): 1C УТ 11 matches only the first 11 characters of
-	 *   `Номер`, so the order is never found again and every resend creates a duplicate (protocol.md §6.2);
+	 *   `Номер`, so the order is never found again and every resend creates a duplicate (docs/protocol.md §6.2);
 	 * - `ORDER_DISCOUNT_EXCEEDS_LINES` (`params.discount`, `params.lines`): the order discount is larger than
 	 *   the lines it is spread over, so the part that does not fit stays at document level and the 1C order
 	 *   (built from its lines) will not come to the store's total;
@@ -134,7 +135,7 @@ export function orderWarnings(order: Order, node: OrderWarningContext = {}): Ord
 /**
  * The {@link orderWarnings} about `Номер` as plain English strings (the older form, kept for compatibility):
  * a `Номер` longer than 11 characters is truncated in 1C's lookup and never matches, so every resend
- * creates a duplicate order (protocol.md §6.2).
+ * creates a duplicate order (docs/protocol.md §6.2).
  */
 export function numberWarnings(order: Order): string[] {
 	return orderWarnings(order)

@@ -1,5 +1,6 @@
 /**
- * @module The strict, streaming CommerceML reader for order files uploaded by 1C (`mode=file`/`import`).
+ * @module
+ * The strict, streaming CommerceML reader for order files uploaded by 1C (`mode=file`/`import`).
  *
  * Bytes → encoding detection → fatal streaming decoder → limited saxes → one `Документ` at a time.
  * Memory stays bounded by the largest single document: only the element tree of the document

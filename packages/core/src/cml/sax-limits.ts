@@ -1,7 +1,8 @@
 /**
- * @module A strict, limited wrapper around saxes for untrusted CommerceML from 1C.
+ * @module
+ * A strict, limited wrapper around saxes for untrusted CommerceML from 1C.
  *
- * saxes rejects every malformed construct but has no resource limits (reliability.md §2.1),
+ * saxes rejects every malformed construct but has no resource limits (docs/reliability.md §3.1),
  * so this wrapper adds them: nesting depth, attributes per element, value length, element
  * count; it refuses any DOCTYPE / `<!ENTITY` (XXE, billion laughs) and turns every saxes error
  * into a {@link CommerceMLError} with line, column and byte offset. Element names are reported
@@ -10,7 +11,7 @@
 import { SaxesParser } from "saxes";
 import { type CmlErrorCode, CommerceMLError } from "../errors.ts";
 
-/** Resource limits for reading one CommerceML file (defaults from reliability.md X3/X4). */
+/** Resource limits for reading one CommerceML file (defaults from docs/reliability.md X3/X4). */
 export interface ReadLimits {
 	/** Maximum element nesting depth (root = 1). Default 32; CommerceML needs about 10. */
 	maxDepth?: number;

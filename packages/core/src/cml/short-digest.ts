@@ -1,4 +1,7 @@
-/** @module A short, stable digest for ids derived from store data (option sets, counterparties). */
+/**
+ * @module
+ * A short, stable digest for ids derived from store data (option sets, counterparties).
+ */
 
 const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford: no I, L, O, U
 const FNV_OFFSET = 0xcbf29ce484222325n;

@@ -1,5 +1,6 @@
 /**
- * @module Lenient readers for the scalar values 1C writes into CommerceML order documents:
+ * @module
+ * Lenient readers for the scalar values 1C writes into CommerceML order documents:
  * booleans (`true`/`false`, `Да`/`Нет`), dates (`2015-06-29T15:39:10`, `29.06.2015 15:39:10`, the
  * empty-date forms `""`, `T`, `0001-01-01T00:00:00`) and money/quantity decimals (`23 000,50`).
  */

@@ -1,5 +1,6 @@
 /**
- * @module The CommerceML order export (site → 1C): the body of the `mode=query` answer.
+ * @module
+ * The CommerceML order export (site → 1C): the body of the `mode=query` answer.
  *
  * A hand-written streaming generator: orders are pulled one by one from an (async) iterable,
  * written as escaped, encoded bytes straight into a {@link ByteSink} (no intermediate string, no
@@ -10,7 +11,7 @@
  * Bytes: nothing before `<?xml`, no BOM in either encoding (every 1C configuration checks that the body
  * string starts with `<?xml`, and a BOM the platform keeps as a character fails that); the declaration names the
  * real encoding; the root `КоммерческаяИнформация` has no default namespace (1C's XDTO would
- * otherwise validate against its bundled schema, see protocol.md §3.3). An empty batch is the
+ * otherwise validate against its bundled schema, see docs/protocol.md §3.3). An empty batch is the
  * root element without `Документ`, which 1C treats as "nothing to load".
  */
 import { concatBytes } from "../bytes.ts";

@@ -1,5 +1,6 @@
 /**
- * @module XML escaping for the CommerceML writer, aware of the target encoding.
+ * @module
+ * XML escaping for the CommerceML writer, aware of the target encoding.
  *
  * 1C reads the `query` answer with `ЧтениеXML`/XDTO, a conforming XML 1.0 parser, so every value
  * must survive a parse byte-exactly:

@@ -1,5 +1,6 @@
 /**
- * @module windows-1251 (cp1251), the code page 1C and Bitrix use for the `query` answer.
+ * @module
+ * windows-1251 (cp1251), the code page 1C and Bitrix use for the `query` answer.
  *
  * 1C's Family A client reads the site's orders with the encoding named in the XML declaration;
  * Bitrix always answers in windows-1251, so that is Obmen's default. The table is built once by

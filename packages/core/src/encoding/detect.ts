@@ -1,5 +1,6 @@
 /**
- * @module Encoding detection and fatal streaming decoding of CommerceML bytes from 1C.
+ * @module
+ * Encoding detection and fatal streaming decoding of CommerceML bytes from 1C.
  *
  * 1C writes its order files in UTF-8 (Family A, often with a BOM) or, in older setups and the
  * 2007 official samples, in windows-1251. The order of evidence is: BOM → the `encoding=` of the

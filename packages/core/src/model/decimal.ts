@@ -1,5 +1,6 @@
 /**
- * @module Exact decimal arithmetic for money and quantities.
+ * @module
+ * Exact decimal arithmetic for money and quantities.
  *
  * CommerceML carries sums (`Сумма`, `ЦенаЗаЕдиницу`) and quantities (`Количество`) as decimal text.
  * Binary floats would turn 0.1 + 0.2 into 0.30000000000000004 in an order total, so every

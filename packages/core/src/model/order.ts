@@ -1,5 +1,6 @@
 /**
- * @module The store order: the public JSON contract between a shop and Obmen.
+ * @module
+ * The store order: the public JSON contract between a shop and Obmen.
  *
  * An order as the store hands it over (admin API `PUT /api/v1/orders/{id}`, the CLI's `cml encode`)
  * and as the codec turns it into a CommerceML `Документ` with `ХозОперация` "Заказ товара".
@@ -87,7 +88,7 @@ export const ExtraSchema = z.object({ name: z.string().min(1).max(255), value: z
 /**
  * A character XML 1.0 cannot carry at all: C0 controls other than TAB/LF/CR, U+FFFE/U+FFFF and unpaired
  * surrogates. An order holding one could never be written into a `query` answer, so it is refused on input
- * instead of poisoning every export batch it lands in (protocol.md §11 #10).
+ * instead of poisoning every export batch it lands in (docs/protocol.md §11 #10).
  */
 const NON_XML_CHAR =
 	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

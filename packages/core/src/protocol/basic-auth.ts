@@ -1,5 +1,6 @@
 /**
- * @module Parsing the HTTP Basic `Authorization` header 1C sends on `mode=checkauth`
+ * @module
+ * Parsing the HTTP Basic `Authorization` header 1C sends on `mode=checkauth`
  * (the exchange user and password configured in the 1C node).
  */
 

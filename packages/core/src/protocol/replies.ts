@@ -1,5 +1,6 @@
 /**
- * @module Plain-text replies of the 1C exchange protocol (protocol.md §12.2).
+ * @module
+ * Plain-text replies of the 1C exchange protocol (docs/protocol.md §12.2).
  *
  * 1C reads the first line as the exact keyword `success`, `failure` or `progress`, and the
  * following lines as data (cookie name/value, `zip=yes`, a reason…). Lines are LF-separated,

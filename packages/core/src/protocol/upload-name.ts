@@ -1,5 +1,6 @@
 /**
- * @module Sanitising the `filename` 1C sends with `mode=file` / `mode=import` (reliability.md X10).
+ * @module
+ * Sanitising the `filename` 1C sends with `mode=file` / `mode=import` (docs/reliability.md X10).
  *
  * 1C sends bare names (`v8_3B8F_3e.zip`, `orders-<guid>_1.xml`), but on Linux and Windows clients
  * also full paths (`/tmp/v8_1.zip`, `C:\Temp\v8_8789_c.xml`). Bitrix strips such prefixes; we do

@@ -1,9 +1,12 @@
-/** Test helpers: the public CommerceML samples in `<repo>/../shared/fixtures/commerceml/public/`. */
+/**
+ * Test helpers: our own CommerceML fixtures in `packages/core/test-data/fixtures/` (written for this repository,
+ * modelled on the structure of real 1C and Bitrix files; see the README there).
+ */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** Directory of the public fixture files (read in place, never copied into the repo). */
-export const FIXTURE_DIR = fileURLToPath(new URL("../../../../../shared/fixtures/commerceml/public/", import.meta.url));
+/** Directory of our fixture files. */
+export const FIXTURE_DIR = fileURLToPath(new URL("../../test-data/fixtures/", import.meta.url));
 
 /** Names of every `*.xml` fixture. */
 export function fixtureNames(): string[] {

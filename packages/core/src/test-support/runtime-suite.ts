@@ -1,7 +1,7 @@
 /**
  * A runtime-neutral check of @obmen/core, run under Bun and Deno by `runtimes.test.ts`
  * (`bun --conditions=@obmen/source …`, `deno run --conditions=@obmen/source -A …`).
- * It imports the TypeScript sources directly, exercises the reader on every public fixture,
+ * It imports the TypeScript sources directly, exercises the reader on every fixture of `test-data/fixtures/`,
  * a write → read round trip in both encodings, cp1251 bytes, zip and hostile inputs,
  * and prints one JSON line: `{ runtime, passed, failed, failures }`.
  */
@@ -50,20 +50,22 @@ async function code(fn: () => unknown): Promise<string> {
 	return "no error";
 }
 
-const dir = new URL("../../../../../shared/fixtures/commerceml/public/", import.meta.url);
+const dir = new URL("../../test-data/fixtures/", import.meta.url);
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
 const enc = new TextEncoder();
 
 /** Per fixture: [documents, first number, first total, first buyer, item count of the first document]. */
 const EXPECTED: Record<string, [number, string | null, string | null, string | null, number]> = {
-	"alex8bits-php-commerceml__orders.xml": [1, "20", "9683.42", "Петр Петров", 2],
-	"alexander-rakov-1c-commerceml-exchange77-8x__Order8x.xml": [1, "ПРМ001", "27505.35", "ООО Покупатель", 56],
-	"argentcrusade-commerceml__documents-example.xml": [2, "142", "8186.84", "Kikinda (Сербия)", 2],
-	"carono-yii2-1c-exchange__from.xml": [1, "36", "6734.47", "admin", 2],
-	"carono-yii2-1c-exchange__to.xml": [1, "20", "9683.42", "Петр Петров", 2],
-	"dobromyslov-commerceml-parser__bitrix-query-response-empty.xml": [0, null, null, null, 0],
-	"dobromyslov-commerceml-parser__bitrix-query-response-full.xml": [2, "132", "231.74", "", 1],
-	"irpsv-commerceml__off-doc-1c-orders.xml": [3, "36", "6734.47", "admin", 2],
+	"1c-2.03-status-only-utf-8.xml": [3, "77", "990", "guest", 1],
+	"1c-2.03-utf-8.xml": [1, "518", "4870.5", "Анна Иванова", 2],
+	"1c-2.03-windows-1251.xml": [1, "518", "4870.5", "Анна Иванова", 2],
+	"1c-2.09-namespaced-utf-8.xml": [2, "1205", "5740", 'ООО "Ромашка"', 2],
+	"1c-2.10-subordinate-bom-crlf.xml": [1, "SHOP-2024-000311", "2500", null, 1],
+	"1c-3.1-container-commerceml_210.xml": [2, "5501", "640", "Орлова Вера", 1],
+	"b2b-bom-crlf-utf-8.xml": [1, "ЗП-0007", "1520.4", "ООО Заказчик", 2],
+	"site-2.03-windows-1251.xml": [1, "518", "4870.5", "Анна Иванова", 2],
+	"site-2.05-bitrix-empty-windows-1251.xml": [0, null, null, null, 0],
+	"site-2.05-bitrix-windows-1251.xml": [2, "901", "1190", "Петров Илья", 1],
 };
 
 for (const name of readdirSync(dir).filter((f) => f.endsWith(".xml"))) {
@@ -76,12 +78,18 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".xml"))) {
 	});
 }
 
-await check("A5 1C facts", async () => {
-	const d = (await readDocumentsAll(fixture("argentcrusade-commerceml__documents-example.xml"))).documents[0];
+await check("1C facts (namespaced 2.09)", async () => {
+	const d = (await readDocumentsAll(fixture("1c-2.09-namespaced-utf-8.xml"))).documents[0];
 	eq(
 		[d?.oneC.number, d?.oneC.paid, d?.oneC.paidAt, d?.oneC.shipmentNumber, d?.oneC.version],
-		["ТДЦУ-000001", true, "2015-06-29T15:39:10", "ТДЦУ-000003", "AAAAEAAAAAA="],
+		["МГ00-000041", true, "2024-06-10T11:02:17", "МГ00-000063", "AAAAIQAAAAA="],
 	);
+});
+
+await check("zipped fixture", async () => {
+	const entries = unzipXml(fixture("1c-upload-portions.zip"));
+	eq([...entries.keys()], ["orders-1.xml", "orders-2.xml"]);
+	eq((await readDocumentsAll(entries.get("orders-2.xml") ?? new Uint8Array())).documents[0]?.number, "518");
 });
 
 for (const encoding of ["utf-8", "windows-1251"] as const) {

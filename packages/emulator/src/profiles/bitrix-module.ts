@@ -1,6 +1,7 @@
 /**
- * @module Profile `bitrix-module` — family C: the 1C-Bitrix "exchange module for 1C" installed into
- * older 1C configurations (protocol.md §1, §8): `init&sessid=…&version=2.08` before `query`, files named
+ * @module
+ * Profile `bitrix-module` — family C: the 1C-Bitrix "exchange module for 1C" installed into
+ * older 1C configurations (docs/protocol.md §1, §8): `init&sessid=…&version=2.08` before `query`, files named
  * `documents___<uuid>.xml`, optional `Контейнер` wrapping and optional repeated `query` without `success`.
  */
 import { initReplyLines, line4Token, type ProfileSpec, parseInitLines } from "./profile.ts";

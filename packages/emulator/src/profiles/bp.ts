@@ -1,5 +1,6 @@
 /**
- * @module Profile `bp` — БП 3.0 `ОбменСИнтернетМагазином` (protocol.md §16.2): download only; site orders become
+ * @module
+ * Profile `bp` — БП 3.0 `ОбменСИнтернетМагазином` (docs/protocol.md §14): download only; site orders become
  * invoices (`СчетНаОплатуПокупателю`). Bitrix: `checkauth → init&<line 4> → query&<line 4> → success&<line 4>`;
  * other CMS: `checkauth → query → success`, cookie only. The answer must start with `PK`, `<?xml`,
  * `<КоммерческаяИнформация` or `failure`; a zip is unpacked from the decoded string (so it is lost) and a root

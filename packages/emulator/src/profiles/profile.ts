@@ -1,5 +1,6 @@
 /**
- * @module What distinguishes the three 1C client families (protocol.md §1, §9): a {@link ProfileSpec}
+ * @module
+ * What distinguishes the three 1C client families (docs/protocol.md §1, §9): a {@link ProfileSpec}
  * is the data the common exchange engine needs to behave — and to be as strict — as that client.
  */
 import type { LoadRules } from "../infobase.ts";

@@ -1,6 +1,7 @@
 /**
- * @module Profile `retail` — Розница 2.2: the library module `ОбменССайтом` plus `ОбменССайтомРТ`
- * (protocol.md §16.1). On the wire as УТ 11.4: no `sessid`, `import` always polled in a tight loop. Orders are
+ * @module
+ * Profile `retail` — Розница 2.2: the library module `ОбменССайтом` plus `ОбменССайтомРТ`
+ * (docs/protocol.md §9, §14, §15). On the wire as УТ 11.4: no `sessid`, `import` always polled in a tight loop. Orders are
  * keyed by (number cut to 11, date + time) (`ОбменССайтомРТ.ПолучитьРанееЗагруженныеДокументы`), the cut number
  * is stored and sent back as `Номер` in the order file, and cancelled or closed orders are not updated
  * (`НеОбновлятьЗаказ`).

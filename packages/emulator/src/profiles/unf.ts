@@ -1,5 +1,6 @@
 /**
- * @module Profile `unf` — family B: УНФ 3.0's own exchange library (protocol.md §9.2). "Bitrix" CMS
+ * @module
+ * Profile `unf` — family B: УНФ 3.0's own exchange library (docs/protocol.md §9.2). "Bitrix" CMS
  * protocol: `&` + checkauth line 4 on every request, `init` before `query`, `version=2.09&cmlVersion=2.10`
  * when subordinate documents are on, `init` needs ≥ 2 lines, `failure` bodies detected, 5 s between
  * `import` polls, charset fallback (a body that does not decode cleanly is read again as windows-1251). "Other" CMS: no sessid/version, 1-line `init`.

@@ -1,5 +1,6 @@
 /**
- * @module Profiles `unf30` (УНФ 3.0.5–3.0.10) and `unf16` (УНФ 1.6) — УНФ's own `ОбменССайтом` (protocol.md §16.1).
+ * @module
+ * Profiles `unf30` (УНФ 3.0.5–3.0.10) and `unf16` (УНФ 1.6) — УНФ's own `ОбменССайтом` (docs/protocol.md §9, §14, §15).
  * - `unf30`: Bitrix protocol (`&` + line 4, `init` before `query`, `version=2.09&cmlVersion=2.10` with
  *   «Выгружать подчиненные документы») or another CMS; `import` is polled **only** with Bitrix and subordinate
  *   documents (`ВыгрузитьЗаказыВФайл`: `ВыгружатьПошагово`), with a 5 s pause on one connection before each poll

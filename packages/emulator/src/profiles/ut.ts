@@ -1,5 +1,6 @@
 /**
- * @module Profile `ut` — the library module `ОбменССайтом` of УТ 11, КА 2, ERP and BAS (protocol.md §16, §16.1),
+ * @module
+ * Profile `ut` — the library module `ОбменССайтом` of УТ 11, КА 2, ERP and BAS (docs/protocol.md §9, §14, §15),
  * in three variants that differ on the wire:
  * - `ut11.5` (УТ 11.5, КА 2.5, ERP 2.5): `&sessid=` (line 4 of `checkauth` without `sessid=`) unless the node's
  *   "Выполнять обмен без идентификатора сессии"; the «Выгружать файлы без ожидания подтверждения импорта

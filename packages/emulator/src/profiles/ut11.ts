@@ -1,6 +1,7 @@
 /**
- * @module Profile `ut11` — family A: the built-in "Обмен с сайтом" library of УТ 11, КА 2 and ERP
- * (protocol.md §9.1): catalog `checkauth` pre-flight, no `init` before `query`, `&sessid=` (line 4 with
+ * @module
+ * Profile `ut11` — family A: the built-in "Обмен с сайтом" library of УТ 11, КА 2 and ERP
+ * (docs/protocol.md §9.1): catalog `checkauth` pre-flight, no `init` before `query`, `&sessid=` (line 4 with
  * `sessid=` removed) unless disabled, `init` reply of exactly 2 lines, `query` must start with `<?xml`
  * or `PK`, immediate `import` re-polls, 180 s timeout.
  */

@@ -1,5 +1,6 @@
 /**
- * @module Throttling of admin-token guesses on `/api/v1`, like the 1C login throttle: at most
+ * @module
+ * Throttling of admin-token guesses on `/api/v1`, like the 1C login throttle: at most
  * `limits.adminFailuresPerMinute` failed token checks per minute per client address (counted in the store under
  * `admin-ip:<address>`, so every app process sees them); beyond that the address gets 429 with the JSON error envelope
  * and `Retry-After`, before its token is even compared (no guessing oracle).

@@ -1,5 +1,6 @@
 /**
- * @module Admin API errors: `{ "error": { "code", "message", "path"? } }` with a matching HTTP status.
+ * @module
+ * Admin API errors: `{ "error": { "code", "message", "path"? } }` with a matching HTTP status.
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

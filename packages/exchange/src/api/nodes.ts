@@ -1,5 +1,6 @@
 /**
- * @module Admin API: 1C nodes (credentials + settings). Passwords are stored as PBKDF2 hashes and never returned.
+ * @module
+ * Admin API: 1C nodes (credentials + settings). Passwords are stored as PBKDF2 hashes and never returned.
  */
 import type { NodeRecord } from "@obmen/db";
 import type { Context, Hono } from "hono";

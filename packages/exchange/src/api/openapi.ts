@@ -1,5 +1,6 @@
 /**
- * @module The OpenAPI 3.1 document of the admin API (`GET /api/v1/openapi.json`).
+ * @module
+ * The OpenAPI 3.1 document of the admin API (`GET /api/v1/openapi.json`).
  */
 import { orderJsonSchema } from "@obmen/core";
 

@@ -1,5 +1,6 @@
 /**
- * @module Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
+ * @module
+ * Admin API: store orders. `PUT` is the site-originated change that bumps the export revision (unless the
  * content is identical) and applies kept 1C documents that name the order; `GET` shows the order with what 1C
  * reported about it and, per node, the `Номер`/date it is (or would be) exported with and the number warnings.
  */

@@ -1,5 +1,6 @@
 /**
- * @module Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
+ * @module
+ * Admin API: what the next `query` of a node would send (XML in the node's encoding, or a JSON summary with
  * the `Номер`/date each order is exported with and warnings, e.g. a number the node's configuration would cut or key
  * together with another order) and the node's exchange journal. No side effects.
  */

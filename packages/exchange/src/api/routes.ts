@@ -1,5 +1,6 @@
 /**
- * @module The admin API `/api/v1` (JSON, `Authorization: Bearer <admin token>`, CORS for embedding the widget).
+ * @module
+ * The admin API `/api/v1` (JSON, `Authorization: Bearer <admin token>`, CORS for embedding the widget).
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";

@@ -1,5 +1,6 @@
 /**
- * @module Admin API: 1C documents of a node that matched no store order (kept by imports), and attaching one to an
+ * @module
+ * Admin API: 1C documents of a node that matched no store order (kept by imports), and attaching one to an
  * order by hand (which applies it as an import would).
  */
 import type { UnmatchedDocument } from "@obmen/db";

@@ -1,5 +1,6 @@
 /**
- * @module The `exchange.failed` webhook alert: something stops the node's exchange and the shop should know (the
+ * @module
+ * The `exchange.failed` webhook alert: something stops the node's exchange and the shop should know (the
  * node's `webhookUrl`, POST JSON, retried in the background). Today: a password flood against the node's login that
  * makes the login throttle refuse logins (`reason: "login_flood"`). At most one alert per node and reason per
  * {@link ALERT_INTERVAL_MS} per app process, so the alert itself cannot be used to flood the shop.

@@ -1,5 +1,6 @@
 /**
- * @module Apply on upload (node setting `applyOnUpload: "complete"`): 1C clients that never call `mode=import` (УНФ
+ * @module
+ * Apply on upload (node setting `applyOnUpload: "complete"`): 1C clients that never call `mode=import` (УНФ
  * 1.6.4–1.6.10 always; УНФ 3.0/1.6.26 unless the Bitrix protocol and «Выгружать подчиненные документы» are on; УТ/КА/
  * ERP/BAS with «Выгружать файлы без ожидания подтверждения импорта сервером») clear their change registration once
  * every `mode=file` piece was answered `success`, so the store applies an upload as soon as it is **complete**:

@@ -1,5 +1,5 @@
 /**
- * T-AUTH (reliability.md X12, X13): brute-force throttling counted at the real password verifier, identical replies
+ * T-AUTH (docs/reliability.md X12, X13): brute-force throttling counted at the real password verifier, identical replies
  * for an unknown login and a wrong password, and a valid node that still logs in while someone floods its login.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";

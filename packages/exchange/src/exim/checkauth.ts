@@ -1,5 +1,6 @@
 /**
- * @module `mode=checkauth` (type `sale` and the `catalog` pre-flight of 1C УТ 11): verify HTTP Basic, open a session,
+ * @module
+ * `mode=checkauth` (type `sale` and the `catalog` pre-flight of 1C УТ 11): verify HTTP Basic, open a session,
  * reply `success\n<cookie name>\n<cookie value>\nsessid=<token>\n`.
  */
 import { replySuccess } from "@obmen/core";

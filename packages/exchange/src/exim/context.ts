@@ -1,5 +1,6 @@
 /**
- * @module Per-request state of an `/exim_1c` call: what the journal row will say, and the reply helpers that
+ * @module
+ * Per-request state of an `/exim_1c` call: what the journal row will say, and the reply helpers that
  * keep 1C's rules (LF, exact first line, HTTP 200 for protocol failures, never an empty body).
  */
 import { replyFailure } from "@obmen/core";

@@ -1,5 +1,6 @@
 /**
- * @module `mode=file` (POST, raw body): append a chunk to the named upload of this session. The first chunk of a
+ * @module
+ * `mode=file` (POST, raw body): append a chunk to the named upload of this session. The first chunk of a
  * name after `init` (or after that file was imported) truncates. Bytes are counted while reading, never trusted from
  * `Content-Length`; a chunk over the announced `file_limit`, a file over the per-file cap or a session over its cap
  * is refused with `failure` and nothing is stored. A chunk that completes the upload gets it applied at once

@@ -1,5 +1,5 @@
 /**
- * T-HS (reliability.md §4): random sequences of checkauth / query / lost query replies / repeated query / success /
+ * T-HS (docs/reliability.md §4): random sequences of checkauth / query / lost query replies / repeated query / success /
  * duplicate success / store edits / 1C imports / session expiry / restart against a model, for 1C clients that query
  * once per session and for Bitrix-module clients (`version` on `init`) that poll `query` until it is empty.
  * Invariants: nothing lost (an order is only ever confirmed at a revision the client really received, even when a

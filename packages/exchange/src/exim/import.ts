@@ -1,5 +1,6 @@
 /**
- * @module `mode=import&filename=<xml>`: parse an uploaded 1C order file (directly, or the entry of an uploaded zip
+ * @module
+ * `mode=import&filename=<xml>`: parse an uploaded 1C order file (directly, or the entry of an uploaded zip
  * with that base name) strictly, and apply all its documents in one write transaction together with a content-hash
  * ledger row, so importing the same content again is a no-op. Big files are parsed in time slices: each call stages
  * compact records of the documents parsed so far and answers `progress` (always at least one more document per

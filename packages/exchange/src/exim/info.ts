@@ -1,5 +1,6 @@
 /**
- * @module `mode=info`: the Bitrix-style reference book 1C УНФ reads in Bitrix mode — `Справочник` with `Статусы`,
+ * @module
+ * `mode=info`: the Bitrix-style reference book 1C УНФ reads in Bitrix mode — `Справочник` with `Статусы`,
  * `ПлатежныеСистемы` and `СлужбыДоставки` (`Элемент` with `Ид` and `Название`), built from the statuses and
  * methods seen in the store's orders and the node's export status map.
  */

@@ -1,5 +1,6 @@
 /**
- * @module `mode=init`: start a new upload epoch (the next chunk of every file truncates) and announce
+ * @module
+ * `mode=init`: start a new upload epoch (the next chunk of every file truncates) and announce
  * `zip=yes|no` and `file_limit=<bytes>`. Exactly 2 lines (1C УТ 11 rejects anything else); 4 lines
  * (`sessid=…`, `version=…`) only when the request carries `version` (Bitrix-protocol clients).
  */

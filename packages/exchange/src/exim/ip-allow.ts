@@ -1,5 +1,6 @@
 /**
- * @module The node setting `allowedIps`: a list of addresses or CIDR ranges (IPv4 `192.0.2.0/24`, IPv6
+ * @module
+ * The node setting `allowedIps`: a list of addresses or CIDR ranges (IPv4 `192.0.2.0/24`, IPv6
  * `2001:db8::/32`, a bare address = one host) from which 1C may log in as the node. An IPv4-mapped IPv6 client
  * address (`::ffff:192.0.2.7`, what a dual-stack Node socket reports) matches IPv4 entries.
  */

@@ -1,5 +1,6 @@
 /**
- * @module The exchange journal of `/exim_1c`: what is written for a request, how long it is kept, and what a full
+ * @module
+ * The exchange journal of `/exim_1c`: what is written for a request, how long it is kept, and what a full
  * disk means for the reply.
  *
  * - An authenticated request (a valid session, or valid HTTP Basic credentials) is journalled as one row.

@@ -1,5 +1,6 @@
 /**
- * @module `mode=query`: the orders for 1C, recorded as this session's pending batch (confirmed by `success`).
+ * @module
+ * `mode=query`: the orders for 1C, recorded as this session's pending batch (confirmed by `success`).
  * Without a session cookie and `sessid`, but with valid HTTP Basic credentials, the same XML is returned as a
  * browser preview with no side effects.
  */

@@ -1,5 +1,6 @@
 /**
- * @module The 1C endpoint `/exim_1c?type=…&mode=…` (protocol.md §12): dispatch, error mapping and the journal.
+ * @module
+ * The 1C endpoint `/exim_1c?type=…&mode=…` (docs/protocol.md §12): dispatch, error mapping and the journal.
  * Every reply is HTTP 200 with a non-empty LF body whose first line is exactly `success`, `failure` or `progress`
  * (except the XML of `query`/`info` and the 401 challenge when credentials are missing).
  */

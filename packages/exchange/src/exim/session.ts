@@ -1,5 +1,6 @@
 /**
- * @module Exchange sessions and HTTP Basic verification.
+ * @module
+ * Exchange sessions and HTTP Basic verification.
  *
  * 1C builds `Cookie: <line2>=<line3>` from the `checkauth` reply and ignores `Set-Cookie`; it appends
  * `&sessid=<line4 value>` (Family A/C) or nothing (Family B "other CMS"). So the session is identified by the cookie,
@@ -238,7 +239,7 @@ export async function createSession(
 
 /**
  * @internal The common start of `mode=file` and `mode=import`: the exchange session and the sanitised `filename`
- * (reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
+ * (docs/reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
  */
 export async function resolveSessionFile(r: EximRequest): Promise<{ s: ActiveSession; name: string } | Response> {
 	const raw = r.c.req.query("filename") ?? "";

@@ -1,5 +1,5 @@
 /**
- * T-SESS (reliability.md X14, protocol.md §2.4): idle and absolute expiry, older sessions of a node after a newer
+ * T-SESS (docs/reliability.md X14, docs/protocol.md §2.4): idle and absolute expiry, older sessions of a node after a newer
  * `checkauth`, no session from the query string, cookie shape and attributes, ids stored hashed.
  */
 import fc from "fast-check";

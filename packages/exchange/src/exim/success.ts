@@ -1,5 +1,6 @@
 /**
- * @module `mode=success`: 1C loaded the `query` batch. Acknowledge exactly the revisions sent to this session
+ * @module
+ * `mode=success`: 1C loaded the `query` batch. Acknowledge exactly the revisions sent to this session
  * (never the current ones: changes made meanwhile go out next time). Idempotent.
  */
 import { replySuccess } from "@obmen/core";

@@ -1,5 +1,6 @@
 /**
- * @module Login throttling of `checkauth` (reliability.md X12): at most N real password verifications that can fail
+ * @module
+ * Login throttling of `checkauth` (docs/reliability.md X12): at most N real password verifications that can fail
  * per minute per client IP and per login.
  *
  * Failures are counted in the store (so every app process sees them), and verifications still running are counted in

@@ -1,5 +1,6 @@
 /**
- * @module A bounded in-process cache of POSITIVE password verifications of 1C node logins.
+ * @module
+ * A bounded in-process cache of POSITIVE password verifications of 1C node logins.
  *
  * 1C sends HTTP Basic on every request of an exchange and PBKDF2 (100 000 iterations) costs ~13 ms of CPU each time,
  * so repeated logins with the right password would cap `checkauth` at a few dozen requests per second. A correct

@@ -1,5 +1,6 @@
 /**
- * @module Test harness: an exchange app over a fresh libSQL store with a fake clock, a node with known credentials,
+ * @module
+ * Test harness: an exchange app over a fresh libSQL store with a fake clock, a node with known credentials,
  * and helpers that speak the 1C protocol through `app.request`.
  */
 
@@ -7,8 +8,7 @@ import type { Client } from "@libsql/client";
 import type { OrderInput } from "@obmen/core";
 import { domainDigest, type ExchangeStore } from "@obmen/db";
 import { openDb } from "@obmen/db/node";
-import type { Hono } from "hono";
-import { createExchangeApp } from "../app.ts";
+import { createExchangeApp, type ExchangeApp } from "../app.ts";
 import { hashPassword, sha256Hex } from "../crypto.ts";
 import type { ExchangeAppOptions, ExchangeLimits } from "../options.ts";
 import { defaultSettings, type NodeSettingsInput, NodeSettingsSchema } from "../settings.ts";
@@ -34,13 +34,13 @@ export function basic(login = LOGIN, password = PASSWORD): string {
 }
 
 export interface Harness {
-	app: Hono;
+	app: ExchangeApp;
 	store: ExchangeStore;
 	client: Client;
 	clock: FakeClock;
 	nodeId: string;
 	/** Builds a new app over the same store (a "restart"). */
-	restart(): Hono;
+	restart(): ExchangeApp;
 	exim(
 		query: string,
 		init?: { cookie?: string | null; auth?: string | null; body?: Uint8Array | string; method?: string; ip?: string },
@@ -105,7 +105,7 @@ export async function createHarness(
 			h.app = make();
 			return h.app;
 		},
-		exim(query, init = {}) {
+		async exim(query, init = {}) {
 			const headers: Record<string, string> = {};
 			if (init.cookie) headers.Cookie = init.cookie;
 			const auth = init.auth === undefined ? basic() : init.auth;
@@ -122,7 +122,7 @@ export async function createHarness(
 			if (lines[0] !== "success") throw new Error(`checkauth failed: ${lines.join("|")}`);
 			return { cookie: `${lines[1]}=${lines[2]}`, sessid: (lines[3] ?? "").replace("sessid=", "") };
 		},
-		api(method, path, body) {
+		async api(method, path, body) {
 			return h.app.request(`/api/v1${path}`, {
 				method,
 				headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
