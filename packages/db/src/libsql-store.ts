@@ -2,6 +2,7 @@
  * @module The libSQL implementation of {@link ExchangeStore}.
  */
 import type { Client } from "@libsql/client";
+import { consoleRepo } from "./console-repo.ts";
 import { createContext } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
 import { importRepo } from "./import-repo.ts";
@@ -25,6 +26,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...sessionRepo(ctx),
 		...importRepo(ctx),
 		...miscRepo(ctx),
+		...consoleRepo(ctx),
 		idle: () => ctx.lock.idle(),
 		close: () => client.close(),
 	};

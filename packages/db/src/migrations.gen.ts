@@ -56,5 +56,14 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `one_c_status_id` text;",
 			"CREATE INDEX `sessions_sessid` ON `sessions` (`sessid_hash`);"
 		]
+	},
+	{
+		"tag": "0003_order_deletion",
+		"when": 1796504755753,
+		"hash": "02cdc6bbf0d28414d3954852fe38bd1da528f08d0615063f8937d49d9924fb75",
+		"statements": [
+			"ALTER TABLE `orders` ADD `deleted_at` text;",
+			"CREATE INDEX `orders_deleted_at` ON `orders` (`deleted_at`);"
+		]
 	}
 ];

@@ -42,9 +42,15 @@ export const orders = sqliteTable(
 		/** "Статуса заказа ИД" as 1C sent it (a store status code in Bitrix semantics). */
 		oneCStatusId: text("one_c_status_id"),
 		lastImportAt: text("last_import_at"),
+		/**
+		 * Set by `DELETE /api/v1/orders/{id}`: the order goes to every node once more with the requisite
+		 * "ПометкаУдаления" = true, and the row is removed once every node acknowledged that revision.
+		 */
+		deletedAt: text("deleted_at"),
 	},
 	(t) => [
 		index("orders_number").on(t.number),
+		index("orders_deleted_at").on(t.deletedAt),
 		index("orders_revision").on(t.revision),
 		index("orders_one_c_id").on(t.oneCId),
 		index("orders_one_c_number").on(t.oneCNumber),

@@ -15,7 +15,9 @@ import type {
 	ImportRun,
 	JournalEntry,
 	JournalRow,
+	NodeActivity,
 	NodeRecord,
+	RewindFilter,
 	SessionRecord,
 	StoredOrder,
 } from "./types.ts";
@@ -123,6 +125,21 @@ export interface ExchangeStore {
 	// journal
 	addJournal(entry: JournalEntry): Promise<void>;
 	listJournal(nodeId: string, opts: { limit: number; before?: number | null; errorsOnly?: boolean }): Promise<JournalRow[]>;
+
+	// operator's console
+	/**
+	 * Sends these orders to the node again: its acknowledgements of them are forgotten, so the next `query` (and the
+	 * preview) includes them even if unchanged. Returns the ids that exist and are exportable (revision > 0).
+	 */
+	resendOrders(nodeId: string, orderIds: string[]): Promise<string[]>;
+	/** Like {@link ExchangeStore.resendOrders} for every order matching the filter; returns how many. */
+	rewindExport(nodeId: string, filter: RewindFilter): Promise<number>;
+	/** Marks an order deleted and bumps its revision (it goes to every node once more); null when there is no such order. */
+	markOrderDeleted(id: string, at: string): Promise<{ revision: number } | null>;
+	/** Removes orders marked deleted that every node acknowledged at their current revision; returns how many. */
+	purgeDeletedOrders(): Promise<number>;
+	/** Per node id: the latest exchange request and the latest successful one. */
+	nodeActivity(): Promise<Map<string, NodeActivity>>;
 
 	// misc
 	getMeta(key: string): Promise<string | null>;

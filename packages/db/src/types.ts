@@ -42,6 +42,8 @@ export interface StoredOrder {
 	revision: number;
 	updatedAt: string;
 	oneC: OneCState | null;
+	/** When `DELETE /api/v1/orders/{id}` marked it (it still goes to 1C once with "ПометкаУдаления"), else null. */
+	deletedAt?: string | null;
 }
 
 /** A 1C exchange node (one 1C base): credentials and settings JSON (validated by the exchange app). */
@@ -85,6 +87,8 @@ export interface ExportCandidate {
 	order: Order;
 	revision: number;
 	oneC: { id: string | null; number: string | null };
+	/** Marked deleted on the site: exported with "ПометкаУдаления" = true. */
+	deleted?: boolean;
 }
 
 /** An update derived from one incoming 1C document. */
@@ -223,3 +227,18 @@ export interface ChangeRow {
 
 /** Result of appending an upload chunk. */
 export type AppendResult = { ok: true; fileSize: number } | { ok: false; reason: "file" | "session" };
+
+/** Which orders `rewindExport` sends to a node again: numbers from N on, orders created from a date on, or all. */
+export type RewindFilter = { fromNumber: string } | { fromDate: string } | { all: true };
+
+/** A node's latest exchange request (from the journal) and its latest successful one. */
+export interface NodeActivity {
+	/** When the latest `/exim_1c` request of the node was journalled (ISO), null = never. */
+	lastAt: string | null;
+	/** Whether that request succeeded (null = never). */
+	lastOk: boolean | null;
+	/** Its error, when it failed. */
+	lastError: string | null;
+	/** When the latest successful request was journalled. */
+	lastSuccessAt: string | null;
+}

@@ -16,7 +16,7 @@ export interface ExportBatch {
 
 /** The writer's view of a stored order: its 1C identity and revision (`НомерВерсии` for schema ≥ 2.07). */
 export function toExportOrder(c: ExportCandidate): ExportOrder {
-	return { ...c.order, oneC: c.oneC, version: c.revision };
+	return { ...c.order, oneC: c.oneC, version: c.revision, ...(c.deleted ? { deleted: true } : {}) };
 }
 
 /** Selects and renders the next batch for `node`. No side effects (recording it as pending is the caller's job). */

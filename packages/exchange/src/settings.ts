@@ -81,6 +81,11 @@ export const NodeSettingsSchema = z
 			.url({ protocol: /^https?$/ })
 			.nullable()
 			.default(null),
+		/**
+		 * The node counts as stale (badge, `exchange.stale` alert) when 1C has not exchanged successfully for this many
+		 * hours; 0 = never stale.
+		 */
+		staleAfterHours: z.number().int().min(0).max(8760).default(24),
 	})
 	.strict();
 

@@ -219,7 +219,7 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 	const sep = ctx.isoRequisiteDates ? "T" : " ";
 	w.lit("<ЗначенияРеквизитов>");
 	const paid = o.payment?.paid === true;
-	const cancelled = ctx.cancelled.has(o.status);
+	const cancelled = ctx.cancelled.has(o.status) || o.deleted === true;
 	if (o.payment?.method) requisite(w, "Метод оплаты", o.payment.method, "payment.method");
 	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Заказ оплачен</Наименование><Значение>", paid ? "true" : "false");
 	// The store's default: a paid, not cancelled order may be shipped (Bitrix sends its own "allow delivery" flag here).
@@ -234,6 +234,7 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 		requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Дата последнего разрешения по доставке</Наименование><Значение>", changedText);
 	}
 	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Отменен</Наименование><Значение>", cancelled ? "true" : "false");
+	if (o.deleted === true) requisiteAscii(w, "<ЗначениеРеквизита><Наименование>ПометкаУдаления</Наименование><Значение>", "true");
 	requisiteAscii(
 		w,
 		"<ЗначениеРеквизита><Наименование>Финальный статус</Наименование><Значение>",

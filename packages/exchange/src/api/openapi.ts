@@ -44,6 +44,12 @@ export function openApiDocument(): Record<string, unknown> {
 					responses: { "200": ok("updated"), "201": ok("created"), "400": err, "401": err },
 				},
 				get: { summary: "An order with its revision and 1C state", parameters: [idParam], responses: { "200": ok("order"), "404": err } },
+				delete: {
+					summary:
+						"Delete an order through 1C: it is exported once more with ПометкаУдаления = true, then removed once every node acknowledged it",
+					parameters: [idParam],
+					responses: { "202": ok("{ id, deletedAt, revision, removed }"), "404": err },
+				},
 			},
 			"/orders": {
 				get: {
@@ -64,7 +70,11 @@ export function openApiDocument(): Record<string, unknown> {
 			},
 			"/nodes": {
 				get: { summary: "1C nodes", responses: { "200": ok("{ items }") } },
-				post: { summary: "Create a node { name, login, password, settings }", responses: { "201": ok("node"), "400": err, "409": err } },
+				post: {
+					summary:
+						"Create a node { name, login, password?, settings? } (login: no colon or whitespace; password 6–200 characters, generated and returned once as `password` when absent)",
+					responses: { "201": ok("node"), "400": err, "409": err },
+				},
 			},
 			"/nodes/{id}": {
 				get: { summary: "A node (never the password)", parameters: [idParam], responses: { "200": ok("node"), "404": err } },
@@ -92,6 +102,59 @@ export function openApiDocument(): Record<string, unknown> {
 						{ name: "errors", in: "query", schema: { enum: ["1"] } },
 					],
 					responses: { "200": ok("{ items, nextBefore }") },
+				},
+			},
+			"/nodes/{id}/resend": {
+				post: {
+					summary: "Send these orders to the node again in its next query, even if unchanged (1C matches orders by number)",
+					parameters: [idParam],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									type: "object",
+									required: ["orders"],
+									additionalProperties: false,
+									properties: { orders: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1000 } },
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ queued: [order id], unknown: [order id] }"), "400": err, "404": err },
+				},
+			},
+			"/nodes/{id}/rewind": {
+				post: {
+					summary: "Send every order from a number, from a date, or all orders to the node again",
+					parameters: [idParam],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									oneOf: [
+										{
+											type: "object",
+											required: ["fromNumber"],
+											properties: { fromNumber: { type: "string" } },
+											additionalProperties: false,
+										},
+										{ type: "object", required: ["fromDate"], properties: { fromDate: { type: "string" } }, additionalProperties: false },
+										{ type: "object", required: ["all"], properties: { all: { const: true } }, additionalProperties: false },
+									],
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ queued: number }"), "400": err, "404": err },
+				},
+			},
+			"/nodes/{id}/password": {
+				post: {
+					summary: "Generate a new 1C password for the node (returned once; the node's sessions end)",
+					parameters: [idParam],
+					responses: { "200": ok("{ password }"), "404": err },
 				},
 			},
 			"/meta/statuses": { get: { summary: "Store status codes seen", responses: { "200": ok("{ items: [{ code, count }] }") } } },

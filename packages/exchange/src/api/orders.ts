@@ -10,7 +10,7 @@ import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
 
 /** @internal The JSON view of a stored order. */
 export function orderView(s: StoredOrder): Record<string, unknown> {
-	return { ...s.order, revision: s.revision, oneC: s.oneC };
+	return { ...s.order, revision: s.revision, oneC: s.oneC, deletedAt: s.deletedAt ?? null };
 }
 
 /** @internal */

@@ -21,7 +21,7 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 		}
 		const map = batch.settings.statusMap.export;
 		return c.json({
-			orders: batch.candidates.map(({ order, revision }) => ({
+			orders: batch.candidates.map(({ order, revision, deleted }) => ({
 				id: order.id,
 				number: order.number,
 				date: order.createdAt,
@@ -35,6 +35,7 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 					? ((Object.hasOwn(map, order.status) ? map[order.status] : undefined) ?? order.status)
 					: null,
 				revision,
+				deleted: deleted === true,
 				lines: order.items.length,
 				warnings: orderWarnings(order),
 			})),

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
+import { registerConsole } from "./console.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -44,5 +45,6 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	registerOrders(api, o);
 	registerNodes(api, o);
 	registerPreview(api, o);
+	registerConsole(api, o);
 	return api;
 }
