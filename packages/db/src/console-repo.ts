@@ -8,7 +8,7 @@ import { type StoreContext, str } from "./context.ts";
 import { floorKey } from "./export-repo.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
-import type { NodeActivity, RewindFilter } from "./types.ts";
+import type { NodeActivity } from "./types.ts";
 
 type ConsoleRepo = Pick<ExchangeStore, "resendOrders" | "rewindExport" | "markOrderDeleted" | "purgeDeletedOrders" | "nodeActivity">;
 

@@ -1,4 +1,4 @@
-import type { ExchangeNode, JournalPage, NodePatch, PreviewSummary, PreviewXml, StatusInfo } from "./types.ts";
+import type { ExchangeNode, JournalPage, NodeCreate, NodePatch, PreviewSummary, PreviewXml, RewindFilter, StatusInfo } from "./types.ts";
 
 /** Returns the admin bearer token; may be async (e.g. read from the host admin's session). */
 export type TokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
@@ -65,6 +65,31 @@ export class ObmenApi {
 	/** `PATCH /api/v1/nodes/{id}`: settings are merged; a password is set but never returned. */
 	patchNode(id: string, patch: NodePatch): Promise<ExchangeNode> {
 		return this.#json("PATCH", `/api/v1/nodes/${encodeURIComponent(id)}`, patch);
+	}
+
+	/** `POST /api/v1/nodes`: without a password the reply carries the generated one (shown once). */
+	createNode(body: NodeCreate): Promise<ExchangeNode> {
+		return this.#json("POST", "/api/v1/nodes", body);
+	}
+
+	/** `DELETE /api/v1/nodes/{id}`: the node, its sessions, journal and export state; never store orders. */
+	async deleteNode(id: string): Promise<void> {
+		await this.#fetch("DELETE", `/api/v1/nodes/${encodeURIComponent(id)}`);
+	}
+
+	/** `POST /api/v1/nodes/{id}/password`: a new generated 1C password, returned once. */
+	newPassword(id: string): Promise<{ password: string }> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/password`);
+	}
+
+	/** `POST /api/v1/nodes/{id}/resend`: these orders go to the node again in its next `query`. */
+	resend(id: string, orders: string[]): Promise<{ queued: string[]; unknown: string[] }> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/resend`, { orders });
+	}
+
+	/** `POST /api/v1/nodes/{id}/rewind`: every order from a number, from a date, or all goes again. */
+	rewind(id: string, filter: RewindFilter): Promise<{ queued: number }> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/rewind`, filter);
 	}
 
 	/** `GET /api/v1/meta/statuses`: store status codes seen, for the status pickers. */

@@ -66,7 +66,29 @@ export interface ExchangeNode {
 	settings: NodeSettings;
 	/** The URL to paste into the 1C node's "Адрес сайта" field (ends with `/exim_1c`). */
 	exchangeUrl: string;
+	/** Exchange state for the badge: never exchanged, latest request failed, no success for `staleAfterHours`, ok. */
+	state?: NodeState;
+	/** The latest `/exim_1c` request of this node. */
+	lastExchange?: { at: string; ok: boolean; error: string | null } | null;
+	/** When 1C last exchanged successfully. */
+	lastSuccessAt?: string | null;
+	/** Only in the reply of `POST /api/v1/nodes` without a password: the generated password, shown once. */
+	password?: string;
 }
+
+/** The badge of a node in `<obmen-nodes>`. */
+export type NodeState = "ok" | "failed" | "never" | "stale";
+
+/** Body of `POST /api/v1/nodes`: no password = the server generates one and returns it once. */
+export interface NodeCreate {
+	name: string;
+	login: string;
+	password?: string;
+	settings?: Partial<NodeSettings>;
+}
+
+/** Which orders `POST /api/v1/nodes/{id}/rewind` sends again. */
+export type RewindFilter = { fromNumber: string } | { fromDate: string } | { all: true };
 
 /** Body of `PATCH /api/v1/nodes/{id}`: settings are merged on the server, the password is write-only. */
 export interface NodePatch {
@@ -88,6 +110,8 @@ export interface PreviewOrder {
 	/** The exact "Статус заказа" text 1C gets (the node's export map), when statuses are exported. */
 	status1C?: string | null;
 	lines: number | unknown[];
+	/** Deleted on the site: this export carries "ПометкаУдаления" so 1C marks its order. */
+	deleted?: boolean;
 	/** Plain text (older servers) or coded warnings (`orderWarnings` of @obmen/core), translated when the code is known. */
 	warnings: (string | PreviewWarning)[];
 }

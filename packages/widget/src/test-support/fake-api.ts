@@ -102,6 +102,10 @@ export function installFakeApi(options: { token?: string } = {}) {
 		/** The next PATCH answers with this error instead of saving. */
 		failNextPatch: null as null | { status: number; error: { code: string; message: string; path?: string } },
 		passwords: [] as string[],
+		/** Every node; the first is `node`. Create / delete / rename change this list. */
+		nodes: [node] as ExchangeNode[],
+		/** Bodies of resend / rewind requests, by node id. */
+		requeued: [] as { nodeId: string; kind: "resend" | "rewind"; body: unknown }[],
 	};
 
 	const json = (body: unknown, status = 200) =>
@@ -130,7 +134,47 @@ export function installFakeApi(options: { token?: string } = {}) {
 			return json({ error: { code: "UNAUTHORIZED", message: "bad token" } }, 401);
 		}
 		const p = url.pathname;
-		if (method === "GET" && p === "/api/v1/nodes") return json({ items: [node] });
+		if (method === "GET" && p === "/api/v1/nodes") return json({ items: state.nodes });
+		if (method === "POST" && p === "/api/v1/nodes") {
+			const b = body as { name: string; login: string };
+			if (state.nodes.some((n) => n.login === b.login))
+				return json({ error: { code: "conflict", message: "a node with this login exists", path: "login" } }, 409);
+			const created: ExchangeNode = {
+				id: `n${state.nodes.length + 1}`,
+				name: b.name,
+				login: b.login,
+				settings: defaultSettings(),
+				exchangeUrl: "http://shop.test/exim_1c",
+				state: "never",
+				lastExchange: null,
+				lastSuccessAt: null,
+			};
+			state.nodes.push(created);
+			return json({ ...created, password: "0123456789abcdef0123" }, 201);
+		}
+		const m = /^\/api\/v1\/nodes\/([^/]+)(?:\/(password|resend|rewind))?$/.exec(p);
+		const other = m && m[1] !== node.id ? state.nodes.find((n) => n.id === m[1]) : null;
+		if (m && (m[1] === node.id || other)) {
+			const target = other ?? node;
+			if (method === "DELETE" && !m[2]) {
+				state.nodes = state.nodes.filter((n) => n !== target);
+				return new Response(null, { status: 204 });
+			}
+			if (method === "POST" && m[2] === "password") return json({ password: "fedcba9876543210fedc" });
+			if (method === "POST" && (m[2] === "resend" || m[2] === "rewind")) {
+				state.requeued.push({ nodeId: target.id, kind: m[2], body });
+				if (m[2] === "resend") {
+					const ids = (body as { orders: string[] }).orders;
+					return json({ queued: ids.filter((id) => id !== "nope"), unknown: ids.filter((id) => id === "nope") });
+				}
+				return json({ queued: 7 });
+			}
+			if (other && method === "GET" && !m[2]) return json(other);
+			if (other && method === "PATCH" && !m[2]) {
+				Object.assign(other, body as object);
+				return json(other);
+			}
+		}
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}`) return json(node);
 		if (method === "PATCH" && p === `/api/v1/nodes/${node.id}`) {
 			if (state.failNextPatch) {
@@ -141,6 +185,7 @@ export function installFakeApi(options: { token?: string } = {}) {
 			const patch = body as { settings?: Partial<NodeSettings>; password?: string; login?: string };
 			node.settings = { ...node.settings, ...patch.settings };
 			if (patch.login) node.login = patch.login;
+			if ((patch as { name?: string }).name) node.name = (patch as { name: string }).name;
 			if (patch.password) state.passwords.push(patch.password);
 			return json(node);
 		}
