@@ -209,13 +209,13 @@ export class ObmenNodes extends ObmenElement {
 			this._secret = null;
 			this._nodes = this._nodes.filter((n) => n.id !== node.id);
 			this._notice = this.t("nodes.deleted", { name: node.name });
-			this.emit("obmen-node-deleted", { nodeId: node.id });
 			const next = this._nodes[0];
 			if (next) this.select(next.id, { force: true });
 			else {
 				this.nodeId = "";
 				for (const t of this.#targets()) t.removeAttribute("node-id");
 			}
+			this.emit("obmen-node-deleted", { nodeId: node.id });
 		});
 	};
 

@@ -311,7 +311,7 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 			<div class="field" part="field">
 				<label part="label" for="f-exchangeUrl">${this.t("settings.exchangeUrl")}</label>
 				<div class="row">
-					<input type="text" id="f-exchangeUrl" part="input" readonly size="48" .value=${node.exchangeUrl} />
+					<input type="text" id="f-exchangeUrl" class="wide" part="input" readonly size="48" .value=${node.exchangeUrl} />
 					<button type="button" part="button" @click=${this.#copyUrl}>${this.t("settings.copy")}</button>
 					<span role="status" class="ok">${this._copied ? `✓ ${this.t("settings.copied")}` : ""}</span>
 				</div>

@@ -33,7 +33,7 @@ export function renderExportMap(host: StatusMapHost, draft: SettingsDraft): Temp
 	return html`<fieldset part="section">
 		<legend>${host.t("field.statusMapExport")}</legend>
 		<p class="help" id="help-statusMapExport" part="help">${host.t("help.statusMapExport")}</p>
-		<table part="table">
+		<div class="scroll"><table part="table">
 			<thead><tr><th scope="col">${host.t("field.statusMapExport.from")}</th><th scope="col">${host.t("field.statusMapExport.to")}</th><th scope="col"><span class="visually-hidden">${host.t("common.remove")}</span></th></tr></thead>
 			<tbody>
 				${rows.map((row, i) => {
@@ -68,7 +68,7 @@ export function renderExportMap(host: StatusMapHost, draft: SettingsDraft): Temp
 					</tr>`;
 				})}
 			</tbody>
-		</table>
+		</table></div>
 		<button type="button" part="button" @click=${() => {
 			rows.push({ from: "", to: "" });
 			host.touch();
@@ -89,7 +89,7 @@ export function renderImportRules(host: StatusMapHost, draft: SettingsDraft, dis
 	return html`<fieldset part="section" ?disabled=${disabled}>
 		<legend>${host.t("field.statusMapImport")}</legend>
 		<p class="help" part="help">${host.t("help.statusMapImport")}</p>
-		<table part="table">
+		<div class="scroll"><table part="table">
 			<thead><tr>
 				<th scope="col">#</th><th scope="col">${host.t("field.statusMapImport.on")}</th>
 				<th scope="col">${host.t("field.statusMapImport.value")}</th><th scope="col">${host.t("field.statusMapImport.status")}</th>
@@ -147,7 +147,7 @@ export function renderImportRules(host: StatusMapHost, draft: SettingsDraft, dis
 					</tr>`;
 				})}
 			</tbody>
-		</table>
+		</table></div>
 		<button type="button" part="button" @click=${() => {
 			rules.push({ on: "status", value: "", status: "" });
 			host.touch();

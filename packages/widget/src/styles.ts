@@ -196,6 +196,11 @@ export const baseStyles = css`
 		gap: 8px;
 		align-items: center;
 	}
+	/* a wide text box that still fits a phone: percentage width (no min-content contribution), capped */
+	input.wide {
+		width: 100%;
+		max-width: 34em;
+	}
 	.toolbar {
 		display: flex;
 		flex-wrap: wrap;
