@@ -65,5 +65,13 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `deleted_at` text;",
 			"CREATE INDEX `orders_deleted_at` ON `orders` (`deleted_at`);"
 		]
+	},
+	{
+		"tag": "0004_journal_reply_text",
+		"when": 1796506180612,
+		"hash": "6cc8c65b9a85ca462b7393891ebc46824a49ac14b6d2678086b39b1b633764bf",
+		"statements": [
+			"ALTER TABLE `journal` ADD `reply_text` text;"
+		]
 	}
 ];

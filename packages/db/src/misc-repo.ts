@@ -28,12 +28,13 @@ function rowToJournal(r: Row): JournalRow {
 		ordersAcknowledged: num(r, "orders_acknowledged"),
 		ordersImported: num(r, "orders_imported"),
 		error: str(r, "error"),
+		replyText: str(r, "reply_text"),
 	};
 }
 
 /** Columns of a journal row, in the order of {@link journalArgs}. */
 const JOURNAL_COLUMNS =
-	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error";
+	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error, reply_text";
 function journalArgs(e: JournalEntry): (string | number | null)[] {
 	return [
 		e.nodeId,
@@ -50,6 +51,7 @@ function journalArgs(e: JournalEntry): (string | number | null)[] {
 		e.ordersAcknowledged,
 		e.ordersImported,
 		e.error,
+		e.replyText ?? null,
 	];
 }
 
@@ -90,7 +92,10 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 		// the journal row rides along with the next write transaction (group commit, see StoreContext.ride): it is
 		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
 		addJournal: (e) =>
-			ctx.ride({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args: journalArgs(e) }),
+			ctx.ride({
+				sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				args: journalArgs(e),
+			}),
 		async listJournal(nodeId, { limit, before, errorsOnly }) {
 			let sql = "SELECT * FROM journal WHERE node_id = ?";
 			const args: (string | number)[] = [nodeId];

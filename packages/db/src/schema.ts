@@ -276,6 +276,8 @@ export const journal = sqliteTable(
 		ordersAcknowledged: integer("orders_acknowledged").notNull().default(0),
 		ordersImported: integer("orders_imported").notNull().default(0),
 		error: text("error"),
+		/** The whole text reply (capped; session secrets of `checkauth` left out); `reply` keeps line 1. */
+		replyText: text("reply_text"),
 	},
 	(t) => [index("journal_node_id").on(t.nodeId, t.id)],
 );

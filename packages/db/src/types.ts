@@ -209,6 +209,8 @@ export interface JournalEntry {
 	ordersAcknowledged: number;
 	ordersImported: number;
 	error: string | null;
+	/** The whole text reply 1C got (capped, no session secrets); absent/null for XML and older rows. */
+	replyText?: string | null;
 }
 
 /** A journal row as listed. */

@@ -100,8 +100,14 @@ export function openApiDocument(): Record<string, unknown> {
 						{ name: "limit", in: "query", schema: { type: "integer" } },
 						{ name: "before", in: "query", schema: { type: "integer" } },
 						{ name: "errors", in: "query", schema: { enum: ["1"] } },
+						{ name: "format", in: "query", schema: { enum: ["json", "csv", "ndjson"] } },
 					],
-					responses: { "200": ok("{ items, nextBefore }") },
+					responses: {
+						"200": {
+							description:
+								"JSON { items: [{ …, replyText, code, params }], nextBefore }; with format=csv (UTF-8 with BOM) or ndjson the whole journal as a file",
+						},
+					},
 				},
 			},
 			"/nodes/{id}/resend": {

@@ -5,6 +5,7 @@
 import { orderWarnings } from "@obmen/core";
 import type { Hono } from "hono";
 import { buildExport } from "../export.ts";
+import { journalError } from "../journal-codes.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { intParam } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
@@ -51,7 +52,10 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 		const errorsOnly = c.req.query("errors") === "1" || c.req.query("errors") === "true";
 		await o.store.idle();
 		const rows = await o.store.listJournal(node.id, { limit, before: before || null, errorsOnly });
-		const items = rows.map(({ nodeId: _n, ...row }) => row);
+		const items = rows.map(({ nodeId: _n, ...row }) => {
+			const e = journalError(row);
+			return { ...row, code: e?.code ?? null, params: e?.params ?? null };
+		});
 		return c.json({ items, nextBefore: rows.length === limit ? (rows.at(-1)?.id ?? null) : null });
 	});
 }

@@ -7,6 +7,7 @@ import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { registerConsole } from "./console.ts";
 import { ApiError, errorResponse } from "./errors.ts";
+import { registerJournalExport } from "./journal-export.ts";
 import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { registerOrders } from "./orders.ts";
@@ -44,6 +45,7 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	});
 	registerOrders(api, o);
 	registerNodes(api, o);
+	registerJournalExport(api, o); // before registerPreview: handles ?format=csv|ndjson of the journal route
 	registerPreview(api, o);
 	registerConsole(api, o);
 	return api;
