@@ -131,6 +131,12 @@ export class ObmenApi {
 		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal${qs}`);
 	}
 
+	/** `GET /api/v1/nodes/{id}/journal?format=csv|ndjson`: the whole journal as a file (the token stays in the header). */
+	async journalFile(id: string, format: "csv" | "ndjson"): Promise<Blob> {
+		const res = await this.#fetch("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal?format=${format}`);
+		return res.blob();
+	}
+
 	async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
 		const res = await this.#fetch(method, path, body);
 		return (await res.json()) as T;

@@ -81,6 +81,59 @@ describe("<obmen-exchange-journal>", () => {
 		expect(count()).toBe(stopped);
 	});
 
+	it("explains coded errors in the UI language with what to do; whole replies and admin actions are shown", async () => {
+		fake.journal.unshift(
+			journalItem({
+				id: 9,
+				mode: "import",
+				session: "C",
+				at: "2026-11-29T14:00:03Z",
+				reply: "success",
+				replyText: "success\ndocuments: 3, updated: 1, created: 0, unknown: 2",
+				error: "unknown orders: 77, 78",
+				code: "unknown_orders",
+				params: { orders: ["77", "78"] },
+			}),
+			journalItem({
+				id: 8,
+				type: "admin",
+				mode: "rewind",
+				session: null,
+				at: "2026-11-29T14:00:00Z",
+				ordersSent: 5,
+				filename: "fromNumber 1001",
+			}),
+		);
+		el = await mount();
+		const row = el.shadowRoot?.querySelector('tr.failed[data-mode="import"]');
+		const text = row?.textContent?.replace(/\s+/g, " ") ?? "";
+		expect(text).toContain("В файле из 1С есть заказы, которых нет на сайте: 77, 78.");
+		expect(text).toContain("Что сделать:");
+		expect(text).toContain("«Создавать заказы, заведённые в 1С»");
+		expect(text).not.toContain("unknown orders"); // no English server text in the Russian UI
+		expect(row?.querySelector("details.reply pre")?.textContent).toBe("success\ndocuments: 3, updated: 1, created: 0, unknown: 2");
+		expect(el.shadowRoot?.textContent?.replace(/\s+/g, " ")).toContain("Отправлено снова по запросу: заказов 5 (fromNumber 1001)");
+		el.remove();
+		el = await mount({ lang: "en" });
+		const en = el.shadowRoot?.querySelector('tr.failed[data-mode="import"]')?.textContent?.replace(/\s+/g, " ") ?? "";
+		expect(en).toContain("The file from 1C has orders the site does not know: 77, 78.");
+		expect(en).toContain("turn on “Create orders entered in 1C”");
+		expect(en).not.toMatch(/[А-Яа-яЁё]/);
+	});
+
+	it("downloads the journal as CSV through the API (the token stays in the header)", async () => {
+		el = await mount();
+		const got = new Promise<CustomEvent>((resolve) =>
+			el.addEventListener("obmen-journal-downloaded", (e) => resolve(e as CustomEvent), { once: true }),
+		);
+		await userEvent.click(page.getByRole("button", { name: "CSV" }));
+		const e = await got;
+		expect(e.detail).toMatchObject({ nodeId: "n1", format: "csv" });
+		expect(e.detail.bytes).toBeGreaterThan(10);
+		const req = fake.requests.find((r) => r.url.searchParams.get("format") === "csv");
+		expect(req?.headers.get("authorization")).toBe("Bearer tok");
+	});
+
 	it("speaks English", async () => {
 		el = await mount({ lang: "en" });
 		await expect.element(page.getByRole("heading", { name: "Exchange journal" })).toBeVisible();

@@ -1,5 +1,6 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { formatDateTime, ObmenElement } from "./base-element.ts";
+import { type MessageKey, messages } from "./i18n.ts";
 import { formatBytes, groupBySession, isFailed, type JournalSession, replyHead } from "./journal-groups.ts";
 
 import { baseStyles } from "./styles.ts";
@@ -31,6 +32,10 @@ export class ObmenExchangeJournal extends ObmenElement {
 			summary { cursor: pointer; font-weight: 600; padding: 2px 0; }
 			tr.failed td { background: var(--obmen-error-bg, #fdecee); }
 			.failed-mark { color: var(--obmen-error, #b00020); font-weight: 600; }
+			.hint { margin-top: 2px; font-size: 0.9em; }
+			details.reply { border: 0; padding: 0; margin: 0; }
+			details.reply summary { font-weight: 400; }
+			details.reply pre { margin: 2px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 12em; overflow: auto; }
 		`,
 	];
 
@@ -131,18 +136,62 @@ export class ObmenExchangeJournal extends ObmenElement {
 						const failed = isFailed(item);
 						return html`<tr class=${failed ? "failed" : ""} data-mode=${item.mode ?? ""}>
 							<td>${formatDateTime(lang, item.at)}</td>
-							<td><code>${[item.type, item.mode].filter(Boolean).join(" / ")}</code></td>
+							<td>${
+								item.type === "admin" && (item.mode === "resend" || item.mode === "rewind")
+									? html`<span class="admin">${this.t(`journal.admin.${item.mode}`, { count: item.ordersSent ?? 0, detail: item.filename ?? "" })}</span>`
+									: html`<code>${[item.type, item.mode].filter(Boolean).join(" / ")}</code>`
+							}</td>
 							<td>${item.filename ?? ""}</td>
 							<td class="num">${formatBytes(item.bytesIn)} / ${formatBytes(item.bytesOut)}</td>
-							<td><code>${replyHead(item.reply)}</code></td>
+							<td>${this.#reply(item)}</td>
 							<td class="num">${item.durationMs == null ? "—" : `${item.durationMs} ms`}</td>
 							<td class="num">${item.ordersSent ?? "—"} / ${item.ordersAcknowledged ?? "—"} / ${item.ordersImported ?? "—"}</td>
-							<td>${failed ? html`<span class="failed-mark" part="error">⚠ ${this.t("common.error")}:</span> ${item.error ?? replyHead(item.reply)}` : ""}</td>
+							<td>${failed ? this.#error(item) : ""}</td>
 						</tr>`;
 					})}
 				</tbody>
 			</table></div>
 		</details>`;
+	}
+
+	/** The reply: line 1 (what 1C acts on), and the whole text reply behind a disclosure when there is more. */
+	#reply(item: JournalItem): TemplateResult {
+		const head = replyHead(item.reply);
+		const whole = item.replyText ?? null;
+		if (!whole || !whole.includes("\n") || whole.trim() === head) return html`<code>${head}</code>`;
+		return html`<details class="reply"><summary><code>${head}</code></summary><pre part="xml">${whole}</pre></details>`;
+	}
+
+	/** A failed request: the localized message of its code and what to do; the server's text only for unknown codes. */
+	#error(item: JournalItem): TemplateResult {
+		const code = item.code ?? null;
+		const known = code !== null && code !== "other" && Object.hasOwn(messages[this.uiLang], `jerr.${code}`);
+		const mark = html`<span class="failed-mark" part="error">⚠ ${this.t("common.error")}:</span>`;
+		if (!known) return html`${mark} ${item.error ?? replyHead(item.reply)}`;
+		const p = item.params ?? {};
+		const vars: Record<string, string | number> = {
+			orders: Array.isArray(p.orders) ? p.orders.join(", ") : "",
+			cmlCode: typeof p.cmlCode === "string" ? p.cmlCode : "",
+			where: typeof p.line === "number" ? this.t("jerr.atLine", { line: p.line }) : "",
+		};
+		return html`${mark} <span data-code=${code}>${this.t(`jerr.${code}` as MessageKey, vars)}</span>
+			<div class="hint" part="help"><b>${this.t("journal.whatToDo")}</b> ${this.t(`jhint.${code}` as MessageKey)}</div>`;
+	}
+
+	async #download(format: "csv" | "ndjson"): Promise<void> {
+		try {
+			const blob = await this.api.journalFile(this.nodeId, format);
+			const a = document.createElement("a");
+			a.href = URL.createObjectURL(blob);
+			a.download = `journal-${this.nodeId}.${format}`;
+			this.renderRoot.append(a);
+			a.click();
+			a.remove();
+			setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+			this.emit("obmen-journal-downloaded", { nodeId: this.nodeId, format, bytes: blob.size });
+		} catch (e) {
+			this._error = e instanceof Error ? e.message : String(e);
+		}
 	}
 
 	override render(): TemplateResult {
@@ -167,6 +216,9 @@ export class ObmenExchangeJournal extends ObmenElement {
 						: nothing
 				}
 				<button type="button" part="button" @click=${() => this.load()}>${this.t("common.refresh")}</button>
+				<span class="help">${this.t("journal.download")}</span>
+				<button type="button" part="button" @click=${() => this.#download("csv")}>CSV</button>
+				<button type="button" part="button" @click=${() => this.#download("ndjson")}>NDJSON</button>
 				<span class="help" role="status">${this._updatedAt ? this.t("journal.updated", { time: this._updatedAt.toLocaleTimeString(this.uiLang === "en" ? "en-GB" : "ru-RU") }) : ""}</span>
 			</div>
 			${this._error ? html`<div class="banner error" part="error" role="alert">${this.t("common.error")}: ${this._error}</div>` : nothing}

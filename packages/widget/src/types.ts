@@ -157,6 +157,12 @@ export interface JournalItem {
 	ordersAcknowledged: number | null;
 	ordersImported: number | null;
 	error: string | null;
+	/** The whole text reply 1C got (capped; newer servers). */
+	replyText?: string | null;
+	/** Why the request failed, as a code the widget explains (newer servers): `auth_failed`, `unknown_orders`, … */
+	code?: string | null;
+	/** Details for the code's message, e.g. `{ orders: ["1001"] }` or `{ cmlCode, line, column }`. */
+	params?: Record<string, string | number | string[]> | null;
 }
 
 /** A page of the exchange journal, newest first. */

@@ -196,6 +196,11 @@ export function installFakeApi(options: { token?: string } = {}) {
 			}
 			return previewXml();
 		}
+		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal` && url.searchParams.get("format") === "csv") {
+			return new Response(`\uFEFFid,mode\r\n${journal.map((j) => `${j.id},${j.mode}`).join("\r\n")}\r\n`, {
+				headers: { "content-type": "text/csv; charset=utf-8" },
+			});
+		}
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal`) {
 			const errorsOnly = url.searchParams.get("errors") === "1";
 			return json({ items: journal.filter((j) => !errorsOnly || j.error), nextBefore: null });
