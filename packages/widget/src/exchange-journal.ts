@@ -158,7 +158,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 	#reply(item: JournalItem): TemplateResult {
 		const head = replyHead(item.reply);
 		const whole = item.replyText ?? null;
-		if (!whole || !whole.includes("\n") || whole.trim() === head) return html`<code>${head}</code>`;
+		if (!whole?.includes("\n") || whole.trim() === head) return html`<code>${head}</code>`;
 		return html`<details class="reply"><summary><code>${head}</code></summary><pre part="xml">${whole}</pre></details>`;
 	}
 
