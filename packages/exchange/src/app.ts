@@ -4,9 +4,11 @@
  */
 import { Hono } from "hono";
 import { adminRoutes } from "./admin.ts";
+import { checkStaleNodes, staleCheckDue } from "./alerts.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { eximRoutes } from "./exim/routes.ts";
 import { type ExchangeAppOptions, resolveOptions } from "./options.ts";
+import { keepAlive } from "./wait-until.ts";
 
 /**
  * Builds the app. Runtime entries (apps/node, Bun, Deno, workers) read their env, open the store and serve `app.fetch`.
@@ -15,6 +17,11 @@ import { type ExchangeAppOptions, resolveOptions } from "./options.ts";
 export function createExchangeApp(options: ExchangeAppOptions): Hono {
 	const o = resolveOptions(options);
 	const app = new Hono();
+	// the `exchange.stale` alerts are checked on requests (spaced out) in the background; runtimes with a timer also tick
+	app.use("*", async (c, next) => {
+		await next();
+		if (staleCheckDue(o)) keepAlive(c, checkStaleNodes(o).catch(o.onError));
+	});
 	const exim = eximRoutes(o);
 	// 1C УТ 11 defaults to the Bitrix path when the site address has none; УНФ calls `mode=info` on it hard-coded.
 	// Both are also served with a trailing slash (a site address typed as `…/exim_1c/`).

@@ -3,7 +3,6 @@
  * into a localized message and a "what to do" hint (the reasons 1C itself gets are fixed protocol text).
  */
 import { TOO_LARGE } from "./exim/file.ts";
-import { CLIENT_ABORT } from "./exim/routes.ts";
 import { BAD_CREDENTIALS, NEED_CHECKAUTH, SESSION_NOT_FOUND, THROTTLED } from "./exim/session.ts";
 
 /** Why a journalled request failed (or an import applied with problems). */
@@ -49,7 +48,7 @@ export function journalError(row: { error: string | null; reply: string }): Jour
 	if (e.startsWith("Недопустимое имя файла")) return { code: "invalid_filename", params: {} };
 	if (e.startsWith("Каталог не поддерживается")) return { code: "catalog_unsupported", params: {} };
 	if (e === "busy, retry") return { code: "busy", params: {} };
-	if (e === CLIENT_ABORT) return { code: "client_abort", params: {} };
+	if (e.startsWith("Соединение прервано до конца запроса")) return { code: "client_abort", params: {} };
 	if (e.startsWith("internal error")) return { code: "internal", params: {} };
 	const unknown = /^unknown orders: ([^;]*)/.exec(e);
 	if (unknown?.[1] !== undefined) return { code: "unknown_orders", params: { orders: unknown[1].split(", ").filter(Boolean) } };

@@ -86,6 +86,11 @@ export const NodeSettingsSchema = z
 		 * hours; 0 = never stale.
 		 */
 		staleAfterHours: z.number().int().min(0).max(8760).default(24),
+		/**
+		 * Secret for the `X-Obmen-Signature: sha256=<hex HMAC-SHA256 of the body>` header of alert webhooks
+		 * (`exchange.failed`, `exchange.stale`), so the receiver can verify them; null = alerts are sent unsigned.
+		 */
+		webhookSecret: z.string().min(16).max(200).nullable().default(null),
 	})
 	.strict();
 

@@ -3,7 +3,9 @@
  * Every reply is HTTP 200 with a non-empty LF body whose first line is exactly `success`, `failure` or `progress`
  * (except the XML of `query`/`info` and the 401 challenge when credentials are missing).
  */
+
 import { Hono } from "hono";
+import { alertExchangeFailed } from "../alerts.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { keepAlive } from "../wait-until.ts";
 import { checkauth } from "./checkauth.ts";
@@ -99,6 +101,10 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			})
 			.catch(o.onError);
 		keepAlive(c, journaled);
+		if (j.error !== null || j.reply === "failure") {
+			const row = { nodeId: j.nodeId, mode: r.mode || null, reply: j.reply, error: j.error, at: r.now.toISOString() };
+			keepAlive(c, alertExchangeFailed(o, row).catch(o.onError));
+		}
 		return res;
 	});
 	return app;
