@@ -71,6 +71,10 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			}
 		},
 	});
+	// the periodic tick: an internal request once a minute lets the app run its spaced-out checks (the
+	// `exchange.stale` alert) even when nobody calls the server
+	const tick = setInterval(() => void Promise.resolve(app.request("/health")).catch(() => {}), 60_000);
+	tick.unref();
 	// 1C's own timeout is 180 s (Family A); cut slow-trickle uploads well before a worker is tied up forever.
 	const requestTimeout = tuning.requestTimeoutMs ?? 170_000;
 	const serverOptions = {
@@ -125,6 +129,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		banner,
 		close: () =>
 			new Promise<void>((resolve) => {
+				clearInterval(tick);
 				server.close(() => {
 					store.close();
 					resolve();

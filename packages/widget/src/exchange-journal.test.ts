@@ -103,6 +103,14 @@ describe("<obmen-exchange-journal>", () => {
 				ordersSent: 5,
 				filename: "fromNumber 1001",
 			}),
+			journalItem({
+				id: 7,
+				type: "admin",
+				mode: "exchange.stale",
+				session: null,
+				at: "2026-11-29T13:00:00Z",
+				filename: "https://shop.test/hook",
+			}),
 		);
 		el = await mount();
 		const row = el.shadowRoot?.querySelector('tr.failed[data-mode="import"]');
@@ -113,6 +121,9 @@ describe("<obmen-exchange-journal>", () => {
 		expect(text).not.toContain("unknown orders"); // no English server text in the Russian UI
 		expect(row?.querySelector("details.reply pre")?.textContent).toBe("success\ndocuments: 3, updated: 1, created: 0, unknown: 2");
 		expect(el.shadowRoot?.textContent?.replace(/\s+/g, " ")).toContain("Отправлено снова по запросу: заказов 5 (fromNumber 1001)");
+		expect(el.shadowRoot?.textContent?.replace(/\s+/g, " ")).toContain(
+			"🔔 Оповещение «давно не было обмена» отправлено на https://shop.test/hook",
+		);
 		el.remove();
 		el = await mount({ lang: "en" });
 		const en = el.shadowRoot?.querySelector('tr.failed[data-mode="import"]')?.textContent?.replace(/\s+/g, " ") ?? "";

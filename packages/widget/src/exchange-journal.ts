@@ -139,7 +139,9 @@ export class ObmenExchangeJournal extends ObmenElement {
 							<td>${
 								item.type === "admin" && (item.mode === "resend" || item.mode === "rewind")
 									? html`<span class="admin">${this.t(`journal.admin.${item.mode}`, { count: item.ordersSent ?? 0, detail: item.filename ?? "" })}</span>`
-									: html`<code>${[item.type, item.mode].filter(Boolean).join(" / ")}</code>`
+									: item.type === "admin" && (item.mode === "exchange.failed" || item.mode === "exchange.stale")
+										? html`<span class="admin">🔔 ${this.t(item.mode === "exchange.failed" ? "journal.alert.failed" : "journal.alert.stale", { url: item.filename ?? "" })}</span>`
+										: html`<code>${[item.type, item.mode].filter(Boolean).join(" / ")}</code>`
 							}</td>
 							<td>${item.filename ?? ""}</td>
 							<td class="num">${formatBytes(item.bytesIn)} / ${formatBytes(item.bytesOut)}</td>

@@ -181,6 +181,8 @@ const ru = {
 	"journal.admin.resend": "Отправлено снова по запросу: заказов {count} ({detail})",
 	"journal.admin.rewind": "Отправлено снова по запросу: заказов {count} ({detail})",
 	"journal.whatToDo": "Что сделать:",
+	"journal.alert.failed": "Оповещение «обмен с ошибкой» отправлено на {url}",
+	"journal.alert.stale": "Оповещение «давно не было обмена» отправлено на {url}",
 	"jerr.auth_failed": "Неверный логин или пароль 1С.",
 	"jhint.auth_failed":
 		"Сверьте логин и пароль в узле обмена 1С (Администрирование → Обмен с сайтом → узел обмена → «Пользователь», «Пароль») с узлом здесь; забытый пароль замените кнопкой «Сменить пароль 1С».",
@@ -444,6 +446,8 @@ const en: Record<MessageKey, string> = {
 	"journal.admin.resend": "Sent again on request: {count} orders ({detail})",
 	"journal.admin.rewind": "Sent again on request: {count} orders ({detail})",
 	"journal.whatToDo": "What to do:",
+	"journal.alert.failed": "Alert “exchange failed” sent to {url}",
+	"journal.alert.stale": "Alert “no exchange for a long time” sent to {url}",
 	"jerr.auth_failed": "Wrong 1C login or password.",
 	"jhint.auth_failed":
 		"Compare the login and password of the 1C exchange node (Администрирование → Обмен с сайтом → the exchange node → «Пользователь», «Пароль») with this node; replace a forgotten password with “New 1C password”.",
