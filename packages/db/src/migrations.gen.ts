@@ -73,5 +73,15 @@ export const migrations: EmbeddedMigration[] = [
 		"statements": [
 			"ALTER TABLE `journal` ADD `reply_text` text;"
 		]
+	},
+	{
+		"tag": "0005_journal_client",
+		"when": 1796506997300,
+		"hash": "e4f53c0bd6ce02fca991fd9258a8a9d5f60ef52a0bd729e5dd9967c21d38e8db",
+		"statements": [
+			"ALTER TABLE `journal` ADD `ip` text;",
+			"ALTER TABLE `journal` ADD `user_agent` text;",
+			"ALTER TABLE `journal` ADD `detail` text;"
+		]
 	}
 ];

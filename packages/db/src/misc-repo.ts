@@ -4,7 +4,7 @@
 import type { Row } from "@libsql/client";
 import { num, type StoreContext, str } from "./context.ts";
 import type { ExchangeStore } from "./store.ts";
-import type { JournalEntry, JournalRow } from "./types.ts";
+import type { JournalDetail, JournalEntry, JournalRow } from "./types.ts";
 
 type MiscRepo = Pick<
 	ExchangeStore,
@@ -29,12 +29,15 @@ function rowToJournal(r: Row): JournalRow {
 		ordersImported: num(r, "orders_imported"),
 		error: str(r, "error"),
 		replyText: str(r, "reply_text"),
+		ip: str(r, "ip"),
+		userAgent: str(r, "user_agent"),
+		detail: r.detail == null ? null : (JSON.parse(String(r.detail)) as JournalDetail),
 	};
 }
 
 /** Columns of a journal row, in the order of {@link journalArgs}. */
 const JOURNAL_COLUMNS =
-	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error, reply_text";
+	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error, reply_text, ip, user_agent, detail";
 function journalArgs(e: JournalEntry): (string | number | null)[] {
 	return [
 		e.nodeId,
@@ -52,6 +55,9 @@ function journalArgs(e: JournalEntry): (string | number | null)[] {
 		e.ordersImported,
 		e.error,
 		e.replyText ?? null,
+		e.ip ?? null,
+		e.userAgent ?? null,
+		e.detail ? JSON.stringify(e.detail) : null,
 	];
 }
 
@@ -93,7 +99,7 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
 		addJournal: (e) =>
 			ctx.ride({
-				sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				args: journalArgs(e),
 			}),
 		async listJournal(nodeId, { limit, before, errorsOnly }) {

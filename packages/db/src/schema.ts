@@ -278,6 +278,11 @@ export const journal = sqliteTable(
 		error: text("error"),
 		/** The whole text reply (capped; session secrets of `checkauth` left out); `reply` keeps line 1. */
 		replyText: text("reply_text"),
+		/** Client address and `User-Agent` of the request (the 1C client family and version). */
+		ip: text("ip"),
+		userAgent: text("user_agent"),
+		/** JSON: `{ orders?: string[] }` (numbers sent by `query`), `{ changes?: [from, to] }` (change-feed cursors of an import). */
+		detail: text("detail"),
 	},
 	(t) => [index("journal_node_id").on(t.nodeId, t.id)],
 );

@@ -211,6 +211,18 @@ export interface JournalEntry {
 	error: string | null;
 	/** The whole text reply 1C got (capped, no session secrets); absent/null for XML and older rows. */
 	replyText?: string | null;
+	/** Client address of the request. */
+	ip?: string | null;
+	/** `User-Agent` of the request (capped). */
+	userAgent?: string | null;
+	/** What the request moved: order numbers sent by `query`, or the change-feed cursor range `(from, to]` of an import. */
+	detail?: JournalDetail | null;
+}
+
+/** Details of a journal row (see {@link JournalEntry.detail}). */
+export interface JournalDetail {
+	orders?: string[];
+	changes?: [number, number];
 }
 
 /** A journal row as listed. */

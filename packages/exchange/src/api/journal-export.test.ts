@@ -36,6 +36,30 @@ describe("journal: whole replies, error codes, csv / ndjson export", () => {
 		expect(by("init")[0]).toMatchObject({ code: null, params: null });
 	});
 
+	it("per request: client address, User-Agent, the order numbers sent, and an import's changes (in the changes feed)", async () => {
+		const h = await createHarness();
+		await h.putOrder({ id: "o1" });
+		await h.putOrder({ id: "o2" });
+		const { cookie } = await h.login();
+		await h.exim("type=sale&mode=query", { cookie, ip: "10.0.0.7" });
+		await h.text("type=sale&mode=success", { cookie });
+		await uploadAndImport(
+			h,
+			cookie,
+			"o.xml",
+			new TextEncoder().encode(oneCFile([{ number: "2", requisites: [["Оплачен", "true"]] }])),
+			10_000,
+		);
+		const items = (await (await h.api("GET", `/nodes/${h.nodeId}/journal`)).json()).items as Json[];
+		const q = items.find((i) => i.mode === "query");
+		expect(q).toMatchObject({ ip: "10.0.0.7", detail: { orders: ["1", "2"] } });
+		const imp = items.find((i) => i.mode === "import");
+		const [from, to] = imp?.detail.changes as [number, number];
+		const feed = (await (await h.api("GET", `/changes?after=${from}&limit=${to - from}`)).json()).items as Json[];
+		expect(feed).toEqual([expect.objectContaining({ orderId: "o2", changes: expect.objectContaining({ source: "1c" }) })]);
+		expect(feed[0]?.changes.fields.paid).toEqual({ from: null, to: true });
+	});
+
 	it("journalError: the protocol's reasons map to stable codes", () => {
 		const f = (error: string) => journalError({ error, reply: "failure" })?.code;
 		expect(f("Неверный логин или пароль")).toBe("auth_failed");
@@ -67,9 +91,9 @@ describe("journal: whole replies, error codes, csv / ndjson export", () => {
 			.replace(/^\uFEFF/, "")
 			.split("\r\n");
 		expect(lines[0]).toBe(
-			"id,at,session,type,mode,filename,bytesIn,bytesOut,durationMs,ordersSent,ordersAcknowledged,ordersImported,code,error,reply",
+			"id,at,session,type,mode,filename,bytesIn,bytesOut,durationMs,ordersSent,ordersAcknowledged,ordersImported,code,error,reply,ip,userAgent",
 		);
-		expect(lines[1]).toMatch(/,sale,checkauth,.*,auth_failed,Неверный логин или пароль,failure$/);
+		expect(lines[1]).toMatch(/,sale,checkauth,.*,auth_failed,Неверный логин или пароль,failure,127\.0\.0\.1,$/);
 		expect(lines[2]).toMatch(/,sale,init,/);
 		expect(lines.at(-1)).toBe("");
 		const nd = await (await h.api("GET", `/nodes/${h.nodeId}/journal?format=ndjson`)).text();

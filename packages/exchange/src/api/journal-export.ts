@@ -29,6 +29,8 @@ export const JOURNAL_CSV_COLUMNS = [
 	"code",
 	"error",
 	"reply",
+	"ip",
+	"userAgent",
 ] as const;
 
 /** @internal One CSV field (RFC 4180: quoted when it holds a comma, quote or line break; a leading =+-@ is defused). */

@@ -3,6 +3,7 @@
  * keep 1C's rules (LF, exact first line, HTTP 200 for protocol failures, never an empty body).
  */
 import { replyFailure } from "@obmen/core";
+import type { JournalDetail } from "@obmen/db";
 import type { Context } from "hono";
 import type { ResolvedOptions } from "../options.ts";
 
@@ -20,6 +21,10 @@ export interface JournalDraft {
 	error: string | null;
 	/** The whole text reply (see {@link textReply}). */
 	replyText?: string | null;
+	ip?: string | null;
+	userAgent?: string | null;
+	/** Order numbers sent, or the change-feed cursor range of an import. */
+	detail?: JournalDetail | null;
 }
 
 /** @internal Everything a mode handler gets. */

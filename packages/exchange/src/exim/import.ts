@@ -199,6 +199,7 @@ export async function importFile(r: EximRequest): Promise<Response> {
 		await store.markUploadDone(sessionId, found.from);
 		if (!outcome) return textReply(r, replySuccess("already imported"));
 		r.j.ordersImported = outcome.updated + outcome.created;
+		if (outcome.cursorTo > outcome.cursorFrom) r.j.detail = { changes: [outcome.cursorFrom, outcome.cursorTo] };
 		const problems = [...(report.unknown.length ? [`unknown orders: ${report.unknown.join(", ")}`] : []), ...report.errors.slice(0, 5)];
 		if (problems.length) r.j.error = problems.join("; ");
 		if (settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(r, settings.webhookUrl, s.node.id, at, outcome);

@@ -24,5 +24,7 @@ export async function query(r: EximRequest): Promise<Response> {
 		batch.candidates.map((c) => ({ orderId: c.order.id, revision: c.revision })),
 	);
 	r.j.ordersSent = batch.candidates.length;
+	// the numbers 1C got, for the journal (capped: a batch can hold thousands)
+	if (batch.candidates.length) r.j.detail = { orders: batch.candidates.slice(0, 100).map((c) => c.order.number) };
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
 }

@@ -75,6 +75,8 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			ordersAcknowledged: 0,
 			ordersImported: 0,
 			error: null,
+			ip: o.clientIp(c) ?? null,
+			userAgent: c.req.header("User-Agent")?.slice(0, 200) ?? null,
 		};
 		const r: EximRequest = { o, c, j, type: c.req.query("type") ?? "", mode: c.req.query("mode") ?? "", now: o.clock.now() };
 		let res: Response;
