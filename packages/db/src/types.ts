@@ -221,7 +221,9 @@ export interface JournalEntry {
 
 /** Details of a journal row (see {@link JournalEntry.detail}). */
 export interface JournalDetail {
+	/** Order numbers (as 1C sees them) and, in the same order, the store ids. */
 	orders?: string[];
+	ids?: string[];
 	changes?: [number, number];
 }
 

@@ -131,6 +131,12 @@ export class ObmenApi {
 		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal${qs}`);
 	}
 
+	/** `GET /api/v1/changes?after=&limit=`: change events with cursors above `after`. */
+	async changes(after: number, limit: number): Promise<ChangeItem[]> {
+		const body = await this.#json<{ items: ChangeItem[] }>("GET", `/api/v1/changes?after=${after}&limit=${limit}`);
+		return body.items;
+	}
+
 	/** `GET /api/v1/nodes/{id}/journal?format=csv|ndjson`: the whole journal as a file (the token stays in the header). */
 	async journalFile(id: string, format: "csv" | "ndjson"): Promise<Blob> {
 		const res = await this.#fetch("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal?format=${format}`);

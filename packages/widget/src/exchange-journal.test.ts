@@ -132,6 +132,49 @@ describe("<obmen-exchange-journal>", () => {
 		expect(en).not.toMatch(/[А-Яа-яЁё]/);
 	});
 
+	it("per session: the 1C client and address; per query the orders with 'send again'; per import what changed", async () => {
+		fake.journal.unshift(
+			journalItem({
+				id: 12,
+				mode: "import",
+				session: "D",
+				at: "2026-11-29T15:00:03Z",
+				ordersImported: 1,
+				detail: { changes: [10, 11] },
+				userAgent: "1C+Enterprise/8.3",
+				ip: "10.0.0.7",
+			}),
+			journalItem({
+				id: 11,
+				mode: "query",
+				session: "D",
+				at: "2026-11-29T15:00:01Z",
+				ordersSent: 2,
+				reply: "xml",
+				detail: { orders: ["1001", "1002"], ids: ["o1", "o2"] },
+				userAgent: "1C+Enterprise/8.3",
+				ip: "10.0.0.7",
+			}),
+		);
+		fake.changes.push({
+			cursor: 11,
+			orderId: "o1",
+			nodeId: "n1",
+			at: "2026-11-29T15:00:03Z",
+			changes: { source: "1c", fields: { paid: { from: null, to: true }, status: { from: "N", to: "P" } } },
+		});
+		el = await mount();
+		const first = el.shadowRoot?.querySelector("details");
+		expect(first?.querySelector("summary")?.textContent?.replace(/\s+/g, " ")).toContain("1С:Предприятие 8.3 · IP 10.0.0.7");
+		await userEvent.click(page.getByText("Что изменилось"));
+		await until(() => expect(el.shadowRoot?.querySelector('li[data-order="o1"]')?.textContent).toBe("o1: оплачен: — → да; статус: N → P"));
+		expect(fake.requests.find((r) => r.url.pathname === "/api/v1/changes")?.url.search).toBe("?after=10&limit=1");
+		await userEvent.click(page.getByText("№ 1001, 1002"));
+		await userEvent.click(page.getByRole("button", { name: "↻ отправить 1002 снова" }));
+		await until(() => expect(fake.requeued).toEqual([{ nodeId: "n1", kind: "resend", body: { orders: ["o2"] } }]));
+		await expect.element(page.getByText("Заказ 1002 уйдёт в 1С при следующем обмене")).toBeVisible();
+	});
+
 	it("downloads the journal as CSV through the API (the token stays in the header)", async () => {
 		el = await mount();
 		const got = new Promise<CustomEvent>((resolve) =>

@@ -163,6 +163,20 @@ export interface JournalItem {
 	code?: string | null;
 	/** Details for the code's message, e.g. `{ orders: ["1001"] }` or `{ cmlCode, line, column }`. */
 	params?: Record<string, string | number | string[]> | null;
+	/** Client address and User-Agent of the request (newer servers). */
+	ip?: string | null;
+	userAgent?: string | null;
+	/** Order numbers and ids a `query` sent, or the change-feed range `(from, to]` of an import (newer servers). */
+	detail?: { orders?: string[]; ids?: string[]; changes?: [number, number] } | null;
+}
+
+/** One entry of `GET /api/v1/changes`: what 1C (or the site) changed on an order. */
+export interface ChangeItem {
+	cursor: number;
+	orderId: string;
+	nodeId: string | null;
+	at: string;
+	changes: { source?: string; type?: string; fields?: Record<string, { from: unknown; to: unknown }> };
 }
 
 /** A page of the exchange journal, newest first. */

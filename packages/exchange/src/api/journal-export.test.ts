@@ -52,7 +52,7 @@ describe("journal: whole replies, error codes, csv / ndjson export", () => {
 		);
 		const items = (await (await h.api("GET", `/nodes/${h.nodeId}/journal`)).json()).items as Json[];
 		const q = items.find((i) => i.mode === "query");
-		expect(q).toMatchObject({ ip: "10.0.0.7", detail: { orders: ["1", "2"] } });
+		expect(q).toMatchObject({ ip: "10.0.0.7", detail: { orders: ["1", "2"], ids: ["o1", "o2"] } });
 		const imp = items.find((i) => i.mode === "import");
 		const [from, to] = imp?.detail.changes as [number, number];
 		const feed = (await (await h.api("GET", `/changes?after=${from}&limit=${to - from}`)).json()).items as Json[];

@@ -25,6 +25,9 @@ export async function query(r: EximRequest): Promise<Response> {
 	);
 	r.j.ordersSent = batch.candidates.length;
 	// the numbers 1C got, for the journal (capped: a batch can hold thousands)
-	if (batch.candidates.length) r.j.detail = { orders: batch.candidates.slice(0, 100).map((c) => c.order.number) };
+	if (batch.candidates.length) {
+		const sent = batch.candidates.slice(0, 100);
+		r.j.detail = { orders: sent.map((c) => c.order.number), ids: sent.map((c) => c.order.id) };
+	}
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
 }

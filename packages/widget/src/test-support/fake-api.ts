@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
+import type { ChangeItem, ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
 
 /** Default settings as the server returns them (architecture.md defaults), plus one status mapping each way. */
 export function defaultSettings(): NodeSettings {
@@ -106,6 +106,8 @@ export function installFakeApi(options: { token?: string } = {}) {
 		nodes: [node] as ExchangeNode[],
 		/** Bodies of resend / rewind requests, by node id. */
 		requeued: [] as { nodeId: string; kind: "resend" | "rewind"; body: unknown }[],
+		/** The changes feed (`GET /api/v1/changes`). */
+		changes: [] as ChangeItem[],
 	};
 
 	const json = (body: unknown, status = 200) =>
@@ -188,6 +190,11 @@ export function installFakeApi(options: { token?: string } = {}) {
 			if ((patch as { name?: string }).name) node.name = (patch as { name: string }).name;
 			if (patch.password) state.passwords.push(patch.password);
 			return json(node);
+		}
+		if (method === "GET" && p === "/api/v1/changes") {
+			const after = Number(url.searchParams.get("after") ?? 0);
+			const limit = Number(url.searchParams.get("limit") ?? 100);
+			return json({ items: state.changes.filter((c) => c.cursor > after).slice(0, limit) });
 		}
 		if (method === "GET" && p === "/api/v1/meta/statuses") return json({ items: state.statuses });
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/preview`) {
