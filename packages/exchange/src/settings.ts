@@ -20,7 +20,13 @@ export const NodeSettingsSchema = z
 		/** Send line options as `ХарактеристикиТовара`. */
 		exportOptions: z.boolean().default(false),
 		/** Only orders whose number is ≥ this (numeric comparison when both are all digits). */
-		exportFromNumber: z.string().max(40).nullable().default(null),
+		/** An order number (digits, optionally with the store's prefix): orders numbered below it are not exported. */
+		exportFromNumber: z
+			.string()
+			.max(40)
+			.regex(/^\S*\d\S*$/, "an order number: digits, no spaces")
+			.nullable()
+			.default(null),
 		/** Send "Статус заказа" / "Статуса заказа ИД" / "Дата изменения статуса". */
 		exportStatuses: z.boolean().default(true),
 		/** Export only orders in these store statuses (empty = all). */

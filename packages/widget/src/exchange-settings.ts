@@ -438,7 +438,7 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 					${this.#text("webhookUrl", draft, false)}
 				</fieldset>
 				${banner}
-				<div class="toolbar">
+				<div class="toolbar savebar" part="savebar">
 					<button type="submit" class="primary" part="button primary-button" ?disabled=${this._busy}>${t("settings.save")}</button>
 					<button type="button" part="button" ?disabled=${!dirty || this._busy} @click=${() => this.discard(true)}>${t("settings.reset")}</button>
 					<span role="status" class="warning">${dirty ? `● ${t("settings.unsaved")}` : ""}</span>

@@ -137,6 +137,7 @@ const ru = {
 	"err.login": "Без пробелов и двоеточий (HTTP Basic)",
 	"err.duplicate": "Этот статус уже указан выше",
 	"err.numberTooLong": "Не длиннее 40 символов",
+	"err.notANumber": "Номер заказа: цифры (можно с префиксом магазина), без пробелов",
 	"err.passwordShort": "Не короче 6 символов",
 
 	"preview.title": "Что получит 1С при следующей выгрузке",
@@ -420,6 +421,7 @@ const en: Record<MessageKey, string> = {
 	"err.login": "No spaces or colons (HTTP Basic)",
 	"err.duplicate": "This status is already listed above",
 	"err.numberTooLong": "At most 40 characters",
+	"err.notANumber": "An order number: digits (the store's prefix allowed), no spaces",
 	"err.passwordShort": "At least 6 characters",
 
 	"preview.title": "What 1C gets on the next export",

@@ -48,3 +48,23 @@ describe("a phone-sized plain page (390 px)", () => {
 		for (const s of scrollers) expect(s.clientWidth).toBeLessThanOrEqual(390);
 	});
 });
+
+describe("the settings' save bar", () => {
+	it("stays in view while the long form scrolls", async () => {
+		host = document.createElement("div");
+		host.style.cssText = "height: 400px; overflow: auto; width: 700px";
+		host.innerHTML = `<obmen-exchange-settings token="tok" node-id="n1"></obmen-exchange-settings>`;
+		document.body.append(host);
+		const el = host.firstElementChild as HTMLElement;
+		await until(() => expect(el.shadowRoot?.querySelector(".savebar")).toBeTruthy());
+		const bar = el.shadowRoot?.querySelector(".savebar") as HTMLElement;
+		const box = host.getBoundingClientRect();
+		expect(host.scrollHeight).toBeGreaterThan(1000); // the form is much taller than its box
+		for (const top of [0, 600]) {
+			host.scrollTop = top;
+			const r = bar.getBoundingClientRect();
+			expect(r.bottom, `scrollTop ${top}`).toBeLessThanOrEqual(box.bottom + 1);
+			expect(r.top, `scrollTop ${top}`).toBeGreaterThanOrEqual(box.top);
+		}
+	});
+});

@@ -201,6 +201,16 @@ export const baseStyles = css`
 		width: 100%;
 		max-width: 34em;
 	}
+	/* the settings' save bar stays in view while the long form scrolls */
+	.savebar {
+		position: sticky;
+		bottom: 0;
+		z-index: 1;
+		background: var(--obmen-bg, #ffffff);
+		border-top: 1px solid var(--obmen-border, #c7ccd1);
+		padding: 8px 0;
+		margin-bottom: 0;
+	}
 	.toolbar {
 		display: flex;
 		flex-wrap: wrap;

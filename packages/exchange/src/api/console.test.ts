@@ -149,6 +149,17 @@ describe("operator's console API", () => {
 		expect((await h.api("POST", "/nodes/missing/password")).status).toBe(404);
 	});
 
+	it('exportFromNumber must be an order number: "abc" is refused and nothing changes', async () => {
+		const h = await createHarness();
+		const bad = await h.api("PATCH", `/nodes/${h.nodeId}`, { settings: { exportFromNumber: "abc" } });
+		expect(bad.status).toBe(400);
+		expect((await json(bad)).error.path).toBe("settings.exportFromNumber");
+		expect((await json(await h.api("GET", `/nodes/${h.nodeId}`))).settings.exportFromNumber).toBeNull();
+		for (const v of ["1000", "SHOP-100", null]) {
+			expect((await h.api("PATCH", `/nodes/${h.nodeId}`, { settings: { exportFromNumber: v } })).status).toBe(200);
+		}
+	});
+
 	it("every console route is in the OpenAPI document", async () => {
 		const h = await createHarness();
 		const doc = await json(await h.app.request("/api/v1/openapi.json"));
