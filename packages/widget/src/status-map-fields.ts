@@ -21,7 +21,7 @@ const TRIGGERS: ImportTrigger[] = ["paid", "shipped", "cancelled", "posted", "st
 
 /** `<datalist>` of the store status codes seen in orders, shared by every status input. */
 export function statusDatalist(statuses: StatusInfo[]): TemplateResult {
-	return html`<datalist id="obmen-statuses">${statuses.map((s) => html`<option value=${s.code}></option>`)}</datalist>`;
+	return html`<datalist id="obmen-statuses">${statuses.map((s) => html`<option value=${s.code} label=${s.name ?? s.code}></option>`)}</datalist>`;
 }
 
 /**
@@ -166,6 +166,7 @@ export type StatusListKey = "exportStatusFilter" | "cancelledStatuses" | "finalS
 export function renderStatusList(host: StatusMapHost, draft: SettingsDraft, statuses: StatusInfo[], key: StatusListKey): TemplateResult {
 	const list = (draft.settings[key] ??= []);
 	const codes = new Map(statuses.map((s) => [s.code, s.count]));
+	const names = new Map(statuses.map((s) => [s.code, s.name ?? null]));
 	for (const code of list) if (!codes.has(code)) codes.set(code, 0);
 	return html`<fieldset part="section" aria-describedby="help-${key}" data-list=${key}>
 		<legend>${host.t(`field.${key}`)}</legend>
@@ -182,7 +183,7 @@ export function renderStatusList(host: StatusMapHost, draft: SettingsDraft, stat
 						if (!on && at >= 0) list.splice(at, 1);
 						host.touch();
 					}} />
-				<span>${code}</span> <span class="help">(${count})</span>
+				<span>${code}</span>${names.get(code) ? html` <span>«${names.get(code)}»</span>` : nothing} <span class="help">(${count})</span>
 			</label>`,
 			)}
 		</div>

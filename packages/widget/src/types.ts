@@ -189,4 +189,6 @@ export interface JournalPage {
 export interface StatusInfo {
 	code: string;
 	count: number;
+	/** The shop's name of the status, from the status dictionary (`PUT /api/v1/statuses`), when set. */
+	name?: string | null;
 }

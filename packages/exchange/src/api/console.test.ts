@@ -160,10 +160,32 @@ describe("operator's console API", () => {
 		}
 	});
 
+	it("status dictionary: set before any order has the status; the pickers list it first with names", async () => {
+		const h = await createHarness();
+		await h.putOrder({ id: "o1", status: "processing" });
+		const items = [
+			{ code: "new", name: "Новый" },
+			{ code: "paid", name: "Оплачен" },
+		];
+		expect(await json(await h.api("PUT", "/statuses", { items }))).toEqual({ items });
+		expect(await json(await h.api("GET", "/statuses"))).toEqual({ items });
+		expect((await json(await h.api("GET", "/meta/statuses"))).items).toEqual([
+			{ code: "new", count: 0, name: "Новый" },
+			{ code: "paid", count: 0, name: "Оплачен" },
+			{ code: "processing", count: 1, name: null },
+		]);
+		for (const body of [{ items: [{ code: "a" }, { code: "a" }] }, { items: [{ code: "" }] }, { items: "x" }, {}]) {
+			expect((await h.api("PUT", "/statuses", body)).status).toBe(400);
+		}
+		expect(await json(await h.api("GET", "/statuses"))).toEqual({ items });
+	});
+
 	it("every console route is in the OpenAPI document", async () => {
 		const h = await createHarness();
 		const doc = await json(await h.app.request("/api/v1/openapi.json"));
-		expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/nodes/{id}/resend", "/nodes/{id}/rewind", "/nodes/{id}/password"]));
+		expect(Object.keys(doc.paths)).toEqual(
+			expect.arrayContaining(["/nodes/{id}/resend", "/nodes/{id}/rewind", "/nodes/{id}/password", "/statuses"]),
+		);
 		expect(doc.paths["/orders/{id}"].delete).toBeTruthy();
 	});
 });

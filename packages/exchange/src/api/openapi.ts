@@ -163,7 +163,37 @@ export function openApiDocument(): Record<string, unknown> {
 					responses: { "200": ok("{ password }"), "404": err },
 				},
 			},
-			"/meta/statuses": { get: { summary: "Store status codes seen", responses: { "200": ok("{ items: [{ code, count }] }") } } },
+			"/meta/statuses": {
+				get: {
+					summary: "Store statuses for the pickers: the dictionary first, then codes seen on orders",
+					responses: { "200": ok("{ items: [{ code, count, name }] }") },
+				},
+			},
+			"/statuses": {
+				get: { summary: "The store's status dictionary", responses: { "200": ok("{ items: [{ code, name }] }") } },
+				put: {
+					summary: "Replace the status dictionary (codes unique, at most 500), so statuses can be mapped before any order has them",
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									type: "object",
+									required: ["items"],
+									properties: {
+										items: {
+											type: "array",
+											maxItems: 500,
+											items: { type: "object", required: ["code"], properties: { code: { type: "string" }, name: { type: "string" } } },
+										},
+									},
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ items }"), "400": err },
+				},
+			},
 		},
 	};
 }

@@ -7,6 +7,7 @@ import type { StoredOrder } from "@obmen/db";
 import type { Hono } from "hono";
 import type { ResolvedOptions } from "../options.ts";
 import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
+import { mergeStatuses, statusDictionary } from "./statuses.ts";
 
 /** @internal The JSON view of a stored order. */
 export function orderView(s: StoredOrder): Record<string, unknown> {
@@ -45,5 +46,5 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		const items = await o.store.listChanges({ after, limit });
 		return c.json({ items, nextCursor: items.at(-1)?.cursor ?? after });
 	});
-	api.get("/meta/statuses", async (c) => c.json({ items: await o.store.statusCounts() }));
+	api.get("/meta/statuses", async (c) => c.json({ items: mergeStatuses(await statusDictionary(o.store), await o.store.statusCounts()) }));
 }

@@ -12,6 +12,7 @@ import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { registerOrders } from "./orders.ts";
 import { registerPreview } from "./preview.ts";
+import { registerStatuses } from "./statuses.ts";
 
 async function tokenOk(o: ResolvedOptions, token: string): Promise<boolean> {
 	if (o.verifyAdminToken) return o.verifyAdminToken(token);
@@ -48,5 +49,6 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	registerJournalExport(api, o); // before registerPreview: handles ?format=csv|ndjson of the journal route
 	registerPreview(api, o);
 	registerConsole(api, o);
+	registerStatuses(api, o);
 	return api;
 }
