@@ -131,6 +131,11 @@ export class ObmenApi {
 		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal${qs}`);
 	}
 
+	/** `POST /api/v1/nodes/{id}/check`: an emulated, side-effect-free 1C exchange against the node's public URL. */
+	check(id: string, password: string): Promise<CheckResult> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/check`, { password });
+	}
+
 	/** `GET /api/v1/changes?after=&limit=`: change events with cursors above `after`. */
 	async changes(after: number, limit: number): Promise<ChangeItem[]> {
 		const body = await this.#json<{ items: ChangeItem[] }>("GET", `/api/v1/changes?after=${after}&limit=${limit}`);

@@ -143,6 +143,25 @@ describe("<obmen-nodes>", () => {
 		await expect.element(page.getByText("Поставлено в очередь на отправку: 1 Не найдены: nope")).toBeVisible();
 	});
 
+	it("checks the connection like 1C would and explains each step", async () => {
+		const { nodes } = await mount();
+		await userEvent.fill(page.getByLabelText("Пароль 1С этого узла"), "wrong");
+		await userEvent.click(page.getByRole("button", { name: "Проверить подключение" }));
+		await until(() => expect(nodes.shadowRoot?.querySelector('li[data-step="checkauth"]')).toBeTruthy());
+		const text = (sel: string) => nodes.shadowRoot?.querySelector(sel)?.textContent?.replace(/\s+/g, " ").trim();
+		expect(text('li[data-step="reach"]')).toBe("✓ Адрес отвечает и просит логин и пароль");
+		expect(text('li[data-step="checkauth"]')).toBe("✗ Вход (checkauth) — логин или пароль не подошли");
+		expect(text("ol.check-steps + p")).toBe("Проверка не прошла: 1С не сможет обмениваться по адресу http://shop.test/exim_1c");
+		await userEvent.fill(page.getByLabelText("Пароль 1С этого узла"), "right-password");
+		await userEvent.click(page.getByRole("button", { name: "Проверить подключение" }));
+		await until(() => expect(text('li[data-step="query"]')).toBe("✓ Заказы для 1С (query, без отметки о выгрузке) — ждут выгрузки: 2"));
+		expect(text("ol.check-steps + p")).toContain("Всё в порядке");
+		expect(fake.requests.filter((r) => r.url.pathname.endsWith("/check")).map((r) => r.body)).toEqual([
+			{ password: "wrong" },
+			{ password: "right-password" },
+		]);
+	});
+
 	it("shows a localized error for a duplicate login and speaks English", async () => {
 		const { nodes } = await mount("en");
 		await expect.element(page.getByRole("heading", { name: "1C nodes" })).toBeVisible();

@@ -3,7 +3,7 @@ import { ObmenApiError } from "./api.ts";
 import { formatDateTime, ObmenElement } from "./base-element.ts";
 import { type MessageKey, messages } from "./i18n.ts";
 import { baseStyles } from "./styles.ts";
-import type { ExchangeNode, NodeState, RewindFilter } from "./types.ts";
+import type { CheckResult, ExchangeNode, NodeState, RewindFilter } from "./types.ts";
 
 /** The page elements a selected node is handed to (same document or shadow root as `<obmen-nodes>`). */
 const TARGETS = "obmen-exchange-settings, obmen-export-preview, obmen-exchange-journal";
@@ -33,6 +33,7 @@ export class ObmenNodes extends ObmenElement {
 		_confirmDelete: { state: true },
 		_busy: { state: true },
 		_rewindKind: { state: true },
+		_check: { state: true },
 	};
 
 	static override styles = [
@@ -49,6 +50,9 @@ export class ObmenNodes extends ObmenElement {
 			.url { word-break: break-all; }
 			.secret { font-size: 1.1em; font-weight: 700; user-select: all; }
 			fieldset .row + .row { margin-top: 8px; }
+			ol.check-steps { margin: 4px 0; padding-inline-start: 20px; }
+			ol.check-steps li.ok { color: var(--obmen-ok, #1b6e2a); }
+			ol.check-steps li.error { color: var(--obmen-error, #b00020); font-weight: 600; }
 			input[type="text"], input[type="date"] { min-width: 0; }
 			input[type="date"] { border: 1px solid var(--obmen-border, #8a939c); border-radius: var(--obmen-radius, 4px); padding: 4px 6px; min-height: 28px; }
 		`,
@@ -63,6 +67,7 @@ export class ObmenNodes extends ObmenElement {
 	declare _confirmDelete: boolean;
 	declare _busy: boolean;
 	declare _rewindKind: RewindKind;
+	declare _check: CheckResult | null;
 
 	constructor() {
 		super();
@@ -74,6 +79,7 @@ export class ObmenNodes extends ObmenElement {
 		this._confirmDelete = false;
 		this._busy = false;
 		this._rewindKind = "fromNumber";
+		this._check = null;
 	}
 
 	protected override get needsNode(): boolean {
@@ -115,6 +121,7 @@ export class ObmenNodes extends ObmenElement {
 		settings?.discard?.(true);
 		this.nodeId = nodeId;
 		this._confirmDelete = false;
+		this._check = null;
 		if (this._secret && this._secret.nodeId !== nodeId) this._secret = null;
 		for (const t of targets) t.setAttribute("node-id", nodeId);
 		return true;
@@ -262,6 +269,38 @@ export class ObmenNodes extends ObmenElement {
 		});
 	};
 
+	#runCheck = (e: Event) => {
+		e.preventDefault();
+		const node = this.selected;
+		const password = this.#value("check-password");
+		if (!node) return;
+		if (!password) {
+			this._error = this.t("nodes.required");
+			return;
+		}
+		void this.#run(async () => {
+			this._check = null;
+			this._check = await this.api.check(node.id, password);
+		});
+	};
+
+	#checkResult(r: CheckResult): TemplateResult {
+		return html`<ol class="check-steps" part="status" aria-label=${this.t("nodes.check")}>
+			${r.steps.map((s) => {
+				const why = s.ok
+					? s.step === "query"
+						? this.t("check.orders", { n: s.detail })
+						: ""
+					: this.t(`check.code.${s.code?.startsWith("http_") ? "http" : (s.code ?? "bad_reply")}` as MessageKey, {
+							status: s.status ?? "",
+							detail: s.detail,
+						});
+				return html`<li class=${s.ok ? "ok" : "error"} data-step=${s.step}>${s.ok ? "✓" : "✗"} ${this.t(`check.${s.step}`)}${why ? html` — ${why}` : nothing}</li>`;
+			})}
+		</ol>
+		<p class=${r.ok ? "ok" : "error"} role="status">${this.t(r.ok ? "check.allOk" : "check.failed", { url: r.url })}</p>`;
+	}
+
 	async #copy(text: string, input: string): Promise<void> {
 		try {
 			await navigator.clipboard.writeText(text);
@@ -350,6 +389,14 @@ export class ObmenNodes extends ObmenElement {
 				<button type="submit" part="button" ?disabled=${this._busy}>${t("nodes.sendAgain")}</button>
 			</form>
 			<p class="help">${t("nodes.resendHelp")}</p>
+			<form class="row" @submit=${this.#runCheck}>
+				<label for="check-password">${t("nodes.checkPassword")}</label>
+				<input id="check-password" type="password" size="18" part="input" autocomplete="off"
+					.value=${this._secret?.nodeId === node.id ? this._secret.password : ""} />
+				<button type="submit" part="button" ?disabled=${this._busy}>${t("nodes.check")}</button>
+			</form>
+			<p class="help">${t("nodes.checkHelp")}</p>
+			${this._check ? this.#checkResult(this._check) : nothing}
 			<div class="row">
 				${
 					this._confirmDelete

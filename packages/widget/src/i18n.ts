@@ -284,6 +284,24 @@ const ru = {
 	"nodes.error.not_found": "Узел не найден (возможно, его уже удалили)",
 	"nodes.error.unauthorized": "Токен администратора не подошёл",
 	"nodes.error.NETWORK": "Сервер обмена недоступен",
+	"nodes.check": "Проверить подключение",
+	"nodes.checkPassword": "Пароль 1С этого узла",
+	"nodes.checkHelp":
+		"Сервер сам проходит шаги обмена 1С по адресу для 1С — через ваш прокси и HTTPS — до того, как настроена 1С. Ничего не выгружается и не отмечается.",
+	"check.reach": "Адрес отвечает и просит логин и пароль",
+	"check.checkauth": "Вход (checkauth)",
+	"check.init": "Начало обмена (init)",
+	"check.query": "Заказы для 1С (query, без отметки о выгрузке)",
+	"check.orders": "ждут выгрузки: {n}",
+	"check.code.network": "сервер по этому адресу недоступен ({detail})",
+	"check.code.no_challenge": "адрес не просит логин и пароль: прокси-сервер, вероятно, убирает заголовок WWW-Authenticate",
+	"check.code.http": "ответ HTTP {status}: проверьте адрес и правила прокси-сервера",
+	"check.code.auth_failed": "логин или пароль не подошли",
+	"check.code.no_cookie": "сервер не узнал сессию: прокси-сервер не передаёт cookie",
+	"check.code.bad_reply": "неожиданный ответ: {detail}",
+	"check.code.not_xml": "вместо XML пришло: {detail}",
+	"check.allOk": "Всё в порядке: 1С сможет обмениваться по адресу {url}",
+	"check.failed": "Проверка не прошла: 1С не сможет обмениваться по адресу {url}",
 };
 
 /** A key of the UI dictionary. */
@@ -568,6 +586,24 @@ const en: Record<MessageKey, string> = {
 	"nodes.error.not_found": "Node not found (it may have been deleted)",
 	"nodes.error.unauthorized": "The admin token was not accepted",
 	"nodes.error.NETWORK": "The exchange server is unreachable",
+	"nodes.check": "Check the connection",
+	"nodes.checkPassword": "This node's 1C password",
+	"nodes.checkHelp":
+		"The server walks the 1C exchange steps against the URL for 1C itself — through your proxy and HTTPS — before 1C is set up. Nothing is exported or marked.",
+	"check.reach": "The URL answers and asks for a login and password",
+	"check.checkauth": "Login (checkauth)",
+	"check.init": "Exchange start (init)",
+	"check.query": "Orders for 1C (query, nothing marked as sent)",
+	"check.orders": "waiting: {n}",
+	"check.code.network": "the server is unreachable at this URL ({detail})",
+	"check.code.no_challenge": "the URL does not ask for a login: a proxy probably drops the WWW-Authenticate header",
+	"check.code.http": "HTTP {status}: check the URL and the proxy rules",
+	"check.code.auth_failed": "the login or password was not accepted",
+	"check.code.no_cookie": "the server did not recognise the session: a proxy does not pass cookies",
+	"check.code.bad_reply": "unexpected reply: {detail}",
+	"check.code.not_xml": "instead of XML came: {detail}",
+	"check.allOk": "All good: 1C can exchange at {url}",
+	"check.failed": "The check failed: 1C cannot exchange at {url}",
 };
 
 /** Supported UI languages. */

@@ -192,3 +192,10 @@ export interface StatusInfo {
 	/** The shop's name of the status, from the status dictionary (`PUT /api/v1/statuses`), when set. */
 	name?: string | null;
 }
+
+/** The answer of `POST /api/v1/nodes/{id}/check`: each step of an emulated 1C exchange. */
+export interface CheckResult {
+	url: string;
+	ok: boolean;
+	steps: { step: "reach" | "checkauth" | "init" | "query"; ok: boolean; status: number | null; code: string | null; detail: string }[];
+}

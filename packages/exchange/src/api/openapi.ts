@@ -156,6 +156,26 @@ export function openApiDocument(): Record<string, unknown> {
 					responses: { "200": ok("{ queued: number }"), "400": err, "404": err },
 				},
 			},
+			"/nodes/{id}/check": {
+				post: {
+					summary:
+						"Side-effect-free emulated 1C exchange against the node's public exchange URL (or `url`): challenge, checkauth, init, query preview",
+					parameters: [idParam],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									type: "object",
+									required: ["password"],
+									properties: { password: { type: "string" }, url: { type: "string", format: "uri" } },
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ url, ok, steps: [{ step, ok, status, code, detail }] }"), "400": err, "404": err },
+				},
+			},
 			"/nodes/{id}/password": {
 				post: {
 					summary: "Generate a new 1C password for the node (returned once; the node's sessions end)",

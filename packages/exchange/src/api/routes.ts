@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
+import { registerCheck } from "./check.ts";
 import { registerConsole } from "./console.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { registerJournalExport } from "./journal-export.ts";
@@ -50,5 +51,6 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	registerPreview(api, o);
 	registerConsole(api, o);
 	registerStatuses(api, o);
+	registerCheck(api, o);
 	return api;
 }

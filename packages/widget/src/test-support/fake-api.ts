@@ -154,7 +154,7 @@ export function installFakeApi(options: { token?: string } = {}) {
 			state.nodes.push(created);
 			return json({ ...created, password: "0123456789abcdef0123" }, 201);
 		}
-		const m = /^\/api\/v1\/nodes\/([^/]+)(?:\/(password|resend|rewind))?$/.exec(p);
+		const m = /^\/api\/v1\/nodes\/([^/]+)(?:\/(password|resend|rewind|check))?$/.exec(p);
 		const other = m && m[1] !== node.id ? state.nodes.find((n) => n.id === m[1]) : null;
 		if (m && (m[1] === node.id || other)) {
 			const target = other ?? node;
@@ -163,6 +163,23 @@ export function installFakeApi(options: { token?: string } = {}) {
 				return new Response(null, { status: 204 });
 			}
 			if (method === "POST" && m[2] === "password") return json({ password: "fedcba9876543210fedc" });
+			if (method === "POST" && m[2] === "check") {
+				const ok = (body as { password: string }).password === "right-password";
+				return json({
+					url: target.exchangeUrl,
+					ok,
+					steps: [
+						{ step: "reach", ok: true, status: 401, code: null, detail: "failure" },
+						{ step: "checkauth", ok, status: 200, code: ok ? null : "auth_failed", detail: ok ? "success" : "failure" },
+						...(ok
+							? [
+									{ step: "init", ok: true, status: 200, code: null, detail: "zip=yes file_limit=8388608" },
+									{ step: "query", ok: true, status: 200, code: null, detail: "2" },
+								]
+							: []),
+					],
+				});
+			}
 			if (method === "POST" && (m[2] === "resend" || m[2] === "rewind")) {
 				state.requeued.push({ nodeId: target.id, kind: m[2], body });
 				if (m[2] === "resend") {
