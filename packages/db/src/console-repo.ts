@@ -10,7 +10,10 @@ import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeActivity } from "./types.ts";
 
-type ConsoleRepo = Pick<ExchangeStore, "resendOrders" | "rewindExport" | "markOrderDeleted" | "purgeDeletedOrders" | "nodeActivity">;
+type ConsoleRepo = Pick<
+	ExchangeStore,
+	"resendOrders" | "rewindExport" | "markOrderDeleted" | "purgeDeletedOrders" | "nodeActivity" | "countExport"
+>;
 
 /**
  * Forgets the node's acknowledgements of the orders selected by `where` (over `orders o`) and lowers the node's
@@ -91,6 +94,24 @@ export function consoleRepo(ctx: StoreContext): ConsoleRepo {
 				{ sql: "DELETE FROM orders WHERE id IN (SELECT id FROM purge_ids)", args: [] },
 			]);
 			return rs.at(-1)?.rowsAffected ?? 0;
+		},
+		async countExport(nodeId, f) {
+			const args: (string | number | null)[] = [nodeId];
+			let where = "o.revision > coalesce(a.acked_revision, 0)";
+			if (f.statuses.length > 0) {
+				where += ` AND o.status IN (${f.statuses.map(() => "?").join(", ")})`;
+				args.push(...f.statuses);
+			}
+			if (f.fromNumber !== null && f.fromNumber !== "") {
+				const n = numberValue(f.fromNumber);
+				where += " AND (CASE WHEN o.number_num IS NOT NULL AND ? IS NOT NULL THEN o.number_num >= ? ELSE o.number >= ? END)";
+				args.push(n, n, f.fromNumber);
+			}
+			const rs = await client.execute({
+				sql: `SELECT count(*) AS n FROM orders o LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id WHERE ${where}`,
+				args,
+			});
+			return Number(rs.rows[0]?.n ?? 0);
 		},
 		async nodeActivity() {
 			// exchange requests only (admin actions such as resend are journalled with type 'admin')

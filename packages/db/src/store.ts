@@ -138,6 +138,8 @@ export interface ExchangeStore {
 	markOrderDeleted(id: string, at: string): Promise<{ revision: number } | null>;
 	/** Removes orders marked deleted that every node acknowledged at their current revision; returns how many. */
 	purgeDeletedOrders(): Promise<number>;
+	/** How many orders wait for this node under the filter (what `selectExport` would return without a limit). */
+	countExport(nodeId: string, filter: Omit<ExportFilter, "limit" | "session">): Promise<number>;
 	/** Per node id: the latest exchange request and the latest successful one. */
 	nodeActivity(): Promise<Map<string, NodeActivity>>;
 

@@ -143,6 +143,11 @@ const ru = {
 	"preview.title": "Что получит 1С при следующей выгрузке",
 	"preview.note": "Просмотр ничего не меняет: эти заказы по-прежнему уйдут в 1С при следующем обмене.",
 	"preview.count": "Заказов: {count}. Кодировка: {encoding}. Схема: {schemaVersion}.",
+	"preview.countOf":
+		"Заказов в этой выгрузке: {count} из {waiting} ожидающих. Размер: {size}. Кодировка: {encoding}. Схема: {schemaVersion}.",
+	"preview.countOfMore":
+		"Заказов в этой выгрузке: {count} из {waiting} ожидающих (остальные уйдут в следующих сеансах). Размер: {size}. Кодировка: {encoding}. Схема: {schemaVersion}.",
+	"preview.deleted": "удалён на сайте: 1С получит пометку удаления",
 	"preview.empty": "Новых и изменённых заказов для выгрузки нет.",
 	"preview.number": "Номер",
 	"preview.date": "Дата",
@@ -157,6 +162,7 @@ const ru = {
 		"Скидка на заказ {discount} больше суммы строк {lines}: 1С собирает заказ из строк, и его сумма не совпадёт с суммой на сайте",
 	"preview.xml": "XML для 1С",
 	"preview.wrap": "Переносить длинные строки",
+	"preview.indent": "По элементу в строке (выкл. — ровно то, что прочитает 1С)",
 	"preview.download": "Скачать XML ({charset})",
 	"preview.truncated": "Подсветка отключена: файл больше {size}.",
 
@@ -445,6 +451,10 @@ const en: Record<MessageKey, string> = {
 	"preview.title": "What 1C gets on the next export",
 	"preview.note": "The preview changes nothing: these orders still go to 1C on the next exchange.",
 	"preview.count": "Orders: {count}. Encoding: {encoding}. Schema: {schemaVersion}.",
+	"preview.countOf": "Orders in this batch: {count} of {waiting} waiting. Size: {size}. Encoding: {encoding}. Schema: {schemaVersion}.",
+	"preview.countOfMore":
+		"Orders in this batch: {count} of {waiting} waiting (the rest go in later sessions). Size: {size}. Encoding: {encoding}. Schema: {schemaVersion}.",
+	"preview.deleted": "deleted on the site: 1C gets the deletion mark",
 	"preview.empty": "No new or changed orders to export.",
 	"preview.number": "Number",
 	"preview.date": "Date",
@@ -459,6 +469,7 @@ const en: Record<MessageKey, string> = {
 		"Order discount {discount} is larger than the lines' sum {lines}: 1C builds the order from its lines, so its total will not match the store's",
 	"preview.xml": "XML for 1C",
 	"preview.wrap": "Wrap long lines",
+	"preview.indent": "One element per line (off: exactly what 1C reads)",
 	"preview.download": "Download XML ({charset})",
 	"preview.truncated": "Highlighting is off: the file is larger than {size}.",
 

@@ -109,6 +109,7 @@ export interface PreviewOrder {
 	status: string;
 	/** The exact "Статус заказа" text 1C gets (the node's export map), when statuses are exported. */
 	status1C?: string | null;
+	currency?: string;
 	lines: number | unknown[];
 	/** Deleted on the site: this export carries "ПометкаУдаления" so 1C marks its order. */
 	deleted?: boolean;
@@ -130,6 +131,10 @@ export interface PreviewWarning {
 export interface PreviewSummary {
 	orders: PreviewOrder[];
 	count: number;
+	/** Every order waiting for the node (this batch holds at most `batchSize`; newer servers). */
+	waiting?: number;
+	/** Byte size of the XML in the node's encoding (newer servers). */
+	bytes?: number;
 	encoding: XmlEncoding | string;
 	schemaVersion: SchemaVersion | string;
 }

@@ -180,6 +180,17 @@ describe("operator's console API", () => {
 		expect(await json(await h.api("GET", "/statuses"))).toEqual({ items });
 	});
 
+	it("preview: this batch of all waiting orders, and its byte size", async () => {
+		const h = await createHarness({ settings: { batchSize: 2, exportFromNumber: "2" } });
+		for (const id of ["o1", "o2", "o3", "o4", "o5"]) await h.putOrder({ id });
+		const p = await json(await h.api("GET", `/nodes/${h.nodeId}/preview?format=json`));
+		expect(p).toMatchObject({ count: 2, waiting: 4 });
+		const xml = await h.api("GET", `/nodes/${h.nodeId}/preview`);
+		expect(p.bytes).toBe((await xml.arrayBuffer()).byteLength);
+		await exchange(h);
+		expect(await json(await h.api("GET", `/nodes/${h.nodeId}/preview?format=json`))).toMatchObject({ count: 2, waiting: 2 });
+	});
+
 	it("every console route is in the OpenAPI document", async () => {
 		const h = await createHarness();
 		const doc = await json(await h.app.request("/api/v1/openapi.json"));

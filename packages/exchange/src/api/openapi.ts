@@ -89,7 +89,13 @@ export function openApiDocument(): Record<string, unknown> {
 				get: {
 					summary: "What the next query would send (XML, or ?format=json); no side effects",
 					parameters: [idParam, { name: "format", in: "query", schema: { enum: ["xml", "json"] } }],
-					responses: { "200": { description: "XML in the node encoding or JSON summary" }, "404": err },
+					responses: {
+						"200": {
+							description:
+								"XML in the node encoding, or JSON { orders: [{ …, deleted }], count (this batch), waiting (all waiting orders), bytes, encoding, schemaVersion }",
+						},
+						"404": err,
+					},
 				},
 			},
 			"/nodes/{id}/journal": {

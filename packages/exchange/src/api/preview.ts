@@ -41,6 +41,12 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 				warnings: orderWarnings(order),
 			})),
 			count: batch.candidates.length,
+			// every order waiting for this node (the batch holds at most batchSize; the rest go in later sessions)
+			waiting: await o.store.countExport(node.id, {
+				statuses: batch.settings.exportStatusFilter,
+				fromNumber: batch.settings.exportFromNumber,
+			}),
+			bytes: batch.bytes.byteLength,
 			encoding: batch.settings.encoding,
 			schemaVersion: batch.settings.schemaVersion,
 		});

@@ -106,6 +106,8 @@ export function installFakeApi(options: { token?: string } = {}) {
 		nodes: [node] as ExchangeNode[],
 		/** Bodies of resend / rewind requests, by node id. */
 		requeued: [] as { nodeId: string; kind: "resend" | "rewind"; body: unknown }[],
+		/** When set, the JSON preview also says how many orders wait and the XML size (newer servers). */
+		previewWaiting: null as number | null,
 		/** The changes feed (`GET /api/v1/changes`). */
 		changes: [] as ChangeItem[],
 	};
@@ -216,7 +218,13 @@ export function installFakeApi(options: { token?: string } = {}) {
 		if (method === "GET" && p === "/api/v1/meta/statuses") return json({ items: state.statuses });
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/preview`) {
 			if (url.searchParams.get("format") === "json") {
-				return json({ orders, count: orders.length, encoding: node.settings.encoding, schemaVersion: node.settings.schemaVersion });
+				return json({
+					orders,
+					count: orders.length,
+					encoding: node.settings.encoding,
+					schemaVersion: node.settings.schemaVersion,
+					...(state.previewWaiting === null ? {} : { waiting: state.previewWaiting, bytes: 2048 }),
+				});
 			}
 			return previewXml();
 		}
