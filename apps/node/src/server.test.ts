@@ -35,6 +35,7 @@ describe("apps/node", () => {
 		const token = /admin token \(shown once.*\): (\S+)/.exec(s.banner.join("\n"))?.[1];
 		expect(token).toMatch(/^[0-9a-f]{48}$/);
 		expect(s.banner.join("\n")).toContain(`${s.url}/exim_1c`);
+		expect(s.banner.join("\n")).toContain(`${s.url}/admin?token=${token}`);
 		const u = (q: string) => `${s.url}/exim_1c?${q}`;
 		expect((await fetch(u("type=sale&mode=checkauth"))).status).toBe(401);
 		const lines = (await (await fetch(u("type=sale&mode=checkauth"), { headers: { Authorization: basic("ut", "pass-1") } })).text()).split(

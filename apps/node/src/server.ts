@@ -94,6 +94,10 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 	const tick = setInterval(() => void app.runBackgroundWork(), tuning.backgroundTickMs ?? 5000);
 	tick.unref();
 	void app.runBackgroundWork();
+	// the stale check: an internal request once a minute lets the app run its spaced-out checks (the
+	// `exchange.stale` alert) even when nobody calls the server
+	const staleTick = setInterval(() => void Promise.resolve(app.request("/health")).catch(() => {}), 60_000);
+	staleTick.unref();
 	// No timeout shorter than the clients' (180 s УТ, 1800 s УНФ) while a request is transferring; slow-loris headers are
 	// still cut by headersTimeout. Keep-alive ≥ 65 s: 1C reuses one connection with pauses between requests.
 	const requestTimeout = tuning.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -130,7 +134,12 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
 		`  admin page: ${url}/admin    admin API: ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
 	);
-	if (admin.generated) banner.push(`  admin token (shown once, stored hashed; use "Authorization: Bearer <token>"): ${admin.generated}`);
+	if (admin.generated)
+		banner.push(
+			`  admin token (shown once, stored hashed; use "Authorization: Bearer <token>"): ${admin.generated}`,
+			// the page stores the token in the browser and drops it from the address bar
+			`  open the admin page (first time, logs you in): ${url}/admin?token=${encodeURIComponent(admin.generated)}`,
+		);
 	else
 		banner.push(
 			cfg.adminToken ? "  admin token: from OBMEN_ADMIN_TOKEN" : "  admin token: the one printed at first start (or set OBMEN_ADMIN_TOKEN)",
@@ -141,7 +150,8 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			`  try: curl -u ${demo.login}:${demo.password} "${url}/exim_1c?type=sale&mode=query"`,
 			`  demo exchange by the 1C emulator (УТ 11): ${demoExchange?.ok ? "done, see the journal" : "had deviations, see the journal"}`,
 		);
-	else if (!cfg.oneCLogin) banner.push("  1C login: create a node via POST /api/v1/nodes, or set OBMEN_1C_LOGIN and OBMEN_1C_PASSWORD");
+	else if (!cfg.oneCLogin)
+		banner.push("  1C login: create a 1C node on the admin page (or POST /api/v1/nodes, or set OBMEN_1C_LOGIN and OBMEN_1C_PASSWORD)");
 	return {
 		url,
 		port,
@@ -150,6 +160,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		close: () =>
 			new Promise<void>((resolve) => {
 				clearInterval(tick);
+				clearInterval(staleTick);
 				server.close(() => {
 					void app.runBackgroundWork().finally(() => {
 						store.close();

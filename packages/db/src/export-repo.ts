@@ -104,7 +104,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			}
 			args.push(f.limit);
 			const rs = await ctx.client.execute({
-				sql: `SELECT o.id, o.data, o.revision, o.one_c_id, o.one_c_number FROM orders o
+				sql: `SELECT o.id, o.data, o.revision, o.one_c_id, o.one_c_number, o.deleted_at FROM orders o
 					LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
 					LEFT JOIN pending_batch p ON p.session_id = ? AND p.order_id = o.id
 					WHERE ${where} ORDER BY o.revision LIMIT ?`,
@@ -115,6 +115,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 					order: parsed.get(String(r.data)),
 					revision: Number(r.revision),
 					oneC: { id: str(r, "one_c_id"), number: str(r, "one_c_number") },
+					...(r.deleted_at != null ? { deleted: true } : {}),
 				}),
 			);
 		},

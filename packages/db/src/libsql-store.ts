@@ -3,6 +3,7 @@
  * The libSQL implementation of {@link ExchangeStore}.
  */
 import type { Client } from "@libsql/client";
+import { consoleRepo } from "./console-repo.ts";
 import { createContext } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
@@ -30,6 +31,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...importRepo(ctx),
 		...uploadApplyRepo(ctx),
 		...miscRepo(ctx),
+		...consoleRepo(ctx),
 		idle: () => ctx.lock.idle(),
 		close: () => client.close(),
 	};

@@ -103,5 +103,17 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE INDEX `upload_applies_state` ON `upload_applies` (`state`,`claimed_until`);",
 			"ALTER TABLE `journal` ADD `note` text;"
 		]
+	},
+	{
+		"tag": "0007_console",
+		"when": 1796508543483,
+		"hash": "271f8581e8b11b5e98e2c9115d1e77fd5d46d8b11f27628e78702ce09acf2a3a",
+		"statements": [
+			"ALTER TABLE `journal` ADD `reply_text` text;",
+			"ALTER TABLE `journal` ADD `user_agent` text;",
+			"ALTER TABLE `journal` ADD `detail` text;",
+			"ALTER TABLE `orders` ADD `deleted_at` text;",
+			"CREATE INDEX `orders_deleted_at` ON `orders` (`deleted_at`);"
+		]
 	}
 ];

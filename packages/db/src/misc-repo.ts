@@ -5,7 +5,7 @@
 import type { Row } from "@libsql/client";
 import { num, type StoreContext, str } from "./context.ts";
 import { type ExchangeStore, JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "./store.ts";
-import type { JournalEntry, JournalRow } from "./types.ts";
+import type { JournalDetail, JournalEntry, JournalRow } from "./types.ts";
 
 type MiscRepo = Pick<
 	ExchangeStore,
@@ -48,12 +48,15 @@ function rowToJournal(r: Row): JournalRow {
 		ip: str(r, "ip"),
 		count: num(r, "count") || 1,
 		note: str(r, "note"),
+		replyText: str(r, "reply_text"),
+		userAgent: str(r, "user_agent"),
+		detail: r.detail == null ? null : (JSON.parse(String(r.detail)) as JournalDetail),
 	};
 }
 
 /** Columns of a journal row, in the order of {@link journalArgs}. */
 const JOURNAL_COLUMNS =
-	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error, note";
+	"node_id, at, session, type, mode, filename, bytes_in, bytes_out, reply, duration_ms, orders_sent, orders_acknowledged, orders_imported, error, note, reply_text, ip, user_agent, detail";
 function journalArgs(e: JournalEntry): (string | number | null)[] {
 	return [
 		e.nodeId,
@@ -71,6 +74,10 @@ function journalArgs(e: JournalEntry): (string | number | null)[] {
 		e.ordersImported,
 		cap(e.error, JOURNAL_ERROR_MAX),
 		cap(e.note ?? null, JOURNAL_ERROR_MAX),
+		cap(e.replyText ?? null, JOURNAL_ERROR_MAX * 2 + 1),
+		cap(e.ip ?? null),
+		cap(e.userAgent ?? null),
+		e.detail ? JSON.stringify(e.detail) : null,
 	];
 }
 
@@ -112,7 +119,7 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
 		addJournal: (e) =>
 			ctx.ride({
-				sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				sql: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				args: journalArgs(e),
 			}),
 		countJournal: (e) => {

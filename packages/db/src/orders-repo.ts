@@ -16,7 +16,7 @@ export function numberValue(n: string | null): number | null {
 
 /** @internal */
 export const ORDER_COLUMNS =
-	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, last_import_at";
+	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, last_import_at, deleted_at";
 
 /** @internal */
 export function rowToStored(row: Row): StoredOrder {
@@ -45,6 +45,7 @@ export function rowToStored(row: Row): StoredOrder {
 					lastImportAt: str(row, "last_import_at"),
 				}
 			: null,
+		deletedAt: str(row, "deleted_at"),
 	};
 }
 
@@ -70,7 +71,7 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 								VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(revision), 0) + 1 FROM orders), ?)
 								ON CONFLICT(id) DO UPDATE SET number = excluded.number, number_num = excluded.number_num,
 								status = excluded.status, created_at = excluded.created_at, data = excluded.data,
-								revision = excluded.revision, updated_at = excluded.updated_at
+								revision = excluded.revision, updated_at = excluded.updated_at, deleted_at = NULL
 								RETURNING revision`,
 							args: [order.id, order.number, numberValue(order.number), order.status, order.createdAt, data, at],
 						},

@@ -48,9 +48,15 @@ export const orders = sqliteTable(
 		/** "Статуса заказа ИД" as 1C sent it (a store status code in Bitrix semantics). */
 		oneCStatusId: text("one_c_status_id"),
 		lastImportAt: text("last_import_at"),
+		/**
+		 * Set by `DELETE /api/v1/orders/{id}`: the order goes to every node once more with the requisite
+		 * "ПометкаУдаления" = true, and the row is removed once every node acknowledged that revision.
+		 */
+		deletedAt: text("deleted_at"),
 	},
 	(t) => [
 		index("orders_number").on(t.number),
+		index("orders_deleted_at").on(t.deletedAt),
 		index("orders_revision").on(t.revision),
 		index("orders_one_c_id").on(t.oneCId),
 		index("orders_one_c_number").on(t.oneCNumber),
@@ -315,6 +321,12 @@ export const journal = sqliteTable(
 		bucket: text("bucket"),
 		/** What else the request did, e.g. "applied on upload: <file>: documents: 2, updated: 2, created: 0, unknown: 0". */
 		note: text("note"),
+		/** The whole text reply (capped; session secrets of `checkauth` left out); `reply` keeps line 1. */
+		replyText: text("reply_text"),
+		/** Client address and `User-Agent` of the request (the 1C client family and version). */
+		userAgent: text("user_agent"),
+		/** JSON: `{ orders?: string[] }` (numbers sent by `query`), `{ changes?: [from, to] }` (change-feed cursors of an import). */
+		detail: text("detail"),
 	},
 	(t) => [
 		index("journal_node_id").on(t.nodeId, t.id),

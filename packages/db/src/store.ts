@@ -19,8 +19,10 @@ import type {
 	JournalCount,
 	JournalEntry,
 	JournalRow,
+	NodeActivity,
 	NodeRecord,
 	OrderPatch,
+	RewindFilter,
 	SessionRecord,
 	StoredOrder,
 	UnmatchedDocument,
@@ -211,6 +213,23 @@ export interface ExchangeStore {
 	 */
 	pruneJournal(nodeId: string | null, before: string, limit: number): Promise<number>;
 	listJournal(nodeId: string, opts: { limit: number; before?: number | null; errorsOnly?: boolean }): Promise<JournalRow[]>;
+
+	// operator's console
+	/**
+	 * Sends these orders to the node again: its acknowledgements of them are forgotten, so the next `query` (and the
+	 * preview) includes them even if unchanged. Returns the ids that exist and are exportable (revision > 0).
+	 */
+	resendOrders(nodeId: string, orderIds: string[]): Promise<string[]>;
+	/** Like {@link ExchangeStore.resendOrders} for every order matching the filter; returns how many. */
+	rewindExport(nodeId: string, filter: RewindFilter): Promise<number>;
+	/** Marks an order deleted and bumps its revision (it goes to every node once more); null when there is no such order. */
+	markOrderDeleted(id: string, at: string): Promise<{ revision: number } | null>;
+	/** Removes orders marked deleted that every node acknowledged at their current revision; returns how many. */
+	purgeDeletedOrders(): Promise<number>;
+	/** How many orders wait for this node under the filter (what `selectExport` would return without a limit). */
+	countExport(nodeId: string, filter: Omit<ExportFilter, "limit" | "session">): Promise<number>;
+	/** Per node id: the latest exchange request and the latest successful one. */
+	nodeActivity(): Promise<Map<string, NodeActivity>>;
 
 	// misc
 	getMeta(key: string): Promise<string | null>;

@@ -44,6 +44,8 @@ export interface StoredOrder {
 	revision: number;
 	updatedAt: string;
 	oneC: OneCState | null;
+	/** When `DELETE /api/v1/orders/{id}` marked it (it still goes to 1C once with "ПометкаУдаления"), else null. */
+	deletedAt?: string | null;
 }
 
 /** A 1C exchange node (one 1C base): credentials and settings JSON (validated by the exchange app). */
@@ -87,6 +89,8 @@ export interface ExportCandidate {
 	order: Order;
 	revision: number;
 	oneC: { id: string | null; number: string | null };
+	/** Marked deleted on the site: exported with "ПометкаУдаления" = true. */
+	deleted?: boolean;
 }
 
 /** An update derived from one incoming 1C document. */
@@ -252,6 +256,22 @@ export interface JournalEntry {
 	error: string | null;
 	/** What else the request did (e.g. "applied on upload: …" with the per-file summary). */
 	note?: string | null;
+	/** The whole text reply 1C got (capped, no session secrets); absent/null for XML and older rows. */
+	replyText?: string | null;
+	/** Client address of the request. */
+	ip?: string | null;
+	/** `User-Agent` of the request (capped). */
+	userAgent?: string | null;
+	/** What the request moved: order numbers sent by `query`, or the change-feed cursor range `(from, to]` of an import. */
+	detail?: JournalDetail | null;
+}
+
+/** Details of a journal row (see {@link JournalEntry.detail}). */
+export interface JournalDetail {
+	/** Order numbers (as 1C sees them) and, in the same order, the store ids. */
+	orders?: string[];
+	ids?: string[];
+	changes?: [number, number];
 }
 
 /**
@@ -271,7 +291,7 @@ export interface JournalCount {
 /** A journal row as listed. */
 export interface JournalRow extends JournalEntry {
 	id: number;
-	/** Client address (counter rows), or null. */
+	/** Client address (of the request, or of a counter row), or null. */
 	ip: string | null;
 	/** How many requests the row stands for: 1, or the tally of a counter row of unauthenticated failures. */
 	count: number;
@@ -304,4 +324,19 @@ export interface UploadApply {
 	createdAt: number;
 	result: { entries?: string[]; done: Record<string, string> };
 	error: string | null;
+}
+
+/** Which orders `rewindExport` sends to a node again: numbers from N on, orders created from a date on, or all. */
+export type RewindFilter = { fromNumber: string } | { fromDate: string } | { all: true };
+
+/** A node's latest exchange request (from the journal) and its latest successful one. */
+export interface NodeActivity {
+	/** When the latest `/exim_1c` request of the node was journalled (ISO), null = never. */
+	lastAt: string | null;
+	/** Whether that request succeeded (null = never). */
+	lastOk: boolean | null;
+	/** Its error, when it failed. */
+	lastError: string | null;
+	/** When the latest successful request was journalled. */
+	lastSuccessAt: string | null;
 }

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { adminRoutes } from "./admin.ts";
+import { checkStaleNodes, staleCheckDue } from "./alerts.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { backgroundWork } from "./exim/apply-on-upload.ts";
 import { eximRoutes } from "./exim/routes.ts";
@@ -36,6 +37,8 @@ export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 		await next();
 		const work = background.kick();
 		if (work) keepAlive(c, work);
+		// the `exchange.stale` alerts are checked on requests (spaced out) in the background; runtimes with a timer also tick
+		if (staleCheckDue(o)) keepAlive(c, checkStaleNodes(o).catch(o.onError));
 	});
 	const exim = eximRoutes(o);
 	// 1C УТ 11 defaults to the Bitrix path when the site address has none; УНФ calls `mode=info` on it hard-coded.

@@ -24,7 +24,7 @@ export interface ExportBatch {
  * `Номер`/date it is exported with to the node (`Документ/Ид` stays the store order id).
  */
 export function toExportOrder(c: ExportCandidate, identity?: ExportIdentity): ExportOrder {
-	return withIdentity({ ...c.order, oneC: c.oneC, version: c.revision }, identity);
+	return withIdentity({ ...c.order, oneC: c.oneC, version: c.revision, ...(c.deleted ? { deleted: true } : {}) }, identity);
 }
 
 /**

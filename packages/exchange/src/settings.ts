@@ -22,7 +22,13 @@ export const NodeSettingsSchema = z
 		/** Send line options as `ХарактеристикиТовара`. */
 		exportOptions: z.boolean().default(false),
 		/** Only orders whose number is ≥ this (numeric comparison when both are all digits). */
-		exportFromNumber: z.string().max(40).nullable().default(null),
+		/** An order number (digits, optionally with the store's prefix): orders numbered below it are not exported. */
+		exportFromNumber: z
+			.string()
+			.max(40)
+			.regex(/^\S*\d\S*$/, "an order number: digits, no spaces")
+			.nullable()
+			.default(null),
 		/** Send "Статус заказа" / "Статуса заказа ИД" / "Дата изменения статуса". */
 		exportStatuses: z.boolean().default(true),
 		/** Export only orders in these store statuses (empty = all). */
@@ -83,6 +89,16 @@ export const NodeSettingsSchema = z
 			.url({ protocol: /^https?$/ })
 			.nullable()
 			.default(null),
+		/**
+		 * The node counts as stale (badge, `exchange.stale` alert) when 1C has not exchanged successfully for this many
+		 * hours; 0 = never stale.
+		 */
+		staleAfterHours: z.number().int().min(0).max(8760).default(24),
+		/**
+		 * Secret for the `X-Obmen-Signature: sha256=<hex HMAC-SHA256 of the body>` header of alert webhooks
+		 * (`exchange.failed`, `exchange.stale`), so the receiver can verify them; null = alerts are sent unsigned.
+		 */
+		webhookSecret: z.string().min(16).max(200).nullable().default(null),
 	})
 	.strict();
 

@@ -16,6 +16,8 @@ export interface DeliveryOptions {
 	timeoutMs: number;
 	/** Delays before each attempt (ms). Default {@link WEBHOOK_RETRY_MS}. */
 	retryMs?: readonly number[];
+	/** Extra request headers (e.g. the alert signature). */
+	headers?: Record<string, string>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function deliverWebhook(fetchFn: typeof fetch, url: string, body: s
 		try {
 			const res = await fetchFn(url, {
 				method: "POST",
-				headers: { "Content-Type": "application/json" },
+				headers: { "Content-Type": "application/json", ...opts.headers },
 				body,
 				signal: AbortSignal.timeout(opts.timeoutMs),
 			});

@@ -1,4 +1,15 @@
-import type { ExchangeNode, JournalPage, NodePatch, PreviewSummary, PreviewXml, StatusInfo } from "./types.ts";
+import type {
+	ChangeItem,
+	CheckResult,
+	ExchangeNode,
+	JournalPage,
+	NodeCreate,
+	NodePatch,
+	PreviewSummary,
+	PreviewXml,
+	RewindFilter,
+	StatusInfo,
+} from "./types.ts";
 
 /** Returns the admin bearer token; may be async (e.g. read from the host admin's session). */
 export type TokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
@@ -67,6 +78,31 @@ export class ObmenApi {
 		return this.#json("PATCH", `/api/v1/nodes/${encodeURIComponent(id)}`, patch);
 	}
 
+	/** `POST /api/v1/nodes`: without a password the reply carries the generated one (shown once). */
+	createNode(body: NodeCreate): Promise<ExchangeNode> {
+		return this.#json("POST", "/api/v1/nodes", body);
+	}
+
+	/** `DELETE /api/v1/nodes/{id}`: the node, its sessions, journal and export state; never store orders. */
+	async deleteNode(id: string): Promise<void> {
+		await this.#fetch("DELETE", `/api/v1/nodes/${encodeURIComponent(id)}`);
+	}
+
+	/** `POST /api/v1/nodes/{id}/password`: a new generated 1C password, returned once. */
+	newPassword(id: string): Promise<{ password: string }> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/password`);
+	}
+
+	/** `POST /api/v1/nodes/{id}/resend`: these orders go to the node again in its next `query`. */
+	resend(id: string, orders: string[]): Promise<{ queued: string[]; unknown: string[] }> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/resend`, { orders });
+	}
+
+	/** `POST /api/v1/nodes/{id}/rewind`: every order from a number, from a date, or all goes again. */
+	rewind(id: string, filter: RewindFilter): Promise<{ queued: number }> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/rewind`, filter);
+	}
+
 	/** `GET /api/v1/meta/statuses`: store status codes seen, for the status pickers. */
 	async statuses(): Promise<StatusInfo[]> {
 		const body = await this.#json<{ items: StatusInfo[] }>("GET", "/api/v1/meta/statuses");
@@ -104,6 +140,23 @@ export class ObmenApi {
 		if (query.before != null) params.set("before", String(query.before));
 		const qs = params.size ? `?${params}` : "";
 		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal${qs}`);
+	}
+
+	/** `POST /api/v1/nodes/{id}/check`: an emulated, side-effect-free 1C exchange against the node's public URL. */
+	check(id: string, password: string): Promise<CheckResult> {
+		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/check`, { password });
+	}
+
+	/** `GET /api/v1/changes?after=&limit=`: change events with cursors above `after`. */
+	async changes(after: number, limit: number): Promise<ChangeItem[]> {
+		const body = await this.#json<{ items: ChangeItem[] }>("GET", `/api/v1/changes?after=${after}&limit=${limit}`);
+		return body.items;
+	}
+
+	/** `GET /api/v1/nodes/{id}/journal?format=csv|ndjson`: the whole journal as a file (the token stays in the header). */
+	async journalFile(id: string, format: "csv" | "ndjson"): Promise<Blob> {
+		const res = await this.#fetch("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal?format=${format}`);
+		return res.blob();
 	}
 
 	async #json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -52,8 +52,17 @@ export abstract class ObmenElement extends LitElement {
 		return new ObmenApi({ apiBase: this.apiBase, token: this.token, tokenProvider: this.tokenProvider });
 	}
 
+	/** False for elements that work without a node (`<obmen-nodes>`): they load on connection changes only. */
+	protected get needsNode(): boolean {
+		return true;
+	}
+
 	protected override updated(changed: PropertyValues<this>): void {
 		super.updated(changed);
+		if (!this.needsNode) {
+			if ((["apiBase", "token", "tokenProvider"] as const).some((k) => changed.has(k))) void this.load();
+			return;
+		}
 		if ((["apiBase", "nodeId", "token", "tokenProvider"] as const).some((k) => changed.has(k))) {
 			if (this.nodeId) void this.load();
 		}

@@ -81,6 +81,113 @@ describe("<obmen-exchange-journal>", () => {
 		expect(count()).toBe(stopped);
 	});
 
+	it("explains coded errors in the UI language with what to do; whole replies and admin actions are shown", async () => {
+		fake.journal.unshift(
+			journalItem({
+				id: 9,
+				mode: "import",
+				session: "C",
+				at: "2026-11-29T14:00:03Z",
+				reply: "success",
+				replyText: "success\ndocuments: 3, updated: 1, created: 0, unknown: 2",
+				error: "unknown orders: 77, 78",
+				code: "unknown_orders",
+				params: { orders: ["77", "78"] },
+			}),
+			journalItem({
+				id: 8,
+				type: "admin",
+				mode: "rewind",
+				session: null,
+				at: "2026-11-29T14:00:00Z",
+				ordersSent: 5,
+				filename: "fromNumber 1001",
+			}),
+			journalItem({
+				id: 7,
+				type: "admin",
+				mode: "exchange.stale",
+				session: null,
+				at: "2026-11-29T13:00:00Z",
+				filename: "https://shop.test/hook",
+			}),
+		);
+		el = await mount();
+		const row = el.shadowRoot?.querySelector('tr.failed[data-mode="import"]');
+		const text = row?.textContent?.replace(/\s+/g, " ") ?? "";
+		expect(text).toContain("В файле из 1С есть заказы, которых нет на сайте: 77, 78.");
+		expect(text).toContain("Что сделать:");
+		expect(text).toContain("«Создавать заказы, заведённые в 1С»");
+		expect(text).not.toContain("unknown orders"); // no English server text in the Russian UI
+		expect(row?.querySelector("details.reply pre")?.textContent).toBe("success\ndocuments: 3, updated: 1, created: 0, unknown: 2");
+		expect(el.shadowRoot?.textContent?.replace(/\s+/g, " ")).toContain("Отправлено снова по запросу: заказов 5 (fromNumber 1001)");
+		expect(el.shadowRoot?.textContent?.replace(/\s+/g, " ")).toContain(
+			"🔔 Оповещение «давно не было обмена» отправлено на https://shop.test/hook",
+		);
+		el.remove();
+		el = await mount({ lang: "en" });
+		const en = el.shadowRoot?.querySelector('tr.failed[data-mode="import"]')?.textContent?.replace(/\s+/g, " ") ?? "";
+		expect(en).toContain("The file from 1C has orders the site does not know: 77, 78.");
+		expect(en).toContain("turn on “Create orders entered in 1C”");
+		expect(en).not.toMatch(/[А-Яа-яЁё]/);
+	});
+
+	it("per session: the 1C client and address; per query the orders with 'send again'; per import what changed", async () => {
+		fake.journal.unshift(
+			journalItem({
+				id: 12,
+				mode: "import",
+				session: "D",
+				at: "2026-11-29T15:00:03Z",
+				ordersImported: 1,
+				detail: { changes: [10, 11] },
+				userAgent: "1C+Enterprise/8.3",
+				ip: "10.0.0.7",
+			}),
+			journalItem({
+				id: 11,
+				mode: "query",
+				session: "D",
+				at: "2026-11-29T15:00:01Z",
+				ordersSent: 2,
+				reply: "xml",
+				detail: { orders: ["1001", "1002"], ids: ["o1", "o2"] },
+				userAgent: "1C+Enterprise/8.3",
+				ip: "10.0.0.7",
+			}),
+		);
+		fake.changes.push({
+			cursor: 11,
+			orderId: "o1",
+			nodeId: "n1",
+			at: "2026-11-29T15:00:03Z",
+			changes: { source: "1c", fields: { paid: { from: null, to: true }, status: { from: "N", to: "P" } } },
+		});
+		el = await mount();
+		const first = el.shadowRoot?.querySelector("details");
+		expect(first?.querySelector("summary")?.textContent?.replace(/\s+/g, " ")).toContain("1С:Предприятие 8.3 · IP 10.0.0.7");
+		await userEvent.click(page.getByText("Что изменилось"));
+		await until(() => expect(el.shadowRoot?.querySelector('li[data-order="o1"]')?.textContent).toBe("o1: оплачен: — → да; статус: N → P"));
+		expect(fake.requests.find((r) => r.url.pathname === "/api/v1/changes")?.url.search).toBe("?after=10&limit=1");
+		await userEvent.click(page.getByText("№ 1001, 1002"));
+		await userEvent.click(page.getByRole("button", { name: "↻ отправить 1002 снова" }));
+		await until(() => expect(fake.requeued).toEqual([{ nodeId: "n1", kind: "resend", body: { orders: ["o2"] } }]));
+		await expect.element(page.getByText("Заказ 1002 уйдёт в 1С при следующем обмене")).toBeVisible();
+	});
+
+	it("downloads the journal as CSV through the API (the token stays in the header)", async () => {
+		el = await mount();
+		const got = new Promise<CustomEvent>((resolve) =>
+			el.addEventListener("obmen-journal-downloaded", (e) => resolve(e as CustomEvent), { once: true }),
+		);
+		await userEvent.click(page.getByRole("button", { name: "CSV" }));
+		const e = await got;
+		expect(e.detail).toMatchObject({ nodeId: "n1", format: "csv" });
+		expect(e.detail.bytes).toBeGreaterThan(10);
+		const req = fake.requests.find((r) => r.url.searchParams.get("format") === "csv");
+		expect(req?.headers.get("authorization")).toBe("Bearer tok");
+	});
+
 	it("speaks English", async () => {
 		el = await mount({ lang: "en" });
 		await expect.element(page.getByRole("heading", { name: "Exchange journal" })).toBeVisible();

@@ -77,6 +77,20 @@ describe("<obmen-exchange-settings>", () => {
 		await expect.element(page.getByRole("heading", { name: /УТ 11 Склад/ })).toBeVisible();
 	});
 
+	it("status pickers show the dictionary's names, including statuses no order has yet", async () => {
+		fake.statuses = [
+			{ code: "N", count: 3, name: "Новый" },
+			{ code: "W", count: 0, name: "Ждёт оплаты" },
+			{ code: "P", count: 1, name: null },
+		];
+		el = await mount({ token: "tok" });
+		const labels = [...(el.shadowRoot?.querySelectorAll('[data-list="finalStatuses"] label') ?? [])].map((l) =>
+			l.textContent?.replace(/\s+/g, " ").trim(),
+		);
+		expect(labels).toEqual(["N «Новый» (3)", "W «Ждёт оплаты» (0)", "P (1)"]);
+		expect(el.shadowRoot?.querySelector('datalist option[value="W"]')?.getAttribute("label")).toBe("Ждёт оплаты");
+	});
+
 	it("shows validation messages next to the fields and does not call the API", async () => {
 		el = await mount({ token: "tok" });
 		const before = fake.requests.length;

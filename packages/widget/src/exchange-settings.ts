@@ -311,7 +311,7 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 			<div class="field" part="field">
 				<label part="label" for="f-exchangeUrl">${this.t("settings.exchangeUrl")}</label>
 				<div class="row">
-					<input type="text" id="f-exchangeUrl" part="input" readonly size="48" .value=${node.exchangeUrl} />
+					<input type="text" id="f-exchangeUrl" class="wide" part="input" readonly size="48" .value=${node.exchangeUrl} />
 					<button type="button" part="button" @click=${this.#copyUrl}>${this.t("settings.copy")}</button>
 					<span role="status" class="ok">${this._copied ? `✓ ${this.t("settings.copied")}` : ""}</span>
 				</div>
@@ -438,7 +438,7 @@ export class ObmenExchangeSettings extends ObmenElement implements StatusMapHost
 					${this.#text("webhookUrl", draft, false)}
 				</fieldset>
 				${banner}
-				<div class="toolbar">
+				<div class="toolbar savebar" part="savebar">
 					<button type="submit" class="primary" part="button primary-button" ?disabled=${this._busy}>${t("settings.save")}</button>
 					<button type="button" part="button" ?disabled=${!dirty || this._busy} @click=${() => this.discard(true)}>${t("settings.reset")}</button>
 					<span role="status" class="warning">${dirty ? `● ${t("settings.unsaved")}` : ""}</span>

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { page, userEvent } from "vitest/browser";
 import "./index.ts";
 import type { ObmenExportPreview } from "./export-preview.ts";
+import { formatMoney } from "./export-preview.ts";
 import { encodeCp1251, installFakeApi, until } from "./test-support/fake-api.ts";
+import { indentXml } from "./xml-highlight.ts";
 
 let fake: ReturnType<typeof installFakeApi>;
 let el: ObmenExportPreview;
@@ -59,8 +61,11 @@ describe("<obmen-export-preview>", () => {
 		expect(link?.getAttribute("download")).toBe("orders-n1.xml");
 		expect(link?.textContent).toContain("windows-1251");
 		fake.restore(); // fetch the blob: URL with the real fetch
+		// without the indentation the text shown is exactly what 1C reads, byte for byte after encoding
+		await userEvent.click(page.getByRole("checkbox", { name: /По элементу в строке/ }));
+		await until(() => expect(el.shadowRoot?.querySelector("pre")?.textContent).not.toMatch(/\n {2}<Документ>/));
 		const bytes = new Uint8Array(await (await fetch(link?.href ?? "")).arrayBuffer());
-		expect(Array.from(bytes)).toEqual(Array.from(encodeCp1251(pre?.textContent ?? "")));
+		expect(Array.from(bytes)).toEqual(Array.from(encodeCp1251(el.shadowRoot?.querySelector("pre")?.textContent ?? "")));
 		expect(bytes.includes(0xca)).toBe(true); // "К" in windows-1251, not UTF-8
 	});
 
@@ -86,5 +91,32 @@ describe("<obmen-export-preview>", () => {
 		page.getByRole("button", { name: "Refresh" }).element().focus();
 		await userEvent.keyboard("{Enter}");
 		await until(() => expect(fake.requests.length).toBe(before + 2));
+	});
+});
+
+describe("<obmen-export-preview> tells the whole story", () => {
+	it("this batch of all waiting orders, its size, sums with two decimals, indented XML", async () => {
+		fake.previewWaiting = 7;
+		el = await mount();
+		const caption = el.shadowRoot?.querySelector("caption")?.textContent?.replace(/\s+/g, " ");
+		expect(caption).toContain("Заказов в этой выгрузке: 2 из 7 ожидающих (остальные уйдут в следующих сеансах). Размер: 2.0 KiB.");
+		const totals = [...(el.shadowRoot?.querySelectorAll("tbody tr") ?? [])].map((r) =>
+			r.querySelectorAll("td")[3]?.textContent?.replace(/\u00a0/g, " "),
+		);
+		expect(totals).toEqual(["1 500,00", "99,90"]);
+		const pre = el.shadowRoot?.querySelector("pre")?.textContent ?? "";
+		expect(pre).toMatch(/\n {2}<Документ>\n {4}<Номер>1001<\/Номер>\n/);
+	});
+});
+
+describe("formatMoney / indentXml", () => {
+	it("formats exact decimals both ways and keeps every character of the XML", () => {
+		expect(formatMoney("en", "1234567.5")).toBe("1,234,567.50");
+		expect(formatMoney("ru", "-3").replace(/\u00a0/g, " ")).toBe("-3,00");
+		expect(formatMoney("en", "0.125")).toBe("0.125");
+		const xml = '<?xml version="1.0"?><a x="1"><b>t e</b><c/><d><e>1</e></d></a>';
+		const out = indentXml(xml);
+		expect(out).toBe('<?xml version="1.0"?>\n<a x="1">\n  <b>t e</b>\n  <c/>\n  <d>\n    <e>1</e>\n  </d>\n</a>\n');
+		expect(out.replace(/\n\s*/g, "")).toBe(xml);
 	});
 });

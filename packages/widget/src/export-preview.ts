@@ -1,9 +1,10 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import { formatWallClock, ObmenElement } from "./base-element.ts";
+import { formatBytes } from "./journal-groups.ts";
 import { warningText } from "./preview-warnings.ts";
 import { baseStyles } from "./styles.ts";
 import type { PreviewSummary, PreviewXml } from "./types.ts";
-import { highlightXml } from "./xml-highlight.ts";
+import { highlightXml, indentXml } from "./xml-highlight.ts";
 
 /** Above this size the XML is shown as plain text: highlighting a multi-megabyte answer would stall the page. */
 const HIGHLIGHT_LIMIT = 256 * 1024;
@@ -24,6 +25,7 @@ export class ObmenExportPreview extends ObmenElement {
 		_error: { state: true },
 		_busy: { state: true },
 		_wrap: { state: true },
+		_indent: { state: true },
 	};
 
 	static override styles = [
@@ -68,6 +70,8 @@ export class ObmenExportPreview extends ObmenElement {
 	declare _error: string | null;
 	declare _busy: boolean;
 	declare _wrap: boolean;
+	/** Show the XML one element per line (off = exactly the characters 1C reads). */
+	declare _indent: boolean;
 	#downloadUrl: string | null = null;
 
 	constructor() {
@@ -77,6 +81,7 @@ export class ObmenExportPreview extends ObmenElement {
 		this._error = null;
 		this._busy = false;
 		this._wrap = true;
+		this._indent = true;
 	}
 
 	#onSaved = (e: Event) => {
@@ -125,7 +130,17 @@ export class ObmenExportPreview extends ObmenElement {
 		if (!summary.orders.length) return html`<p>${this.t("preview.empty")}</p>`;
 		const lang = this.uiLang;
 		return html`<div class="scroll"><table part="table">
-			<caption>${this.t("preview.count", { count: summary.count, encoding: summary.encoding, schemaVersion: summary.schemaVersion })}</caption>
+			<caption>${
+				summary.waiting == null
+					? this.t("preview.count", { count: summary.count, encoding: summary.encoding, schemaVersion: summary.schemaVersion })
+					: this.t(summary.waiting > summary.count ? "preview.countOfMore" : "preview.countOf", {
+							count: summary.count,
+							waiting: summary.waiting,
+							size: formatBytes(summary.bytes ?? null),
+							encoding: summary.encoding,
+							schemaVersion: summary.schemaVersion,
+						})
+			}</caption>
 			<thead><tr>
 				<th scope="col">${this.t("preview.number")}</th><th scope="col">${this.t("preview.date")}</th>
 				<th scope="col">${this.t("preview.buyer")}</th><th scope="col" class="num">${this.t("preview.total")}</th>
@@ -135,10 +150,10 @@ export class ObmenExportPreview extends ObmenElement {
 			<tbody>
 				${summary.orders.map(
 					(o) => html`<tr class=${o.warnings.length ? "warn" : ""}>
-					<td>${o.number}</td>
+					<td>${o.number}${o.deleted ? html` <span class="warning">🗑 ${this.t("preview.deleted")}</span>` : nothing}</td>
 					<td>${formatWallClock(lang, o.date)}</td>
 					<td>${o.buyer}</td>
-					<td class="num">${o.total}</td>
+					<td class="num">${formatMoney(lang, o.total)}${o.currency ? ` ${o.currency}` : ""}</td>
 					<td>${o.status}${o.status1C && o.status1C !== o.status ? html` → «${o.status1C}»` : nothing}</td>
 					<td class="num">${Array.isArray(o.lines) ? o.lines.length : o.lines}</td>
 					<td>${o.warnings.map((w) => html`<div class="warning" part="warning">⚠ <span class="visually-hidden">${this.t("common.warning")}: </span>${warningText(lang, w)}</div>`)}</td>
@@ -169,13 +184,29 @@ export class ObmenExportPreview extends ObmenElement {
 				xml
 					? html`<h3>${this.t("preview.xml")}</h3>
 					${big ? html`<p class="help">${this.t("preview.truncated", { size: "256 KiB" })}</p>` : nothing}
+					<label class="check" part="label"><input type="checkbox" .checked=${this._indent} ?disabled=${big}
+						@change=${(e: Event) => {
+							this._indent = (e.target as HTMLInputElement).checked;
+						}} /> ${this.t("preview.indent")}</label>
 					<label class="check" part="label"><input type="checkbox" .checked=${this._wrap}
 						@change=${(e: Event) => {
 							this._wrap = (e.target as HTMLInputElement).checked;
 						}} /> ${this.t("preview.wrap")}</label>
-					<pre part="xml" class=${this._wrap ? "wrap" : ""} tabindex="0" aria-label=${this.t("preview.xml")}>${big ? xml.text : highlightXml(xml.text)}</pre>`
+					<pre part="xml" class=${this._wrap ? "wrap" : ""} tabindex="0" aria-label=${this.t("preview.xml")}>${big ? xml.text : highlightXml(this._indent ? indentXml(xml.text) : xml.text)}</pre>`
 					: nothing
 			}
 		</div>`;
 	}
+}
+
+/**
+ * A money amount as the store sent it (an exact decimal string) with at least two decimals and the UI language's
+ * separators: `1500` → `1 500,00` (ru) / `1,500.00` (en). No floating point is involved.
+ */
+export function formatMoney(lang: "ru" | "en", value: string | null | undefined): string {
+	const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value ?? "");
+	if (!m) return value ?? "";
+	const int = BigInt(m[2] ?? "0").toLocaleString(lang === "en" ? "en-GB" : "ru-RU");
+	const frac = (m[3] ?? "").padEnd(2, "0");
+	return `${m[1]}${int}${lang === "en" ? "." : ","}${frac}`;
 }

@@ -35,6 +35,23 @@ describe("settings draft", () => {
 		]);
 	});
 
+	it('exportFromNumber must be an order number ("abc" is refused, a prefixed number is fine)', () => {
+		const d = draftOf(defaultSettings());
+		for (const [value, ok] of [
+			["abc", false],
+			["10 00", false],
+			["1000", true],
+			["SHOP-100", true],
+			["", true],
+		] as const) {
+			d.exportFromNumber = value;
+			expect(
+				validateDraft(d).some((p) => p.path === "settings.exportFromNumber" && p.key === "err.notANumber"),
+				value,
+			).toBe(!ok);
+		}
+	});
+
 	it("reports only changed top-level keys, with numbers parsed and empty number → null", () => {
 		const s = { ...defaultSettings(), exportFromNumber: "100" };
 		const d = draftOf(s);

@@ -65,7 +65,9 @@ export function validateDraft(draft: SettingsDraft, login?: string): FieldProble
 	else if (!/^\d+$/.test(batch)) problems.push({ path: "settings.batchSize", key: "err.integer" });
 	else if (Number(batch) < 1 || Number(batch) > 10_000) problems.push({ path: "settings.batchSize", key: "err.batchSizeRange" });
 
-	if (draft.exportFromNumber.trim().length > 40) problems.push({ path: "settings.exportFromNumber", key: "err.numberTooLong" });
+	const fromNumber = draft.exportFromNumber.trim();
+	if (fromNumber.length > 40) problems.push({ path: "settings.exportFromNumber", key: "err.numberTooLong" });
+	else if (fromNumber && !/^\S*\d\S*$/.test(fromNumber)) problems.push({ path: "settings.exportFromNumber", key: "err.notANumber" });
 	const hook = draft.webhookUrl.trim();
 	if (hook && !/^https?:\/\/[^\s/]+/i.test(hook)) problems.push({ path: "settings.webhookUrl", key: "err.url" });
 	if (draft.password && draft.password.length < 6) problems.push({ path: "password", key: "err.passwordShort" });

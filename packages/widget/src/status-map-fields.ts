@@ -21,7 +21,7 @@ const TRIGGERS: ImportTrigger[] = ["paid", "shipped", "cancelled", "posted", "st
 
 /** `<datalist>` of the store status codes seen in orders, shared by every status input. */
 export function statusDatalist(statuses: StatusInfo[]): TemplateResult {
-	return html`<datalist id="obmen-statuses">${statuses.map((s) => html`<option value=${s.code}></option>`)}</datalist>`;
+	return html`<datalist id="obmen-statuses">${statuses.map((s) => html`<option value=${s.code} label=${s.name ?? s.code}></option>`)}</datalist>`;
 }
 
 /**
@@ -33,7 +33,7 @@ export function renderExportMap(host: StatusMapHost, draft: SettingsDraft): Temp
 	return html`<fieldset part="section">
 		<legend>${host.t("field.statusMapExport")}</legend>
 		<p class="help" id="help-statusMapExport" part="help">${host.t("help.statusMapExport")}</p>
-		<table part="table">
+		<div class="scroll"><table part="table">
 			<thead><tr><th scope="col">${host.t("field.statusMapExport.from")}</th><th scope="col">${host.t("field.statusMapExport.to")}</th><th scope="col"><span class="visually-hidden">${host.t("common.remove")}</span></th></tr></thead>
 			<tbody>
 				${rows.map((row, i) => {
@@ -68,7 +68,7 @@ export function renderExportMap(host: StatusMapHost, draft: SettingsDraft): Temp
 					</tr>`;
 				})}
 			</tbody>
-		</table>
+		</table></div>
 		<button type="button" part="button" @click=${() => {
 			rows.push({ from: "", to: "" });
 			host.touch();
@@ -89,7 +89,7 @@ export function renderImportRules(host: StatusMapHost, draft: SettingsDraft, dis
 	return html`<fieldset part="section" ?disabled=${disabled}>
 		<legend>${host.t("field.statusMapImport")}</legend>
 		<p class="help" part="help">${host.t("help.statusMapImport")}</p>
-		<table part="table">
+		<div class="scroll"><table part="table">
 			<thead><tr>
 				<th scope="col">#</th><th scope="col">${host.t("field.statusMapImport.on")}</th>
 				<th scope="col">${host.t("field.statusMapImport.value")}</th><th scope="col">${host.t("field.statusMapImport.status")}</th>
@@ -147,7 +147,7 @@ export function renderImportRules(host: StatusMapHost, draft: SettingsDraft, dis
 					</tr>`;
 				})}
 			</tbody>
-		</table>
+		</table></div>
 		<button type="button" part="button" @click=${() => {
 			rules.push({ on: "status", value: "", status: "" });
 			host.touch();
@@ -166,6 +166,7 @@ export type StatusListKey = "exportStatusFilter" | "cancelledStatuses" | "finalS
 export function renderStatusList(host: StatusMapHost, draft: SettingsDraft, statuses: StatusInfo[], key: StatusListKey): TemplateResult {
 	const list = (draft.settings[key] ??= []);
 	const codes = new Map(statuses.map((s) => [s.code, s.count]));
+	const names = new Map(statuses.map((s) => [s.code, s.name ?? null]));
 	for (const code of list) if (!codes.has(code)) codes.set(code, 0);
 	return html`<fieldset part="section" aria-describedby="help-${key}" data-list=${key}>
 		<legend>${host.t(`field.${key}`)}</legend>
@@ -182,7 +183,7 @@ export function renderStatusList(host: StatusMapHost, draft: SettingsDraft, stat
 						if (!on && at >= 0) list.splice(at, 1);
 						host.touch();
 					}} />
-				<span>${code}</span> <span class="help">(${count})</span>
+				<span>${code}</span>${names.get(code) ? html` <span>«${names.get(code)}»</span>` : nothing} <span class="help">(${count})</span>
 			</label>`,
 			)}
 		</div>

@@ -196,6 +196,21 @@ export const baseStyles = css`
 		gap: 8px;
 		align-items: center;
 	}
+	/* a wide text box that still fits a phone: percentage width (no min-content contribution), capped */
+	input.wide {
+		width: 100%;
+		max-width: 34em;
+	}
+	/* the settings' save bar stays in view while the long form scrolls */
+	.savebar {
+		position: sticky;
+		bottom: 0;
+		z-index: 1;
+		background: var(--obmen-bg, #ffffff);
+		border-top: 1px solid var(--obmen-border, #c7ccd1);
+		padding: 8px 0;
+		margin-bottom: 0;
+	}
 	.toolbar {
 		display: flex;
 		flex-wrap: wrap;

@@ -66,7 +66,29 @@ export interface ExchangeNode {
 	settings: NodeSettings;
 	/** The URL to paste into the 1C node's "Адрес сайта" field (ends with `/exim_1c`). */
 	exchangeUrl: string;
+	/** Exchange state for the badge: never exchanged, latest request failed, no success for `staleAfterHours`, ok. */
+	state?: NodeState;
+	/** The latest `/exim_1c` request of this node. */
+	lastExchange?: { at: string; ok: boolean; error: string | null } | null;
+	/** When 1C last exchanged successfully. */
+	lastSuccessAt?: string | null;
+	/** Only in the reply of `POST /api/v1/nodes` without a password: the generated password, shown once. */
+	password?: string;
 }
+
+/** The badge of a node in `<obmen-nodes>`. */
+export type NodeState = "ok" | "failed" | "never" | "stale";
+
+/** Body of `POST /api/v1/nodes`: no password = the server generates one and returns it once. */
+export interface NodeCreate {
+	name: string;
+	login: string;
+	password?: string;
+	settings?: Partial<NodeSettings>;
+}
+
+/** Which orders `POST /api/v1/nodes/{id}/rewind` sends again. */
+export type RewindFilter = { fromNumber: string } | { fromDate: string } | { all: true };
 
 /** Body of `PATCH /api/v1/nodes/{id}`: settings are merged on the server, the password is write-only. */
 export interface NodePatch {
@@ -87,7 +109,10 @@ export interface PreviewOrder {
 	status: string;
 	/** The exact "Статус заказа" text 1C gets (the node's export map), when statuses are exported. */
 	status1C?: string | null;
+	currency?: string;
 	lines: number | unknown[];
+	/** Deleted on the site: this export carries "ПометкаУдаления" so 1C marks its order. */
+	deleted?: boolean;
 	/** Plain text (older servers) or coded warnings (`orderWarnings` of @obmen/core), translated when the code is known. */
 	warnings: (string | PreviewWarning)[];
 }
@@ -106,6 +131,10 @@ export interface PreviewWarning {
 export interface PreviewSummary {
 	orders: PreviewOrder[];
 	count: number;
+	/** Every order waiting for the node (this batch holds at most `batchSize`; newer servers). */
+	waiting?: number;
+	/** Byte size of the XML in the node's encoding (newer servers). */
+	bytes?: number;
 	encoding: XmlEncoding | string;
 	schemaVersion: SchemaVersion | string;
 }
@@ -135,6 +164,26 @@ export interface JournalItem {
 	error: string | null;
 	/** What else the request did, e.g. "applied on upload: <xml>: documents: 2, updated: 2, created: 0, unknown: 0". */
 	note?: string | null;
+	/** The whole text reply 1C got (capped; newer servers). */
+	replyText?: string | null;
+	/** Why the request failed, as a code the widget explains (newer servers): `auth_failed`, `unknown_orders`, … */
+	code?: string | null;
+	/** Details for the code's message, e.g. `{ orders: ["1001"] }` or `{ cmlCode, line, column }`. */
+	params?: Record<string, string | number | string[]> | null;
+	/** Client address and User-Agent of the request (newer servers). */
+	ip?: string | null;
+	userAgent?: string | null;
+	/** Order numbers and ids a `query` sent, or the change-feed range `(from, to]` of an import (newer servers). */
+	detail?: { orders?: string[]; ids?: string[]; changes?: [number, number] } | null;
+}
+
+/** One entry of `GET /api/v1/changes`: what 1C (or the site) changed on an order. */
+export interface ChangeItem {
+	cursor: number;
+	orderId: string;
+	nodeId: string | null;
+	at: string;
+	changes: { source?: string; type?: string; fields?: Record<string, { from: unknown; to: unknown }> };
 }
 
 /** A page of the exchange journal, newest first. */
@@ -147,4 +196,13 @@ export interface JournalPage {
 export interface StatusInfo {
 	code: string;
 	count: number;
+	/** The shop's name of the status, from the status dictionary (`PUT /api/v1/statuses`), when set. */
+	name?: string | null;
+}
+
+/** The answer of `POST /api/v1/nodes/{id}/check`: each step of an emulated 1C exchange. */
+export interface CheckResult {
+	url: string;
+	ok: boolean;
+	steps: { step: "reach" | "checkauth" | "init" | "query"; ok: boolean; status: number | null; code: string | null; detail: string }[];
 }

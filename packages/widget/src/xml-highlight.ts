@@ -53,3 +53,35 @@ function markupTokens(s: string): XmlToken[] {
 export function highlightXml(xml: string): TemplateResult[] {
 	return tokenizeXml(xml).map((t) => (t.kind === "text" ? html`${t.text}` : html`<span class="x-${t.kind}">${t.text}</span>`));
 }
+
+/**
+ * Lays XML out one element per line, indented by depth, for reading (the download keeps the original bytes). An
+ * element holding only text stays on one line; whitespace-only text between tags is dropped, every other character is
+ * kept in order.
+ */
+export function indentXml(xml: string, unit = "  "): string {
+	const lines: string[] = [];
+	let depth = 0;
+	let inline = false; // the last line is an open element whose text follows on the same line
+	for (const m of xml.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[^>]*>|[^<]+/g)) {
+		const t = m[0];
+		if (!t.startsWith("<")) {
+			if (!t.trim()) continue;
+			if (inline && lines.length) lines[lines.length - 1] += t;
+			else lines.push(unit.repeat(depth) + t.trim());
+			continue;
+		}
+		if (t.startsWith("</")) {
+			depth = Math.max(0, depth - 1);
+			if (inline && lines.length) lines[lines.length - 1] += t;
+			else lines.push(unit.repeat(depth) + t);
+			inline = false;
+			continue;
+		}
+		const opens = !t.startsWith("<?") && !t.startsWith("<!") && !t.endsWith("/>");
+		lines.push(unit.repeat(depth) + t);
+		if (opens) depth++;
+		inline = opens;
+	}
+	return `${lines.join("\n")}\n`;
+}

@@ -106,8 +106,52 @@ const e2eRunEmulator: BrowserCommand<[]> = async () => {
 	return helpers.runEmulator();
 };
 
+/** A raw 1C export run (checkauth → query → success) against `url`: the XML 1C got, decoded from windows-1251. */
+const e2eRawExchange: BrowserCommand<[url: string, login: string, password: string]> = async (_ctx, url, login, password) => {
+	const auth = `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
+	const lines = (await (await fetch(`${url}/exim_1c?type=sale&mode=checkauth`, { headers: { authorization: auth } })).text()).split("\n");
+	if (lines[0] !== "success") throw new Error(`checkauth: ${lines.join(" | ")}`);
+	const headers = { authorization: auth, cookie: `${lines[1]}=${lines[2]}` };
+	const xml = new TextDecoder("windows-1251").decode(await (await fetch(`${url}/exim_1c?type=sale&mode=query`, { headers })).arrayBuffer());
+	await (await fetch(`${url}/exim_1c?type=sale&mode=success`, { headers })).text();
+	return xml;
+};
+
+/** A call of the admin API of the server at `url`: status and JSON body. */
+const e2eApi: BrowserCommand<[url: string, token: string, method: string, path: string, body?: unknown]> = async (
+	_ctx,
+	url,
+	token,
+	method,
+	path,
+	body,
+) => {
+	const res = await fetch(`${url}${path}`, {
+		method,
+		headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+		body: body === undefined ? null : JSON.stringify(body),
+	});
+	const text = await res.text();
+	return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+};
+
+/** Resizes the e2e page's viewport (390×844 phone, 1280×800 laptop). */
+const e2eViewport: BrowserCommand<[id: string, width: number, height: number]> = async (_ctx, id, width, height) =>
+	pageOf(id).setViewportSize({ width, height });
+
 /** The commands, registered in vitest.config.ts under `test.browser.commands`. */
-export const e2eCommands = { e2eOpen, e2eAct, e2eWaitText, e2eEval, e2eScreenshot, e2eClose, e2eRunEmulator };
+export const e2eCommands = {
+	e2eOpen,
+	e2eAct,
+	e2eWaitText,
+	e2eEval,
+	e2eScreenshot,
+	e2eClose,
+	e2eRunEmulator,
+	e2eRawExchange,
+	e2eApi,
+	e2eViewport,
+};
 
 declare module "vitest/browser" {
 	interface BrowserCommands {
@@ -118,5 +162,8 @@ declare module "vitest/browser" {
 		e2eScreenshot: (id: string, selector: string | null, path: string) => Promise<string>;
 		e2eClose: (id: string) => Promise<void>;
 		e2eRunEmulator: () => Promise<{ ok: boolean; steps: string[]; deviations: string[] }>;
+		e2eRawExchange: (url: string, login: string, password: string) => Promise<string>;
+		e2eApi: (url: string, token: string, method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+		e2eViewport: (id: string, width: number, height: number) => Promise<void>;
 	}
 }

@@ -33,6 +33,8 @@ declare module "vitest" {
 	export interface ProvidedContext {
 		obmenServer: E2eServer | null;
 		obmenServerSkip: string;
+		/** A second server with no 1C node (a fresh `npm start`). */
+		obmenFreshServer: { url: string; token: string } | null;
 	}
 }
 
@@ -40,6 +42,7 @@ const widgetRoot = fileURLToPath(new URL("..", import.meta.url));
 
 interface Started {
 	server: E2eServer | null;
+	fresh: { url: string; token: string } | null;
 	skip: string;
 	stop: () => Promise<void>;
 }
@@ -57,6 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	const started = await shared.started;
 	project.provide("obmenServer", started.server);
 	project.provide("obmenServerSkip", started.skip);
+	project.provide("obmenFreshServer", started.fresh);
 	return async () => {
 		if (--shared.users > 0) return;
 		delete g[SHARED];
@@ -65,12 +69,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function start(): Promise<Started> {
-	if (process.env.OBMEN_WIDGET_E2E === "0") return { server: null, skip: "OBMEN_WIDGET_E2E=0", stop: async () => {} };
+	if (process.env.OBMEN_WIDGET_E2E === "0") return { server: null, fresh: null, skip: "OBMEN_WIDGET_E2E=0", stop: async () => {} };
 	const dir = mkdtempSync(join(tmpdir(), "obmen-widget-e2e-"));
 	let close: (() => Promise<void>) | null = null;
+	let closeFresh: (() => Promise<void>) | null = null;
 	const stop = async () => {
 		delete (globalThis as Record<symbol, unknown>)[E2E_HELPERS];
 		await close?.();
+		await closeFresh?.();
 		rmSync(dir, { recursive: true, force: true });
 	};
 	try {
@@ -106,6 +112,19 @@ async function start(): Promise<Started> {
 		const node = await api("POST", "/api/v1/nodes", { name: "УТ 11 (e2e)", login, password, settings: { shipping: "none" } });
 		const nodeId = String(node.id);
 
+		const freshToken = `e2e-fresh-${crypto.randomUUID()}`;
+		const fresh = await app.startServer({
+			port: 0,
+			host: "127.0.0.1",
+			databaseUrl: `file:${join(dir, "fresh.db")}`,
+			databaseAuthToken: undefined,
+			adminToken: freshToken,
+			oneCLogin: undefined,
+			oneCPassword: undefined,
+			demo: false,
+		});
+		closeFresh = fresh.close;
+
 		const helpers: E2eHelpers = {
 			async runEmulator() {
 				const emu = await import("@obmen/emulator");
@@ -125,11 +144,16 @@ async function start(): Promise<Started> {
 			},
 		};
 		(globalThis as Record<symbol, unknown>)[E2E_HELPERS] = helpers;
-		return { server: { url, token, nodeId, login, password }, skip: "", stop };
+		return { server: { url, token, nodeId, login, password }, fresh: { url: fresh.url, token: freshToken }, skip: "", stop };
 	} catch (e) {
 		await stop();
 		// In CI a broken server must fail the run, not turn the end-to-end test into a silent skip.
 		if (process.env.CI) throw e;
-		return { server: null, skip: `real server unavailable: ${e instanceof Error ? e.message : String(e)}`, stop: async () => {} };
+		return {
+			server: null,
+			fresh: null,
+			skip: `real server unavailable: ${e instanceof Error ? e.message : String(e)}`,
+			stop: async () => {},
+		};
 	}
 }

@@ -265,7 +265,7 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 	const sep = ctx.isoRequisiteDates ? "T" : " ";
 	w.lit("<ЗначенияРеквизитов>");
 	const paid = o.payment?.paid === true;
-	const cancelled = ctx.cancelled.has(o.status);
+	const cancelled = ctx.cancelled.has(o.status) || o.deleted === true;
 	if (o.payment?.method) {
 		requisite(w, "Метод оплаты", o.payment.method, "payment.method");
 		// Its presence is what makes УТ map the payment form (by this code, then by the "Метод оплаты" name).
@@ -293,6 +293,7 @@ function writeRequisites(w: ByteSink, ctx: WriterContext, o: ExportOrder): void 
 		requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Дата последнего разрешения по доставке</Наименование><Значение>", changedText);
 	}
 	requisiteAscii(w, "<ЗначениеРеквизита><Наименование>Отменен</Наименование><Значение>", cancelled ? "true" : "false");
+	if (o.deleted === true) requisiteAscii(w, "<ЗначениеРеквизита><Наименование>ПометкаУдаления</Наименование><Значение>", "true");
 	requisiteAscii(
 		w,
 		"<ЗначениеРеквизита><Наименование>Финальный статус</Наименование><Значение>",

@@ -69,6 +69,11 @@ export interface ExportOrder extends Order {
 	oneC?: { id?: string | null; number?: string | null } | null;
 	/** Order revision counter, written as `<НомерВерсии>` for schema ≥ 2.07. */
 	version?: number;
+	/**
+	 * Deleted on the site: written with the requisite "ПометкаУдаления" = true (and "Отменен" = true), so 1C marks
+	 * its order for deletion (1C never removes documents on its own, the mark is what it understands).
+	 */
+	deleted?: boolean;
 }
 
 /** Settings with defaults applied and version-dependent spellings decided once per document. */

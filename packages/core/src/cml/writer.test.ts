@@ -288,6 +288,12 @@ describe("document content", () => {
 		// the other requisites 1C reads stay, the status date included (issue 2 §3)
 		expect(noStatus.get("Дата изменения статуса")).toBe("2026-11-28 10:00:00");
 		expect(noStatus.get("Отменен")).toBe("false");
+		expect(noStatus.has("ПометкаУдаления")).toBe(false);
+		// an order deleted on the site: 1C gets the deletion mark (and "Отменен")
+		const deleted = requisites(
+			docs((await render([{ ...(sampleOrders()[0] as ExportOrder), deleted: true }], settings)).root)[0] as XmlNode,
+		);
+		expect([deleted.get("ПометкаУдаления"), deleted.get("Отменен"), deleted.get("Доставка разрешена")]).toEqual(["true", "true", "false"]);
 	});
 
 	it("2.10 replaces 'Доставка разрешена' by 'Дата последнего разрешения по доставке', only when delivery is allowed", async () => {

@@ -72,7 +72,7 @@ describe("admin API /api/v1", () => {
 		});
 		const rest = await json(await h.api("GET", `/changes?after=${feed.items[2].cursor}`));
 		expect(rest.items.map((i: Json) => i.cursor)).toEqual([feed.items[3].cursor]);
-		expect(await json(await h.api("GET", "/meta/statuses"))).toEqual({ items: [{ code: "new", count: 3 }] });
+		expect(await json(await h.api("GET", "/meta/statuses"))).toEqual({ items: [{ code: "new", count: 3, name: null }] });
 	});
 
 	it("nodes: create, list, get, patch (settings merged), delete; never return the password", async () => {

@@ -2,12 +2,13 @@
  * @module
  * Admin API: 1C nodes (credentials + settings). Passwords are stored as PBKDF2 hashes and never returned.
  */
-import type { NodeRecord } from "@obmen/db";
+import type { NodeActivity, NodeRecord } from "@obmen/db";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { hashPassword, randomToken } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { mergeSettings, NodeSettingsSchema, readSettings } from "../settings.ts";
+import { generatePassword, nodeStateView } from "./console.ts";
 import { ApiError, jsonBody, validationError } from "./errors.ts";
 
 const login = z
@@ -18,7 +19,8 @@ const login = z
 const CreateSchema = z.object({
 	name: z.string().min(1).max(100),
 	login,
-	password: z.string().min(6).max(200),
+	/** Absent: a password is generated and returned once in the reply. */
+	password: z.string().min(6).max(200).optional(),
 	settings: z.record(z.string(), z.unknown()).default({}),
 });
 const PatchSchema = z.object({
@@ -32,8 +34,8 @@ function issues(e: z.ZodError): { path: string; message: string }[] {
 	return e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
 
-/** @internal The public view of a node (never the password hash). */
-export function nodeView(n: NodeRecord, c: Context): Record<string, unknown> {
+/** @internal The public view of a node (never the password hash), with its exchange state when `activity` is given. */
+export function nodeView(n: NodeRecord, c: Context, activity?: { of: Map<string, NodeActivity>; now: Date }): Record<string, unknown> {
 	return {
 		id: n.id,
 		name: n.name,
@@ -42,6 +44,7 @@ export function nodeView(n: NodeRecord, c: Context): Record<string, unknown> {
 		exchangeUrl: new URL("/exim_1c", c.req.url).href,
 		createdAt: n.createdAt,
 		updatedAt: n.updatedAt,
+		...(activity ? nodeStateView(activity.of.get(n.id), readSettings(n.settings), activity.now) : {}),
 	};
 }
 
@@ -77,20 +80,29 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 		const settings = parseSettings(r.data.settings);
 		await assertUnique(o, r.data.name, r.data.login, null);
 		const now = o.clock.now().toISOString();
+		const generated = r.data.password === undefined ? generatePassword() : null;
 		const node: NodeRecord = {
 			id: randomToken(8),
 			name: r.data.name,
 			login: r.data.login,
-			passwordHash: await hashPassword(r.data.password, o.passwordIterations),
+			passwordHash: await hashPassword(r.data.password ?? generated ?? "", o.passwordIterations),
 			settings,
 			createdAt: now,
 			updatedAt: now,
 		};
 		await o.store.createNode(node);
-		return c.json(nodeView(node, c), 201);
+		// a generated password is shown this once (only its hash is stored)
+		return c.json({ ...nodeView(node, c), ...(generated ? { password: generated } : {}) }, 201);
 	});
-	api.get("/nodes", async (c) => c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c)) }));
-	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c)));
+	const activity = async () => {
+		await o.store.idle();
+		return { of: await o.store.nodeActivity(), now: o.clock.now() };
+	};
+	api.get("/nodes", async (c) => {
+		const a = await activity();
+		return c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c, a)) });
+	});
+	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c, await activity())));
 	api.patch("/nodes/:id", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
 		const r = PatchSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));

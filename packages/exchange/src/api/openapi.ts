@@ -50,6 +50,12 @@ export function openApiDocument(): Record<string, unknown> {
 					parameters: [idParam],
 					responses: { "200": ok("order"), "404": err },
 				},
+				delete: {
+					summary:
+						"Delete an order through 1C: it is exported once more with ПометкаУдаления = true, then removed once every node acknowledged it",
+					parameters: [idParam],
+					responses: { "202": ok("{ id, deletedAt, revision, removed }"), "404": err },
+				},
 			},
 			"/orders": {
 				get: {
@@ -70,7 +76,11 @@ export function openApiDocument(): Record<string, unknown> {
 			},
 			"/nodes": {
 				get: { summary: "1C nodes", responses: { "200": ok("{ items }") } },
-				post: { summary: "Create a node { name, login, password, settings }", responses: { "201": ok("node"), "400": err, "409": err } },
+				post: {
+					summary:
+						"Create a node { name, login, password?, settings? } (login: no colon or whitespace; password 6–200 characters, generated and returned once as `password` when absent)",
+					responses: { "201": ok("node"), "400": err, "409": err },
+				},
 			},
 			"/nodes/{id}": {
 				get: { summary: "A node (never the password)", parameters: [idParam], responses: { "200": ok("node"), "404": err } },
@@ -85,7 +95,13 @@ export function openApiDocument(): Record<string, unknown> {
 				get: {
 					summary: "What the next query would send (XML, or ?format=json); no side effects",
 					parameters: [idParam, { name: "format", in: "query", schema: { enum: ["xml", "json"] } }],
-					responses: { "200": { description: "XML in the node encoding or JSON summary" }, "404": err },
+					responses: {
+						"200": {
+							description:
+								"XML in the node encoding, or JSON { orders: [{ …, deleted }], count (this batch), waiting (all waiting orders), bytes, encoding, schemaVersion }",
+						},
+						"404": err,
+					},
 				},
 			},
 			"/nodes/{id}/journal": {
@@ -96,8 +112,118 @@ export function openApiDocument(): Record<string, unknown> {
 						{ name: "limit", in: "query", schema: { type: "integer" } },
 						{ name: "before", in: "query", schema: { type: "integer" } },
 						{ name: "errors", in: "query", schema: { enum: ["1"] } },
+						{ name: "format", in: "query", schema: { enum: ["json", "csv", "ndjson"] } },
 					],
-					responses: { "200": ok("{ items, nextBefore }") },
+					responses: {
+						"200": {
+							description:
+								"JSON { items: [{ …, replyText, code, params }], nextBefore }; with format=csv (UTF-8 with BOM) or ndjson the whole journal as a file",
+						},
+					},
+				},
+			},
+			"/nodes/{id}/resend": {
+				post: {
+					summary: "Send these orders to the node again in its next query, even if unchanged (1C matches orders by number)",
+					parameters: [idParam],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									type: "object",
+									required: ["orders"],
+									additionalProperties: false,
+									properties: { orders: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1000 } },
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ queued: [order id], unknown: [order id] }"), "400": err, "404": err },
+				},
+			},
+			"/nodes/{id}/rewind": {
+				post: {
+					summary: "Send every order from a number, from a date, or all orders to the node again",
+					parameters: [idParam],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									oneOf: [
+										{
+											type: "object",
+											required: ["fromNumber"],
+											properties: { fromNumber: { type: "string" } },
+											additionalProperties: false,
+										},
+										{ type: "object", required: ["fromDate"], properties: { fromDate: { type: "string" } }, additionalProperties: false },
+										{ type: "object", required: ["all"], properties: { all: { const: true } }, additionalProperties: false },
+									],
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ queued: number }"), "400": err, "404": err },
+				},
+			},
+			"/nodes/{id}/check": {
+				post: {
+					summary:
+						"Side-effect-free emulated 1C exchange against the node's public exchange URL (or `url`): challenge, checkauth, init, query preview",
+					parameters: [idParam],
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									type: "object",
+									required: ["password"],
+									properties: { password: { type: "string" }, url: { type: "string", format: "uri" } },
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ url, ok, steps: [{ step, ok, status, code, detail }] }"), "400": err, "404": err },
+				},
+			},
+			"/nodes/{id}/password": {
+				post: {
+					summary: "Generate a new 1C password for the node (returned once; the node's sessions end)",
+					parameters: [idParam],
+					responses: { "200": ok("{ password }"), "404": err },
+				},
+			},
+			"/meta/statuses": {
+				get: {
+					summary: "Store statuses for the pickers: the dictionary first, then codes seen on orders",
+					responses: { "200": ok("{ items: [{ code, count, name }] }") },
+				},
+			},
+			"/statuses": {
+				get: { summary: "The store's status dictionary", responses: { "200": ok("{ items: [{ code, name }] }") } },
+				put: {
+					summary: "Replace the status dictionary (codes unique, at most 500), so statuses can be mapped before any order has them",
+					requestBody: {
+						required: true,
+						content: {
+							"application/json": {
+								schema: {
+									type: "object",
+									required: ["items"],
+									properties: {
+										items: {
+											type: "array",
+											maxItems: 500,
+											items: { type: "object", required: ["code"], properties: { code: { type: "string" }, name: { type: "string" } } },
+										},
+									},
+								},
+							},
+						},
+					},
+					responses: { "200": ok("{ items }"), "400": err },
 				},
 			},
 			"/nodes/{id}/unmatched": {
@@ -129,7 +255,6 @@ export function openApiDocument(): Record<string, unknown> {
 					responses: { "200": ok("{ attached, orderId, oneC }"), "400": err, "404": err },
 				},
 			},
-			"/meta/statuses": { get: { summary: "Store status codes seen", responses: { "200": ok("{ items: [{ code, count }] }") } } },
 		},
 	};
 }

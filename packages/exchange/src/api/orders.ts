@@ -11,10 +11,11 @@ import { nodeExports } from "../numbers.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { rematchForOrder } from "../unmatched.ts";
 import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
+import { mergeStatuses, statusDictionary } from "./statuses.ts";
 
 /** @internal The JSON view of a stored order. */
 export function orderView(s: StoredOrder): Record<string, unknown> {
-	return { ...s.order, revision: s.revision, oneC: s.oneC };
+	return { ...s.order, revision: s.revision, oneC: s.oneC, deletedAt: s.deletedAt ?? null };
 }
 
 /** @internal */
@@ -62,5 +63,5 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		const items = await o.store.listChanges({ after, limit });
 		return c.json({ items, nextCursor: items.at(-1)?.cursor ?? after });
 	});
-	api.get("/meta/statuses", async (c) => c.json({ items: await o.store.statusCounts() }));
+	api.get("/meta/statuses", async (c) => c.json({ items: mergeStatuses(await statusDictionary(o.store), await o.store.statusCounts()) }));
 }

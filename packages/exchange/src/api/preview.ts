@@ -7,6 +7,7 @@
 import { orderWarnings } from "@obmen/core";
 import type { Hono } from "hono";
 import { buildExport } from "../export.ts";
+import { journalError } from "../journal-codes.ts";
 import { keySharedWith, numberWarnings } from "../numbers.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { intParam } from "./errors.ts";
@@ -25,7 +26,7 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 		const map = batch.settings.statusMap.export;
 		const config = batch.settings.configuration;
 		const orders = [];
-		for (const { order, revision } of batch.candidates) {
+		for (const { order, revision, deleted } of batch.candidates) {
 			const identity = batch.identities.get(order.id);
 			const numbers = identity
 				? numberWarnings(config, order.number, identity, await keySharedWith(o.store, node.id, config, identity))
@@ -46,6 +47,7 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 					? ((Object.hasOwn(map, order.status) ? map[order.status] : undefined) ?? order.status)
 					: null,
 				revision,
+				deleted: deleted === true,
 				lines: order.items.length,
 				// the 11-character rule depends on the configuration: numberWarnings replace core's NUMBER_TOO_LONG
 				warnings: [
@@ -61,6 +63,12 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 		return c.json({
 			orders,
 			count: batch.candidates.length,
+			// every order waiting for this node (the batch holds at most batchSize; the rest go in later sessions)
+			waiting: await o.store.countExport(node.id, {
+				statuses: batch.settings.exportStatusFilter,
+				fromNumber: batch.settings.exportFromNumber,
+			}),
+			bytes: batch.bytes.byteLength,
 			encoding: batch.settings.encoding,
 			schemaVersion: batch.settings.schemaVersion,
 		});
@@ -72,7 +80,10 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 		const errorsOnly = c.req.query("errors") === "1" || c.req.query("errors") === "true";
 		await o.store.idle();
 		const rows = await o.store.listJournal(node.id, { limit, before: before || null, errorsOnly });
-		const items = rows.map(({ nodeId: _n, ...row }) => row);
+		const items = rows.map(({ nodeId: _n, ...row }) => {
+			const e = journalError(row);
+			return { ...row, code: e?.code ?? null, params: e?.params ?? null };
+		});
 		return c.json({ items, nextBefore: rows.length === limit ? (rows.at(-1)?.id ?? null) : null });
 	});
 }

@@ -7,11 +7,15 @@ import { cors } from "hono/cors";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { checkAdminToken } from "./admin-throttle.ts";
-import { errorResponse, tooLarge } from "./errors.ts";
+import { registerCheck } from "./check.ts";
+import { registerConsole } from "./console.ts";
+import { ApiError, errorResponse, tooLarge } from "./errors.ts";
+import { registerJournalExport } from "./journal-export.ts";
 import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { registerOrders } from "./orders.ts";
 import { registerPreview } from "./preview.ts";
+import { registerStatuses } from "./statuses.ts";
 import { registerUnmatched } from "./unmatched.ts";
 
 async function tokenOk(o: ResolvedOptions, token: string): Promise<boolean> {
@@ -50,7 +54,11 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	});
 	registerOrders(api, o);
 	registerNodes(api, o);
+	registerJournalExport(api, o); // before registerPreview: handles ?format=csv|ndjson of the journal route
 	registerPreview(api, o);
 	registerUnmatched(api, o);
+	registerConsole(api, o);
+	registerStatuses(api, o);
+	registerCheck(api, o);
 	return api;
 }

@@ -4,6 +4,7 @@
  * keep 1C's rules (LF, exact first line, HTTP 200 for protocol failures, never an empty body).
  */
 import { replyFailure } from "@obmen/core";
+import type { JournalDetail } from "@obmen/db";
 import type { Context } from "hono";
 import type { ResolvedOptions } from "../options.ts";
 
@@ -21,6 +22,12 @@ export interface JournalDraft {
 	error: string | null;
 	/** What else the request did (e.g. "applied on upload: …"). */
 	note: string | null;
+	/** The whole text reply (see {@link textReply}). */
+	replyText?: string | null;
+	ip?: string | null;
+	userAgent?: string | null;
+	/** Order numbers sent, or the change-feed cursor range of an import. */
+	detail?: JournalDetail | null;
 }
 
 /** @internal Everything a mode handler gets. */
@@ -40,12 +47,17 @@ export interface EximRequest {
 }
 
 const TEXT = "text/plain; charset=utf-8";
+/** Characters of a text reply kept in the journal. */
+export const JOURNAL_REPLY_MAX = 2000;
 const enc = new TextEncoder();
 
 /** @internal A protocol text reply (`success…`, `failure…`, `progress…`), recorded in the journal. */
 export function textReply(r: EximRequest, body: string, status = 200, headers: Record<string, string> = {}): Response {
 	const bytes = enc.encode(body);
 	r.j.reply = body.split("\n", 1)[0] ?? "";
+	// the whole reply for the journal, capped; `checkauth` lines 2+ are the session cookie and sessid: left out
+	const whole = r.mode === "checkauth" && r.j.reply === "success" ? "success\n…" : body;
+	r.j.replyText = whole.length > JOURNAL_REPLY_MAX ? `${whole.slice(0, JOURNAL_REPLY_MAX)}…` : whole;
 	r.j.bytesOut = bytes.byteLength;
 	return new Response(bytes, { status, headers: { "Content-Type": TEXT, "Content-Length": String(bytes.byteLength), ...headers } });
 }

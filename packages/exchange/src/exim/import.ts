@@ -258,6 +258,7 @@ export async function importFile(r: EximRequest): Promise<Response> {
 		await store.markUploadDone(sessionId, found.from);
 		if (step.kind === "already") return textReply(r, replySuccess("already imported"));
 		r.j.ordersImported = step.outcome.updated + step.outcome.created + step.rematched;
+		if (step.outcome.cursorTo > step.outcome.cursorFrom) r.j.detail = { changes: [step.outcome.cursorFrom, step.outcome.cursorTo] };
 		const problems = appliedProblems(step.report);
 		if (problems.length) r.j.error = problems.join("; ");
 		return textReply(r, replySuccess(appliedSummary(step)));

@@ -22,6 +22,11 @@ export async function query(r: EximRequest): Promise<Response> {
 	// the pending batch is recorded together with the identities of orders exported for the first time
 	const batch = await repeatableBatch(r, s);
 	r.j.ordersSent = batch.candidates.length;
+	// the numbers 1C got, for the journal (capped: a batch can hold thousands)
+	if (batch.candidates.length) {
+		const sent = batch.candidates.slice(0, 100);
+		r.j.detail = { orders: sent.map((c) => c.order.number), ids: sent.map((c) => c.order.id) };
+	}
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
 }
 

@@ -4,7 +4,9 @@
  * Every reply is HTTP 200 with a non-empty LF body whose first line is exactly `success`, `failure` or `progress`
  * (except the XML of `query`/`info` and the 401 challenge when credentials are missing).
  */
+
 import { Hono } from "hono";
+import { alertExchangeFailed } from "../alerts.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { keepAlive } from "../wait-until.ts";
 import { checkauth } from "./checkauth.ts";
@@ -76,6 +78,8 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			ordersImported: 0,
 			error: null,
 			note: null,
+			ip: o.clientIp(c) ?? null,
+			userAgent: c.req.header("User-Agent")?.slice(0, 200) ?? null,
 		};
 		const r: EximRequest = { o, c, j, type: c.req.query("type") ?? "", mode: c.req.query("mode") ?? "", now: o.clock.now() };
 		let res: Response;
@@ -97,6 +101,10 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", Math.round(performance.now() - t0));
 		const pruning = r.authenticated ? pruneIfDue(o, r.now) : null;
 		keepAlive(c, pruning ? Promise.all([journaled, pruning]) : journaled);
+		if (j.error !== null || j.reply === "failure") {
+			const row = { nodeId: j.nodeId, mode: r.mode || null, reply: j.reply, error: j.error, at: r.now.toISOString() };
+			keepAlive(c, alertExchangeFailed(o, row).catch(o.onError));
+		}
 		return res;
 	});
 	return app;

@@ -13,5 +13,7 @@ export async function success(r: EximRequest): Promise<Response> {
 	if (s === null) return failure(r, NEED_CHECKAUTH);
 	if (typeof s === "string") return failure(r, s);
 	r.j.ordersAcknowledged = await r.o.store.acknowledge(s.session.idHash, s.node.id);
+	// orders deleted on the site leave the store once every node has received their deletion mark
+	if (r.j.ordersAcknowledged > 0) await r.o.store.purgeDeletedOrders();
 	return textReply(r, replySuccess());
 }

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
+import type { ChangeItem, ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
 
 /** Default settings as the server returns them (architecture.md defaults), plus one status mapping each way. */
 export function defaultSettings(): NodeSettings {
@@ -98,10 +98,18 @@ export function installFakeApi(options: { token?: string } = {}) {
 			{ code: "N", count: 3 },
 			{ code: "P", count: 1 },
 			{ code: "F", count: 7 },
-		],
+		] as { code: string; count: number; name?: string | null }[],
 		/** The next PATCH answers with this error instead of saving. */
 		failNextPatch: null as null | { status: number; error: { code: string; message: string; path?: string } },
 		passwords: [] as string[],
+		/** Every node; the first is `node`. Create / delete / rename change this list. */
+		nodes: [node] as ExchangeNode[],
+		/** Bodies of resend / rewind requests, by node id. */
+		requeued: [] as { nodeId: string; kind: "resend" | "rewind"; body: unknown }[],
+		/** When set, the JSON preview also says how many orders wait and the XML size (newer servers). */
+		previewWaiting: null as number | null,
+		/** The changes feed (`GET /api/v1/changes`). */
+		changes: [] as ChangeItem[],
 	};
 
 	const json = (body: unknown, status = 200) =>
@@ -130,7 +138,64 @@ export function installFakeApi(options: { token?: string } = {}) {
 			return json({ error: { code: "UNAUTHORIZED", message: "bad token" } }, 401);
 		}
 		const p = url.pathname;
-		if (method === "GET" && p === "/api/v1/nodes") return json({ items: [node] });
+		if (method === "GET" && p === "/api/v1/nodes") return json({ items: state.nodes });
+		if (method === "POST" && p === "/api/v1/nodes") {
+			const b = body as { name: string; login: string };
+			if (state.nodes.some((n) => n.login === b.login))
+				return json({ error: { code: "conflict", message: "a node with this login exists", path: "login" } }, 409);
+			const created: ExchangeNode = {
+				id: `n${state.nodes.length + 1}`,
+				name: b.name,
+				login: b.login,
+				settings: defaultSettings(),
+				exchangeUrl: "http://shop.test/exim_1c",
+				state: "never",
+				lastExchange: null,
+				lastSuccessAt: null,
+			};
+			state.nodes.push(created);
+			return json({ ...created, password: "0123456789abcdef0123" }, 201);
+		}
+		const m = /^\/api\/v1\/nodes\/([^/]+)(?:\/(password|resend|rewind|check))?$/.exec(p);
+		const other = m && m[1] !== node.id ? state.nodes.find((n) => n.id === m[1]) : null;
+		if (m && (m[1] === node.id || other)) {
+			const target = other ?? node;
+			if (method === "DELETE" && !m[2]) {
+				state.nodes = state.nodes.filter((n) => n !== target);
+				return new Response(null, { status: 204 });
+			}
+			if (method === "POST" && m[2] === "password") return json({ password: "fedcba9876543210fedc" });
+			if (method === "POST" && m[2] === "check") {
+				const ok = (body as { password: string }).password === "right-password";
+				return json({
+					url: target.exchangeUrl,
+					ok,
+					steps: [
+						{ step: "reach", ok: true, status: 401, code: null, detail: "failure" },
+						{ step: "checkauth", ok, status: 200, code: ok ? null : "auth_failed", detail: ok ? "success" : "failure" },
+						...(ok
+							? [
+									{ step: "init", ok: true, status: 200, code: null, detail: "zip=yes file_limit=8388608" },
+									{ step: "query", ok: true, status: 200, code: null, detail: "2" },
+								]
+							: []),
+					],
+				});
+			}
+			if (method === "POST" && (m[2] === "resend" || m[2] === "rewind")) {
+				state.requeued.push({ nodeId: target.id, kind: m[2], body });
+				if (m[2] === "resend") {
+					const ids = (body as { orders: string[] }).orders;
+					return json({ queued: ids.filter((id) => id !== "nope"), unknown: ids.filter((id) => id === "nope") });
+				}
+				return json({ queued: 7 });
+			}
+			if (other && method === "GET" && !m[2]) return json(other);
+			if (other && method === "PATCH" && !m[2]) {
+				Object.assign(other, body as object);
+				return json(other);
+			}
+		}
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}`) return json(node);
 		if (method === "PATCH" && p === `/api/v1/nodes/${node.id}`) {
 			if (state.failNextPatch) {
@@ -141,15 +206,32 @@ export function installFakeApi(options: { token?: string } = {}) {
 			const patch = body as { settings?: Partial<NodeSettings>; password?: string; login?: string };
 			node.settings = { ...node.settings, ...patch.settings };
 			if (patch.login) node.login = patch.login;
+			if ((patch as { name?: string }).name) node.name = (patch as { name: string }).name;
 			if (patch.password) state.passwords.push(patch.password);
 			return json(node);
+		}
+		if (method === "GET" && p === "/api/v1/changes") {
+			const after = Number(url.searchParams.get("after") ?? 0);
+			const limit = Number(url.searchParams.get("limit") ?? 100);
+			return json({ items: state.changes.filter((c) => c.cursor > after).slice(0, limit) });
 		}
 		if (method === "GET" && p === "/api/v1/meta/statuses") return json({ items: state.statuses });
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/preview`) {
 			if (url.searchParams.get("format") === "json") {
-				return json({ orders, count: orders.length, encoding: node.settings.encoding, schemaVersion: node.settings.schemaVersion });
+				return json({
+					orders,
+					count: orders.length,
+					encoding: node.settings.encoding,
+					schemaVersion: node.settings.schemaVersion,
+					...(state.previewWaiting === null ? {} : { waiting: state.previewWaiting, bytes: 2048 }),
+				});
 			}
 			return previewXml();
+		}
+		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal` && url.searchParams.get("format") === "csv") {
+			return new Response(`\uFEFFid,mode\r\n${journal.map((j) => `${j.id},${j.mode}`).join("\r\n")}\r\n`, {
+				headers: { "content-type": "text/csv; charset=utf-8" },
+			});
 		}
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal`) {
 			const errorsOnly = url.searchParams.get("errors") === "1";
