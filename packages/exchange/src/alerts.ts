@@ -58,11 +58,26 @@ async function sendAlert(o: ResolvedOptions, node: NodeRecord, payload: { event:
 
 /** True (and the mark moved to `value`) when `meta[key]` did not already say `value`-or-later. */
 async function claim(store: ExchangeStore, key: string, fresh: (old: string | null) => boolean, value: string): Promise<boolean> {
-	const old = await store.getMeta(key);
-	if (!fresh(old)) return false;
-	await store.setMeta(key, value);
-	return true;
+	// claims of one key are serialised in this process, so a burst of failed requests (a password flood) sends one alert
+	const prev = claiming.get(key) ?? Promise.resolve(false);
+	const next = prev
+		.catch(() => false)
+		.then(async () => {
+			const old = await store.getMeta(key);
+			if (!fresh(old)) return false;
+			await store.setMeta(key, value);
+			return true;
+		});
+	claiming.set(key, next);
+	try {
+		return await next;
+	} finally {
+		if (claiming.get(key) === next) claiming.delete(key);
+	}
 }
+
+/** The claim in progress per key (see {@link claim}). */
+const claiming = new Map<string, Promise<boolean>>();
 
 /**
  * After a journalled `/exim_1c` request: an `exchange.failed` alert when it failed (or an import had errors) and the

@@ -51,8 +51,16 @@ export function journalError(row: { error: string | null; reply: string }): Jour
 	if (e === "busy, retry") return { code: "busy", params: {} };
 	if (e.startsWith("Соединение прервано до конца запроса")) return { code: "client_abort", params: {} };
 	if (e.startsWith("internal error")) return { code: "internal", params: {} };
-	const unknown = /^unknown orders: ([^;]*)/.exec(e);
-	if (unknown?.[1] !== undefined) return { code: "unknown_orders", params: { orders: unknown[1].split(", ").filter(Boolean) } };
+	// "kept unmatched: 404 (no order with this number), …": the documents are kept (see unmatched.ts); the reasons in
+	// parentheses are dropped from the numbers
+	const unknown = /^(?:unknown orders|kept unmatched): ([^;]*)/.exec(e);
+	if (unknown?.[1] !== undefined) {
+		const list = unknown[1];
+		const orders = list.includes(" (")
+			? [...list.matchAll(/(?:^|\), )([^()]+?) \(/g)].map((m) => m[1] as string)
+			: list.split(", ").filter(Boolean);
+		return { code: "unknown_orders", params: { orders } };
+	}
 	const cml = CML.exec(e);
 	if (cml?.[1]) {
 		const params: JournalError["params"] = { cmlCode: cml[1] };

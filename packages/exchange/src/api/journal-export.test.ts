@@ -8,7 +8,8 @@ type Json = Record<string, any>;
 
 describe("journal: whole replies, error codes, csv / ndjson export", () => {
 	it("keeps the whole text reply (no session secrets) and classifies errors with codes and details", async () => {
-		const h = await createHarness();
+		// the import path itself (an apply on upload journals on the file row: see the next test)
+		const h = await createHarness({ settings: { applyOnUpload: "never" } });
 		await h.putOrder({ id: "o1" });
 		const { cookie, sessid } = await h.login();
 		await h.text("type=sale&mode=checkauth", { auth: basic("exchange1c", "wrong") });
@@ -53,8 +54,10 @@ describe("journal: whole replies, error codes, csv / ndjson export", () => {
 		const items = (await (await h.api("GET", `/nodes/${h.nodeId}/journal`)).json()).items as Json[];
 		const q = items.find((i) => i.mode === "query");
 		expect(q).toMatchObject({ ip: "10.0.0.7", detail: { orders: ["1", "2"], ids: ["o1", "o2"] } });
-		const imp = items.find((i) => i.mode === "import");
-		const [from, to] = imp?.detail.changes as [number, number];
+		// applied on upload: the file request that completed the upload carries the import's changes
+		const imp = items.find((i) => i.mode === "file" && i.detail?.changes);
+		expect(imp?.note).toMatch(/^applied on upload/);
+		const [from, to] = (imp?.detail?.changes ?? [0, 0]) as [number, number];
 		const feed = (await (await h.api("GET", `/changes?after=${from}&limit=${to - from}`)).json()).items as Json[];
 		expect(feed).toEqual([expect.objectContaining({ orderId: "o2", changes: expect.objectContaining({ source: "1c" }) })]);
 		expect(feed[0]?.changes.fields.paid).toEqual({ from: null, to: true });

@@ -9,7 +9,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { checkAdminToken } from "./admin-throttle.ts";
 import { registerCheck } from "./check.ts";
 import { registerConsole } from "./console.ts";
-import { ApiError, errorResponse, tooLarge } from "./errors.ts";
+import { errorResponse, tooLarge } from "./errors.ts";
 import { registerJournalExport } from "./journal-export.ts";
 import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";

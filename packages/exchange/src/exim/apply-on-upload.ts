@@ -141,7 +141,7 @@ export async function uploadIsComplete(
 
 /** What one slice did to an apply. */
 export type ApplySlice =
-	| { state: "done"; apply: UploadApply; ordersImported: number; problems: string[] }
+	| { state: "done"; apply: UploadApply; ordersImported: number; problems: string[]; changes: [number, number] | null }
 	| { state: "failed"; apply: UploadApply; reason: string }
 	| { state: "progress"; apply: UploadApply; staged: number };
 
@@ -173,6 +173,8 @@ export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c
 	const x = { o, c, sessionId, nodeId: node.id, settings, uploadEpoch: session?.uploadEpoch ?? 0, now: o.clock.now(), started };
 	let ordersImported = 0;
 	const problems: string[] = [];
+	/** The change-feed cursor range `(from, to]` of what this slice applied. */
+	let changes: [number, number] | null = null;
 	let current = name;
 	try {
 		const chunks = () => o.store.readUploadChunks(sessionId, name);
@@ -213,6 +215,9 @@ export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c
 				result.done[xml] = appliedSummary(step);
 				ordersImported += step.outcome.updated + step.outcome.created + step.rematched;
 				problems.push(...appliedProblems(step.report));
+				const { cursorFrom, cursorTo } = step.outcome;
+				if (cursorTo > cursorFrom)
+					changes = [Math.min(changes?.[0] ?? cursorFrom, cursorFrom), Math.max(changes?.[1] ?? cursorTo, cursorTo)];
 			}
 		}
 	} catch (e) {
@@ -220,7 +225,7 @@ export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c
 		throw e;
 	}
 	await o.store.saveUploadApply(sessionId, name, { result, state: "done" });
-	return { state: "done", apply: { ...apply, result, state: "done" }, ordersImported, problems };
+	return { state: "done", apply: { ...apply, result, state: "done" }, ordersImported, problems, changes };
 }
 
 /** Claims the apply and works one slice on it; null when another worker holds its lease (or it is not pending). */
@@ -276,6 +281,7 @@ export async function applyOnUpload(r: EximRequest, s: ActiveSession, name: stri
 	}
 	if (slice?.state === "done") {
 		r.j.ordersImported = slice.ordersImported;
+		if (slice.changes) r.j.detail = { changes: slice.changes };
 		if (slice.problems.length) r.j.error = slice.problems.join("; ");
 		r.j.note = `applied on upload: ${applyNote(slice.apply)}`;
 		return textReply(r, replySuccess());

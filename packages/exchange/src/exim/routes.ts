@@ -101,6 +101,7 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", Math.round(performance.now() - t0));
 		const pruning = r.authenticated ? pruneIfDue(o, r.now) : null;
 		keepAlive(c, pruning ? Promise.all([journaled, pruning]) : journaled);
+		// once per node and error code per interval (a password flood also gets its own login_flood alert, see lockout)
 		if (j.error !== null || j.reply === "failure") {
 			const row = { nodeId: j.nodeId, mode: r.mode || null, reply: j.reply, error: j.error, at: r.now.toISOString() };
 			keepAlive(c, alertExchangeFailed(o, row).catch(o.onError));
