@@ -6,6 +6,7 @@ import type { NodeRecord } from "@obmen/db";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { hashPassword, randomToken } from "../crypto.ts";
+import { CLIENT_ENDPOINTS } from "../exim/client.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { mergeSettings, NodeSettingsSchema, readSettings } from "../settings.ts";
 import { ApiError, jsonBody, validationError } from "./errors.ts";
@@ -39,7 +40,7 @@ export function nodeView(n: NodeRecord, c: Context): Record<string, unknown> {
 		name: n.name,
 		login: n.login,
 		settings: readSettings(n.settings),
-		exchangeUrl: new URL("/exim_1c", c.req.url).href,
+		exchangeUrl: new URL(CLIENT_ENDPOINTS[readSettings(n.settings).client], c.req.url).href,
 		createdAt: n.createdAt,
 		updatedAt: n.updatedAt,
 	};
