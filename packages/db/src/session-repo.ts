@@ -14,6 +14,7 @@ type SessionRepo = Pick<
 	| "createSession"
 	| "getSession"
 	| "getSessionBySessid"
+	| "getCurrentSession"
 	| "touchSession"
 	| "startUploadEpoch"
 	| "deleteSession"
@@ -124,6 +125,13 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 			const rs = await client.execute({
 				sql: "SELECT * FROM sessions WHERE sessid_hash = ? AND node_id = ? ORDER BY created_at DESC LIMIT 1",
 				args: [sessidHash, nodeId],
+			});
+			return rs.rows[0] ? rowToSession(rs.rows[0]) : null;
+		},
+		async getCurrentSession(nodeId) {
+			const rs = await client.execute({
+				sql: "SELECT * FROM sessions WHERE node_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+				args: [nodeId],
 			});
 			return rs.rows[0] ? rowToSession(rs.rows[0]) : null;
 		},

@@ -412,12 +412,15 @@ describe("@obmen/db libSQL store", () => {
 		expect(await store.getSession("a2")).not.toBeNull();
 		expect(await store.getSessionBySessid("sid-a5", "n1")).toMatchObject({ idHash: "a5" });
 		expect(await store.getSessionBySessid("sid-a5", "n2")).toBeNull();
+		expect(await store.getCurrentSession("n1")).toMatchObject({ idHash: "a21" });
+		expect(await store.getCurrentSession("n2")).toMatchObject({ idHash: "b0" });
 		const node = await store.getNode("n1");
 		if (!node) throw new Error("n1");
 		await store.updateNode({ ...node, name: "renamed" });
 		expect(await count("n1")).toBe(20);
 		await store.updateNode({ ...node, passwordHash: "changed" });
 		expect(await count("n1")).toBe(0);
+		expect(await store.getCurrentSession("n1")).toBeNull();
 		expect(await count("n2")).toBe(1);
 	});
 

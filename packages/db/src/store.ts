@@ -133,6 +133,11 @@ export interface ExchangeStore {
 	 * `sessid`; the caller must have verified that node's Basic credentials), or null.
 	 */
 	getSessionBySessid(sessidHash: string, nodeId: string): Promise<SessionRecord | null>;
+	/**
+	 * The node's current exchange session: its most recently created one, or null. Cloud clients (МойСклад, Класс365)
+	 * send neither the cookie nor `sessid`, so their requests work on this session.
+	 */
+	getCurrentSession(nodeId: string): Promise<SessionRecord | null>;
 	touchSession(idHash: string, now: number): Promise<void>;
 	/** `init`: a new upload epoch (the next chunk of each name truncates), remembers `version`/`cmlVersion`. */
 	startUploadEpoch(idHash: string, version: string | null, cmlVersion: string | null): Promise<void>;

@@ -20,7 +20,8 @@ export interface CliIo {
 
 const USAGE = `Usage: obmen-1c sync --url URL --login L --password P [options]
 
-  --profile ut|retail|unf30|unf16|bp  1C configuration (default ut11; ut11, unf, bitrix-module: older profiles)
+  --profile ut|retail|unf30|unf16|bp  1C configuration (default ut11; ut11, unf, bitrix-module: older profiles;
+                                      moysklad, class365: the cloud systems МойСклад and Класс365)
   --variant V                        ut: ut11.5 (default) | ut11.4 | bas;  unf16: 1.6.10 (default) | 1.6.26
   --no-wait-import                   «Выгружать файлы без ожидания подтверждения импорта сервером» (= --no-import-wait)
   --bom-as-char                      keep a UTF-8 BOM as a character in replies (a BOM before <?xml then fails)

@@ -114,7 +114,12 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 	/** УНФ `УдалитьСписокВременныхФайлов`: xml files of earlier zipped portions still in the exchange directory. */
 	const directory: { name: string; bytes: Uint8Array }[] = [];
 	const req = (query: string, method = "GET") => ({ method, url: t.urlFor(query) });
-	const cookieOf = (s: Session) => (faults.omitCookie ? null : s.cookie);
+	const cookieOf = (s: Session) => (faults.omitCookie || spec.sendsCookie === false ? null : s.cookie);
+	/** `checkauth`, or no session at all for a client that skips it (cloud clients: the site's implicit session). */
+	const login = (): Promise<Session> =>
+		spec.checkauth === false
+			? Promise.resolve({ cookie: null, line4: null })
+			: t.checkauth("sale", "Авторизация не выполнена. Проверьте имя пользователя и пароль.");
 	const tokenOf = (s: Session) => {
 		const tok = spec.token(s, t);
 		return faults.omitSessid || settings.noSessid ? "" : tok;
@@ -148,7 +153,7 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 
 		// Download phase.
 		try {
-			const s = await t.checkauth("sale", "Авторизация не выполнена. Проверьте имя пользователя и пароль.");
+			const s = await login();
 			let token = tokenOf(s);
 			if (spec.initBeforeQuery) token = (await doInit(s, token)).token;
 			const rounds = spec.repeatQuery ? (options.maxQueryRounds ?? 50) : 1;
@@ -265,8 +270,8 @@ export async function runExchange(spec: ProfileSpec, options: ExchangeOptions): 
 	return finish();
 
 	async function uploadPortion(xmlName: string, bytes: Uint8Array): Promise<void> {
-		const s = await t.checkauth("sale", "Авторизация не выполнена. Проверьте имя пользователя и пароль.");
-		const init = await doInit(s, tokenOf(s));
+		const s = await login();
+		const init = spec.initBeforeUpload === false ? { zip: false, fileLimit: -1, token: tokenOf(s) } : await doInit(s, tokenOf(s));
 		const zip = init.zip && spec.zips !== false;
 		const xmls =
 			spec.keepsXmlInDirectory && zip

@@ -3,13 +3,14 @@
  * @obmen/emulator — a faithful 1C:Enterprise client for testing the CommerceML order exchange
  * without 1C: one profile per configuration as its client code behaves (`ut` = УТ 11/КА 2/ERP/BAS with
  * variants, `retail` = Розница 2.2, `unf30` = УНФ 3.0, `unf16` = УНФ 1.6, `bp` = БП 3.0) plus the 1C-Bitrix
- * module, an in-memory 1C infobase that loads orders by each configuration's rules, and the order files sent back.
+ * module and the cloud systems МойСклад (`moysklad`) and Класс365 (`class365`), an in-memory 1C infobase that loads orders by each configuration's rules, and the order files sent back.
  * The older names `ut11` and `unf` stay as they were (the library with the node's flags; УНФ 3.0 transport that
  * always polls `import`).
  */
 import { type ExchangeOptions, type ExchangeReport, runExchange } from "./engine.ts";
 import { type BitrixModuleOptions, bitrixModuleProfile } from "./profiles/bitrix-module.ts";
 import { type BpOptions, bpProfile } from "./profiles/bp.ts";
+import { type CloudOptions, class365Profile, moyskladProfile } from "./profiles/cloud.ts";
 import type { ProfileSpec } from "./profiles/profile.ts";
 import { retailProfile } from "./profiles/retail.ts";
 import { type UnfOptions, unfProfile } from "./profiles/unf.ts";
@@ -22,6 +23,7 @@ export * from "./infobase.ts";
 export * from "./order-file.ts";
 export * from "./profiles/bitrix-module.ts";
 export * from "./profiles/bp.ts";
+export * from "./profiles/cloud.ts";
 export * from "./profiles/profile.ts";
 export * from "./profiles/retail.ts";
 export * from "./profiles/unf.ts";
@@ -34,7 +36,7 @@ export * from "./transport.ts";
 export * from "./upload.ts";
 
 /** Profile names accepted by the CLI and {@link sync}. */
-export const PROFILE_NAMES = ["ut", "retail", "unf30", "unf16", "bp", "ut11", "unf", "bitrix-module"] as const;
+export const PROFILE_NAMES = ["ut", "retail", "unf30", "unf16", "bp", "ut11", "unf", "bitrix-module", "moysklad", "class365"] as const;
 /** A configuration profile (or an older alias). */
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
@@ -47,6 +49,8 @@ export interface ProfileOptions {
 	unf16?: Pick<Unf16Options, "variant">;
 	bp?: BpOptions;
 	bitrixModule?: BitrixModuleOptions;
+	/** Options of `moysklad` and `class365` (whether they call `checkauth` and `init`). */
+	cloud?: CloudOptions;
 }
 
 /** The spec of a named client profile. */
@@ -68,6 +72,10 @@ export function profileFor(name: ProfileName, opts: ProfileOptions = {}): Profil
 			return unfProfile(opts.unf);
 		case "bitrix-module":
 			return bitrixModuleProfile(opts.bitrixModule);
+		case "moysklad":
+			return moyskladProfile(opts.cloud);
+		case "class365":
+			return class365Profile(opts.cloud);
 	}
 	throw new Error(`unknown profile "${String(name)}" (${PROFILE_NAMES.join(" | ")})`);
 }

@@ -6,6 +6,7 @@
  *   requisites "Номер по 1С", "Дата по 1С", "Проведен", "ПометкаУдаления", payment/shipment number and
  *   date, "Отменен"; booleans only when true, no status string.
  * - `unf` (family B): ns `urn:1C.ru:commerceml_210`, 2.08; adds "Оплачен", "Отгружен", "Статус заказа".
+ * - `cloud` (МойСклад, Класс365, assumed): the common document, "Статус заказа" as its only requisite.
  * - `bitrix-module` (family C): elements `Номер1С`, `Дата1С`, `НомерВерсии`, `ПометкаУдаления`, requisites
  *   "Статуса заказа ИД", "Финальный статус", optional `Контейнер` wrapping.
  */
@@ -13,8 +14,11 @@ import { create } from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import { Infobase, type OneCOrder } from "./infobase.ts";
 
-/** Client family of the producer. */
-export type Family = "ut11" | "unf" | "bitrix-module";
+/**
+ * Client family of the producer. `cloud` (МойСклад, Класс365 — an assumption, see profiles/cloud.ts): the common
+ * document with "Статус заказа" as its only requisite (their own status text).
+ */
+export type Family = "ut11" | "unf" | "bitrix-module" | "cloud";
 
 /** Options of {@link buildOrderFile}. */
 export interface OrderFileOptions {
@@ -92,6 +96,10 @@ function orderDocument(parent: XMLBuilder, base: Infobase, o: OneCOrder, opts: O
 			.txt(l.cancelled ? "0" : l.total);
 	}
 	const reqs = doc.ele("ЗначенияРеквизитов");
+	if (opts.family === "cloud") {
+		requisite(reqs, "Статус заказа", siteStatusFor(o.status, opts.statusMap));
+		return;
+	}
 	requisite(reqs, "Номер по 1С", o.number);
 	requisite(reqs, "Дата по 1С", o.date);
 	if (o.posted) requisite(reqs, "Проведен", "true");

@@ -43,7 +43,8 @@ export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 	const exim = eximRoutes(o);
 	// 1C УТ 11 defaults to the Bitrix path when the site address has none; УНФ calls `mode=info` on it hard-coded.
 	// Both are also served with a trailing slash (a site address typed as `…/exim_1c/`).
-	for (const path of ["/exim_1c", "/bitrix/admin/1c_exchange.php"]) {
+	// МойСклад and Класс365 have their own aliases, which select that client's profile (exim/client.ts).
+	for (const path of ["/exim_1c", "/bitrix/admin/1c_exchange.php", "/exim_moysklad", "/exim_class"]) {
 		app.route(path, exim);
 		app.route(`${path}/`, exim);
 	}

@@ -68,6 +68,12 @@ export const NodeSettingsSchema = z
 		 */
 		configuration: z.enum(["ut", "retail", "unf", "bp"]).default("ut"),
 		/**
+		 * Which exchange client the node serves: 1C:Enterprise (`1c`), or the cloud systems МойСклад (`moysklad`) and
+		 * Класс365 / Бизнес.Ру (`class365`), which authenticate every request by HTTP Basic alone, never call `import`
+		 * and never get `progress` (see docs/cloud-clients.md). Their endpoints are `/exim_moysklad` and `/exim_class`.
+		 */
+		client: z.enum(["1c", "moysklad", "class365"]).default("1c"),
+		/**
 		 * Apply an upload as soon as it is complete (a zip with its central directory, or an xml that ends with its root's
 		 * closing tag), without waiting for `mode=import`, which УНФ and УТ with «без ожидания» never send: `complete`;
 		 * or only on `import`: `never`.
@@ -101,6 +107,9 @@ export const NodeSettingsSchema = z
 		webhookSecret: z.string().min(16).max(200).nullable().default(null),
 	})
 	.strict();
+
+/** The kind of exchange client of a node (setting `client`). */
+export type ClientKind = "1c" | "moysklad" | "class365";
 
 /** Validated node settings. */
 export type NodeSettings = z.output<typeof NodeSettingsSchema>;

@@ -47,6 +47,12 @@ export interface ProfileSpec {
 	/** Per-request timeout in ms (УТ 11: 180 s, УНФ: 1800 s). */
 	timeoutMs: number;
 	charsetFallback: "utf-8" | "unf";
+	/** `false`: never sends the session cookie (cloud clients: HTTP Basic alone). Default true. */
+	sendsCookie?: boolean;
+	/** `false`: no `checkauth` before a phase (a cloud client relying on an implicit session). Default true. */
+	checkauth?: boolean;
+	/** `false`: no `init` before an upload (plain xml, no size limit). Default true. */
+	initBeforeUpload?: boolean;
 	/** Family A: `type=catalog&mode=checkauth` connectivity pre-flight. */
 	catalogPreflight: boolean;
 	/** The `&sessid=…` suffix for a session ("" for none). May record deviations. */

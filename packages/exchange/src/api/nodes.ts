@@ -6,6 +6,7 @@ import type { NodeActivity, NodeRecord } from "@obmen/db";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { hashPassword, randomToken } from "../crypto.ts";
+import { CLIENT_ENDPOINTS } from "../exim/client.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { mergeSettings, NodeSettingsSchema, readSettings } from "../settings.ts";
 import { generatePassword, nodeStateView } from "./console.ts";
@@ -41,7 +42,7 @@ export function nodeView(n: NodeRecord, c: Context, activity?: { of: Map<string,
 		name: n.name,
 		login: n.login,
 		settings: readSettings(n.settings),
-		exchangeUrl: new URL("/exim_1c", c.req.url).href,
+		exchangeUrl: new URL(CLIENT_ENDPOINTS[readSettings(n.settings).client], c.req.url).href,
 		createdAt: n.createdAt,
 		updatedAt: n.updatedAt,
 		...(activity ? nodeStateView(activity.of.get(n.id), readSettings(n.settings), activity.now) : {}),

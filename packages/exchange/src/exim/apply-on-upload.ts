@@ -22,6 +22,7 @@ import type { Context } from "hono";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
 import { keepAlive } from "../wait-until.ts";
+import { isCloudRequest } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import {
 	appliedProblems,
@@ -270,11 +271,14 @@ export async function applyOnUpload(r: EximRequest, s: ActiveSession, name: stri
 	const o = r.o;
 	const sessionId = s.session.idHash;
 	const settings = readSettings(s.node.settings);
-	if (settings.applyOnUpload !== "complete") return null;
+	// cloud clients never call `import`: their uploads are always applied here, and to the end before the reply
+	const cloud = isCloudRequest(r, s.node);
+	if (settings.applyOnUpload !== "complete" && !cloud) return null;
 	if (!(await uploadIsComplete(o, sessionId, name, last, settings.zip))) return null;
 	await o.store.queueUploadApply(sessionId, name, s.node.id, Date.now());
 	const apply = await o.store.getUploadApply(sessionId, name);
-	const slice = apply ? await claimAndSlice(o, apply, r.c) : null;
+	let slice = apply ? await claimAndSlice(o, apply, r.c) : null;
+	if (cloud) slice = await finishInRequest(o, sessionId, name, slice, r.c);
 	if (slice?.state === "failed") {
 		r.j.note = "apply on upload failed";
 		return failure(r, slice.reason);
@@ -289,6 +293,30 @@ export async function applyOnUpload(r: EximRequest, s: ActiveSession, name: stri
 	r.j.note = `applying on upload in the background${slice ? ` (documents staged: ${slice.staged})` : ""}`;
 	keepAlive(r.c, backgroundWork(o).run());
 	return textReply(r, replySuccess());
+}
+
+/**
+ * The rest of an apply worked within the request (cloud clients: their `file` reply is final, never `progress`): slices
+ * until it is done or failed, waiting for another worker's lease when one holds it. Returns the last slice (a slice
+ * made from the stored state when another worker finished it).
+ */
+async function finishInRequest(
+	o: ResolvedOptions,
+	sessionId: string,
+	name: string,
+	first: ApplySlice | null,
+	c: Context,
+): Promise<ApplySlice | null> {
+	let slice = first;
+	while (slice === null || slice.state === "progress") {
+		const apply = await o.store.getUploadApply(sessionId, name);
+		if (!apply) return null;
+		if (apply.state === "done") return { state: "done", apply, ordersImported: 0, problems: [], changes: null };
+		if (apply.state === "failed") return { state: "failed", apply, reason: apply.error ?? "apply on upload failed" };
+		slice = await claimAndSlice(o, apply, c);
+		if (slice === null) await sleep(50);
+	}
+	return slice;
 }
 
 /**

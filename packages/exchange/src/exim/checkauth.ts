@@ -4,6 +4,7 @@
  * reply `success\n<cookie name>\n<cookie value>\nsessid=<token>\n`.
  */
 import { replySuccess } from "@obmen/core";
+import { CLIENT_ENDPOINTS, endpointClient } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { BAD_CREDENTIALS, COOKIE_NAME, createSession, THROTTLED, verifyBasic } from "./session.ts";
 
@@ -25,8 +26,9 @@ export async function checkauth(r: EximRequest): Promise<Response> {
 	const s = await createSession(r.o, v.node, r.now);
 	r.j.session = s.idHash.slice(0, 12);
 	// 1C ignores Set-Cookie (it builds the Cookie header from lines 2–3); the attributes protect browsers. The path is
-	// the endpoint the request came in on (`/exim_1c`, or the Bitrix-compatible alias).
-	const path = r.c.req.path.startsWith("/bitrix/") ? "/bitrix/admin/1c_exchange.php" : "/exim_1c";
+	// the endpoint the request came in on (`/exim_1c`, a cloud client's alias, or the Bitrix-compatible path).
+	const endpoint = endpointClient(r);
+	const path = r.c.req.path.startsWith("/bitrix/") ? "/bitrix/admin/1c_exchange.php" : CLIENT_ENDPOINTS[endpoint];
 	return textReply(r, replySuccess(COOKIE_NAME, s.cookieValue, `sessid=${s.sessid}`), 200, {
 		"Set-Cookie": `${COOKIE_NAME}=${s.cookieValue}; Path=${path}; HttpOnly; Secure; SameSite=Strict`,
 	});

@@ -9,6 +9,7 @@
 import { concatBytes, replySuccess } from "@obmen/core";
 import { readSettings } from "../settings.ts";
 import { applyOnUpload, finishPendingApply } from "./apply-on-upload.ts";
+import { sessionWithoutCookie } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { announcedFileLimit } from "./init.ts";
 import { resolveSessionFile } from "./session.ts";
@@ -37,7 +38,7 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
 
 /** @internal */
 export async function file(r: EximRequest): Promise<Response> {
-	const target = await resolveSessionFile(r);
+	const target = await resolveSessionFile(r, sessionWithoutCookie);
 	if (target instanceof Response) return target;
 	const { s, name } = target;
 	const settings = readSettings(s.node.settings);

@@ -5,6 +5,7 @@
  * (`sessid=…`, `version=…`) only when the request carries `version` (Bitrix-protocol clients).
  */
 import { readSettings } from "../settings.ts";
+import { sessionWithoutCookie } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
 
@@ -15,7 +16,13 @@ export function announcedFileLimit(settingsLimit: number, maxFileBytes: number):
 
 /** @internal */
 export async function init(r: EximRequest): Promise<Response> {
-	const s = await resolveSession(r);
+	let s = await resolveSession(r);
+	if (s === null) {
+		// cloud clients (МойСклад, Класс365): HTTP Basic alone, on the node's current session
+		const found = await sessionWithoutCookie(r);
+		if (found instanceof Response) return found;
+		s = found;
+	}
 	if (s === null) return failure(r, NEED_CHECKAUTH);
 	if (typeof s === "string") return failure(r, s);
 	const settings = readSettings(s.node.settings);

@@ -2,23 +2,33 @@
  * @module
  * `mode=query`: the orders for 1C, recorded as this session's pending batch (confirmed by `success`).
  * Without a session cookie and `sessid`, but with valid HTTP Basic credentials, the same XML is returned as a
- * browser preview with no side effects.
+ * browser preview with no side effects — except for cloud clients (МойСклад, Класс365, see client.ts), whose
+ * Basic-only `query` works on the node's current exchange session like a 1C `query` in its session.
  */
 import { buildExport, type ExportBatch } from "../export.ts";
 import { basicFailure } from "./checkauth.ts";
+import { basicOnly } from "./client.ts";
 import { bytesReply, type EximRequest, failure } from "./context.ts";
-import { type ActiveSession, resolveSession, verifyBasic } from "./session.ts";
+import { type ActiveSession, resolveSession } from "./session.ts";
 
 /** @internal */
 export async function query(r: EximRequest): Promise<Response> {
 	const s = await resolveSession(r);
 	if (typeof s === "string") return failure(r, s);
 	if (s === null) {
-		const v = await verifyBasic(r);
-		if (!v.ok) return basicFailure(r, v.reason);
-		const batch = await buildExport(r.o.store, v.node, null, r.now);
+		// cloud clients (МойСклад, Класс365) send HTTP Basic alone: they work on the node's current session
+		const b = await basicOnly(r);
+		if ("reply" in b) return b.reply;
+		if ("refused" in b) return basicFailure(r, b.refused);
+		if ("session" in b) return sessionBatch(r, b.session);
+		const batch = await buildExport(r.o.store, b.node, null, r.now);
 		return bytesReply(r, batch.bytes, batch.contentType, "preview");
 	}
+	return sessionBatch(r, s);
+}
+
+/** @internal The batch of a `query` in a session, recorded as its pending batch. */
+async function sessionBatch(r: EximRequest, s: ActiveSession): Promise<Response> {
 	// the pending batch is recorded together with the identities of orders exported for the first time
 	const batch = await repeatableBatch(r, s);
 	r.j.ordersSent = batch.candidates.length;

@@ -240,11 +240,22 @@ export async function createSession(
 /**
  * @internal The common start of `mode=file` and `mode=import`: the exchange session and the sanitised `filename`
  * (docs/reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
+ * `withoutSession` finds the session of a request that carries neither the cookie nor `sessid` (a failure reply, or
+ * null for "call checkauth first").
  */
-export async function resolveSessionFile(r: EximRequest): Promise<{ s: ActiveSession; name: string } | Response> {
+export async function resolveSessionFile(
+	r: EximRequest,
+	withoutSession?: (r: EximRequest) => Promise<ActiveSession | Response | null>,
+): Promise<{ s: ActiveSession; name: string } | Response> {
 	const raw = r.c.req.query("filename") ?? "";
 	r.j.filename = raw.slice(0, 200) || null;
-	const s = await resolveSession(r);
+	let s = await resolveSession(r);
+	// a request without the cookie and `sessid` (cloud clients: HTTP Basic alone) gets what `withoutSession` finds
+	if (s === null && withoutSession) {
+		const found = await withoutSession(r);
+		if (found instanceof Response) return found;
+		s = found;
+	}
 	if (s === null) return failure(r, NEED_CHECKAUTH);
 	if (typeof s === "string") return failure(r, s);
 	const name = sanitizeUploadName(raw);

@@ -4,12 +4,19 @@
  * (never the current ones: changes made meanwhile go out next time). Idempotent.
  */
 import { replySuccess } from "@obmen/core";
+import { sessionWithoutCookie } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
 
 /** @internal */
 export async function success(r: EximRequest): Promise<Response> {
-	const s = await resolveSession(r);
+	let s = await resolveSession(r);
+	if (s === null) {
+		// cloud clients (МойСклад, Класс365): HTTP Basic alone, on the node's current session
+		const found = await sessionWithoutCookie(r);
+		if (found instanceof Response) return found;
+		s = found;
+	}
 	if (s === null) return failure(r, NEED_CHECKAUTH);
 	if (typeof s === "string") return failure(r, s);
 	r.j.ordersAcknowledged = await r.o.store.acknowledge(s.session.idHash, s.node.id);
