@@ -103,5 +103,13 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE INDEX `upload_applies_state` ON `upload_applies` (`state`,`claimed_until`);",
 			"ALTER TABLE `journal` ADD `note` text;"
 		]
+	},
+	{
+		"tag": "0007_leases",
+		"when": 1796507409676,
+		"hash": "d83b9dc90c5330711694c3f076f29d6ec0ed59a49f6974fda218ba8bdec597f8",
+		"statements": [
+			"CREATE TABLE `leases` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`holder` text NOT NULL,\n\t`owner` text DEFAULT '' NOT NULL,\n\t`since` integer NOT NULL,\n\t`until` integer NOT NULL\n);"
+		]
 	}
 ];
