@@ -7,6 +7,7 @@
 import { buildExport, type ExportBatch } from "../export.ts";
 import { basicFailure } from "./checkauth.ts";
 import { bytesReply, type EximRequest, failure } from "./context.ts";
+import { takeExportLease } from "./export-lease.ts";
 import { type ActiveSession, resolveSession, verifyBasic } from "./session.ts";
 
 /** @internal */
@@ -19,6 +20,9 @@ export async function query(r: EximRequest): Promise<Response> {
 		const batch = await buildExport(r.o.store, v.node, null, r.now);
 		return bytesReply(r, batch.bytes, batch.contentType, "preview");
 	}
+	// one exchange per node at a time, across every instance (export-lease.ts)
+	const busy = await takeExportLease(r, s);
+	if (busy) return failure(r, busy);
 	// the pending batch is recorded together with the identities of orders exported for the first time
 	const batch = await repeatableBatch(r, s);
 	r.j.ordersSent = batch.candidates.length;

@@ -5,6 +5,7 @@
  */
 import { replySuccess } from "@obmen/core";
 import { type EximRequest, failure, textReply } from "./context.ts";
+import { endExportLease } from "./export-lease.ts";
 import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
 
 /** @internal */
@@ -13,5 +14,6 @@ export async function success(r: EximRequest): Promise<Response> {
 	if (s === null) return failure(r, NEED_CHECKAUTH);
 	if (typeof s === "string") return failure(r, s);
 	r.j.ordersAcknowledged = await r.o.store.acknowledge(s.session.idHash, s.node.id);
+	await endExportLease(r, s);
 	return textReply(r, replySuccess());
 }
