@@ -20,8 +20,8 @@ export interface MigrationClient {
 /** How often a migration batch is retried after a lost race or a busy database before the error is passed on. */
 const ATTEMPTS = 20;
 
-/** @internal SQLite's "database is locked" / "busy" (another process holds the write lock past the busy timeout). */
-export function isBusy(e: unknown): boolean {
+/** SQLite's "database is locked" / "busy" (another process holds the write lock past the busy timeout). */
+function isBusy(e: unknown): boolean {
 	const text = `${(e as { code?: unknown })?.code ?? ""} ${(e as Error)?.message ?? ""} ${String((e as { cause?: unknown })?.cause ?? "")}`;
 	return /SQLITE_BUSY|database is locked|busy/i.test(text);
 }
