@@ -3,10 +3,11 @@
  * reaches libSQL over Hrana HTTP (the shim on 127.0.0.1), and serves a full УТ 11 exchange driven by the emulator.
  */
 
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { createClient } from "@libsql/client/web";
 import { Infobase, sync } from "@obmen/emulator";
-import { describe, expect, it } from "vitest";
-import { buildWorkerApp } from "./worker.ts";
+import { describe, expect, inject, it } from "vitest";
+import worker, { buildWorkerApp, type WorkerEnv } from "./worker.ts";
 
 const BASE = "http://obmen.example";
 const admin = { Authorization: "Bearer worker-admin" };
@@ -62,5 +63,21 @@ describe("apps/worker on workerd", () => {
 		const nodes = (await (await SELF.fetch(`${BASE}/api/v1/nodes`, { headers: admin })).json()) as { items: { id: string }[] };
 		const journal = await SELF.fetch(`${BASE}/api/v1/nodes/${nodes.items[0]?.id}/journal?limit=100`, { headers: admin });
 		expect(((await journal.json()) as { items: unknown[] }).items.length).toBe(report.steps.length);
+	});
+
+	it("the Cron Trigger runs the background work: journal retention, recorded by its lease", async () => {
+		expect((await SELF.fetch(`${BASE}/health`)).status).toBe(200);
+		const db = createClient({ url: inject("appDbUrl") });
+		await db.execute("DELETE FROM leases WHERE name = 'bg:journal-retention'");
+		await db.execute({
+			sql: "INSERT INTO journal (node_id, at, reply) VALUES (NULL, ?, 'success')",
+			args: ["2020-01-01T00:00:00.000Z"],
+		});
+		const ctx = createExecutionContext();
+		await worker.scheduled({ cron: "*/5 * * * *", scheduledTime: Date.now() }, env as WorkerEnv, ctx);
+		await waitOnExecutionContext(ctx);
+		expect((await db.execute("SELECT count(*) AS n FROM journal WHERE at < '2021'")).rows[0]?.n).toBe(0);
+		expect((await db.execute("SELECT name FROM leases WHERE name = 'bg:journal-retention'")).rows).toHaveLength(1);
+		db.close();
 	});
 });

@@ -4,7 +4,9 @@
  * first fetch: open the remote libSQL database (`DATABASE_URL` must be `libsql://`, `https://` or `http://` — a
  * worker has no filesystem), run the embedded migrations, bootstrap the admin token and the `default` 1C node, and
  * keep the app for the isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger
- * live in libSQL, so any isolate can serve any step of a 1C exchange.
+ * live in libSQL, so any isolate can serve any step of a 1C exchange. The Cron Trigger (`triggers.crons` in
+ * wrangler.jsonc) calls `scheduled`, which runs the app's background work (uploads applied on upload, journal
+ * retention); its leases in the database make it run once across isolates.
  *
  * Timeouts: client connections are held by the platform's front end (Cloudflare's edge, or the proxy in front of a
  * self-hosted workerd), not by this code, which can set no idle or request timeout. 1C pauses between requests on one
@@ -13,7 +15,7 @@
  */
 import { createClient } from "@libsql/client/web";
 import { type ExchangeStore, openStore } from "@obmen/db";
-import { bootExchange, readHostConfig } from "@obmen/exchange";
+import { bootExchange, type ExchangeApp, readHostConfig } from "@obmen/exchange";
 import type { Hono } from "hono";
 
 /**
@@ -38,7 +40,7 @@ export interface WaitUntilContext {
 
 /** A built app and its store. */
 export interface WorkerApp {
-	app: Hono;
+	app: ExchangeApp;
 	store: ExchangeStore;
 }
 
@@ -57,15 +59,24 @@ export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 
 let built: Promise<WorkerApp> | null = null;
 
+/** The isolate's app, built on first use; a failed build is forgotten so that the next event retries it. */
+async function workerApp(env: WorkerEnv): Promise<WorkerApp> {
+	const started = built ?? buildWorkerApp(env);
+	built = started;
+	try {
+		return await started;
+	} catch (e) {
+		if (built === started) built = null;
+		throw e;
+	}
+}
+
 export default {
 	async fetch(request: Request, env: WorkerEnv, ctx: WaitUntilContext): Promise<Response> {
-		const started = built ?? buildWorkerApp(env);
-		built = started;
 		let ready: WorkerApp;
 		try {
-			ready = await started;
+			ready = await workerApp(env);
 		} catch (e) {
-			if (built === started) built = null;
 			console.error(e);
 			return new Response(`failure\nserver not configured: ${e instanceof Error ? e.message : String(e)}\n`, {
 				status: 503,
@@ -78,5 +89,13 @@ export default {
 		// request of the isolate: keep the request alive until the queued writes are done.
 		ctx.waitUntil(ready.store.idle());
 		return response;
+	},
+
+	/** Cron Trigger: the background work of the app (see `ExchangeApp.runBackgroundWork`), once across isolates. */
+	async scheduled(_controller: unknown, env: WorkerEnv, ctx: WaitUntilContext): Promise<void> {
+		const ready = await workerApp(env);
+		const work = ready.app.runBackgroundWork().then(() => ready.store.idle());
+		ctx.waitUntil(work);
+		await work;
 	},
 };

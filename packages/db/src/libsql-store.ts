@@ -8,7 +8,8 @@ import { createContext } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
 import { importRepo } from "./import-repo.ts";
-import { applyMigrations } from "./migrate.ts";
+import { leaseRepo } from "./lease-repo.ts";
+import { applyMigrations, retryBusy } from "./migrate.ts";
 import { miscRepo } from "./misc-repo.ts";
 import { nodesRepo } from "./nodes-repo.ts";
 import { ordersRepo } from "./orders-repo.ts";
@@ -32,14 +33,16 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...uploadApplyRepo(ctx),
 		...miscRepo(ctx),
 		...consoleRepo(ctx),
+		...leaseRepo(ctx),
 		idle: () => ctx.lock.idle(),
 		close: () => client.close(),
 	};
 }
 
-/** Runs the embedded migrations, sets WAL for file databases, and returns the store. */
+/** Runs the embedded migrations (safe when instances start together, see {@link applyMigrations}), sets WAL for file databases, and returns the store. */
 export async function openStore(client: Client, opts: { wal?: boolean } = {}): Promise<ExchangeStore> {
-	if (opts.wal) await client.execute("PRAGMA journal_mode = WAL");
+	// several instances may start at once: switching to WAL needs a moment alone with the file
+	if (opts.wal) await retryBusy(() => client.execute("PRAGMA journal_mode = WAL"));
 	await applyMigrations(client);
 	return createLibsqlStore(client);
 }

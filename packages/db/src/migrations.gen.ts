@@ -115,5 +115,13 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `deleted_at` text;",
 			"CREATE INDEX `orders_deleted_at` ON `orders` (`deleted_at`);"
 		]
+	},
+	{
+		"tag": "0008_leases",
+		"when": 1796510053015,
+		"hash": "d83b9dc90c5330711694c3f076f29d6ec0ed59a49f6974fda218ba8bdec597f8",
+		"statements": [
+			"CREATE TABLE `leases` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`holder` text NOT NULL,\n\t`owner` text DEFAULT '' NOT NULL,\n\t`since` integer NOT NULL,\n\t`until` integer NOT NULL\n);"
+		]
 	}
 ];

@@ -404,3 +404,22 @@ export const meta = sqliteTable("meta", {
 	key: text("key").primaryKey(),
 	value: text("value").notNull(),
 });
+
+/**
+ * Leases shared by every instance on this database (many processes behind a proxy, Workers isolates): the export of a
+ * node (`export:<node id>`, held by the session between its `query` and `success`) and each kind of background work
+ * (`bg:<task>`, held by the instance running it). A lease is taken with one compare-and-set upsert: free, expired, or
+ * already this holder's.
+ */
+export const leases = sqliteTable("leases", {
+	/** What is leased, e.g. `export:<node id>` or `bg:journal-retention`. */
+	name: text("name").primaryKey(),
+	/** Who holds it: a session id hash, or an instance id. */
+	holder: text("holder").notNull(),
+	/** The client behind the holder (the 1C client's IP for an export lease), so that its new `checkauth` ends the lease. */
+	owner: text("owner").notNull().default(""),
+	/** When the holder took it first (epoch ms). */
+	since: integer("since").notNull(),
+	/** The lease ends at this time (epoch ms) unless renewed. */
+	until: integer("until").notNull(),
+});

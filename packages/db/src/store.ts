@@ -19,6 +19,7 @@ import type {
 	JournalCount,
 	JournalEntry,
 	JournalRow,
+	LeaseRow,
 	NodeActivity,
 	NodeRecord,
 	OrderPatch,
@@ -239,6 +240,25 @@ export interface ExchangeStore {
 	// misc
 	getMeta(key: string): Promise<string | null>;
 	setMeta(key: string, value: string): Promise<void>;
+
+	// coordination between instances on one database (lease-repo.ts)
+	/**
+	 * Stores `value` under `key` unless a value is already there (first writer wins; start-up seeding of several
+	 * instances at once); returns the value now stored.
+	 */
+	initMeta(key: string, value: string): Promise<string>;
+	/**
+	 * Takes or renews a lease until `now + ttlMs` (compare-and-set: only when it is free, ended before `now`, or already
+	 * held by `lease.holder`). When it is held by someone else, returns that lease.
+	 */
+	acquireLease(
+		lease: { name: string; holder: string; owner?: string },
+		now: number,
+		ttlMs: number,
+	): Promise<{ acquired: true; lease: null } | { acquired: false; lease: LeaseRow | null }>;
+	/** Ends a lease if `holder` (or the client `owner`) holds it; true when one was ended. */
+	releaseLease(name: string, by: { holder: string } | { owner: string }): Promise<boolean>;
+	getLease(name: string): Promise<LeaseRow | null>;
 	/** Resolves when all queued writes are done. */
 	idle(): Promise<void>;
 	close(): void;

@@ -340,3 +340,17 @@ export interface NodeActivity {
 	/** When the latest successful request was journalled. */
 	lastSuccessAt: string | null;
 }
+
+/** A lease shared by the instances on one database (see `ExchangeStore.acquireLease`). */
+export interface LeaseRow {
+	/** What is leased: `export:<node id>`, `bg:<task>`. */
+	name: string;
+	/** Who holds it (a session id hash, an instance id). */
+	holder: string;
+	/** The client behind the holder (an export lease: the 1C client's address), or "". */
+	owner: string;
+	/** When the holder first took it (epoch ms). */
+	since: number;
+	/** When it ends unless renewed (epoch ms). */
+	until: number;
+}

@@ -8,6 +8,7 @@ import { adminRoutes } from "./admin.ts";
 import { checkStaleNodes, staleCheckDue } from "./alerts.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { backgroundWork } from "./exim/apply-on-upload.ts";
+import { pruneIfDue } from "./exim/journal.ts";
 import { eximRoutes } from "./exim/routes.ts";
 import { type ExchangeAppOptions, resolveOptions } from "./options.ts";
 import { keepAlive } from "./wait-until.ts";
@@ -18,8 +19,9 @@ export type ExchangeApp = Hono & {
 	 * Works on uploads applied on upload (`applyOnUpload`) that did not fit the `file` request's time slice, until none
 	 * is left whose lease is free; resolves when done, never rejects (errors go to `onError`). The work is staged in the
 	 * database, so any app process on it may do it and a restart resumes it. Every request also starts it (at most
-	 * once a second); hosts call it on an interval as well (apps/node: every few seconds), so a pause of 1C does not
-	 * leave it waiting.
+	 * once a second); hosts call it on an interval as well (apps/node, Bun, Deno: every few seconds; Workers: the Cron
+	 * Trigger's `scheduled` handler), so a pause of 1C does not leave it waiting. It also runs journal retention when
+	 * due, once per interval across every instance on the database (background-lease.ts).
 	 */
 	runBackgroundWork(): Promise<void>;
 };
@@ -52,5 +54,10 @@ export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 	app.route("/admin", adminRoutes(o));
 	app.get("/health", (c) => c.json({ ok: true }));
 	app.get("/", (c) => c.redirect("/admin"));
-	return Object.assign(app, { runBackgroundWork: () => background.run() });
+	// the host's tick (Node/Bun/Deno) or Cron Trigger (Workers) also runs journal retention, once across instances
+	const runBackgroundWork = async () => {
+		await background.run();
+		await pruneIfDue(o, o.clock.now(), true);
+	};
+	return Object.assign(app, { runBackgroundWork });
 }

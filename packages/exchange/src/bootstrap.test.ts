@@ -71,4 +71,18 @@ describe("bootExchange", () => {
 		await store.idle();
 		store.close();
 	});
+
+	it("two instances booting at once on one fresh database: one token generated, one node created, both accept them", async () => {
+		const { store } = await createMemoryDb();
+		const cfg = { adminToken: undefined, oneCLogin: "ut", oneCPassword: "pw-1" };
+		const boots = await Promise.all([bootExchange(store, cfg), bootExchange(store, cfg)]);
+		const tokens = boots.map((b) => b.generatedAdminToken).filter((t) => t !== null);
+		expect(tokens).toHaveLength(1);
+		expect(boots.map((b) => b.defaultNode).sort()).toEqual(["created", "unchanged"]);
+		expect(await store.listNodes()).toHaveLength(1);
+		for (const b of boots) {
+			expect((await b.app.request("/api/v1/nodes", { headers: { Authorization: `Bearer ${tokens[0]}` } })).status).toBe(200);
+			expect(await checkauth(b.app, "ut", "pw-1")).toBe("success");
+		}
+	});
 });

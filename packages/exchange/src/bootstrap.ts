@@ -24,11 +24,15 @@ export async function ensureAdminToken(
 	if (stored) return { hash: stored, generated: null };
 	const token = randomToken(24);
 	const hash = await sha256Hex(token);
-	await store.setMeta(ADMIN_TOKEN_KEY, hash);
-	return { hash, generated: token };
+	// several instances starting at once: the first stored token wins, the others print none
+	const storedNow = await store.initMeta(ADMIN_TOKEN_KEY, hash);
+	return storedNow === hash ? { hash, generated: token } : { hash: storedNow, generated: null };
 }
 
-/** Creates or updates the node named `default` with these credentials. */
+/**
+ * Creates or updates the node named `default` with these credentials. Safe when several instances start at once: the
+ * instance that loses the creation race (unique `name`/`login`) finds the winner's node and compares against it.
+ */
 export async function ensureDefaultNode(
 	store: ExchangeStore,
 	login: string,
@@ -36,18 +40,23 @@ export async function ensureDefaultNode(
 	now: Date,
 ): Promise<"created" | "updated" | "unchanged"> {
 	const at = now.toISOString();
-	const existing = await store.getNodeByName("default");
+	let existing = await store.getNodeByName("default");
 	if (!existing) {
-		await store.createNode({
-			id: randomToken(8),
-			name: "default",
-			login,
-			passwordHash: await hashPassword(password),
-			settings: defaultSettings(),
-			createdAt: at,
-			updatedAt: at,
-		});
-		return "created";
+		try {
+			await store.createNode({
+				id: randomToken(8),
+				name: "default",
+				login,
+				passwordHash: await hashPassword(password),
+				settings: defaultSettings(),
+				createdAt: at,
+				updatedAt: at,
+			});
+			return "created";
+		} catch (e) {
+			existing = await store.getNodeByName("default");
+			if (!existing) throw e;
+		}
 	}
 	if (existing.login === login && (await verifyPassword(password, existing.passwordHash))) return "unchanged";
 	await store.updateNode({ ...existing, login, passwordHash: await hashPassword(password), updatedAt: at });

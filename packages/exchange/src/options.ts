@@ -27,6 +27,11 @@ export interface ExchangeLimits {
 	 * lease ran out (its holder died). Longer than any slice, including the final write transaction. Default 60 s.
 	 */
 	applyLeaseMs: number;
+	/**
+	 * Longest hold of a node's export by one session between its `query` and `success` (renewed by each `query`):
+	 * meanwhile another session of the node gets `failure` on `query` (exim/export-lease.ts). Default 15 min.
+	 */
+	exportLeaseMs: number;
 	/** Session idle timeout (refreshed by every request). Default 30 min. */
 	sessionIdleMs: number;
 	/** Session absolute lifetime. Default 4 h. */
@@ -48,6 +53,7 @@ export const DEFAULT_LIMITS: ExchangeLimits = {
 	maxSessionBytes: 256 * 1024 * 1024,
 	importSliceMs: 5000,
 	applyLeaseMs: 60_000,
+	exportLeaseMs: 15 * 60_000,
 	sessionIdleMs: 30 * 60_000,
 	sessionAbsoluteMs: 4 * 3_600_000,
 	loginFailuresPerMinute: 10,

@@ -3,11 +3,14 @@
  * The `exchange.failed` webhook alert: something stops the node's exchange and the shop should know (the
  * node's `webhookUrl`, POST JSON, retried in the background). Today: a password flood against the node's login that
  * makes the login throttle refuse logins (`reason: "login_flood"`). At most one alert per node and reason per
- * {@link ALERT_INTERVAL_MS} per app process, so the alert itself cannot be used to flood the shop.
+ * {@link ALERT_INTERVAL_MS} across every instance on the database (checked in process first, then by the lease
+ * `bg:alert:<node>:<reason>`), so the alert itself cannot be used to flood the shop.
  */
 import type { NodeRecord } from "@obmen/db";
+import { claimInterval } from "../background-lease.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
+import { keepAlive } from "../wait-until.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import type { EximRequest } from "./context.ts";
 
@@ -49,6 +52,12 @@ export function alertExchangeFailed(
 	if (seen.size > 10_000) seen.clear();
 	seen.set(key, t);
 	const event: ExchangeFailedEvent = { event: "exchange.failed", nodeId: node.id, at: r.now.toISOString(), reason, message, ip };
-	notifyWebhook(r, url, event);
+	const send = claimInterval(r.o, `alert:${node.id}:${reason}`, r.now, ALERT_INTERVAL_MS).then(
+		(won) => {
+			if (won) notifyWebhook(r, url, event);
+		},
+		(e: unknown) => r.o.onError(e),
+	);
+	keepAlive(r.c, send);
 	return true;
 }

@@ -6,6 +6,7 @@
 import { replySuccess } from "@obmen/core";
 import { CLIENT_ENDPOINTS, endpointClient } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
+import { endClientExportLease } from "./export-lease.ts";
 import { BAD_CREDENTIALS, COOKIE_NAME, createSession, THROTTLED, verifyBasic } from "./session.ts";
 
 /** Header of the 401 challenge when 1C sent no credentials. */
@@ -24,6 +25,7 @@ export async function checkauth(r: EximRequest): Promise<Response> {
 	const v = await verifyBasic(r);
 	if (!v.ok) return basicFailure(r, v.reason);
 	const s = await createSession(r.o, v.node, r.now);
+	await endClientExportLease(r, v.node.id);
 	r.j.session = s.idHash.slice(0, 12);
 	// 1C ignores Set-Cookie (it builds the Cookie header from lines 2–3); the attributes protect browsers. The path is
 	// the endpoint the request came in on (`/exim_1c`, a cloud client's alias, or the Bitrix-compatible path).

@@ -4,7 +4,8 @@
  * once per session and for Bitrix-module clients (`version` on `init`) that poll `query` until it is empty.
  * Invariants: nothing lost (an order is only ever confirmed at a revision the client really received, even when a
  * reply was lost and `query` repeated), nothing echoed, `success` confirms only what was sent, confirmed unchanged
- * orders are not re-sent, no 500s.
+ * orders are not re-sent, no 500s. Both slots log in from one address, so the node's export lease (export-lease.ts) is
+ * ended by every checkauth; meanwhile a `query` of the other slot gets `failure` and changes nothing.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -23,13 +24,15 @@ interface Model {
 	delivered: number[];
 	edits: number;
 	imports: number;
+	/** The slot whose session holds the node's export lease (its `query` took it; `success`/checkauth/expiry end it). */
+	leaseHolder: number | null;
 }
 interface Real {
 	h: Harness;
 }
 
 const ORDERS = 4;
-const stats = { confirmed: 0, expired: 0, lost: 0, bitrix: 0 };
+const stats = { confirmed: 0, expired: 0, lost: 0, bitrix: 0, refused: 0 };
 const dec = new TextDecoder("windows-1251");
 
 function parseBatch(xml: string): Map<number, number> {
@@ -59,6 +62,7 @@ class Login implements fc.AsyncCommand<Model, Real> {
 		// a Bitrix-module client announces itself with `version` on `init`
 		if (this.bitrix) expect(await r.h.text("type=sale&mode=init&version=2.08", { cookie, auth: null })).toMatch(/^zip=/);
 		m.sessions[this.slot] = { cookie, pending: new Map(), bitrix: this.bitrix, lost: false };
+		m.leaseHolder = null; // a new checkauth from the same client ends the export lease
 	}
 	toString = () => `login(${this.slot}${this.bitrix ? ", bitrix" : ""})`;
 }
@@ -80,8 +84,16 @@ class Query implements fc.AsyncCommand<Model, Real> {
 		const s = await sessionOf(m, r, this.slot);
 		const res = await r.h.exim("type=sale&mode=query", { cookie: s.cookie, auth: null });
 		expect(res.status).toBe(200);
-		const body = dec.decode(new Uint8Array(await res.arrayBuffer()));
+		const bytes = new Uint8Array(await res.arrayBuffer());
+		const body = dec.decode(bytes);
+		if (m.leaseHolder !== null && m.leaseHolder !== this.slot) {
+			// the other slot's exchange is not finished: refused (a UTF-8 text reply), nothing recorded
+			expect(new TextDecoder().decode(bytes)).toMatch(/^failure\nДругой обмен этого узла/);
+			stats.refused++;
+			return;
+		}
 		if (body.startsWith("failure")) throw new Error(`query failed: ${body}`);
+		m.leaseHolder = this.slot;
 		const sent = parseBatch(body);
 		const expected = new Map<number, number>();
 		for (let i = 0; i < ORDERS; i++) {
@@ -114,6 +126,7 @@ class Success implements fc.AsyncCommand<Model, Real> {
 		if (s.pending.size && s.bitrix) stats.bitrix++;
 		for (const [i, v] of s.pending) m.acked[i] = Math.max(m.acked[i] ?? 0, v);
 		s.pending.clear();
+		if (m.leaseHolder === this.slot) m.leaseHolder = null;
 		await assertAcks(m, r.h);
 		// nothing lost: no order is confirmed at a revision no client received
 		for (let i = 0; i < ORDERS; i++) expect(m.acked[i] ?? 0).toBeLessThanOrEqual(m.delivered[i] ?? 0);
@@ -144,6 +157,7 @@ class Import1C implements fc.AsyncCommand<Model, Real> {
 	async run(m: Model, r: Real) {
 		m.imports++;
 		const { cookie } = await r.h.login();
+		m.leaseHolder = null;
 		const file = oneCFile(
 			[{ number: String(this.order), requisites: [[this.flag, "true"]] }],
 			`2026-11-28T12:00:${String(m.imports % 60).padStart(2, "0")}`,
@@ -159,6 +173,7 @@ class Expire implements fc.AsyncCommand<Model, Real> {
 	async run(m: Model, r: Real) {
 		r.h.clock.advance(31 * 60_000);
 		stats.expired++;
+		m.leaseHolder = null; // longer than exportLeaseMs
 		for (let i = 0; i < m.sessions.length; i++) {
 			const s = m.sessions[i];
 			if (s) expect(await r.h.text("type=sale&mode=success", { cookie: s.cookie, auth: null })).toMatch(/^failure\n/);
@@ -221,6 +236,7 @@ describe("T-HS handshake model", () => {
 					sessions: [null, null],
 					edits: 0,
 					imports: 0,
+					leaseHolder: null,
 				};
 				try {
 					await fc.asyncModelRun(() => ({ model, real: { h } }), cmds);
@@ -236,5 +252,6 @@ describe("T-HS handshake model", () => {
 		expect(stats.expired).toBeGreaterThan(200);
 		expect(stats.lost).toBeGreaterThan(150);
 		expect(stats.bitrix).toBeGreaterThan(20);
+		expect(stats.refused).toBeGreaterThan(20);
 	}, 240_000);
 });

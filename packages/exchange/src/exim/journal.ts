@@ -13,6 +13,7 @@
  *   {@link UNATTRIBUTED_JOURNAL_DAYS}, are deleted in small batches (one short write transaction each), in the
  *   background of a request, at most once per {@link PRUNE_INTERVAL_MS} per app.
  */
+import { claimInterval } from "../background-lease.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
 import type { EximRequest } from "./context.ts";
@@ -59,14 +60,19 @@ export async function writeJournal(r: EximRequest, ip: string, durationMs: numbe
 
 /**
  * @internal Starts a retention run when the last one of this app is {@link PRUNE_INTERVAL_MS} old; returns its promise
- * (or null when it is not due). The run never throws.
+ * (or null when it is not due). The run goes ahead only when no other instance on the database pruned within the
+ * interval (the `bg:journal-retention` lease, background-lease.ts). The host's periodic call (`askDatabase`) skips
+ * the in-process check and asks the lease only. The run never throws.
  */
-export function pruneIfDue(o: ResolvedOptions, now: Date): Promise<void> | null {
+export function pruneIfDue(o: ResolvedOptions, now: Date, askDatabase = false): Promise<void> | null {
 	const t = now.getTime();
 	const last = lastPrune.get(o);
-	if (last !== undefined && t - last < PRUNE_INTERVAL_MS && t >= last) return null;
+	if (!askDatabase && last !== undefined && t - last < PRUNE_INTERVAL_MS && t >= last) return null;
 	lastPrune.set(o, t);
-	return pruneJournal(o, now).then(
+	const run = async () => {
+		if (await claimInterval(o, "journal-retention", now, PRUNE_INTERVAL_MS)) await pruneJournal(o, now);
+	};
+	return run().then(
 		() => {},
 		(e) => {
 			if (!isDiskFull(e)) o.onError(e);

@@ -9,6 +9,7 @@ import { buildExport, type ExportBatch } from "../export.ts";
 import { basicFailure } from "./checkauth.ts";
 import { basicOnly } from "./client.ts";
 import { bytesReply, type EximRequest, failure } from "./context.ts";
+import { takeExportLease } from "./export-lease.ts";
 import { type ActiveSession, resolveSession } from "./session.ts";
 
 /** @internal */
@@ -29,13 +30,16 @@ export async function query(r: EximRequest): Promise<Response> {
 
 /** @internal The batch of a `query` in a session, recorded as its pending batch. */
 async function sessionBatch(r: EximRequest, s: ActiveSession): Promise<Response> {
+	// one exchange per node at a time, across every instance (export-lease.ts)
+	const busy = await takeExportLease(r, s);
+	if (busy) return failure(r, busy);
 	// the pending batch is recorded together with the identities of orders exported for the first time
 	const batch = await repeatableBatch(r, s);
 	r.j.ordersSent = batch.candidates.length;
 	// the numbers 1C got, for the journal (capped: a batch can hold thousands)
 	if (batch.candidates.length) {
 		const sent = batch.candidates.slice(0, 100);
-		r.j.detail = { orders: sent.map((c) => c.order.number), ids: sent.map((c) => c.order.id) };
+		r.j.detail = { orders: sent.map((c) => batch.identities.get(c.order.id)?.number ?? c.order.number), ids: sent.map((c) => c.order.id) };
 	}
 	return bytesReply(r, batch.bytes, batch.contentType, "xml");
 }

@@ -6,6 +6,7 @@
 import { replySuccess } from "@obmen/core";
 import { sessionWithoutCookie } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
+import { endExportLease } from "./export-lease.ts";
 import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
 
 /** @internal */
@@ -22,5 +23,6 @@ export async function success(r: EximRequest): Promise<Response> {
 	r.j.ordersAcknowledged = await r.o.store.acknowledge(s.session.idHash, s.node.id);
 	// orders deleted on the site leave the store once every node has received their deletion mark
 	if (r.j.ordersAcknowledged > 0) await r.o.store.purgeDeletedOrders();
+	await endExportLease(r, s);
 	return textReply(r, replySuccess());
 }
