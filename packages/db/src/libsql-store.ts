@@ -3,6 +3,7 @@
  * The libSQL implementation of {@link ExchangeStore}.
  */
 import type { Client } from "@libsql/client";
+import { contentRepo } from "./content-repo.ts";
 import { createContext } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
@@ -25,6 +26,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...ordersRepo(ctx),
 		...nodesRepo(ctx),
 		...exportRepo(ctx),
+		...contentRepo(ctx),
 		...identityRepo(ctx),
 		...sessionRepo(ctx),
 		...importRepo(ctx),

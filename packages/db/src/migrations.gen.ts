@@ -103,5 +103,19 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE INDEX `upload_applies_state` ON `upload_applies` (`state`,`claimed_until`);",
 			"ALTER TABLE `journal` ADD `note` text;"
 		]
+	},
+	{
+		"tag": "0007_order_content",
+		"when": 1796507818781,
+		"hash": "5abef8f7cf604e9dd922bdd6f9b00ff7aceca3a958c31bbd0598295542c930f6",
+		"statements": [
+			"ALTER TABLE `import_patches` ADD `data` text;",
+			"ALTER TABLE `import_patches` ADD `held` text;",
+			"ALTER TABLE `import_patches` ADD `ack` integer DEFAULT 0 NOT NULL;",
+			"ALTER TABLE `node_acks` ADD `data` text;",
+			"ALTER TABLE `orders` ADD `one_c_content` text;",
+			"ALTER TABLE `orders` ADD `held` text;",
+			"ALTER TABLE `pending_batch` ADD `data` text;"
+		]
 	}
 ];

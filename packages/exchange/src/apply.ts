@@ -32,6 +32,8 @@ import type {
 	UnmatchedInput,
 } from "@obmen/db";
 import { cutNumber } from "@obmen/db";
+import { contentOfDocument, contentText, type OrderContent } from "./content.ts";
+import { contentOutcome } from "./content-sync.ts";
 import type { NodeSettings } from "./settings.ts";
 
 /** The result of planning one file. */
@@ -64,6 +66,7 @@ const EMPTY: Fields = {
 	final: null,
 	status: null,
 	statusId: null,
+	content: null,
 };
 
 function op(d: IncomingDocument): string {
@@ -92,6 +95,8 @@ export function orderDocFields(d: IncomingDocument): Partial<Fields> {
 	put("final", o.final);
 	put("status", o.status);
 	put("statusId", o.statusId);
+	// 1C's content of the order (lines, delivery, total, buyer, comment), compared by its canonical text
+	if (d.items.length > 0) put("content", contentText(contentOfDocument(d)));
 	return set;
 }
 
@@ -352,7 +357,8 @@ export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings
 	for (const k of Object.keys(fields) as (keyof Fields)[]) {
 		if (fields[k] !== before[k]) {
 			(set as Record<string, unknown>)[k] = fields[k];
-			changes[k] = { from: before[k], to: fields[k] };
+			// the content's change is its own event (see content-sync.ts), not a field diff of two JSON texts
+			if (k !== "content") changes[k] = { from: before[k], to: fields[k] };
 		}
 	}
 	if (Object.keys(set).length === 0) return null;
@@ -383,7 +389,7 @@ const PLAN_PAGE = 500;
  * Plans a staged import through the store, page by page: match each page's documents (one lookup query), append
  * their effects and creations; then walk the matched orders once and append each order's net patch.
  */
-export async function planStaged(p: ImportPlanning, settings: NodeSettings): Promise<PlanReport> {
+export async function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = ""): Promise<PlanReport> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	let yielded = Date.now();
 	const pace = async () => {
@@ -407,7 +413,7 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings): Pro
 	let patches: OrderPatch[] = [];
 	for await (const g of p.effectGroups()) {
 		const patch = patchFor(g.target, g.sets, settings);
-		if (patch) patches.push(patch);
+		if (patch) patches.push(await withContent(patch, g.target, settings, nodeId));
 		if (patches.length >= PLAN_PAGE) {
 			await p.addPatches(patches);
 			patches = [];
@@ -418,22 +424,44 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings): Pro
 	return out;
 }
 
+/**
+ * Adds what 1C's new content does ({@link contentOutcome}) to a patch: the feed event's `content`/`conflict`, the new
+ * order JSON, a held conflict. A patch that only stores 1C's content, equal to what the node got, makes no event.
+ */
+export async function withContent(patch: OrderPatch, target: ImportTarget, settings: NodeSettings, nodeId: string): Promise<OrderPatch> {
+	const text = patch.set.content;
+	if (typeof text !== "string") return patch;
+	const out = await contentOutcome(target, JSON.parse(text) as OrderContent, settings, nodeId);
+	if (out.event) patch.event = out.event;
+	else if (Object.keys(patch.changes).length === 0) patch.silent = true;
+	if (out.data !== undefined) patch.data = out.data;
+	if (out.ack) patch.ack = true;
+	if (out.held !== undefined) patch.held = out.held;
+	return patch;
+}
+
 /** What an import sees of a stored order. */
 export function targetOf(s: StoredOrder): ImportTarget {
-	return { id: s.order.id, number: s.order.number, status: s.order.status, oneC: fieldsOf(s) };
+	return {
+		id: s.order.id,
+		number: s.order.number,
+		status: s.order.status,
+		oneC: fieldsOf(s),
+		store: { data: JSON.stringify(s.order), revision: s.revision, ackedRevision: null, ackedData: null, held: null },
+	};
 }
 
 /**
  * Plans the effect of all documents of one file on the stored orders, in memory (small files; the same steps as
  * {@link planStaged}). Creations are deduplicated by number label and by order id.
  */
-export function planImport(
+export async function planImport(
 	docs: IncomingDocument[],
 	stored: StoredOrder[],
 	settings: NodeSettings,
 	/** The `Номер` each order was exported with to the importing node, by order id (absent: never exported). */
 	exported: ReadonlyMap<string, string> = new Map(),
-): ImportPlan {
+): Promise<ImportPlan> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const page = docs.map((d, seq) => ({ seq, d: stageDocument(d, settings.createOrdersFrom1C) }));
 	const targets = stored.map(targetOf);
@@ -452,7 +480,7 @@ export function planImport(
 	for (const [id, sets] of groups) {
 		const target = byId.get(id);
 		const patch = target ? patchFor(target, sets, settings) : null;
-		if (patch) patches.push(patch);
+		if (patch && target) patches.push(await withContent(patch, target, settings, ""));
 	}
 	const labels = new Set<string>();
 	const ids = new Set<string>();

@@ -12,7 +12,8 @@
  *
  * {@link diffContent} is the structured diff of the changes feed's `content` event; {@link mergeContent} the
  * field-level three-way merge (base = the content the node last acknowledged) that tells non-overlapping edits, which
- * merge, from conflicting ones.
+ * merge, from conflicting ones. A value a side did not send (null: no `Комментарий`, `Артикул`, `ТипНоменклатуры`,
+ * currency or buyer) is "unchanged", never "cleared"; a missing `ORDER_DELIVERY` line is a delivery cost removed.
  */
 import {
 	formatDecimal,
@@ -187,12 +188,16 @@ export function diffContent(from: OrderContent, to: OrderContent): ContentDiff |
 		const old = before.get(l.key);
 		if (!old) continue;
 		const fields: Record<string, Change> = {};
-		for (const f of LINE_FIELDS) if (old[f] !== l[f]) fields[f] = { from: old[f], to: l[f] };
+		// a line field one side did not send (null: no `Артикул`, no `ТипНоменклатуры`) is not a change
+		for (const f of LINE_FIELDS) if (old[f] !== null && l[f] !== null && old[f] !== l[f]) fields[f] = { from: old[f], to: l[f] };
 		if (Object.keys(fields).length > 0) changed.push({ key: l.key, fields });
 	}
 	if (added.length + removed.length + changed.length > 0) out.lines = { added, removed, changed };
-	for (const f of ["delivery", "total", "currency", "comment"] as const) if (from[f] !== to[f]) out[f] = { from: from[f], to: to[f] };
-	if (!sameBuyer(from.buyer, to.buyer)) out.buyer = { from: from.buyer, to: to.buyer };
+	for (const f of ["delivery", "total"] as const) if (from[f] !== to[f]) out[f] = { from: from[f], to: to[f] };
+	// currency, comment and buyer one side did not send (null) are not a change
+	for (const f of ["currency", "comment"] as const)
+		if (from[f] !== null && to[f] !== null && from[f] !== to[f]) out[f] = { from: from[f], to: to[f] };
+	if (from.buyer !== null && to.buyer !== null && !sameBuyer(from.buyer, to.buyer)) out.buyer = { from: from.buyer, to: to.buyer };
 	return Object.keys(out).length > 0 ? out : null;
 }
 
@@ -235,16 +240,17 @@ export function mergeContent(base: OrderContent, store: OrderContent, oneC: Orde
 			continue;
 		}
 		const merged = { ...s };
-		for (const f of LINE_FIELDS) (merged as Record<string, unknown>)[f] = pick(`lines.${key}.${f}`, b[f], s[f], c[f], eq);
+		// a field a side did not send counts as unchanged on that side
+		for (const f of LINE_FIELDS) (merged as Record<string, unknown>)[f] = pick(`lines.${key}.${f}`, b[f], s[f] ?? b[f], c[f] ?? b[f], eq);
 		lines.push(merged);
 	}
 	const content: OrderContent = {
 		lines,
 		delivery: pick("delivery", base.delivery, store.delivery, oneC.delivery, eq),
 		total: null,
-		currency: pick("currency", base.currency, store.currency, oneC.currency, eq),
-		buyer: pick("buyer", base.buyer, store.buyer, oneC.buyer, sameBuyer),
-		comment: pick("comment", base.comment, store.comment, oneC.comment, eq),
+		currency: pick("currency", base.currency, store.currency, oneC.currency ?? base.currency, eq),
+		buyer: pick("buyer", base.buyer, store.buyer, oneC.buyer ?? base.buyer, sameBuyer),
+		comment: pick("comment", base.comment, store.comment, oneC.comment ?? base.comment, eq),
 	};
 	if (conflicts.length > 0) return { ok: false, conflicts };
 	const storeChanged = diffContent(base, store) !== null;
@@ -281,7 +287,7 @@ function lineDiscount(line: ContentLine): string {
 /**
  * The store order with 1C's content applied: kept lines take 1C's quantity, price and `Сумма` (as a line discount),
  * removed lines go, added lines are appended (1C's `Ид` as product and external id), the delivery cost, comment,
- * buyer name/ИНН/КПП and `Сумма` become 1C's. The order discount is already spread over 1C's line sums, so it becomes
+ * buyer name/ИНН/КПП and `Сумма` become 1C's (what 1C did not send stays; the currency stays the store's code). The order discount is already spread over 1C's line sums, so it becomes
  * 0. Everything else of the store order (options, units, VAT, payment, addresses) stays. Returns the reason when the
  * result is not a valid store order.
  */
@@ -341,8 +347,7 @@ export function applyContent(
 		customer,
 		discount: "0",
 		...(shipping ? { shipping } : {}),
-		comment: content.comment ?? "",
-		currency: content.currency ?? order.currency,
+		comment: content.comment ?? order.comment,
 		...(content.total !== null ? { total: content.total } : {}),
 	});
 	if (!r.ok) return { ok: false, reason: r.issues.map((i) => `${i.path}: ${i.message}`).join("; ") };

@@ -7,6 +7,7 @@ import { cors } from "hono/cors";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { checkAdminToken } from "./admin-throttle.ts";
+import { registerContent } from "./content.ts";
 import { errorResponse, tooLarge } from "./errors.ts";
 import { registerNodes } from "./nodes.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -49,6 +50,7 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 		await next();
 	});
 	registerOrders(api, o);
+	registerContent(api, o);
 	registerNodes(api, o);
 	registerPreview(api, o);
 	registerUnmatched(api, o);
