@@ -12,7 +12,7 @@
  */
 import type { Order } from "@obmen/core";
 import type { ImportTarget } from "@obmen/db";
-import { applyContent, contentOfOrder, diffContent, mergeContent, type OrderContent } from "./content.ts";
+import { alignContent, applyContent, contentOfOrder, diffContent, mergeContent, type OrderContent } from "./content.ts";
 import type { NodeSettings } from "./settings.ts";
 
 /** The effect of 1C's content on one order: feed event keys, new order JSON, a held conflict. */
@@ -61,6 +61,8 @@ export async function contentOutcome(
 	const store = await contentOfOrder(order, settings);
 	// never acknowledged by this node: the store's current content is what it works from
 	const base = s.ackedData ? await contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store;
+	// 1C's lines keyed like the store's (1C sends its own product GUIDs)
+	oneC = alignContent(oneC, base, store);
 	const fromOneC = diffContent(base, oneC);
 	if (!fromOneC) return { event: null };
 	const fromStore = diffContent(base, store);

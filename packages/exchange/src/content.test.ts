@@ -1,6 +1,6 @@
 import { type Order, parseOrder } from "@obmen/core";
 import { describe, expect, it } from "vitest";
-import { applyContent, contentOfOrder, contentText, diffContent, mergeContent, type OrderContent } from "./content.ts";
+import { alignContent, applyContent, contentOfOrder, contentText, diffContent, mergeContent, type OrderContent } from "./content.ts";
 import { defaultSettings } from "./settings.ts";
 
 const settings = defaultSettings();
@@ -113,5 +113,23 @@ describe("applyContent", () => {
 		const c = await contentOfOrder(order(), settings);
 		const r = applyContent(order(), { ...c, total: "1" }, settings);
 		expect(r.ok).toBe(false);
+	});
+});
+
+describe("alignContent", () => {
+	it("keys 1C's own product GUIDs like the store's lines: by Артикул, then by name; 1C's delivery product is the delivery", async () => {
+		const store = await contentOfOrder(order(), settings);
+		const line = (key: string, sku: string | null, name: string) =>
+			({ key, sku, name, quantity: "1", price: "1", total: "1", kind: null }) as OrderContent["lines"][number];
+		const oneC: OrderContent = {
+			...store,
+			delivery: null,
+			lines: [line("1c-guid-a", "A-1", "Чайник 1С"), line("1c-guid-b", null, "Кружка"), line("1c-guid-d", null, "Доставка заказа")],
+		};
+		const a = alignContent(oneC, store);
+		expect(a.lines.map((l) => l.key)).toEqual(["guid-1", "p2"]);
+		expect(a.delivery).toBe("1");
+		// a line of 1C's own stays a new line
+		expect(alignContent({ ...oneC, lines: [line("1c-guid-x", "X", "Новое")] }, store).lines.map((l) => l.key)).toEqual(["1c-guid-x"]);
 	});
 });

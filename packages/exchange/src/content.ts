@@ -21,6 +21,7 @@ import {
 	lineIdentity,
 	mulDecimal,
 	ORDER_DELIVERY_ID,
+	ORDER_DELIVERY_NAME,
 	type Order,
 	parseDecimal,
 	readDocumentsAll,
@@ -354,4 +355,40 @@ export function applyContent(
 	const mismatch = totalMismatch(r.order);
 	if (mismatch) return { ok: false, reason: `Сумма ${mismatch.total} differs from the lines and delivery (${mismatch.computed})` };
 	return r;
+}
+
+function plainName(name: string | null): string | null {
+	return nonBlank(name?.split("#")[0]);
+}
+
+/**
+ * 1C's content with its lines keyed like the store's (docs/protocol.md §16.1): 1C sends its own product GUID
+ * (`#characteristic`) as a line's `Ид`, which equals the store's id only when the store's products came from 1C. A 1C
+ * line whose key no store line has takes the key of a not yet matched store line with the same `Артикул`, else the
+ * same name (before any `#`). A line that matches none and is named "Доставка заказа" (1C kept the store's delivery as
+ * a service product of its own) is the delivery cost.
+ */
+export function alignContent(oneC: OrderContent, ...references: OrderContent[]): OrderContent {
+	const ref = new Map<string, ContentLine>();
+	for (const c of references) for (const l of c.lines) if (!ref.has(l.key)) ref.set(l.key, l);
+	const taken = new Set(oneC.lines.filter((l) => ref.has(l.key)).map((l) => l.key));
+	const free = () => [...ref.values()].filter((r) => !taken.has(r.key));
+	const lines: ContentLine[] = [];
+	let delivery = oneC.delivery;
+	for (const l of oneC.lines) {
+		if (ref.has(l.key)) {
+			lines.push(l);
+			continue;
+		}
+		const match =
+			(l.sku !== null ? free().find((r) => r.sku === l.sku) : undefined) ??
+			(plainName(l.name) !== null ? free().find((r) => plainName(r.name) === plainName(l.name)) : undefined);
+		if (match) {
+			taken.add(match.key);
+			lines.push({ ...l, key: match.key });
+		} else if (delivery === null && plainName(l.name) === ORDER_DELIVERY_NAME) {
+			delivery = l.total ?? l.price;
+		} else lines.push(l);
+	}
+	return { ...oneC, lines: lines.sort(byKey), delivery };
 }
