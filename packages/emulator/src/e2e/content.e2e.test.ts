@@ -74,7 +74,7 @@ describe.each(CASES)("$label edits an order's content", (c) => {
 				delivery: { from: "350", to: "500" },
 				total: { to: "5001.5" },
 			});
-			const o = (await obmen.getOrder(`ord-${id}`)) as Record<string, unknown> & {
+			const o = (await obmen.getOrder(`ord-${id}`)) as unknown as {
 				items: { quantity: string }[];
 				shipping: { price: string };
 				oneC: { content: unknown } | null;
