@@ -17,7 +17,7 @@
  * document), and {@link planStaged} plans page by page through the store's {@link ImportPlanning}, so memory does
  * not grow with the file. {@link planImport} runs the same steps in memory for one small file.
  */
-import { type IncomingDocument, type Order, safeParseOrder } from "@obmen/core";
+import { type IncomingDocument, ORDER_DELIVERY_ID, type Order, safeParseOrder } from "@obmen/core";
 import type {
 	ImportEffect,
 	ImportKeys,
@@ -32,7 +32,7 @@ import type {
 	UnmatchedInput,
 } from "@obmen/db";
 import { cutNumber } from "@obmen/db";
-import { contentOfDocument, contentText, type OrderContent } from "./content.ts";
+import { contentOfDocument, contentText, lineDiscount, type OrderContent } from "./content.ts";
 import { contentOutcome } from "./content-sync.ts";
 import type { NodeSettings } from "./settings.ts";
 
@@ -160,6 +160,8 @@ function isoDateTime(d: string | null): string | null {
 /** A store order built from an unknown 1C order document (`createOrdersFrom1C`). */
 export function orderFrom1C(d: IncomingDocument, status: string): { ok: true; order: Order } | { ok: false; reason: string } {
 	const buyer = d.counterparties.find((c) => (c.role ?? "").toLowerCase() === "покупатель") ?? d.counterparties[0];
+	const delivery = d.items.find((i) => i.id?.trim() === ORDER_DELIVERY_ID);
+	const lines = d.items.filter((i) => i !== delivery);
 	const r = safeParseOrder({
 		id: `1c-${d.oneC.id ?? d.id ?? d.number}`.slice(0, 40),
 		number: d.number ?? d.oneC.number ?? "",
@@ -174,15 +176,18 @@ export function orderFrom1C(d: IncomingDocument, status: string): { ok: true; or
 			inn: buyer?.inn ?? "",
 			kpp: buyer?.kpp ?? "",
 		},
-		items: d.items.map((i, n) => ({
+		// the full content: lines with their discounts (from Сумма), the ORDER_DELIVERY line as the delivery cost
+		items: lines.map((i, n) => ({
 			productId: i.id ?? i.sku ?? `line-${n + 1}`,
 			...(i.id ? { externalId: i.id } : {}),
 			...(i.sku ? { sku: i.sku } : {}),
 			name: i.name ?? "—",
 			quantity: i.quantity ?? "1",
 			price: i.price ?? "0",
+			discount: lineDiscount(i),
 			kind: i.kind ?? "goods",
 		})),
+		...(delivery ? { shipping: { price: delivery.total ?? delivery.price ?? "0" } } : {}),
 		comment: d.comment ?? "",
 	});
 	if (r.ok) return r;

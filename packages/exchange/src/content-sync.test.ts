@@ -187,3 +187,20 @@ describe("1C's content of an order (issue #12)", () => {
 		expect(await exported(g)).toBe(1);
 	});
 });
+
+describe("orders created in 1C (createOrdersFrom1C)", () => {
+	it("carry their full content: lines with discounts from Сумма and the delivery line as the delivery cost", async () => {
+		const h = await createHarness({ settings: { createOrdersFrom1C: true } });
+		const bytes = new TextDecoder()
+			.decode(upload([["p1", "3", "100"]], "300"))
+			.replace("<Номер>1001</Номер>", "<Номер>7007</Номер>")
+			.replace(/<Сумма>300\.00<\/Сумма><\/Товар>(?=.*ORDER_DELIVERY)/s, "<Сумма>280.00</Сумма></Товар>");
+		expect(await send(h, enc.encode(bytes))).toMatch(/^success/);
+		const o = (await (await h.api("GET", "/orders/1c-guid-1001")).json()) as {
+			items: { productId: string; quantity: string; discount: string }[];
+			shipping: { price: string };
+		};
+		expect(o.items).toEqual([expect.objectContaining({ productId: "p1", quantity: "3", discount: "20" })]);
+		expect(o.shipping.price).toBe("300");
+	});
+});

@@ -278,7 +278,8 @@ export function itemKeys(order: Order, settings: NodeSettings): string[] {
 	});
 }
 
-function lineDiscount(line: ContentLine): string {
+/** A line's discount: price × quantity − `Сумма` when positive, else "0". */
+export function lineDiscount(line: Pick<ContentLine, "quantity" | "price" | "total">): string {
 	if (line.quantity === null || line.price === null || line.total === null) return "0";
 	const gross = mulDecimal(parseDecimal(line.price), parseDecimal(line.quantity));
 	const off = subDecimal(gross, parseDecimal(line.total));
