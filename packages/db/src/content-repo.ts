@@ -4,9 +4,10 @@
  * content merge) and settling a held content conflict.
  */
 import type { StoreContext } from "./context.ts";
+import { ORDER_COLUMNS, rowToStored } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 
-type ContentRepo = Pick<ExchangeStore, "getAck" | "resolveHeld">;
+type ContentRepo = Pick<ExchangeStore, "getAck" | "listHeld" | "resolveHeld">;
 
 /** @internal */
 export function contentRepo(ctx: StoreContext): ContentRepo {
@@ -19,6 +20,13 @@ export function contentRepo(ctx: StoreContext): ContentRepo {
 			});
 			const r = rs.rows[0];
 			return r ? { revision: Number(r.acked_revision), data: r.data === null ? null : String(r.data) } : null;
+		},
+		async listHeld(limit) {
+			const rs = await client.execute({
+				sql: `SELECT ${ORDER_COLUMNS} FROM orders WHERE held IS NOT NULL ORDER BY id LIMIT ?`,
+				args: [limit],
+			});
+			return rs.rows.map(rowToStored);
 		},
 		resolveHeld: (orderId, r, at) =>
 			ctx.lock.run(async () => {

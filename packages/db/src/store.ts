@@ -122,6 +122,8 @@ export interface ExchangeStore {
 	// order content (issue #12)
 	/** What `nodeId` last acknowledged of an order: the revision and the order JSON it received (null when unknown). */
 	getAck(nodeId: string, orderId: string): Promise<{ revision: number; data: string | null } | null>;
+	/** Orders holding a content conflict (at most `limit`, by id). */
+	listHeld(limit: number): Promise<StoredOrder[]>;
 	/**
 	 * Settles a held content conflict in one transaction: clears `held`, sets the new order JSON (when given) and bumps
 	 * the revision (when data is given, or `bump`), makes `ackNodeId` acknowledge the new revision (it already has that

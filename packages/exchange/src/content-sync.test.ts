@@ -156,6 +156,9 @@ describe("1C's content of an order (issue #12)", () => {
 			oneC: { delivery: "300" },
 		});
 		expect((await order(h)).held).toMatchObject({ parts: ["delivery"] });
+		const conflicts = (await (await h.api("GET", `/conflicts?node=${h.nodeId}`)).json()) as { items: { id: string }[] };
+		expect(conflicts.items.map((i) => i.id)).toEqual(["o1001"]);
+		expect(((await (await h.api("GET", "/conflicts?node=other")).json()) as { items: unknown[] }).items).toEqual([]);
 		expect(await exported(h)).toBe(0);
 		expect((await h.api("POST", "/orders/o1001/resolve", { take: "nothing" })).status).toBe(400);
 		expect((await h.api("POST", "/orders/o1001/resolve", { take: "1c" })).status).toBe(200);

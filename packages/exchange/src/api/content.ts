@@ -14,6 +14,14 @@ import { ApiError, jsonBody, validationError } from "./errors.ts";
 
 /** @internal */
 export function registerContent(api: Hono, o: ResolvedOptions): void {
+	api.get("/conflicts", async (c) => {
+		const node = c.req.query("node") ?? null;
+		const held = await o.store.listHeld(500);
+		const items = held
+			.filter((s) => node === null || (s.held as { nodeId?: string } | null)?.nodeId === node)
+			.map((s) => ({ id: s.order.id, number: s.order.number, held: s.held }));
+		return c.json({ items });
+	});
 	api.post("/orders/:id/resolve", async (c) => {
 		const id = c.req.param("id");
 		const body = await jsonBody(c, o.limits.maxApiBodyBytes);
