@@ -60,7 +60,8 @@ export async function contentOutcome(
 	const order = JSON.parse(s.data) as Order;
 	const store = await contentOfOrder(order, settings);
 	// never acknowledged by this node: the store's current content is what it works from
-	const base = s.ackedData ? await contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store;
+	// (the same JSON as the store's when the store did not change it since: rendered once)
+	const base = s.ackedData && s.ackedData !== s.data ? await contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store;
 	// 1C's lines keyed like the store's (1C sends its own product GUIDs)
 	oneC = alignContent(oneC, base, store);
 	const fromOneC = diffContent(base, oneC);
