@@ -12,6 +12,17 @@ import type { ExportCandidate } from "./types.ts";
 
 type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge" | "clearPending">;
 
+/**
+ * @internal Records `(session, [[order id, revision], …])` as pending; the order JSON as sent is kept with it (the
+ * base of a later content merge with 1C's edits, see node_acks.data).
+ */
+export const PENDING_INSERT = `INSERT INTO pending_batch (session_id, order_id, revision, data)
+	SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+		(SELECT data FROM orders o WHERE o.id = json_extract(value, '$[0]') AND o.revision = json_extract(value, '$[1]'))
+	FROM json_each(?) WHERE true
+	ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
+		revision = max(revision, excluded.revision)`;
+
 /** @internal `meta` key of a node's export floor. */
 export function floorKey(nodeId: string): string {
 	return `export_floor:${nodeId}`;
@@ -92,7 +103,9 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			const args: (string | number | null)[] = [nodeId, f.session ?? "", await floorOf(nodeId)];
 			// the floor turns "newer than acknowledged" into an index range: without it every query of a node that is
 			// up to date would walk all orders (~100 ms at 100k orders)
-			let where = "o.revision > ? AND o.revision > coalesce(a.acked_revision, 0) AND (p.revision IS NULL OR p.revision < o.revision)";
+			// a held content conflict is not exported until resolved
+			let where =
+				"o.held IS NULL AND o.revision > ? AND o.revision > coalesce(a.acked_revision, 0) AND (p.revision IS NULL OR p.revision < o.revision)";
 			if (f.statuses.length > 0) {
 				where += ` AND o.status IN (${f.statuses.map(() => "?").join(", ")})`;
 				args.push(...f.statuses);
@@ -125,9 +138,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			// batch is still committed before `query` replies, but without 100 prepares and steps
 			await ctx.write([
 				{
-					sql: `INSERT INTO pending_batch (session_id, order_id, revision)
-						SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
-						ON CONFLICT(session_id, order_id) DO UPDATE SET revision = max(revision, excluded.revision)`,
+					sql: PENDING_INSERT,
 					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
 				},
 			]);
@@ -142,9 +153,11 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			ctx.lock.run(async () => {
 				const rs = await ctx.batchWithRiders([
 					{
-						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision)
-								SELECT ?, order_id, revision FROM pending_batch WHERE session_id = ? AND true
-								ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = max(acked_revision, excluded.acked_revision)`,
+						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
+								SELECT ?, order_id, revision, data FROM pending_batch WHERE session_id = ? AND true
+								ON CONFLICT(node_id, order_id) DO UPDATE SET
+									data = CASE WHEN excluded.acked_revision >= acked_revision THEN excluded.data ELSE data END,
+									acked_revision = max(acked_revision, excluded.acked_revision)`,
 						args: [nodeId, sessionId],
 					},
 					{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] },

@@ -5,6 +5,7 @@
  */
 import type { InStatement, Row } from "@libsql/client";
 import { type StoreContext, sqlBool, str } from "./context.ts";
+import { PENDING_INSERT } from "./export-repo.ts";
 import { COLUMN } from "./import-repo.ts";
 import { bpOrderKey, cutNumber } from "./order-keys.ts";
 import type { ExchangeStore } from "./store.ts";
@@ -172,9 +173,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 			const stmts: InStatement[] = [...identityInserts(identities)];
 			if (items.length > 0)
 				stmts.push({
-					sql: `INSERT INTO pending_batch (session_id, order_id, revision)
-						SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
-						ON CONFLICT(session_id, order_id) DO UPDATE SET revision = max(revision, excluded.revision)`,
+					sql: PENDING_INSERT,
 					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
 				});
 			if (stmts.length > 0) await ctx.write(stmts);

@@ -49,6 +49,7 @@ export const COLUMN: Record<keyof OneCFields, string> = {
 	final: "final",
 	status: "one_c_status",
 	statusId: "one_c_status_id",
+	content: "one_c_content",
 };
 const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
 const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted", "final"]);
@@ -64,12 +65,24 @@ const PAGE = 1000;
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
 const SCRATCH = ["import_effects", "import_patches", "import_creates"] as const;
 
-const TARGET_COLUMNS = `o.id, o.number, o.status, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
+const TARGET_COLUMNS = `o.id, o.number, o.status, o.data, o.revision, o.held, a.acked_revision, a.data AS acked_data, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
 
 function rowToTarget(r: Row): ImportTarget {
 	const oneC = {} as Record<keyof OneCFields, unknown>;
 	for (const k of FIELDS) oneC[k] = BOOLEAN_FIELDS.has(k) ? bool(r, COLUMN[k]) : str(r, COLUMN[k]);
-	return { id: String(r.id), number: String(r.number), status: String(r.status), oneC: oneC as OneCFields };
+	return {
+		id: String(r.id),
+		number: String(r.number),
+		status: String(r.status),
+		oneC: oneC as OneCFields,
+		store: {
+			data: String(r.data),
+			revision: Number(r.revision),
+			ackedRevision: r.acked_revision === null ? null : Number(r.acked_revision),
+			ackedData: str(r, "acked_data"),
+			held: str(r, "held"),
+		},
+	};
 }
 
 /** Multi-row INSERT statements for `rows` (each an argument list), `ROWS_PER_INSERT` rows each. */
@@ -110,10 +123,14 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		return {
 			sql: `UPDATE orders SET ${sets.join(", ")},
 				status = coalesce(p.status, orders.status),
-				data = CASE WHEN p.status IS NULL THEN orders.data ELSE json_set(orders.data, '$.status', p.status, '$.statusChangedAt', ?) END,
+				data = CASE WHEN p.status IS NULL THEN coalesce(p.data, orders.data)
+					ELSE json_set(coalesce(p.data, orders.data), '$.status', p.status, '$.statusChangedAt', ?) END,
+				revision = CASE WHEN p.data IS NULL THEN orders.revision ELSE (SELECT max(revision) FROM orders) + 1 END,
+				updated_at = CASE WHEN p.data IS NULL THEN orders.updated_at ELSE p.at END,
+				held = CASE WHEN p.held IS NULL THEN orders.held WHEN p.held = '' THEN NULL ELSE p.held END,
 				last_import_at = ?
-				FROM (SELECT * FROM import_patches WHERE session_id = ? AND sha256 = ?${range}) p WHERE p.order_id = orders.id`,
-			args,
+				FROM (SELECT *, ? AS at FROM import_patches WHERE session_id = ? AND sha256 = ?${range}) p WHERE p.order_id = orders.id`,
+			args: [args[0] as string, args[1] as string, run.at, ...args.slice(2)],
 		};
 	});
 	return [
@@ -121,8 +138,16 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		...updates,
 		{
 			sql: `INSERT INTO order_changes (order_id, node_id, at, changes)
-				SELECT order_id, ?, ?, changes FROM import_patches WHERE session_id = ? AND sha256 = ? ORDER BY order_id`,
+				SELECT order_id, ?, ?, changes FROM import_patches WHERE session_id = ? AND sha256 = ? AND changes <> '' ORDER BY order_id`,
 			args: [run.nodeId, run.at, ...key],
+		},
+		{
+			// 1C's content applied: the node already has it (no echo); other nodes get the new revision
+			sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
+				SELECT ?, o.id, o.revision, o.data FROM import_patches p JOIN orders o ON o.id = p.order_id
+				WHERE p.session_id = ? AND p.sha256 = ? AND p.data IS NOT NULL AND p.ack = 1 AND true
+				ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
+			args: [run.nodeId, ...key],
 		},
 		{
 			// before the insert, so an id that already exists (INSERT OR IGNORE below) gets no "created" event
@@ -245,9 +270,10 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					for (;;) {
 						const rs = await client.execute({
 							sql: `SELECT e.seq, e.fields, ${TARGET_COLUMNS} FROM import_effects e JOIN orders o ON o.id = e.order_id
+								LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
 								WHERE e.session_id = ? AND e.sha256 = ? AND (e.order_id, e.seq) > (?, ?)
 								ORDER BY e.order_id, e.seq LIMIT ?`,
-							args: [...key, ...after, PAGE],
+							args: [run.nodeId, ...key, ...after, PAGE],
 						});
 						for (const r of rs.rows) {
 							const id = String(r.id);
@@ -266,14 +292,17 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				async addPatches(patches) {
 					await scratch(
 						inserts(
-							"INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, status, changes)",
-							6,
+							"INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, status, changes, data, held, ack)",
+							9,
 							patches.map((p) => [
 								...key,
 								p.orderId,
 								JSON.stringify(p.set),
 								p.status ?? null,
-								JSON.stringify({ source: "1c", fields: p.changes }),
+								p.silent ? "" : JSON.stringify({ source: "1c", fields: p.changes, ...p.event }),
+								p.data ?? null,
+								p.held ?? null,
+								p.ack ? 1 : 0,
 							]),
 						),
 					);

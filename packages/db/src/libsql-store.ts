@@ -4,6 +4,7 @@
  */
 import type { Client } from "@libsql/client";
 import { consoleRepo } from "./console-repo.ts";
+import { contentRepo } from "./content-repo.ts";
 import { createContext } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
@@ -27,6 +28,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...ordersRepo(ctx),
 		...nodesRepo(ctx),
 		...exportRepo(ctx),
+		...contentRepo(ctx),
 		...identityRepo(ctx),
 		...sessionRepo(ctx),
 		...importRepo(ctx),

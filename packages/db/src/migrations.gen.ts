@@ -123,5 +123,19 @@ export const migrations: EmbeddedMigration[] = [
 		"statements": [
 			"CREATE TABLE `leases` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`holder` text NOT NULL,\n\t`owner` text DEFAULT '' NOT NULL,\n\t`since` integer NOT NULL,\n\t`until` integer NOT NULL\n);"
 		]
+	},
+	{
+		"tag": "0009_order_content",
+		"when": 1796510362341,
+		"hash": "5abef8f7cf604e9dd922bdd6f9b00ff7aceca3a958c31bbd0598295542c930f6",
+		"statements": [
+			"ALTER TABLE `import_patches` ADD `data` text;",
+			"ALTER TABLE `import_patches` ADD `held` text;",
+			"ALTER TABLE `import_patches` ADD `ack` integer DEFAULT 0 NOT NULL;",
+			"ALTER TABLE `node_acks` ADD `data` text;",
+			"ALTER TABLE `orders` ADD `one_c_content` text;",
+			"ALTER TABLE `orders` ADD `held` text;",
+			"ALTER TABLE `pending_batch` ADD `data` text;"
+		]
 	}
 ];

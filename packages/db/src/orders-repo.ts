@@ -16,7 +16,7 @@ export function numberValue(n: string | null): number | null {
 
 /** @internal */
 export const ORDER_COLUMNS =
-	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, last_import_at, deleted_at";
+	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, last_import_at, one_c_content, held, deleted_at";
 
 /** @internal */
 export function rowToStored(row: Row): StoredOrder {
@@ -43,9 +43,11 @@ export function rowToStored(row: Row): StoredOrder {
 					status: str(row, "one_c_status"),
 					statusId: str(row, "one_c_status_id"),
 					lastImportAt: str(row, "last_import_at"),
+					content: str(row, "one_c_content"),
 				}
 			: null,
 		deletedAt: str(row, "deleted_at"),
+		held: row.held === null || row.held === undefined ? null : (JSON.parse(String(row.held)) as Record<string, unknown>),
 	};
 }
 

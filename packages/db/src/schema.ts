@@ -53,6 +53,10 @@ export const orders = sqliteTable(
 		 * "ПометкаУдаления" = true, and the row is removed once every node acknowledged that revision.
 		 */
 		deletedAt: text("deleted_at"),
+		/** 1C's content of the order from its last upload (canonical JSON, see the exchange's content module). */
+		oneCContent: text("one_c_content"),
+		/** A held content conflict (JSON: node, base, store and 1C versions): not exported until resolved. */
+		held: text("held"),
 	},
 	(t) => [
 		index("orders_number").on(t.number),
@@ -82,6 +86,8 @@ export const nodeAcks = sqliteTable(
 		nodeId: text("node_id").notNull(),
 		orderId: text("order_id").notNull(),
 		ackedRevision: integer("acked_revision").notNull(),
+		/** The order JSON at the acknowledged revision (what the node last received): the base of content merges. */
+		data: text("data"),
 	},
 	(t) => [primaryKey({ columns: [t.nodeId, t.orderId] })],
 );
@@ -137,6 +143,8 @@ export const pendingBatch = sqliteTable(
 		sessionId: text("session_id").notNull(),
 		orderId: text("order_id").notNull(),
 		revision: integer("revision").notNull(),
+		/** The order JSON as sent (kept with the acknowledgement). */
+		data: text("data"),
 	},
 	(t) => [primaryKey({ columns: [t.sessionId, t.orderId] })],
 );
@@ -234,8 +242,14 @@ export const importPatches = sqliteTable(
 		fields: text("fields").notNull(),
 		/** New store status, or null when unchanged. */
 		status: text("status"),
-		/** JSON for `order_changes.changes`. */
+		/** JSON for `order_changes.changes`; "" = no feed event. */
 		changes: text("changes").notNull(),
+		/** New order JSON (1C's content applied): the revision is bumped and the importing node acknowledges it. */
+		data: text("data"),
+		/** A held conflict to set (JSON), "" to clear, null to leave. */
+		held: text("held"),
+		/** 1 when the importing node already has `data` (1C's own content): it acknowledges the new revision. */
+		ack: integer("ack").notNull().default(0),
 	},
 	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.orderId] })],
 );

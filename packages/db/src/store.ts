@@ -122,6 +122,22 @@ export interface ExchangeStore {
 	/** Applies a kept document's patch to its order (when not null) and forgets the document, in one transaction. */
 	resolveUnmatched(id: number, nodeId: string, patch: OrderPatch | null, at: string): Promise<boolean>;
 
+	// order content (issue #12)
+	/** What `nodeId` last acknowledged of an order: the revision and the order JSON it received (null when unknown). */
+	getAck(nodeId: string, orderId: string): Promise<{ revision: number; data: string | null } | null>;
+	/** Orders holding a content conflict (at most `limit`, by id). */
+	listHeld(limit: number): Promise<StoredOrder[]>;
+	/**
+	 * Settles a held content conflict in one transaction: clears `held`, sets the new order JSON (when given) and bumps
+	 * the revision (when data is given, or `bump`), makes `ackNodeId` acknowledge the new revision (it already has that
+	 * content) and appends `event` to the changes feed. false when the order holds no conflict.
+	 */
+	resolveHeld(
+		orderId: string,
+		r: { data: string | null; bump: boolean; ackNodeId: string | null; event: Record<string, unknown> },
+		at: string,
+	): Promise<boolean>;
+
 	// sessions
 	/**
 	 * Stores a new session and purges expired ones (created before `purgeBefore`, epoch ms) and the node's oldest

@@ -30,7 +30,10 @@ export type OneCFields = Pick<
 	| "final"
 	| "status"
 	| "statusId"
->;
+> & {
+	/** 1C's content of the order (canonical JSON text of the exchange's `OrderContent`), from its last upload. */
+	content?: string | null;
+};
 
 /** What 1C told us about an order (from imported `Документ`s): {@link OneCFields} plus when an import last changed it. */
 export interface OneCState extends OneCFields {
@@ -46,6 +49,8 @@ export interface StoredOrder {
 	oneC: OneCState | null;
 	/** When `DELETE /api/v1/orders/{id}` marked it (it still goes to 1C once with "ПометкаУдаления"), else null. */
 	deletedAt?: string | null;
+	/** A held content conflict (node, base, store and 1C versions): the order is not exported until resolved. */
+	held?: Record<string, unknown> | null;
 }
 
 /** A 1C exchange node (one 1C base): credentials and settings JSON (validated by the exchange app). */
@@ -102,6 +107,16 @@ export interface OrderPatch {
 	status?: string;
 	/** Human-readable diff for the changes feed: field → { from, to }. */
 	changes: Record<string, { from: unknown; to: unknown }>;
+	/** Extra keys of the feed event (`content`, `conflict`, `applied`). */
+	event?: Record<string, unknown>;
+	/** No feed event (only 1C's stored content changes, and it equals what the node got). */
+	silent?: boolean;
+	/** New store order JSON (1C's content applied): the revision is bumped and the importing node acknowledges it. */
+	data?: string;
+	/** A held conflict (JSON) to set on the order; "" clears it. */
+	held?: string;
+	/** The importing node already has `data` (1C's own content): it acknowledges the new revision (no echo). */
+	ack?: boolean;
 }
 
 /** An order created from 1C (`createOrdersFrom1C`). It gets revision 0, so it is never echoed back. */
@@ -116,6 +131,8 @@ export interface ImportTarget {
 	number: string;
 	status: string;
 	oneC: OneCFields;
+	/** The store order JSON and revision, and what the importing node last acknowledged (revision, order JSON). */
+	store?: { data: string; revision: number; ackedRevision: number | null; ackedData: string | null; held: string | null };
 }
 
 /**

@@ -17,7 +17,7 @@
  * document), and {@link planStaged} plans page by page through the store's {@link ImportPlanning}, so memory does
  * not grow with the file. {@link planImport} runs the same steps in memory for one small file.
  */
-import { type IncomingDocument, type Order, safeParseOrder } from "@obmen/core";
+import { type IncomingDocument, ORDER_DELIVERY_ID, type Order, safeParseOrder } from "@obmen/core";
 import type {
 	ImportEffect,
 	ImportKeys,
@@ -32,6 +32,8 @@ import type {
 	UnmatchedInput,
 } from "@obmen/db";
 import { cutNumber } from "@obmen/db";
+import { contentOfDocument, contentText, lineDiscount, type OrderContent } from "./content.ts";
+import { contentOutcome } from "./content-sync.ts";
 import type { NodeSettings } from "./settings.ts";
 
 /** The result of planning one file. */
@@ -64,6 +66,7 @@ const EMPTY: Fields = {
 	final: null,
 	status: null,
 	statusId: null,
+	content: null,
 };
 
 function op(d: IncomingDocument): string {
@@ -92,6 +95,8 @@ export function orderDocFields(d: IncomingDocument): Partial<Fields> {
 	put("final", o.final);
 	put("status", o.status);
 	put("statusId", o.statusId);
+	// 1C's content of the order (lines, delivery, total, buyer, comment), compared by its canonical text
+	if (d.items.length > 0) put("content", contentText(contentOfDocument(d)));
 	return set;
 }
 
@@ -155,6 +160,8 @@ function isoDateTime(d: string | null): string | null {
 /** A store order built from an unknown 1C order document (`createOrdersFrom1C`). */
 export function orderFrom1C(d: IncomingDocument, status: string): { ok: true; order: Order } | { ok: false; reason: string } {
 	const buyer = d.counterparties.find((c) => (c.role ?? "").toLowerCase() === "покупатель") ?? d.counterparties[0];
+	const delivery = d.items.find((i) => i.id?.trim() === ORDER_DELIVERY_ID);
+	const lines = d.items.filter((i) => i !== delivery);
 	const r = safeParseOrder({
 		id: `1c-${d.oneC.id ?? d.id ?? d.number}`.slice(0, 40),
 		number: d.number ?? d.oneC.number ?? "",
@@ -169,15 +176,18 @@ export function orderFrom1C(d: IncomingDocument, status: string): { ok: true; or
 			inn: buyer?.inn ?? "",
 			kpp: buyer?.kpp ?? "",
 		},
-		items: d.items.map((i, n) => ({
+		// the full content: lines with their discounts (from Сумма), the ORDER_DELIVERY line as the delivery cost
+		items: lines.map((i, n) => ({
 			productId: i.id ?? i.sku ?? `line-${n + 1}`,
 			...(i.id ? { externalId: i.id } : {}),
 			...(i.sku ? { sku: i.sku } : {}),
 			name: i.name ?? "—",
 			quantity: i.quantity ?? "1",
 			price: i.price ?? "0",
+			discount: lineDiscount(i),
 			kind: i.kind ?? "goods",
 		})),
+		...(delivery ? { shipping: { price: delivery.total ?? delivery.price ?? "0" } } : {}),
 		comment: d.comment ?? "",
 	});
 	if (r.ok) return r;
@@ -352,7 +362,8 @@ export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings
 	for (const k of Object.keys(fields) as (keyof Fields)[]) {
 		if (fields[k] !== before[k]) {
 			(set as Record<string, unknown>)[k] = fields[k];
-			changes[k] = { from: before[k], to: fields[k] };
+			// the content's change is its own event (see content-sync.ts), not a field diff of two JSON texts
+			if (k !== "content") changes[k] = { from: before[k], to: fields[k] };
 		}
 	}
 	if (Object.keys(set).length === 0) return null;
@@ -383,7 +394,7 @@ const PLAN_PAGE = 500;
  * Plans a staged import through the store, page by page: match each page's documents (one lookup query), append
  * their effects and creations; then walk the matched orders once and append each order's net patch.
  */
-export async function planStaged(p: ImportPlanning, settings: NodeSettings): Promise<PlanReport> {
+export async function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = ""): Promise<PlanReport> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	let yielded = Date.now();
 	const pace = async () => {
@@ -407,7 +418,7 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings): Pro
 	let patches: OrderPatch[] = [];
 	for await (const g of p.effectGroups()) {
 		const patch = patchFor(g.target, g.sets, settings);
-		if (patch) patches.push(patch);
+		if (patch) patches.push(await withContent(patch, g.target, settings, nodeId));
 		if (patches.length >= PLAN_PAGE) {
 			await p.addPatches(patches);
 			patches = [];
@@ -418,22 +429,44 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings): Pro
 	return out;
 }
 
+/**
+ * Adds what 1C's new content does ({@link contentOutcome}) to a patch: the feed event's `content`/`conflict`, the new
+ * order JSON, a held conflict. A patch that only stores 1C's content, equal to what the node got, makes no event.
+ */
+export async function withContent(patch: OrderPatch, target: ImportTarget, settings: NodeSettings, nodeId: string): Promise<OrderPatch> {
+	const text = patch.set.content;
+	if (typeof text !== "string") return patch;
+	const out = await contentOutcome(target, JSON.parse(text) as OrderContent, settings, nodeId);
+	if (out.event) patch.event = out.event;
+	else if (Object.keys(patch.changes).length === 0) patch.silent = true;
+	if (out.data !== undefined) patch.data = out.data;
+	if (out.ack) patch.ack = true;
+	if (out.held !== undefined) patch.held = out.held;
+	return patch;
+}
+
 /** What an import sees of a stored order. */
 export function targetOf(s: StoredOrder): ImportTarget {
-	return { id: s.order.id, number: s.order.number, status: s.order.status, oneC: fieldsOf(s) };
+	return {
+		id: s.order.id,
+		number: s.order.number,
+		status: s.order.status,
+		oneC: fieldsOf(s),
+		store: { data: JSON.stringify(s.order), revision: s.revision, ackedRevision: null, ackedData: null, held: null },
+	};
 }
 
 /**
  * Plans the effect of all documents of one file on the stored orders, in memory (small files; the same steps as
  * {@link planStaged}). Creations are deduplicated by number label and by order id.
  */
-export function planImport(
+export async function planImport(
 	docs: IncomingDocument[],
 	stored: StoredOrder[],
 	settings: NodeSettings,
 	/** The `Номер` each order was exported with to the importing node, by order id (absent: never exported). */
 	exported: ReadonlyMap<string, string> = new Map(),
-): ImportPlan {
+): Promise<ImportPlan> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const page = docs.map((d, seq) => ({ seq, d: stageDocument(d, settings.createOrdersFrom1C) }));
 	const targets = stored.map(targetOf);
@@ -452,7 +485,7 @@ export function planImport(
 	for (const [id, sets] of groups) {
 		const target = byId.get(id);
 		const patch = target ? patchFor(target, sets, settings) : null;
-		if (patch) patches.push(patch);
+		if (patch && target) patches.push(await withContent(patch, target, settings, ""));
 	}
 	const labels = new Set<string>();
 	const ids = new Set<string>();

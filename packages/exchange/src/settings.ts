@@ -90,6 +90,17 @@ export const NodeSettingsSchema = z
 		knownIpDays: z.number().int().min(0).max(3650).default(30),
 		/** Journal rows of this node older than this many days are pruned. */
 		journalDays: z.number().int().min(1).max(3650).default(90),
+		/**
+		 * 1C's edits of an order's content (lines, delivery cost, total, buyer, comment): `report` puts the diff in the
+		 * changes feed (the store decides); `apply` also updates the stored order to 1C's content (not exported back).
+		 */
+		contentFrom1C: z.enum(["report", "apply"]).default("report"),
+		/**
+		 * When the store and 1C both changed the same part of an order's content since the node last acknowledged it:
+		 * `1c-wins` (1C's content is applied), `store-wins` (the store's is kept and exported again), `hold` (the order
+		 * is not exported until resolved with `POST /api/v1/orders/{id}/resolve`). Edits of different parts merge.
+		 */
+		conflicts: z.enum(["1c-wins", "store-wins", "hold"]).default("hold"),
 		/** Receives this node's change events (POST JSON), retried, never blocking 1C. */
 		webhookUrl: z
 			.url({ protocol: /^https?$/ })

@@ -57,6 +57,22 @@ export function openApiDocument(): Record<string, unknown> {
 					responses: { "202": ok("{ id, deletedAt, revision, removed }"), "404": err },
 				},
 			},
+			"/orders/{id}/resolve": {
+				post: {
+					summary:
+						'Settle a held content conflict: { "take": "store" } (exported to 1C again), { "take": "1c" } (the store order takes 1C\'s content; nothing is sent back) or { "order": { … } }',
+					parameters: [idParam],
+					responses: { "200": ok("{ order, revision }"), "400": err, "404": err, "409": err, "422": err },
+				},
+			},
+			"/conflicts": {
+				get: {
+					summary:
+						"Orders holding a content conflict (node setting conflicts: hold), with base/store/1C versions: { items: [{ id, number, held }] }",
+					parameters: [{ name: "node", in: "query", schema: { type: "string" } }],
+					responses: { "200": ok("{ items }") },
+				},
+			},
 			"/orders": {
 				get: {
 					summary: "Orders by id",

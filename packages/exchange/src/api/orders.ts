@@ -15,7 +15,9 @@ import { mergeStatuses, statusDictionary } from "./statuses.ts";
 
 /** @internal The JSON view of a stored order. */
 export function orderView(s: StoredOrder): Record<string, unknown> {
-	return { ...s.order, revision: s.revision, oneC: s.oneC, deletedAt: s.deletedAt ?? null };
+	// 1C's content is stored as canonical JSON text: shown as an object (null until 1C sends one)
+	const oneC = s.oneC ? { ...s.oneC, content: s.oneC.content ? (JSON.parse(s.oneC.content) as unknown) : null } : null;
+	return { ...s.order, revision: s.revision, oneC, held: s.held ?? null, deletedAt: s.deletedAt ?? null };
 }
 
 /** @internal */

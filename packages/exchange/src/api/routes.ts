@@ -9,6 +9,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { checkAdminToken } from "./admin-throttle.ts";
 import { registerCheck } from "./check.ts";
 import { registerConsole } from "./console.ts";
+import { registerContent } from "./content.ts";
 import { errorResponse, tooLarge } from "./errors.ts";
 import { registerJournalExport } from "./journal-export.ts";
 import { registerNodes } from "./nodes.ts";
@@ -53,6 +54,7 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 		await next();
 	});
 	registerOrders(api, o);
+	registerContent(api, o);
 	registerNodes(api, o);
 	registerJournalExport(api, o); // before registerPreview: handles ?format=csv|ndjson of the journal route
 	registerPreview(api, o);

@@ -99,7 +99,7 @@ describe("streamed, time-sliced import of a multi-MB file (T-IMPORT-PERF shape, 
 			}
 		}
 		const node = await ref.store.getNode(ref.nodeId);
-		const plan = planImport(documents, await ref.store.findOrdersForImport(keys), readSettings(node?.settings ?? {}));
+		const plan = await planImport(documents, await ref.store.findOrdersForImport(keys), readSettings(node?.settings ?? {}));
 		const sha = (await one.client.execute("SELECT sha256 FROM import_ledger")).rows[0]?.sha256;
 		await ref.store.applyImport(
 			{

@@ -213,7 +213,7 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	const at = x.now.toISOString();
 	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const outcome = await store.runImport({ nodeId: x.nodeId, sha256: sha, filename: name, documents: next, at }, sessionId, async (p) => {
-		report = await planStaged(p, settings);
+		report = await planStaged(p, settings, x.nodeId);
 	});
 	if (!outcome) return { kind: "already" };
 	// documents kept earlier whose order was exported (or created) since then

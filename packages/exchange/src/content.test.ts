@@ -1,0 +1,135 @@
+import { type Order, parseOrder } from "@obmen/core";
+import { describe, expect, it } from "vitest";
+import { alignContent, applyContent, contentOfOrder, contentText, diffContent, mergeContent, type OrderContent } from "./content.ts";
+import { defaultSettings } from "./settings.ts";
+
+const settings = defaultSettings();
+
+function order(over: Record<string, unknown> = {}): Order {
+	return parseOrder({
+		id: "o1",
+		number: "1001",
+		createdAt: "2026-11-28T10:00:00+03:00",
+		status: "new",
+		customer: { name: "Иванов Иван" },
+		items: [
+			{ productId: "p1", externalId: "guid-1", sku: "A-1", name: "Чайник", quantity: 2, price: "100.50" },
+			{ productId: "p2", name: "Кружка", quantity: 1, price: 300, discount: 30 },
+		],
+		shipping: { method: "Курьер", price: 250 },
+		comment: "до 18:00",
+		...over,
+	});
+}
+
+describe("content as exported", () => {
+	it("reads the order back as 1C receives it: line Ид, exact sums, the delivery line apart", async () => {
+		const c = await contentOfOrder(order(), settings);
+		expect(c.lines.map((l) => [l.key, l.quantity, l.price, l.total])).toEqual([
+			["guid-1", "2", "100.5", "201"],
+			["p2", "1", "300", "270"],
+		]);
+		expect(c).toMatchObject({ delivery: "250", total: "721", comment: "до 18:00", buyer: { name: "Иванов Иван" } });
+	});
+
+	it("the order discount is spread over the line sums, as 1C sees it", async () => {
+		const c = await contentOfOrder(order({ discount: 71 }), settings);
+		expect(c.total).toBe("650");
+		expect(c.lines.map((l) => l.total)).not.toEqual(["201", "270"]);
+	});
+});
+
+describe("diffContent", () => {
+	it("reports removed, added and changed lines with old → new, the delivery cost and the total", async () => {
+		const a = await contentOfOrder(order(), settings);
+		const b: OrderContent = {
+			...a,
+			lines: [{ ...(a.lines[0] as OrderContent["lines"][number]), quantity: "3", total: "301.5" }],
+			delivery: "300",
+			total: "601.5",
+		};
+		const d = diffContent(a, b);
+		expect(d?.lines?.removed.map((l) => l.key)).toEqual(["p2"]);
+		expect(d?.lines?.added).toEqual([]);
+		expect(d?.lines?.changed).toEqual([
+			{ key: "guid-1", fields: { quantity: { from: "2", to: "3" }, total: { from: "201", to: "301.5" } } },
+		]);
+		expect(d).toMatchObject({ delivery: { from: "250", to: "300" }, total: { from: "721", to: "601.5" } });
+		expect(d?.comment).toBeUndefined();
+		expect(diffContent(a, JSON.parse(contentText(a)))).toBeNull();
+	});
+});
+
+describe("mergeContent", () => {
+	it("merges edits of different fields: the store's comment and 1C's quantity", async () => {
+		const base = await contentOfOrder(order(), settings);
+		const store = { ...base, comment: "позвонить" };
+		const oneC = await contentOfOrder(order({ items: [{ ...order().items[0], quantity: 3 }, order().items[1]] }), settings);
+		const m = mergeContent(base, store, oneC);
+		expect(m.ok).toBe(true);
+		if (!m.ok) return;
+		expect(m.content.comment).toBe("позвонить");
+		expect(m.content.lines.find((l) => l.key === "guid-1")?.quantity).toBe("3");
+		expect(m.content.total).toBe(oneC.total);
+	});
+
+	it("the same field changed to different values on both sides is a conflict; the same value is not", async () => {
+		const base = await contentOfOrder(order(), settings);
+		expect(mergeContent(base, { ...base, delivery: "1" }, { ...base, delivery: "2" })).toEqual({ ok: false, conflicts: ["delivery"] });
+		expect(mergeContent(base, { ...base, delivery: "1" }, { ...base, delivery: "1" }).ok).toBe(true);
+		// 1C removed a line the store changed
+		const removed = { ...base, lines: base.lines.slice(1) };
+		const edited = { ...base, lines: base.lines.map((l, i) => (i === 0 ? { ...l, name: "Чайник 2" } : l)) };
+		expect(mergeContent(base, edited, removed)).toEqual({ ok: false, conflicts: ["lines.guid-1"] });
+	});
+});
+
+describe("applyContent", () => {
+	it("gives a store order whose exported content is exactly 1C's: removed line, quantity, delivery, new line", async () => {
+		const o = order();
+		const c = await contentOfOrder(o, settings);
+		const oneC: OrderContent = {
+			...c,
+			lines: [
+				{ ...(c.lines[0] as OrderContent["lines"][number]), quantity: "3", total: "301.5" },
+				{ key: "guid-9", sku: "Z-9", name: "Подставка", quantity: "1", price: "50", total: "45", kind: "goods" },
+			],
+			delivery: "300",
+			total: "646.5",
+			comment: "без звонка",
+		};
+		const r = applyContent(o, oneC, settings);
+		expect(r.ok).toBe(true);
+		if (!r.ok) return;
+		expect(r.order.items.map((i) => [i.productId, i.quantity, i.discount])).toEqual([
+			["p1", "3", "0"],
+			["guid-9", "1", "5"],
+		]);
+		expect(r.order.items[0]?.name).toBe("Чайник");
+		expect(diffContent(oneC, await contentOfOrder(r.order, settings))).toBeNull();
+	});
+
+	it("refuses a content whose Сумма does not add up", async () => {
+		const c = await contentOfOrder(order(), settings);
+		const r = applyContent(order(), { ...c, total: "1" }, settings);
+		expect(r.ok).toBe(false);
+	});
+});
+
+describe("alignContent", () => {
+	it("keys 1C's own product GUIDs like the store's lines: by Артикул, then by name; 1C's delivery product is the delivery", async () => {
+		const store = await contentOfOrder(order(), settings);
+		const line = (key: string, sku: string | null, name: string) =>
+			({ key, sku, name, quantity: "1", price: "1", total: "1", kind: null }) as OrderContent["lines"][number];
+		const oneC: OrderContent = {
+			...store,
+			delivery: null,
+			lines: [line("1c-guid-a", "A-1", "Чайник 1С"), line("1c-guid-b", null, "Кружка"), line("1c-guid-d", null, "Доставка заказа")],
+		};
+		const a = alignContent(oneC, store);
+		expect(a.lines.map((l) => l.key)).toEqual(["guid-1", "p2"]);
+		expect(a.delivery).toBe("1");
+		// a line of 1C's own stays a new line
+		expect(alignContent({ ...oneC, lines: [line("1c-guid-x", "X", "Новое")] }, store).lines.map((l) => l.key)).toEqual(["1c-guid-x"]);
+	});
+});
