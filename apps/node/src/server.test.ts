@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { readConfig } from "./config.ts";
 import { type RunningServer, startServer } from "./server.ts";
@@ -24,7 +25,10 @@ const basic = (l: string, p: string) => `Basic ${Buffer.from(`${l}:${p}`).toStri
 
 describe("apps/node", () => {
 	it("config defaults", () => {
-		expect(readConfig({}, [])).toMatchObject({ port: 8080, host: "0.0.0.0", databaseUrl: "file:./data/obmen.db", demo: false });
+		// the database defaults to data/ at the repository root, whatever the working directory (not inside apps/*)
+		const root = fileURLToPath(new URL("../../../", import.meta.url));
+		expect(readConfig({}, [])).toMatchObject({ port: 8080, host: "0.0.0.0", databaseUrl: `file:${root}data/obmen.db`, demo: false });
+		expect(readConfig({ OBMEN_DATA_DIR: "/var/lib/obmen" }, []).databaseUrl).toBe("file:/var/lib/obmen/obmen.db");
 		expect(readConfig({ PORT: "9" }, ["--demo"])).toMatchObject({ port: 9, demo: true });
 		expect(() => readConfig({ PORT: "x" }, [])).toThrow();
 	});

@@ -82,6 +82,8 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		...(tuning.passwordIterations ? { passwordIterations: tuning.passwordIterations } : {}),
 		adminTokenHash: admin.hash,
 		adminAssets: diskAdminAssets(),
+		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
+		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 		clientIp: (c) => {
 			try {
 				return getConnInfo(c).remote.address;
@@ -125,10 +127,11 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			return { ok: false };
 		});
 	}
+	const shown = cfg.publicUrl ?? url;
 	banner.unshift(
 		`Obmen is listening on ${url} (database ${databaseUrl})`,
-		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
-		`  admin page: ${url}/admin    admin API: ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
+		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${shown}/exim_1c`,
+		`  admin page: ${shown}/admin    admin API: ${shown}/api/v1 (OpenAPI: ${shown}/api/v1/openapi.json)`,
 	);
 	if (admin.generated) banner.push(`  admin token (shown once, stored hashed; use "Authorization: Bearer <token>"): ${admin.generated}`);
 	else

@@ -83,13 +83,14 @@ export async function bootExchange(
 export function startBanner(
 	url: string,
 	databaseUrl: string,
-	cfg: Pick<HostConfig, "adminToken" | "oneCLogin">,
+	cfg: Pick<HostConfig, "adminToken" | "oneCLogin"> & Partial<Pick<HostConfig, "publicUrl">>,
 	boot: BootedExchange,
 ): string[] {
+	const shown = cfg.publicUrl ?? url;
 	const lines = [
 		`Obmen is listening on ${url} (database ${databaseUrl})`,
-		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
-		`  admin API: ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
+		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${shown}/exim_1c`,
+		`  admin page: ${shown}/admin    admin API: ${shown}/api/v1 (OpenAPI: ${shown}/api/v1/openapi.json)`,
 	];
 	if (boot.defaultNode) lines.push(`  1C node "default" ${boot.defaultNode}: login ${cfg.oneCLogin} (password from OBMEN_1C_PASSWORD)`);
 	else lines.push("  1C login: create a node via POST /api/v1/nodes, or set OBMEN_1C_LOGIN and OBMEN_1C_PASSWORD");

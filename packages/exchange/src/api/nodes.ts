@@ -33,13 +33,13 @@ function issues(e: z.ZodError): { path: string; message: string }[] {
 }
 
 /** @internal The public view of a node (never the password hash). */
-export function nodeView(n: NodeRecord, c: Context): Record<string, unknown> {
+export function nodeView(n: NodeRecord, c: Context, o: Pick<ResolvedOptions, "baseUrl">): Record<string, unknown> {
 	return {
 		id: n.id,
 		name: n.name,
 		login: n.login,
 		settings: readSettings(n.settings),
-		exchangeUrl: new URL("/exim_1c", c.req.url).href,
+		exchangeUrl: `${o.baseUrl(c)}/exim_1c`,
 		createdAt: n.createdAt,
 		updatedAt: n.updatedAt,
 	};
@@ -87,10 +87,10 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 			updatedAt: now,
 		};
 		await o.store.createNode(node);
-		return c.json(nodeView(node, c), 201);
+		return c.json(nodeView(node, c, o), 201);
 	});
-	api.get("/nodes", async (c) => c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c)) }));
-	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c)));
+	api.get("/nodes", async (c) => c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c, o)) }));
+	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c, o)));
 	api.patch("/nodes/:id", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
 		const r = PatchSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
@@ -105,7 +105,7 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 			updatedAt: o.clock.now().toISOString(),
 		};
 		await o.store.updateNode(next);
-		return c.json(nodeView(next, c));
+		return c.json(nodeView(next, c, o));
 	});
 	api.delete("/nodes/:id", async (c) => {
 		if (!(await o.store.deleteNode(c.req.param("id")))) throw new ApiError(404, "not_found", "node not found");
