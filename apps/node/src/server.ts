@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { openDb } from "@obmen/db/node";
-import { type Clock, createExchangeApp, type ExchangeLimits } from "@obmen/exchange";
+import { type Clock, createExchangeApp, type ExchangeLimits, storedAdminTokenCheck } from "@obmen/exchange";
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
@@ -81,6 +81,8 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		...(tuning.clock ? { clock: tuning.clock } : {}),
 		...(tuning.passwordIterations ? { passwordIterations: tuning.passwordIterations } : {}),
 		adminTokenHash: admin.hash,
+		// a stored token is re-read on every check: `obmen admin reset-token` takes effect without a restart
+		...(cfg.demo || !cfg.adminToken ? { verifyAdminToken: storedAdminTokenCheck(store) } : {}),
 		adminAssets: diskAdminAssets(),
 		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),

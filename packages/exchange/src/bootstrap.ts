@@ -6,7 +6,7 @@
  */
 import type { ExchangeStore } from "@obmen/db";
 import { createExchangeApp, type ExchangeApp } from "./app.ts";
-import { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
+import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "./crypto.ts";
 import type { HostConfig } from "./host-config.ts";
 import type { ExchangeAppOptions } from "./options.ts";
 import { defaultSettings } from "./settings.ts";
@@ -26,6 +26,18 @@ export async function ensureAdminToken(
 	const hash = await sha256Hex(token);
 	await store.setMeta(ADMIN_TOKEN_KEY, hash);
 	return { hash, generated: token };
+}
+
+/**
+ * The admin token check of a server whose token is stored (not from `OBMEN_ADMIN_TOKEN`): the stored hash is read on
+ * every check, so `obmen admin reset-token` takes effect at once on every running server.
+ */
+export function storedAdminTokenCheck(store: ExchangeStore): (token: string) => Promise<boolean> {
+	const enc = new TextEncoder();
+	return async (token) => {
+		const stored = await store.getMeta(ADMIN_TOKEN_KEY);
+		return stored !== null && timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(stored));
+	};
 }
 
 /** Creates or updates the node named `default` with these credentials. */
@@ -75,7 +87,12 @@ export async function bootExchange(
 ): Promise<BootedExchange> {
 	const admin = await ensureAdminToken(store, cfg.adminToken);
 	const defaultNode = cfg.oneCLogin && cfg.oneCPassword ? await ensureDefaultNode(store, cfg.oneCLogin, cfg.oneCPassword, now) : null;
-	const app = createExchangeApp({ ...options, store, adminTokenHash: admin.hash });
+	const app = createExchangeApp({
+		...options,
+		store,
+		adminTokenHash: admin.hash,
+		...(cfg.adminToken ? {} : { verifyAdminToken: storedAdminTokenCheck(store) }),
+	});
 	return { app, generatedAdminToken: admin.generated, defaultNode };
 }
 

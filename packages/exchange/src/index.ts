@@ -6,7 +6,15 @@
 
 export { createExchangeApp, type ExchangeApp } from "./app.ts";
 export { type ImportPlan, mapStatus, orderFrom1C, planImport } from "./apply.ts";
-export { ADMIN_TOKEN_KEY, type BootedExchange, bootExchange, ensureAdminToken, ensureDefaultNode, startBanner } from "./bootstrap.ts";
+export {
+	ADMIN_TOKEN_KEY,
+	type BootedExchange,
+	bootExchange,
+	ensureAdminToken,
+	ensureDefaultNode,
+	startBanner,
+	storedAdminTokenCheck,
+} from "./bootstrap.ts";
 export { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
 export { COOKIE_NAME } from "./exim/session.ts";
 export { buildExport, type ExportBatch } from "./export.ts";
