@@ -39,6 +39,8 @@ describe("apps/node", () => {
 		const token = /admin token \(shown once.*\): (\S+)/.exec(s.banner.join("\n"))?.[1];
 		expect(token).toMatch(/^[0-9a-f]{48}$/);
 		expect(s.banner.join("\n")).toContain(`${s.url}/exim_1c`);
+		// a new database: the start names the migrations it applied
+		expect(s.banner.join("\n")).toMatch(/database migrations applied: 0000_\w+, 0001_/);
 		const u = (q: string) => `${s.url}/exim_1c?${q}`;
 		expect((await fetch(u("type=sale&mode=checkauth"))).status).toBe(401);
 		const lines = (await (await fetch(u("type=sale&mode=checkauth"), { headers: { Authorization: basic("ut", "pass-1") } })).text()).split(
@@ -86,6 +88,7 @@ describe("apps/node", () => {
 		// second start on the same DB: token not regenerated; node unchanged; data kept
 		const s2 = await start({ DATABASE_URL: db, OBMEN_1C_LOGIN: "ut", OBMEN_1C_PASSWORD: "pass-1" });
 		expect(s2.banner.join("\n")).not.toContain("shown once");
+		expect(s2.banner.join("\n")).not.toContain("migrations applied");
 		expect(s2.banner.join("\n")).toContain('"default" unchanged');
 		const got = await fetch(`${s2.url}/api/v1/orders/o1`, { headers: { Authorization: `Bearer ${token}` } });
 		expect(got.status).toBe(200);

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { openDb } from "@obmen/db/node";
+import { pendingMigrations } from "@obmen/db";
+import { openClient, openDb } from "@obmen/db/node";
 import { type Clock, createExchangeApp, type ExchangeLimits, storedAdminTokenCheck } from "@obmen/exchange";
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
@@ -64,10 +65,14 @@ export interface ServerTuning {
 /** Opens the database and starts listening. */
 export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}): Promise<RunningServer> {
 	const databaseUrl = cfg.demo ? `file:${join(mkdtempSync(join(tmpdir(), "obmen-demo-")), "demo.db")}` : cfg.databaseUrl;
+	// the migrations this start applies are named in the banner (an upgrade shows what it changed)
+	const probe = databaseUrl.includes(":memory:") ? null : openClient(databaseUrl, { authToken: cfg.databaseAuthToken });
+	const pending = probe ? await pendingMigrations(probe).finally(() => probe.close()) : [];
 	const { store } = await openDb(databaseUrl, { authToken: cfg.databaseAuthToken });
 	const now = new Date();
 	const admin = await ensureAdminToken(store, cfg.demo ? undefined : cfg.adminToken);
 	const banner: string[] = [];
+	if (pending.length) banner.push(`  database migrations applied: ${pending.join(", ")}`);
 	if (cfg.oneCLogin && cfg.oneCPassword) {
 		const r = await ensureDefaultNode(store, cfg.oneCLogin, cfg.oneCPassword, now);
 		banner.push(`  1C node "default" ${r}: login ${cfg.oneCLogin} (password from OBMEN_1C_PASSWORD)`);

@@ -41,6 +41,7 @@ export async function openDb(url: string, opts: { authToken?: string } = {}): Pr
  */
 export function openClient(url: string, opts: { authToken?: string } = {}): Client {
 	const path = filePath(url);
+	if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
 	return createClient({ url, authToken: opts.authToken, timeout: path ? 5000 : undefined } as Parameters<typeof createClient>[0]);
 }
 
