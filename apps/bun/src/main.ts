@@ -1,9 +1,12 @@
 /**
  * @module
  * Bun entry: `bun --conditions=@obmen/source apps/bun/src/main.ts` (no build step). Reads the same env as the
- * Node entry (PORT, HOST, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN, OBMEN_1C_LOGIN, OBMEN_1C_PASSWORD),
- * opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Bun.serve`.
+ * Node entry (PORT, HOST, OBMEN_DATA_DIR, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN, OBMEN_1C_LOGIN,
+ * OBMEN_1C_PASSWORD, PUBLIC_URL, TRUST_PROXY), opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Bun.serve`.
  */
+
+import { diskAdminAssets } from "@obmen/app-node/assets";
+import { CHECKOUT_DATA_DIR } from "@obmen/app-node/paths";
 import { openDb } from "@obmen/db/node";
 import { bootExchange, readHostConfig, startBanner } from "@obmen/exchange";
 
@@ -12,9 +15,15 @@ interface BunBindings {
 	ip: string | undefined;
 }
 
-const cfg = readHostConfig(Bun.env);
+const cfg = readHostConfig(Bun.env, { dataDir: CHECKOUT_DATA_DIR });
 const { store } = await openDb(cfg.databaseUrl, { authToken: cfg.databaseAuthToken });
-const boot = await bootExchange(store, cfg, { clientIp: (c) => (c.env as BunBindings).ip });
+const boot = await bootExchange(store, cfg, {
+	clientIp: (c) => (c.env as BunBindings).ip,
+	...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
+	...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+	// the admin page and the widget bundle, exactly as the Node entry serves them
+	adminAssets: diskAdminAssets(),
+});
 const server = Bun.serve({
 	port: cfg.port,
 	hostname: cfg.host,

@@ -2,9 +2,12 @@
  * @module
  * Deno entry: `deno run --conditions=@obmen/source --allow-net --allow-env --allow-read --allow-write
  * --allow-sys --allow-ffi apps/deno/src/main.ts` (no build step; npm packages come from node_modules). Reads the same
- * env as the Node entry (PORT, HOST, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN, OBMEN_1C_LOGIN,
- * OBMEN_1C_PASSWORD), opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Deno.serve`.
+ * env as the Node entry (PORT, HOST, OBMEN_DATA_DIR, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN,
+ * OBMEN_1C_LOGIN, OBMEN_1C_PASSWORD, PUBLIC_URL, TRUST_PROXY), opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Deno.serve`.
  */
+
+import { diskAdminAssets } from "@obmen/app-node/assets";
+import { CHECKOUT_DATA_DIR } from "@obmen/app-node/paths";
 import { openDb } from "@obmen/db/node";
 import { bootExchange, readHostConfig, startBanner } from "@obmen/exchange";
 
@@ -13,9 +16,15 @@ interface DenoBindings {
 	ip: string;
 }
 
-const cfg = readHostConfig(Deno.env.toObject());
+const cfg = readHostConfig(Deno.env.toObject(), { dataDir: CHECKOUT_DATA_DIR });
 const { store } = await openDb(cfg.databaseUrl, { authToken: cfg.databaseAuthToken });
-const boot = await bootExchange(store, cfg, { clientIp: (c) => (c.env as DenoBindings).ip });
+const boot = await bootExchange(store, cfg, {
+	clientIp: (c) => (c.env as DenoBindings).ip,
+	...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
+	...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+	// the admin page and the widget bundle, exactly as the Node entry serves them
+	adminAssets: diskAdminAssets(),
+});
 // Timeouts: `Deno.serve` (checked with Deno 2.9.6) has no option for them. Its HTTP/1.1 server keeps an idle keep-alive
 // connection open until the client closes it (one reused after 70 s idle in a manual check) and sets no whole-request
 // timeout, so 1C's pauses between requests on one connection (УНФ 3.0: 5 s before each `import` poll) and its

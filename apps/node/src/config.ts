@@ -4,6 +4,7 @@
  * The variables are shared with the Bun, Deno and worker entries (see `readHostConfig` in @obmen/exchange).
  */
 import { type HostConfig, readHostConfig } from "@obmen/exchange";
+import { CHECKOUT_DATA_DIR } from "./paths.ts";
 
 /** Server configuration: the shared host settings plus Node's `--demo` flag. */
 export interface ServerConfig extends HostConfig {
@@ -12,5 +13,5 @@ export interface ServerConfig extends HostConfig {
 
 /** Builds the configuration from `env` and argv (`--demo`). */
 export function readConfig(env: Record<string, string | undefined>, argv: string[]): ServerConfig {
-	return { ...readHostConfig(env), demo: argv.includes("--demo") };
+	return { ...readHostConfig(env, { dataDir: CHECKOUT_DATA_DIR }), demo: argv.includes("--demo") };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { readConfig } from "./config.ts";
 import { type RunningServer, startServer } from "./server.ts";
@@ -24,7 +25,10 @@ const basic = (l: string, p: string) => `Basic ${Buffer.from(`${l}:${p}`).toStri
 
 describe("apps/node", () => {
 	it("config defaults", () => {
-		expect(readConfig({}, [])).toMatchObject({ port: 8080, host: "0.0.0.0", databaseUrl: "file:./data/obmen.db", demo: false });
+		// the database defaults to data/ at the repository root, whatever the working directory (not inside apps/*)
+		const root = fileURLToPath(new URL("../../../", import.meta.url));
+		expect(readConfig({}, [])).toMatchObject({ port: 8080, host: "0.0.0.0", databaseUrl: `file:${root}data/obmen.db`, demo: false });
+		expect(readConfig({ OBMEN_DATA_DIR: "/var/lib/obmen" }, []).databaseUrl).toBe("file:/var/lib/obmen/obmen.db");
 		expect(readConfig({ PORT: "9" }, ["--demo"])).toMatchObject({ port: 9, demo: true });
 		expect(() => readConfig({ PORT: "x" }, [])).toThrow();
 	});
@@ -36,6 +40,8 @@ describe("apps/node", () => {
 		expect(token).toMatch(/^[0-9a-f]{48}$/);
 		expect(s.banner.join("\n")).toContain(`${s.url}/exim_1c`);
 		expect(s.banner.join("\n")).toContain(`${s.url}/admin?token=${token}`);
+		// a new database: the start names the migrations it applied
+		expect(s.banner.join("\n")).toMatch(/database migrations applied: 0000_\w+, 0001_/);
 		const u = (q: string) => `${s.url}/exim_1c?${q}`;
 		expect((await fetch(u("type=sale&mode=checkauth"))).status).toBe(401);
 		const lines = (await (await fetch(u("type=sale&mode=checkauth"), { headers: { Authorization: basic("ut", "pass-1") } })).text()).split(
@@ -83,6 +89,7 @@ describe("apps/node", () => {
 		// second start on the same DB: token not regenerated; node unchanged; data kept
 		const s2 = await start({ DATABASE_URL: db, OBMEN_1C_LOGIN: "ut", OBMEN_1C_PASSWORD: "pass-1" });
 		expect(s2.banner.join("\n")).not.toContain("shown once");
+		expect(s2.banner.join("\n")).not.toContain("migrations applied");
 		expect(s2.banner.join("\n")).toContain('"default" unchanged');
 		const got = await fetch(`${s2.url}/api/v1/orders/o1`, { headers: { Authorization: `Bearer ${token}` } });
 		expect(got.status).toBe(200);

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { openDb } from "@obmen/db/node";
-import { type Clock, createExchangeApp, type ExchangeLimits } from "@obmen/exchange";
+import { pendingMigrations } from "@obmen/db";
+import { openClient, openDb } from "@obmen/db/node";
+import { type Clock, createExchangeApp, type ExchangeLimits, storedAdminTokenCheck } from "@obmen/exchange";
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
@@ -64,10 +65,14 @@ export interface ServerTuning {
 /** Opens the database and starts listening. */
 export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}): Promise<RunningServer> {
 	const databaseUrl = cfg.demo ? `file:${join(mkdtempSync(join(tmpdir(), "obmen-demo-")), "demo.db")}` : cfg.databaseUrl;
+	// the migrations this start applies are named in the banner (an upgrade shows what it changed)
+	const probe = databaseUrl.includes(":memory:") ? null : openClient(databaseUrl, { authToken: cfg.databaseAuthToken });
+	const pending = probe ? await pendingMigrations(probe).finally(() => probe.close()) : [];
 	const { store } = await openDb(databaseUrl, { authToken: cfg.databaseAuthToken });
 	const now = new Date();
 	const admin = await ensureAdminToken(store, cfg.demo ? undefined : cfg.adminToken);
 	const banner: string[] = [];
+	if (pending.length) banner.push(`  database migrations applied: ${pending.join(", ")}`);
 	if (cfg.oneCLogin && cfg.oneCPassword) {
 		const r = await ensureDefaultNode(store, cfg.oneCLogin, cfg.oneCPassword, now);
 		banner.push(`  1C node "default" ${r}: login ${cfg.oneCLogin} (password from OBMEN_1C_PASSWORD)`);
@@ -81,7 +86,11 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		...(tuning.clock ? { clock: tuning.clock } : {}),
 		...(tuning.passwordIterations ? { passwordIterations: tuning.passwordIterations } : {}),
 		adminTokenHash: admin.hash,
+		// a stored token is re-read on every check: `obmen admin reset-token` takes effect without a restart
+		...(cfg.demo || !cfg.adminToken ? { verifyAdminToken: storedAdminTokenCheck(store) } : {}),
 		adminAssets: diskAdminAssets(),
+		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
+		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 		clientIp: (c) => {
 			try {
 				return getConnInfo(c).remote.address;
@@ -129,10 +138,11 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 			return { ok: false };
 		});
 	}
+	const shown = cfg.publicUrl ?? url;
 	banner.unshift(
 		`Obmen is listening on ${url} (database ${databaseUrl})`,
-		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
-		`  admin page: ${url}/admin    admin API: ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
+		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${shown}/exim_1c`,
+		`  admin page: ${shown}/admin    admin API: ${shown}/api/v1 (OpenAPI: ${shown}/api/v1/openapi.json)`,
 	);
 	if (admin.generated)
 		banner.push(

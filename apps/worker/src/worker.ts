@@ -28,6 +28,8 @@ export interface WorkerEnv {
 	OBMEN_ADMIN_TOKEN?: string;
 	OBMEN_1C_LOGIN?: string;
 	OBMEN_1C_PASSWORD?: string;
+	/** The public base URL of the exchange URL shown to the operator (e.g. `https://obmen.shop.example`). */
+	PUBLIC_URL?: string;
 }
 
 /** URL schemes a worker can reach libSQL with. */
@@ -51,7 +53,11 @@ export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 		throw new Error(`DATABASE_URL must be a libsql://, https:// or http:// URL in a worker, got "${env.DATABASE_URL ?? ""}"`);
 	const client = createClient({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
 	const store = await openStore(client);
-	const boot = await bootExchange(store, cfg, { clientIp: (c) => c.req.header("cf-connecting-ip") });
+	// Cloudflare's edge sets CF-Connecting-IP itself (a client cannot spoof it), so no TRUST_PROXY here
+	const boot = await bootExchange(store, cfg, {
+		clientIp: (c) => c.req.header("cf-connecting-ip"),
+		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+	});
 	if (boot.generatedAdminToken)
 		console.log(`Obmen admin token (shown once, stored hashed; set OBMEN_ADMIN_TOKEN to choose one): ${boot.generatedAdminToken}`);
 	return { app: boot.app, store };

@@ -24,6 +24,7 @@ const OPTIONS = {
 	shipping: { type: "string" },
 	options: { type: "boolean" },
 	statuses: { type: "boolean" },
+	"dry-run": { type: "boolean" },
 	help: { type: "boolean", short: "h" },
 } as const;
 

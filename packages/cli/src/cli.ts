@@ -4,11 +4,13 @@
  *
  *   obmen cml encode --in orders.json [--schema 2.08] [--encoding utf-8] [--shipping none|paid|always] [--options] [--no-statuses] > out.xml
  *   obmen cml decode file.xml|file.zip
+ *   obmen db backup <file> | obmen db migrate [--dry-run] | obmen admin reset-token
  */
 import { parseArgs, UsageError } from "./args.ts";
 import { decodeCommand } from "./decode.ts";
 import { encodeCommand } from "./encode.ts";
 import type { CliIo } from "./io.ts";
+import { adminResetToken, dbBackup, dbMigrate } from "./ops.ts";
 
 export { type CliIo, nodeIo } from "./io.ts";
 
@@ -27,6 +29,14 @@ Usage:
   obmen cml decode <file.xml|file.zip>
       Read an order file uploaded by 1C (strictly, as the exchange does) and print its
       documents as JSON. Bad input exits 1 with "<CODE> at line L, column C (byte N)".
+
+  obmen db backup <file>
+      A consistent copy of the server's database (VACUUM INTO), safe while the server runs.
+  obmen db migrate [--dry-run]
+      Lists the database migrations a server start would apply; applies them unless --dry-run.
+  obmen admin reset-token
+      Prints a new admin API token (once) and stores its hash; the old token stops working at once.
+      The database commands read OBMEN_DATA_DIR / DATABASE_URL / DATABASE_AUTH_TOKEN like the server.
 
   obmen --help
 `;
@@ -50,6 +60,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 			return positionals.length === 0 && options.get("help") !== true ? 2 : 0;
 		}
 		const [group, command, ...rest] = positionals;
+		if (group === "db" && command === "backup") {
+			checkOptions(options, new Set());
+			return await dbBackup(rest, io);
+		}
+		if (group === "db" && command === "migrate") {
+			checkOptions(options, new Set(["dry-run"]));
+			if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+			return await dbMigrate(options.get("dry-run") === true, io);
+		}
+		if (group === "admin" && command === "reset-token") {
+			checkOptions(options, new Set());
+			if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+			return await adminResetToken(io);
+		}
+		if (group === "db" || group === "admin") throw new UsageError(`unknown command "${group} ${command ?? ""}"`);
 		if (group !== "cml") throw new UsageError(`unknown command "${group}"`);
 		if (command === "encode") {
 			checkOptions(options, ENCODE_OPTIONS);

@@ -12,6 +12,8 @@ export interface CliIo {
 	stderr(text: string): void;
 	/** Reads a whole file. */
 	readFile(path: string): Promise<Uint8Array>;
+	/** The environment the database commands read (`OBMEN_DATA_DIR`, `DATABASE_URL`, …); default none. */
+	env?: Record<string, string | undefined>;
 }
 
 /** The real process: stdout with back-pressure, stderr, the filesystem. */
@@ -25,6 +27,7 @@ export function nodeIo(): CliIo {
 			process.stderr.write(text);
 		},
 		readFile: async (path) => new Uint8Array(await readFile(path)),
+		env: process.env,
 	};
 }
 

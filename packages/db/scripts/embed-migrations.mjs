@@ -1,4 +1,4 @@
-// Turns drizzle/*.sql + drizzle/meta/_journal.json into src/migrations.gen.ts (stack.md A.3 "portable migration approach").
+// Turns drizzle/*.sql + drizzle/meta/_journal.json into src/migrations.gen.ts.
 // Run after `npx drizzle-kit generate`: `node packages/db/scripts/embed-migrations.mjs`.
 // `renderMigrations` is also imported by src/migrations.gen.test.ts, which fails when the committed file drifts.
 import { createHash } from "node:crypto";

@@ -3,6 +3,7 @@
  * `@obmen/db` — storage of the Obmen exchange: drizzle schema, embedded migrations, the `ExchangeStore` port
  * and its libSQL implementation. Runtime-neutral: takes an already opened libSQL `Client` (see `@obmen/db/node`).
  */
+export { backupInto, pendingMigrations } from "./backup.ts";
 export { DOMAIN_TABLES, domainDigest } from "./digest.ts";
 export { createLibsqlStore, openStore } from "./libsql-store.ts";
 export { applyMigrations } from "./migrate.ts";

@@ -35,6 +35,16 @@ export async function openDb(url: string, opts: { authToken?: string } = {}): Pr
 	return { store, client };
 }
 
+/**
+ * Opens a database WITHOUT migrating it (for operations such as a backup before an upgrade, or listing the pending
+ * migrations): a raw libSQL client, `file:` databases with a 5 s busy timeout.
+ */
+export function openClient(url: string, opts: { authToken?: string } = {}): Client {
+	const path = filePath(url);
+	if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+	return createClient({ url, authToken: opts.authToken, timeout: path ? 5000 : undefined } as Parameters<typeof createClient>[0]);
+}
+
 /** A fresh in-memory database (each call is independent). */
 export function createMemoryDb(): Promise<OpenDb> {
 	return openDb(":memory:");

@@ -13,11 +13,14 @@ describe("readHostConfig", () => {
 		expect(readHostConfig({})).toEqual({
 			port: 8080,
 			host: "0.0.0.0",
+			dataDir: "./data",
 			databaseUrl: "file:./data/obmen.db",
 			databaseAuthToken: undefined,
 			adminToken: undefined,
 			oneCLogin: undefined,
 			oneCPassword: undefined,
+			publicUrl: undefined,
+			trustProxy: { kind: "off" },
 		});
 		const worker = {
 			DATABASE_URL: "libsql://db.example",

@@ -6,7 +6,7 @@
  */
 import type { ExchangeStore } from "@obmen/db";
 import { createExchangeApp, type ExchangeApp } from "./app.ts";
-import { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
+import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "./crypto.ts";
 import type { HostConfig } from "./host-config.ts";
 import type { ExchangeAppOptions } from "./options.ts";
 import { defaultSettings } from "./settings.ts";
@@ -27,6 +27,18 @@ export async function ensureAdminToken(
 	// several instances starting at once: the first stored token wins, the others print none
 	const storedNow = await store.initMeta(ADMIN_TOKEN_KEY, hash);
 	return storedNow === hash ? { hash, generated: token } : { hash: storedNow, generated: null };
+}
+
+/**
+ * The admin token check of a server whose token is stored (not from `OBMEN_ADMIN_TOKEN`): the stored hash is read on
+ * every check, so `obmen admin reset-token` takes effect at once on every running server.
+ */
+export function storedAdminTokenCheck(store: ExchangeStore): (token: string) => Promise<boolean> {
+	const enc = new TextEncoder();
+	return async (token) => {
+		const stored = await store.getMeta(ADMIN_TOKEN_KEY);
+		return stored !== null && timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(stored));
+	};
 }
 
 /**
@@ -84,7 +96,12 @@ export async function bootExchange(
 ): Promise<BootedExchange> {
 	const admin = await ensureAdminToken(store, cfg.adminToken);
 	const defaultNode = cfg.oneCLogin && cfg.oneCPassword ? await ensureDefaultNode(store, cfg.oneCLogin, cfg.oneCPassword, now) : null;
-	const app = createExchangeApp({ ...options, store, adminTokenHash: admin.hash });
+	const app = createExchangeApp({
+		...options,
+		store,
+		adminTokenHash: admin.hash,
+		...(cfg.adminToken ? {} : { verifyAdminToken: storedAdminTokenCheck(store) }),
+	});
 	return { app, generatedAdminToken: admin.generated, defaultNode };
 }
 
@@ -92,13 +109,14 @@ export async function bootExchange(
 export function startBanner(
 	url: string,
 	databaseUrl: string,
-	cfg: Pick<HostConfig, "adminToken" | "oneCLogin">,
+	cfg: Pick<HostConfig, "adminToken" | "oneCLogin"> & Partial<Pick<HostConfig, "publicUrl">>,
 	boot: BootedExchange,
 ): string[] {
+	const shown = cfg.publicUrl ?? url;
 	const lines = [
 		`Obmen is listening on ${url} (database ${databaseUrl})`,
-		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${url}/exim_1c`,
-		`  admin API: ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
+		`  1C exchange URL (УТ 11 / КА 2 / ERP / УНФ "адрес сайта"): ${shown}/exim_1c`,
+		`  admin page: ${shown}/admin    admin API: ${shown}/api/v1 (OpenAPI: ${shown}/api/v1/openapi.json)`,
 	];
 	if (boot.defaultNode) lines.push(`  1C node "default" ${boot.defaultNode}: login ${cfg.oneCLogin} (password from OBMEN_1C_PASSWORD)`);
 	else lines.push("  1C login: create a node via POST /api/v1/nodes, or set OBMEN_1C_LOGIN and OBMEN_1C_PASSWORD");

@@ -6,13 +6,20 @@
  * `Deno.env.toObject()`, or the worker's bindings); the app itself never reads env.
  */
 
+import { parsePublicUrl, parseTrustProxy, type TrustProxy } from "./proxy.ts";
+
 /** Settings shared by all runtime entries. */
 export interface HostConfig {
 	/** TCP port to listen on (`PORT`, default 8080; 0 = any free port). Ignored by workers. */
 	port: number;
 	/** Interface to bind (`HOST`, default 0.0.0.0). Ignored by workers. */
 	host: string;
-	/** libSQL URL (`DATABASE_URL`): `file:…`, `:memory:`, `libsql://…`, `http(s)://…`. Default `file:./data/obmen.db`. */
+	/**
+	 * Directory of the local database (`OBMEN_DATA_DIR`). Default: the entry's own default (the `data` directory at the
+	 * root of the checkout for Node, Bun and Deno; `/data` in the Docker image), else `./data`.
+	 */
+	dataDir?: string;
+	/** libSQL URL (`DATABASE_URL`): `file:…`, `:memory:`, `libsql://…`, `http(s)://…`. Default `file:<dataDir>/obmen.db`. */
 	databaseUrl: string;
 	/** Token of a remote libSQL database (`DATABASE_AUTH_TOKEN`). */
 	databaseAuthToken: string | undefined;
@@ -22,6 +29,10 @@ export interface HostConfig {
 	oneCLogin: string | undefined;
 	/** Its password (`OBMEN_1C_PASSWORD`). */
 	oneCPassword: string | undefined;
+	/** Public base URL (`PUBLIC_URL`, e.g. `https://shop.example/obmen`) of the exchange URL and admin links. */
+	publicUrl?: string | undefined;
+	/** Proxies trusted for the client address, scheme and host (`TRUST_PROXY`: off, a hop count or addresses). */
+	trustProxy?: TrustProxy;
 }
 
 /** Environment-like input: any record of optional strings (worker bindings may hold other types; they are ignored). */
@@ -32,18 +43,25 @@ const text = (env: EnvLike, key: string): string | undefined => {
 	return typeof v === "string" && v !== "" ? v : undefined;
 };
 
-/** Reads {@link HostConfig} from `env`; throws on an invalid `PORT`. */
-export function readHostConfig(env: EnvLike): HostConfig {
+/**
+ * Reads {@link HostConfig} from `env`; throws on an invalid `PORT`, `PUBLIC_URL` or `TRUST_PROXY`.
+ * `defaults.dataDir` is the entry's default database directory (used when `OBMEN_DATA_DIR` is not set).
+ */
+export function readHostConfig(env: EnvLike, defaults: { dataDir?: string } = {}): HostConfig {
 	const rawPort = text(env, "PORT");
 	const port = Number(rawPort ?? 8080);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got ${rawPort}`);
+	const dataDir = (text(env, "OBMEN_DATA_DIR") ?? defaults.dataDir ?? "./data").replace(/\/+$/, "") || "/";
 	return {
 		port,
 		host: text(env, "HOST") ?? "0.0.0.0",
-		databaseUrl: text(env, "DATABASE_URL") ?? "file:./data/obmen.db",
+		dataDir,
+		databaseUrl: text(env, "DATABASE_URL") ?? `file:${dataDir === "/" ? "" : dataDir}/obmen.db`,
 		databaseAuthToken: text(env, "DATABASE_AUTH_TOKEN"),
 		adminToken: text(env, "OBMEN_ADMIN_TOKEN"),
 		oneCLogin: text(env, "OBMEN_1C_LOGIN"),
 		oneCPassword: text(env, "OBMEN_1C_PASSWORD"),
+		publicUrl: parsePublicUrl(text(env, "PUBLIC_URL")),
+		trustProxy: parseTrustProxy(text(env, "TRUST_PROXY")),
 	};
 }

@@ -6,10 +6,19 @@
 
 export { createExchangeApp, type ExchangeApp } from "./app.ts";
 export { type ImportPlan, mapStatus, orderFrom1C, planImport } from "./apply.ts";
-export { ADMIN_TOKEN_KEY, type BootedExchange, bootExchange, ensureAdminToken, ensureDefaultNode, startBanner } from "./bootstrap.ts";
+export {
+	ADMIN_TOKEN_KEY,
+	type BootedExchange,
+	bootExchange,
+	ensureAdminToken,
+	ensureDefaultNode,
+	startBanner,
+	storedAdminTokenCheck,
+} from "./bootstrap.ts";
 export { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
 export { COOKIE_NAME } from "./exim/session.ts";
 export { buildExport, type ExportBatch } from "./export.ts";
 export { type EnvLike, type HostConfig, readHostConfig } from "./host-config.ts";
 export { type AdminAssets, type Clock, DEFAULT_LIMITS, type ExchangeAppOptions, type ExchangeLimits } from "./options.ts";
+export { type ClientView, clientView, parsePublicUrl, parseTrustProxy, publicBase, type TrustProxy } from "./proxy.ts";
 export { defaultSettings, mergeSettings, type NodeSettings, type NodeSettingsInput, NodeSettingsSchema, readSettings } from "./settings.ts";

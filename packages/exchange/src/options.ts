@@ -4,6 +4,7 @@
  */
 import type { ExchangeStore } from "@obmen/db";
 import type { Context } from "hono";
+import { clientView, publicBase, type TrustProxy } from "./proxy.ts";
 
 /** Time source; tests inject a fake one to expire sessions and throttling windows. */
 export interface Clock {
@@ -77,8 +78,16 @@ export interface ExchangeAppOptions {
 	/** Custom admin token check (overrides `adminTokenHash`). */
 	verifyAdminToken?: (token: string) => Promise<boolean> | boolean;
 	adminAssets?: AdminAssets;
-	/** Client address for login throttling (runtime-specific, e.g. `getConnInfo` on Node). Default: "unknown". */
+	/**
+	 * The peer's address (runtime-specific, e.g. `getConnInfo` on Node; `CF-Connecting-IP` on Workers). With
+	 * `trustProxy`, a trusted peer's `X-Forwarded-For` / `Forwarded` replaces it as the client address used by login
+	 * throttling, `allowedIps` and the journal. Default: "unknown".
+	 */
 	clientIp?: (c: Context) => string | undefined;
+	/** Which peers may report the client address, scheme and host (`TRUST_PROXY`, see `parseTrustProxy`). Default off. */
+	trustProxy?: TrustProxy;
+	/** The public base URL (`PUBLIC_URL`) the exchange URL and admin links are built from; default: from the request. */
+	publicUrl?: string;
 	/** PBKDF2 iterations for newly set node passwords. Default 100 000. */
 	passwordIterations?: number;
 	/** `fetch` used for webhooks. Default: global fetch. */
@@ -99,7 +108,10 @@ export interface ExchangeAppOptions {
 /** @internal Options with defaults applied. */
 export interface ResolvedOptions
 	extends Required<
-		Omit<ExchangeAppOptions, "adminAssets" | "verifyAdminToken" | "adminTokenHash" | "limits" | "corsOrigin" | "adminFrameAncestors">
+		Omit<
+			ExchangeAppOptions,
+			"adminAssets" | "verifyAdminToken" | "adminTokenHash" | "limits" | "corsOrigin" | "adminFrameAncestors" | "trustProxy" | "publicUrl"
+		>
 	> {
 	limits: ExchangeLimits;
 	adminAssets: AdminAssets | null;
@@ -107,10 +119,17 @@ export interface ResolvedOptions
 	adminTokenHash: string | null;
 	corsOrigin: string | string[];
 	adminFrameAncestors: string[];
+	trustProxy: TrustProxy;
+	publicUrl: string | undefined;
+	/** The public base URL for this request (`publicUrl`, else the request's, corrected by a trusted proxy). */
+	baseUrl: (c: Context) => string;
 }
 
 /** @internal */
 export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
+	const trustProxy = o.trustProxy ?? { kind: "off" };
+	const peer = o.clientIp ?? (() => undefined);
+	const view = (c: Context) => clientView(trustProxy, peer(c), c.req.raw.headers);
 	return {
 		store: o.store,
 		clock: o.clock ?? { now: () => new Date() },
@@ -118,7 +137,11 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		adminTokenHash: o.adminTokenHash ?? null,
 		verifyAdminToken: o.verifyAdminToken ?? null,
 		adminAssets: o.adminAssets ?? null,
-		clientIp: o.clientIp ?? (() => undefined),
+		clientIp: trustProxy.kind === "off" ? peer : (c) => view(c).ip,
+		trustProxy,
+		publicUrl: o.publicUrl,
+		baseUrl: (c) =>
+			publicBase(o.publicUrl, c.req.url, trustProxy.kind === "off" ? { ip: undefined, proto: undefined, host: undefined } : view(c)),
 		passwordIterations: o.passwordIterations ?? 100_000,
 		fetch: o.fetch ?? ((...a) => fetch(...a)),
 		webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,

@@ -9,8 +9,13 @@
  */
 import type { Context } from "hono";
 
-/** Hands `promise` to the request's `waitUntil` when the runtime has an execution context; never throws. */
-export function keepAlive(c: Context, promise: Promise<unknown>): void {
+/**
+ * Hands `promise` to the request's `waitUntil` when the runtime has an execution context; never throws. Callers report
+ * their errors through `onError` first; a rejection that still reaches here (an `onError` that throws, or work cut off
+ * by a closing store) is dropped: background work must never become an unhandled rejection, which ends a Node process.
+ */
+export function keepAlive(c: Context, work: Promise<unknown>): void {
+	const promise = work.catch(() => undefined);
 	let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
 	try {
 		ctx = c.executionCtx;

@@ -36,13 +36,18 @@ function issues(e: z.ZodError): { path: string; message: string }[] {
 }
 
 /** @internal The public view of a node (never the password hash), with its exchange state when `activity` is given. */
-export function nodeView(n: NodeRecord, c: Context, activity?: { of: Map<string, NodeActivity>; now: Date }): Record<string, unknown> {
+export function nodeView(
+	n: NodeRecord,
+	c: Context,
+	o: Pick<ResolvedOptions, "baseUrl">,
+	activity?: { of: Map<string, NodeActivity>; now: Date },
+): Record<string, unknown> {
 	return {
 		id: n.id,
 		name: n.name,
 		login: n.login,
 		settings: readSettings(n.settings),
-		exchangeUrl: new URL(CLIENT_ENDPOINTS[readSettings(n.settings).client], c.req.url).href,
+		exchangeUrl: `${o.baseUrl(c)}${CLIENT_ENDPOINTS[readSettings(n.settings).client]}`,
 		createdAt: n.createdAt,
 		updatedAt: n.updatedAt,
 		...(activity ? nodeStateView(activity.of.get(n.id), readSettings(n.settings), activity.now) : {}),
@@ -93,7 +98,7 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 		};
 		await o.store.createNode(node);
 		// a generated password is shown this once (only its hash is stored)
-		return c.json({ ...nodeView(node, c), ...(generated ? { password: generated } : {}) }, 201);
+		return c.json({ ...nodeView(node, c, o), ...(generated ? { password: generated } : {}) }, 201);
 	});
 	const activity = async () => {
 		await o.store.idle();
@@ -101,9 +106,9 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 	};
 	api.get("/nodes", async (c) => {
 		const a = await activity();
-		return c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c, a)) });
+		return c.json({ items: (await o.store.listNodes()).map((n) => nodeView(n, c, o, a)) });
 	});
-	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c, await activity())));
+	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c, o, await activity())));
 	api.patch("/nodes/:id", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
 		const r = PatchSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
@@ -118,7 +123,7 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 			updatedAt: o.clock.now().toISOString(),
 		};
 		await o.store.updateNode(next);
-		return c.json(nodeView(next, c));
+		return c.json(nodeView(next, c, o));
 	});
 	api.delete("/nodes/:id", async (c) => {
 		if (!(await o.store.deleteNode(c.req.param("id")))) throw new ApiError(404, "not_found", "node not found");
