@@ -9,6 +9,7 @@
  * node and last success.
  */
 import type { ExchangeStore, NodeRecord } from "@obmen/db";
+import { claimInterval } from "./background-lease.ts";
 import { journalError } from "./journal-codes.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { readSettings } from "./settings.ts";
@@ -93,8 +94,8 @@ export async function alertExchangeFailed(
 	const node = await o.store.getNode(row.nodeId);
 	if (!node || !readSettings(node.settings).webhookUrl) return;
 	const now = o.clock.now().getTime();
-	const key = `alert_failed:${node.id}:${e.code}`;
-	if (!(await claim(o.store, key, (old) => !old || now - Number(old) >= FAILED_ALERT_EVERY_MS, String(now)))) return;
+	// once per node and code per interval across every instance on the database (a lease row, background-lease.ts)
+	if (!(await claimInterval(o, `alert_failed:${node.id}:${e.code}`, new Date(now), FAILED_ALERT_EVERY_MS))) return;
 	await sendAlert(o, node, {
 		event: "exchange.failed",
 		nodeId: node.id,

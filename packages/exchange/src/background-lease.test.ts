@@ -62,9 +62,12 @@ describe("background work across instances", () => {
 	});
 
 	it("exchange.failed: a login flood hitting two instances sends one alert per interval", async () => {
+		// the login_flood alerts; the generic exchange.failed of a failed request is claimed the same way (alerts.ts)
 		const calls: unknown[] = [];
+		const generic: unknown[] = [];
 		const fetch = (async (_url: string, init: RequestInit) => {
-			calls.push(JSON.parse(String(init.body)));
+			const body = JSON.parse(String(init.body)) as { reason?: string };
+			(body.reason === "login_flood" ? calls : generic).push(body);
 			return new Response("ok");
 		}) as typeof globalThis.fetch;
 		const { h, other, otherStore } = await twoInstances({ settings: { webhookUrl: "https://shop.example/hook" }, fetch });
@@ -82,6 +85,10 @@ describe("background work across instances", () => {
 		await h.store.idle();
 		await otherStore.idle();
 		expect(calls).toHaveLength(1);
+		// one per error code (a wrong password, then the throttle), whichever instance answered
+		const codes = generic.map((g) => (g as { code: string }).code);
+		expect(codes.length).toBeGreaterThan(0);
+		expect(new Set(codes).size).toBe(codes.length);
 		h.clock.advance(ALERT_INTERVAL_MS);
 		await flood();
 		await vi.waitFor(() => expect(calls).toHaveLength(2));

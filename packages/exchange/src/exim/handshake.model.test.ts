@@ -248,7 +248,8 @@ describe("T-HS handshake model", () => {
 		);
 		// the generator must actually exercise the handshake
 
-		expect(stats.confirmed).toBeGreaterThan(400);
+		// (the export lease refuses some queries of a second session, so fewer batches are confirmed than without it)
+		expect(stats.confirmed).toBeGreaterThan(300);
 		expect(stats.expired).toBeGreaterThan(200);
 		expect(stats.lost).toBeGreaterThan(150);
 		expect(stats.bitrix).toBeGreaterThan(20);
