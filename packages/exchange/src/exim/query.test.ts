@@ -49,4 +49,16 @@ describe("a repeated query in one session", () => {
 		expect(await h.text("type=sale&mode=success", { cookie, auth: null })).toBe("success\n");
 		expect(await acked(h)).toEqual(["o1", "o2", "o3"]);
 	});
+
+	it("УНФ in Bitrix mode (version and cmlVersion on init) queries once per run: a repeat re-sends, nothing is confirmed unseen", async () => {
+		const h = await createHarness({ settings: { batchSize: 2 } });
+		for (const n of [1, 2, 3]) await h.putOrder({ id: `o${n}`, number: String(n) });
+		const { cookie } = await h.login();
+		expect(await h.text("type=sale&mode=init&version=2.09&cmlVersion=2.10", { cookie, auth: null })).toMatch(/^zip=/);
+		expect(await numbers(await h.exim("type=sale&mode=query", { cookie, auth: null }))).toEqual(["1", "2"]);
+		// the reply was cut off; УНФ repeats the GET in the same session
+		expect(await numbers(await h.exim("type=sale&mode=query", { cookie, auth: null }))).toEqual(["1", "2"]);
+		expect(await h.text("type=sale&mode=success", { cookie, auth: null })).toBe("success\n");
+		expect(await acked(h)).toEqual(["o1", "o2"]);
+	});
 });

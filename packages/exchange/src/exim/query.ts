@@ -53,12 +53,13 @@ async function sessionBatch(r: EximRequest, s: ActiveSession): Promise<Response>
  * to `batchSize`) and replaces the session's pending batch — `success` then confirms exactly what the last reply
  * carried, and an order in a lost reply is never confirmed unseen.
  *
- * Bitrix-module clients (they send `version` on `init`, recorded on the session) poll `query` until an empty answer:
+ * Bitrix-module clients (they send `version` on `init` without `cmlVersion`, recorded on the session) poll `query` until an empty answer:
  * for them a repeated `query` is "the next batch" — the orders already sent in this session are left out and added
  * to the pending batch.
  */
 async function repeatableBatch(r: EximRequest, s: ActiveSession): Promise<ExportBatch> {
-	const pollsUntilEmpty = s.session.version !== null;
+	// УНФ in Bitrix mode sends `cmlVersion` (and with subordinate documents `version` too) but queries once per run
+	const pollsUntilEmpty = s.session.version !== null && s.session.cmlVersion === null;
 	if (!pollsUntilEmpty) await r.o.store.clearPending(s.session.idHash);
 	return buildExport(r.o.store, s.node, s.session.idHash, r.now, true, pollsUntilEmpty);
 }
