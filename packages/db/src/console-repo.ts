@@ -6,8 +6,7 @@
  */
 import type { InStatement } from "@libsql/client";
 import { type StoreContext, str } from "./context.ts";
-import { floorKey } from "./export-repo.ts";
-import { numberValue } from "./orders-repo.ts";
+import { exportFilter, floorKey, fromNumberCondition } from "./export-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeActivity } from "./types.ts";
 
@@ -54,14 +53,8 @@ export function consoleRepo(ctx: StoreContext): ConsoleRepo {
 		rewindExport(nodeId, f) {
 			if ("all" in f) return run(forget(nodeId, "1 = 1", []));
 			if ("fromDate" in f) return run(forget(nodeId, "o.created_at >= ?", [f.fromDate]));
-			const n = numberValue(f.fromNumber);
-			return run(
-				forget(nodeId, "CASE WHEN o.number_num IS NOT NULL AND ? IS NOT NULL THEN o.number_num >= ? ELSE o.number >= ? END", [
-					n,
-					n,
-					f.fromNumber,
-				]),
-			);
+			const c = fromNumberCondition(f.fromNumber);
+			return run(forget(nodeId, c.sql, c.args));
 		},
 		markOrderDeleted: (id, at) =>
 			ctx.lock.run(async () => {
@@ -99,15 +92,7 @@ export function consoleRepo(ctx: StoreContext): ConsoleRepo {
 		async countExport(nodeId, f) {
 			const args: (string | number | null)[] = [nodeId];
 			let where = "o.revision > coalesce(a.acked_revision, 0)";
-			if (f.statuses.length > 0) {
-				where += ` AND o.status IN (${f.statuses.map(() => "?").join(", ")})`;
-				args.push(...f.statuses);
-			}
-			if (f.fromNumber !== null && f.fromNumber !== "") {
-				const n = numberValue(f.fromNumber);
-				where += " AND (CASE WHEN o.number_num IS NOT NULL AND ? IS NOT NULL THEN o.number_num >= ? ELSE o.number >= ? END)";
-				args.push(n, n, f.fromNumber);
-			}
+			where += exportFilter(f, args);
 			const rs = await client.execute({
 				sql: `SELECT count(*) AS n FROM orders o LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id WHERE ${where}`,
 				args,

@@ -23,6 +23,36 @@ export const PENDING_INSERT = `INSERT INTO pending_batch (session_id, order_id, 
 	ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
 		revision = max(revision, excluded.revision)`;
 
+/**
+ * The "export from order number N" condition (node setting `exportFromNumber`): numeric when both numbers are all
+ * digits, else a text comparison; its arguments in order.
+ */
+export function fromNumberCondition(fromNumber: string): { sql: string; args: (string | number | null)[] } {
+	const n = numberValue(fromNumber);
+	return {
+		sql: "CASE WHEN o.number_num IS NOT NULL AND ? IS NOT NULL THEN o.number_num >= ? ELSE o.number >= ? END",
+		args: [n, n, fromNumber],
+	};
+}
+
+/**
+ * The node's export filter (status list, none = all; from number N) as `AND …` conditions on `orders o`; pushes their
+ * arguments onto `args`.
+ */
+export function exportFilter(f: { statuses: string[]; fromNumber: string | null }, args: (string | number | null)[]): string {
+	let where = "";
+	if (f.statuses.length > 0) {
+		where += ` AND o.status IN (${f.statuses.map(() => "?").join(", ")})`;
+		args.push(...f.statuses);
+	}
+	if (f.fromNumber !== null && f.fromNumber !== "") {
+		const c = fromNumberCondition(f.fromNumber);
+		where += ` AND (${c.sql})`;
+		args.push(...c.args);
+	}
+	return where;
+}
+
 /** @internal `meta` key of a node's export floor. */
 export function floorKey(nodeId: string): string {
 	return `export_floor:${nodeId}`;
@@ -106,15 +136,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			// a held content conflict is not exported until resolved
 			let where =
 				"o.held IS NULL AND o.revision > ? AND o.revision > coalesce(a.acked_revision, 0) AND (p.revision IS NULL OR p.revision < o.revision)";
-			if (f.statuses.length > 0) {
-				where += ` AND o.status IN (${f.statuses.map(() => "?").join(", ")})`;
-				args.push(...f.statuses);
-			}
-			if (f.fromNumber !== null && f.fromNumber !== "") {
-				const n = numberValue(f.fromNumber);
-				where += " AND (CASE WHEN o.number_num IS NOT NULL AND ? IS NOT NULL THEN o.number_num >= ? ELSE o.number >= ? END)";
-				args.push(n, n, f.fromNumber);
-			}
+			where += exportFilter(f, args);
 			args.push(f.limit);
 			const rs = await ctx.client.execute({
 				sql: `SELECT o.id, o.data, o.revision, o.one_c_id, o.one_c_number, o.deleted_at FROM orders o
