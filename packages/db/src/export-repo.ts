@@ -4,21 +4,29 @@
  * `query` selects orders newer than the node acknowledged and records them as pending for the session;
  * `success` acknowledges exactly the pending revisions.
  */
+import type { InStatement } from "@libsql/client";
 import type { Order } from "@obmen/core";
 import { type StoreContext, str } from "./context.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
-import type { ExportCandidate } from "./types.ts";
+import type { ExportCandidate, PendingItem } from "./types.ts";
 
 type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge" | "clearPending">;
 
+/** @internal `[order id, revision, data]` rows of {@link PENDING_INSERT}. */
+export function pendingRows(items: PendingItem[]): string {
+	return JSON.stringify(items.map((i) => [i.orderId, i.revision, i.data ?? null]));
+}
+
 /**
- * @internal Records `(session, [[order id, revision], …])` as pending; the order JSON as sent is kept with it (the
- * base of a later content merge with 1C's edits, see node_acks.data).
+ * @internal Records `(session, [[order id, revision, data?], …])` as pending; the order JSON as sent is kept with it
+ * (the base of a later content merge with 1C's edits, see node_acks.data): the text given, else the stored text of
+ * that revision if it is still current.
  */
 export const PENDING_INSERT = `INSERT INTO pending_batch (session_id, order_id, revision, data)
 	SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-		(SELECT data FROM orders o WHERE o.id = json_extract(value, '$[0]') AND o.revision = json_extract(value, '$[1]'))
+		coalesce(json_extract(value, '$[2]'),
+			(SELECT data FROM orders o WHERE o.id = json_extract(value, '$[0]') AND o.revision = json_extract(value, '$[1]')))
 	FROM json_each(?) WHERE true
 	ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
 		revision = max(revision, excluded.revision)`;
@@ -56,6 +64,27 @@ export function exportFilter(f: { statuses: string[]; fromNumber: string | null 
 /** @internal `meta` key of a node's export floor. */
 export function floorKey(nodeId: string): string {
 	return `export_floor:${nodeId}`;
+}
+
+/**
+ * @internal The statements that move a node's export floor up to just below its first order not acknowledged at
+ * its current revision (or to the newest revision): the walk starts at the stored floor and the new value is
+ * computed inside the `UPDATE`, so it reads the acknowledgements as they are when the write lock is held. Never
+ * lowers the floor.
+ */
+export function floorAdvance(nodeId: string): InStatement[] {
+	const key = floorKey(nodeId);
+	return [
+		{ sql: "INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT(key) DO NOTHING", args: [key] },
+		{
+			sql: `UPDATE meta SET value = CAST(max(CAST(value AS INTEGER), coalesce(
+					(SELECT o.revision - 1 FROM orders o LEFT JOIN node_acks a ON a.node_id = ?1 AND a.order_id = o.id
+						WHERE o.revision > CAST(meta.value AS INTEGER) AND (a.acked_revision IS NULL OR a.acked_revision < o.revision)
+						ORDER BY o.revision LIMIT 1),
+					(SELECT max(revision) FROM orders), 0)) AS TEXT) WHERE key = ?2`,
+			args: [nodeId, key],
+		},
+	];
 }
 
 /** Most distinct stored order JSON texts {@link ParsedOrders} remembers (a few MB). */
@@ -98,7 +127,9 @@ export class ParsedOrders {
  * its current revision. It only ever stays valid: revisions only grow (a changed order gets a revision above every
  * other) and acknowledgements never go down. `query` then reads only `revision > F` through the revision index.
  * After each `success` the floor moves up to just below the first order the node has not acknowledged (a walk over
- * what was just acknowledged). Status / number filters are not taken into account: an order they keep out stops the
+ * what was just acknowledged), in the acknowledging transaction itself ({@link floorAdvance}): computed and written
+ * by one statement, so a resend or rewind committed by another instance is never overwritten by a floor computed
+ * before it. Status / number filters are not taken into account: an order they keep out stops the
  * floor, which is then as slow as no floor, never wrong.
  */
 export function exportRepo(ctx: StoreContext): ExportRepo {
@@ -106,27 +137,6 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 	const floorOf = async (nodeId: string) => {
 		const rs = await ctx.client.execute({ sql: "SELECT value FROM meta WHERE key = ?", args: [floorKey(nodeId)] });
 		return rs.rows[0] ? Number(rs.rows[0].value) || 0 : 0;
-	};
-	const advanceFloor = async (nodeId: string) => {
-		const floor = await floorOf(nodeId);
-		const rs = await ctx.client.execute({
-			sql: `SELECT coalesce(
-					(SELECT o.revision - 1 FROM orders o LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
-						WHERE o.revision > ? AND (a.acked_revision IS NULL OR a.acked_revision < o.revision) ORDER BY o.revision LIMIT 1),
-					(SELECT max(revision) FROM orders), 0) AS f`,
-			args: [nodeId, floor],
-		});
-		const next = Number(rs.rows[0]?.f ?? 0);
-		if (next <= floor) return;
-		await ctx.client.batch(
-			[
-				{
-					sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-					args: [floorKey(nodeId), String(next)],
-				},
-			],
-			"write",
-		);
 	};
 	return {
 		async selectExport(nodeId, f) {
@@ -151,6 +161,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 					revision: Number(r.revision),
 					oneC: { id: str(r, "one_c_id"), number: str(r, "one_c_number") },
 					...(r.deleted_at != null ? { deleted: true } : {}),
+					data: String(r.data),
 				}),
 			);
 		},
@@ -161,7 +172,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			await ctx.write([
 				{
 					sql: PENDING_INSERT,
-					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
+					args: [sessionId, pendingRows(items)],
 				},
 			]);
 		},
@@ -183,8 +194,8 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 						args: [nodeId, sessionId],
 					},
 					{ sql: "DELETE FROM pending_batch WHERE session_id = ?", args: [sessionId] },
+					...floorAdvance(nodeId),
 				]);
-				await advanceFloor(nodeId);
 				return rs[1]?.rowsAffected ?? 0;
 			}),
 	};

@@ -5,7 +5,7 @@
  */
 import type { InStatement, Row } from "@libsql/client";
 import { type StoreContext, sqlBool, str } from "./context.ts";
-import { PENDING_INSERT } from "./export-repo.ts";
+import { PENDING_INSERT, pendingRows } from "./export-repo.ts";
 import { COLUMN } from "./import-repo.ts";
 import { bpOrderKey, cutNumber } from "./order-keys.ts";
 import type { ExchangeStore } from "./store.ts";
@@ -174,7 +174,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 			if (items.length > 0)
 				stmts.push({
 					sql: PENDING_INSERT,
-					args: [sessionId, JSON.stringify(items.map((i) => [i.orderId, i.revision]))],
+					args: [sessionId, pendingRows(items)],
 				});
 			if (stmts.length > 0) await ctx.write(stmts);
 			return identitiesOf(nodeId, [...new Set([...items.map((i) => i.orderId), ...identities.map((i) => i.orderId)])]);

@@ -137,5 +137,13 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `orders` ADD `held` text;",
 			"ALTER TABLE `pending_batch` ADD `data` text;"
 		]
+	},
+	{
+		"tag": "0010_session_client",
+		"when": 1796514129340,
+		"hash": "650ce4785282fd87ae38dfa06046fa27fe0dd8b2d8da1dd601ea37aee731ec26",
+		"statements": [
+			"ALTER TABLE `sessions` ADD `client` text;"
+		]
 	}
 ];

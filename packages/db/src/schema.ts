@@ -132,6 +132,11 @@ export const sessions = sqliteTable(
 		uploadEpoch: integer("upload_epoch").notNull().default(0),
 		version: text("version"),
 		cmlVersion: text("cml_version"),
+		/**
+		 * The kind of client that opened the session (`moysklad`, `class365`); null for 1C. A cloud client without the
+		 * session cookie continues only a session a cloud client of the same kind opened, never a 1C session.
+		 */
+		client: text("client"),
 	},
 	(t) => [index("sessions_node").on(t.nodeId), index("sessions_sessid").on(t.sessidHash)],
 );

@@ -90,6 +90,7 @@ function rowToSession(r: Row): SessionRecord {
 		uploadEpoch: num(r, "upload_epoch"),
 		version: str(r, "version"),
 		cmlVersion: str(r, "cml_version"),
+		client: str(r, "client"),
 	};
 }
 
@@ -111,9 +112,9 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 				await ctx.batchWithRiders([
 					...(ids.length > 0 ? purgeIds(ids) : []),
 					{
-						sql: `INSERT INTO sessions (id_hash, sessid_hash, node_id, created_at, last_seen_at, upload_epoch, version, cml_version)
-								VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-						args: [s.idHash, s.sessidHash, s.nodeId, s.createdAt, s.lastSeenAt, s.uploadEpoch, s.version, s.cmlVersion],
+						sql: `INSERT INTO sessions (id_hash, sessid_hash, node_id, created_at, last_seen_at, upload_epoch, version, cml_version, client)
+								VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+						args: [s.idHash, s.sessidHash, s.nodeId, s.createdAt, s.lastSeenAt, s.uploadEpoch, s.version, s.cmlVersion, s.client ?? null],
 					},
 				]);
 			}),
@@ -128,10 +129,10 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 			});
 			return rs.rows[0] ? rowToSession(rs.rows[0]) : null;
 		},
-		async getCurrentSession(nodeId) {
+		async getCurrentSession(nodeId, kind = "1c") {
 			const rs = await client.execute({
-				sql: "SELECT * FROM sessions WHERE node_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-				args: [nodeId],
+				sql: "SELECT * FROM sessions WHERE node_id = ? AND coalesce(client, '1c') = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+				args: [nodeId, kind],
 			});
 			return rs.rows[0] ? rowToSession(rs.rows[0]) : null;
 		},

@@ -93,6 +93,22 @@ function describeExchangeStore(backend: string, open: () => Promise<OpenDb>, opt
 			expect((await store.selectExport("n1", { ...f, limit: 10, session: null })).map((c) => c.order.id)).toEqual(["c", "a"]);
 		});
 
+		it("the acknowledgement keeps the order as sent, even when it changed before query replied", async () => {
+			const { store } = await withNode(open);
+			await store.upsertOrder(order("a", "1"), AT);
+			const batch = await store.selectExport("n1", { statuses: [], fromNumber: null, limit: 10, session: "s1" });
+			const sent = batch[0]?.data;
+			expect(JSON.parse(sent ?? "null")).toMatchObject({ id: "a", comment: "" });
+			// the store changes the order between the select and the recording of the batch
+			await store.upsertOrder(order("a", "1", { comment: "changed" }), AT);
+			await store.recordPending(
+				"s1",
+				batch.map((c) => ({ orderId: c.order.id, revision: c.revision, ...(c.data !== undefined ? { data: c.data } : {}) })),
+			);
+			await store.acknowledge("s1", "n1");
+			expect(await store.getAck("n1", "a")).toEqual({ revision: 1, data: sent });
+		});
+
 		it("the export floor skips what a node acknowledged, and an old order that changes is sent again", async () => {
 			const { store, client } = await withNode(open);
 			for (let i = 1; i <= 6; i++) await store.upsertOrder(order(`o${i}`, String(i)), AT);
@@ -425,6 +441,11 @@ function describeExchangeStore(backend: string, open: () => Promise<OpenDb>, opt
 			expect(await store.getSessionBySessid("sid-a5", "n2")).toBeNull();
 			expect(await store.getCurrentSession("n1")).toMatchObject({ idHash: "a21" });
 			expect(await store.getCurrentSession("n2")).toMatchObject({ idHash: "b0" });
+			// the current session is per client kind: a newer cloud session is not 1C's, and 1C's is not the cloud's
+			await store.createSession({ ...s("c0", "n2", 2000), client: "moysklad" }, 0);
+			expect(await store.getCurrentSession("n2")).toMatchObject({ idHash: "b0", client: null });
+			expect(await store.getCurrentSession("n2", "moysklad")).toMatchObject({ idHash: "c0", client: "moysklad" });
+			expect(await store.getCurrentSession("n2", "class365")).toBeNull();
 			const node = await store.getNode("n1");
 			if (!node) throw new Error("n1");
 			await store.updateNode({ ...node, name: "renamed" });
@@ -432,7 +453,7 @@ function describeExchangeStore(backend: string, open: () => Promise<OpenDb>, opt
 			await store.updateNode({ ...node, passwordHash: "changed" });
 			expect(await count("n1")).toBe(0);
 			expect(await store.getCurrentSession("n1")).toBeNull();
-			expect(await count("n2")).toBe(1);
+			expect(await count("n2")).toBe(2);
 		});
 
 		it("successful logins: the latest time per address and login, older than the longest knownIpDays forgotten", async () => {

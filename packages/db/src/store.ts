@@ -23,6 +23,7 @@ import type {
 	NodeActivity,
 	NodeRecord,
 	OrderPatch,
+	PendingItem,
 	RewindFilter,
 	SessionRecord,
 	StoredOrder,
@@ -81,7 +82,7 @@ export interface ExchangeStore {
 	/** Orders whose revision is newer than this node acknowledged, filtered, ordered by revision. No side effects. */
 	selectExport(nodeId: string, filter: ExportFilter): Promise<ExportCandidate[]>;
 	/** Records orders sent by `query` as pending for the session. */
-	recordPending(sessionId: string, items: { orderId: string; revision: number }[]): Promise<void>;
+	recordPending(sessionId: string, items: PendingItem[]): Promise<void>;
 	/**
 	 * Forgets what this session's earlier `query` sent (a repeated `query` re-sends it: its reply replaces the batch,
 	 * so `success` confirms exactly the last reply). Nothing is acknowledged.
@@ -105,12 +106,7 @@ export interface ExchangeStore {
 	 * duplicated) and records the orders as pending for the session, in one transaction; returns the identities now
 	 * stored for the items' orders (an order missing from it lost a race and must be assigned again).
 	 */
-	recordExport(
-		nodeId: string,
-		sessionId: string,
-		items: { orderId: string; revision: number }[],
-		identities: ExportIdentity[],
-	): Promise<ExportIdentity[]>;
+	recordExport(nodeId: string, sessionId: string, items: PendingItem[], identities: ExportIdentity[]): Promise<ExportIdentity[]>;
 
 	// 1C documents that matched no order
 	listUnmatched(nodeId: string, opts: { limit: number; after?: number | null }): Promise<UnmatchedDocument[]>;
@@ -151,10 +147,12 @@ export interface ExchangeStore {
 	 */
 	getSessionBySessid(sessidHash: string, nodeId: string): Promise<SessionRecord | null>;
 	/**
-	 * The node's current exchange session: its most recently created one, or null. Cloud clients (МойСклад, Класс365)
-	 * send neither the cookie nor `sessid`, so their requests work on this session.
+	 * The node's current exchange session of one client kind: its most recently created session opened by that kind
+	 * (`"1c"`, the default, matches sessions with no `client`), or null. Cloud clients (МойСклад, Класс365) send
+	 * neither the cookie nor `sessid`, so their requests work on this session — never on a session 1C opened, whose
+	 * pending batch a cloud `success` must not acknowledge.
 	 */
-	getCurrentSession(nodeId: string): Promise<SessionRecord | null>;
+	getCurrentSession(nodeId: string, client?: string): Promise<SessionRecord | null>;
 	touchSession(idHash: string, now: number): Promise<void>;
 	/** `init`: a new upload epoch (the next chunk of each name truncates), remembers `version`/`cmlVersion`. */
 	startUploadEpoch(idHash: string, version: string | null, cmlVersion: string | null): Promise<void>;

@@ -76,6 +76,8 @@ export interface SessionRecord {
 	uploadEpoch: number;
 	version: string | null;
 	cmlVersion: string | null;
+	/** The cloud client kind that opened the session (`moysklad`, `class365`); null or absent for 1C. */
+	client?: string | null;
 }
 
 /** Which orders a node's `query` may send. */
@@ -96,6 +98,19 @@ export interface ExportCandidate {
 	oneC: { id: string | null; number: string | null };
 	/** Marked deleted on the site: exported with "ПометкаУдаления" = true. */
 	deleted?: boolean;
+	/**
+	 * The stored order JSON exactly as read for this batch: recorded with the pending batch, so the acknowledgement
+	 * keeps what 1C was sent (the base of a later content merge) even when the order changed before `query` replied.
+	 */
+	data?: string;
+}
+
+/** An order sent by `query`, recorded as pending for the session until `success`. */
+export interface PendingItem {
+	orderId: string;
+	revision: number;
+	/** The order JSON as sent ({@link ExportCandidate.data}); absent: the stored JSON of that revision, if still current. */
+	data?: string;
 }
 
 /** An update derived from one incoming 1C document. */

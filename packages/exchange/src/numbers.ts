@@ -182,7 +182,7 @@ export async function assignIdentities(
 			)
 		).map((x) => [x.orderId, x]),
 	);
-	const items = candidates.map((c) => ({ orderId: c.order.id, revision: c.revision }));
+	const items = candidates.map((c) => ({ orderId: c.order.id, revision: c.revision, ...(c.data !== undefined ? { data: c.data } : {}) }));
 	for (let attempt = 0; ; attempt++) {
 		const wants = candidates
 			.filter((c) => !ids.has(c.order.id))

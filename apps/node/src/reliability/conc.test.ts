@@ -5,8 +5,9 @@
  *
  * Asserted: no HTTP 5xx; no `failure` other than `busy, retry`; the server's event-loop delay p99 < 100 ms
  * (perf_hooks.monitorEventLoopDelay inside the child); afterwards the handshake invariants — every order's latest
- * revision was sent to and acknowledged by each node, an acknowledged revision is one that was sent to that node,
- * and 1C's own changes never re-queue an order (no echo).
+ * revision was sent to and acknowledged by each node (after the operator settles any content conflict held for a node
+ * whose 1C kept its own copy), an acknowledged revision is one that was sent to that node, and 1C's own changes never
+ * re-queue an order (no echo).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -142,13 +143,45 @@ describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
 		// Drain: the storefront stopped; one more run per node delivers and acknowledges every latest revision.
 		for (const node of NODES) reports.push(await exchange(node, bases.get(node)!));
 
+		// A held content conflict (issue #12) is not exported until the operator settles it. It is genuine only when
+		// the node's 1C kept its own copy of the order: the library's `ПолучитьРанееЗагруженныеДокументы` updates an
+		// order from the site only while it is "Не согласован", unpaid and unshipped; a store edit that landed between
+		// the node's `success` and its upload then meets 1C's older content. Each hold is checked for that, then settled
+		// through the admin API (the store's version wins) and delivered by one more run per node.
+		const held = await (async () => {
+			const { client, store } = await openDb(`file:${dbPath}`);
+			try {
+				return (await client.execute("SELECT id, number, held FROM orders WHERE held IS NOT NULL")).rows.map((r) => ({
+					id: String(r.id),
+					number: String(r.number),
+					nodeId: (JSON.parse(String(r.held)) as { nodeId: string }).nodeId,
+				}));
+			} finally {
+				store.close();
+			}
+		})();
+		for (const h of held) {
+			const node = NODES[nodeIds.indexOf(h.nodeId)];
+			expect(node, `${h.id} held for an unknown node ${h.nodeId}`).toBeDefined();
+			const copy = bases.get(node!)!.state.orders.find((o) => o.siteNumber === h.number);
+			expect(copy, `${h.id} held for ${node}, which has no copy of it`).toBeDefined();
+			expect(
+				copy!.status !== "Не согласован" || copy!.payment !== null || copy!.shipment !== null,
+				`${h.id}: ${node}'s copy is not frozen`,
+			).toBe(true);
+			const res = await api("POST", `/orders/${h.id}/resolve`, { take: "store" });
+			expect(res.status, await res.text()).toBe(200);
+		}
+		if (held.length > 0) for (const node of NODES) reports.push(await exchange(node, bases.get(node)!));
+
 		const deviations = reports.flatMap((r) => r.deviations.map((d) => `${d.step}: ${d.message} ${d.reply?.body ?? ""}`));
 		const notBusy = deviations.filter((d) => !d.includes("busy, retry"));
 		console.log(
 			`T-CONC: ${[...counts].map(([n, c]) => `${n} ${c} exchanges`).join(", ")}, ${storeLatencies.length} storefront writes ` +
 				`(p50 ${pct(storeLatencies, 50).toFixed(1)} ms, p99 ${pct(storeLatencies, 99).toFixed(1)} ms), ` +
 				`server event-loop delay p50 ${stats.eld.p50} ms p99 ${stats.eld.p99} ms max ${stats.eld.max} ms, ` +
-				`statuses ${JSON.stringify(Object.fromEntries(statuses))}, failures ${failures.length}, busy ${deviations.length - notBusy.length}`,
+				`statuses ${JSON.stringify(Object.fromEntries(statuses))}, failures ${failures.length}, busy ${deviations.length - notBusy.length}, ` +
+				`held conflicts settled ${held.length}`,
 		);
 		expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
 		expect(notBusy).toEqual([]);
@@ -181,6 +214,13 @@ describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
 				for (const o of orders) {
 					const revs = sentTo.get(o.number) ?? new Set();
 					// every order's latest revision was delivered to this node, and acknowledged
+					if (!revs.has(o.revision)) {
+						const why = await client.execute({
+							sql: "SELECT o.held, o.revision, (SELECT json_group_array(json_object('node', node_id, 'rev', acked_revision)) FROM node_acks WHERE order_id = o.id) AS acks, (SELECT json_group_array(json_object('node', node_id, 'changes', changes)) FROM (SELECT * FROM order_changes WHERE order_id = o.id ORDER BY cursor DESC LIMIT 6)) AS changes FROM orders o WHERE o.id = ?",
+							args: [o.id],
+						});
+						console.log(`T-CONC diagnostic for ${node} ${o.id}: sent ${JSON.stringify([...revs])}, ${JSON.stringify(why.rows[0])}`);
+					}
 					expect(revs.has(o.revision), `${node} ${o.id} latest r${o.revision} sent`).toBe(true);
 					expect(acks.get(o.id), `${node} ${o.id} acked`).toBe(o.revision);
 					// an acknowledged revision is one that was sent to this node, never a newer one

@@ -4,7 +4,7 @@
  * reply `success\n<cookie name>\n<cookie value>\nsessid=<token>\n`.
  */
 import { replySuccess } from "@obmen/core";
-import { CLIENT_ENDPOINTS, endpointClient } from "./client.ts";
+import { CLIENT_ENDPOINTS, endpointClient, requestClient } from "./client.ts";
 import { type EximRequest, failure, textReply } from "./context.ts";
 import { endClientExportLease } from "./export-lease.ts";
 import { BAD_CREDENTIALS, COOKIE_NAME, createSession, THROTTLED, verifyBasic } from "./session.ts";
@@ -24,7 +24,7 @@ export function basicFailure(r: EximRequest, reason: "missing" | "bad" | "thrott
 export async function checkauth(r: EximRequest): Promise<Response> {
 	const v = await verifyBasic(r);
 	if (!v.ok) return basicFailure(r, v.reason);
-	const s = await createSession(r.o, v.node, r.now);
+	const s = await createSession(r.o, v.node, r.now, requestClient(r, v.node));
 	await endClientExportLease(r, v.node.id);
 	r.j.session = s.idHash.slice(0, 12);
 	// 1C ignores Set-Cookie (it builds the Cookie header from lines 2–3); the attributes protect browsers. The path is

@@ -70,14 +70,17 @@ export async function basicOnly(r: EximRequest): Promise<BasicOnly> {
 export async function currentSession(r: EximRequest, node: NodeRecord): Promise<ActiveSession> {
 	const { o, now } = r;
 	const t = now.getTime();
-	let session = await o.store.getCurrentSession(node.id);
+	// only a session this kind of client opened: a 1C session's pending batch is 1C's to acknowledge (a "1c" node
+	// addressed on an alias must not take over the exchange 1C is running)
+	const kind = requestClient(r, node);
+	let session = await o.store.getCurrentSession(node.id, kind);
 	if (session && (t - session.lastSeenAt > o.limits.sessionIdleMs || t - session.createdAt > o.limits.sessionAbsoluteMs)) {
 		session = null;
 	}
 	if (session) {
 		if (t - session.lastSeenAt >= touchIntervalMs(o.limits.sessionIdleMs)) await o.store.touchSession(session.idHash, t);
 	} else {
-		const created = await createSession(o, node, now);
+		const created = await createSession(o, node, now, kind);
 		session = await o.store.getSession(created.idHash);
 		if (!session) throw new Error("session vanished right after it was created");
 		r.j.note = "session opened implicitly (cloud client without checkauth)";

@@ -155,6 +155,22 @@ describe.each(CLOUD)("$client through $path with HTTP Basic only", ({ client, pa
 		expect(numbersIn((await call(h, path, "type=sale&mode=query")).text)).toEqual([]);
 	});
 
+	it("on an alias, a 1c node's live 1C session is never continued: a cloud success cannot acknowledge 1C's batch", async () => {
+		const h = await cloudHarness({ client: "1c" });
+		// 1C pulls both orders and has not confirmed yet
+		const { cookie } = await h.login();
+		expect(numbersIn(await h.text("type=sale&mode=query", { cookie })).sort()).toEqual(["1", "2"]);
+		// a cloud client on the alias with the node's credentials works in its own session: its success acknowledges
+		// only what it was sent itself (nothing, before its own query)
+		expect((await call(h, path, "type=sale&mode=success")).text).toBe("success\n");
+		// 1C's batch is still pending and unacknowledged: 1C's re-query in its session sends both again
+		expect(numbersIn(await h.text("type=sale&mode=query", { cookie })).sort()).toEqual(["1", "2"]);
+		// while 1C's exchange holds the node's export, the cloud client's query is turned away with a reason
+		const cloud = await call(h, path, "type=sale&mode=query");
+		expect(cloud.text.split("\n")[0], cloud.text).toBe("failure");
+		expect(numbersIn(cloud.text)).toEqual([]);
+	});
+
 	it("on /exim_1c the node's client setting selects the profile", async () => {
 		const h = await cloudHarness({ client });
 		expect(numbersIn((await call(h, "/exim_1c", "type=sale&mode=query")).text).sort()).toEqual(["1", "2"]);

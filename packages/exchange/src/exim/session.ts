@@ -14,7 +14,7 @@ import type { NodeRecord, SessionRecord } from "@obmen/db";
 import { getCookie } from "hono/cookie";
 import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
-import { readSettings } from "../settings.ts";
+import { type ClientKind, readSettings } from "../settings.ts";
 import { alertExchangeFailed } from "./alerts.ts";
 import { type EximRequest, failure } from "./context.ts";
 import { ipAllowed } from "./ip-allow.ts";
@@ -216,6 +216,8 @@ export async function createSession(
 	o: ResolvedOptions,
 	node: NodeRecord,
 	now: Date,
+	/** The client kind opening the session (see `requestClient` in client.ts); `"1c"` is stored as null. */
+	client: ClientKind = "1c",
 ): Promise<{ cookieValue: string; sessid: string; idHash: string }> {
 	const cookieValue = randomToken(16);
 	const sessid = await sessidFor(cookieValue);
@@ -231,6 +233,7 @@ export async function createSession(
 			uploadEpoch: 0,
 			version: null,
 			cmlVersion: null,
+			client: client === "1c" ? null : client,
 		},
 		t - o.limits.sessionAbsoluteMs,
 	);
