@@ -109,12 +109,12 @@ export interface ExchangeAppOptions {
 	 * duration and bytes; the admin API and page with method, route, status, duration). Default: no logging. Entries
 	 * never carry a password, token, cookie or `sessid` value.
 	 */
-	logger?: Logger;
+	logger?: Logger | undefined;
 	/**
 	 * A bearer token accepted by `GET /metrics` besides the admin token (`METRICS_TOKEN`), so that the scraper needs no
 	 * admin rights. Default: only the admin token.
 	 */
-	metricsToken?: string;
+	metricsToken?: string | undefined;
 }
 
 /** @internal Options with defaults applied. */
