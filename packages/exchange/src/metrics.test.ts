@@ -137,4 +137,15 @@ describe("GET /metrics", () => {
 		expect(value(other, "obmen_node_import_files_total", { node_id: h.nodeId })).toBe(1);
 		expect(value(other, "obmen_login_failures_last_hour")).toBe(1);
 	});
+
+	it("refused logins are counted by reason, throttled ones (a login flood) apart from wrong passwords", async () => {
+		const h = await createHarness({ limits: { loginFailuresPerMinute: 2 } });
+		for (let i = 0; i < 4; i++)
+			expect(await h.text("type=sale&mode=checkauth", { auth: basic("exchange1c", `wrong-${i}`) })).toMatch(/^failure/);
+		const f = await scrape(h);
+		expect(value(f, "obmen_exim_login_failures_total", { reason: "auth_failed" })).toBe(2);
+		expect(value(f, "obmen_exim_login_failures_total", { reason: "throttled" })).toBe(2);
+		// refused by the throttle before any password check: not recorded as failed attempts
+		expect(value(f, "obmen_login_failures_last_hour")).toBe(2);
+	});
 });

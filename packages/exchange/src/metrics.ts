@@ -17,6 +17,7 @@ import { checkAdminToken } from "./api/admin-throttle.ts";
 import { errorResponse } from "./api/errors.ts";
 import { adminTokenOk } from "./api/routes.ts";
 import { sha256Hex, timingSafeEqual } from "./crypto.ts";
+import { BAD_CREDENTIALS, THROTTLED } from "./exim/session.ts";
 import { journalError } from "./journal-codes.ts";
 import type { EximLogEntry, HttpLogEntry } from "./log.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -27,6 +28,9 @@ export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.
 
 /** The modes counted under their own label; any other `mode` value is counted as `other` (bounded label values). */
 const MODES = new Set(["checkauth", "init", "query", "success", "file", "import", "info", "complete", "deactivate"]);
+
+/** HTTP methods counted under their own label (others: `other`). */
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 interface Histogram {
 	buckets: number[];
@@ -68,12 +72,16 @@ export class InstanceMetrics {
 			inc(this.ordersAcknowledged, node, e.ordersAcknowledged);
 			inc(this.ordersImported, node, e.ordersImported);
 		}
-		if (e.code === "auth_failed" || e.code === "throttled") inc(this.loginFailures, labels({ reason: e.code }));
+		// the journal code of a refusal by `allowedIps` or during a login flood is `other`: its reason still says which
+		const reason = e.reason ?? "";
+		if (e.code === "auth_failed" || reason.startsWith(BAD_CREDENTIALS)) inc(this.loginFailures, labels({ reason: "auth_failed" }));
+		else if (e.code === "throttled" || reason.startsWith(THROTTLED)) inc(this.loginFailures, labels({ reason: "throttled" }));
 	}
 
 	/** Counts a finished admin API request. */
 	http(e: HttpLogEntry): void {
-		if (e.route.startsWith("/api/")) inc(this.api, labels({ method: e.method, status: String(e.status) }));
+		const method = METHODS.has(e.method) ? e.method : "other";
+		if (e.route.startsWith("/api/")) inc(this.api, labels({ method, status: String(e.status) }));
 	}
 }
 

@@ -87,7 +87,7 @@ function logEntry(r: EximRequest, status: number, durationMs: number): EximLogEn
 		ordersSent: j.ordersSent,
 		ordersAcknowledged: j.ordersAcknowledged,
 		ordersImported: j.ordersImported,
-		ip: j.ip ?? null,
+		ip: j.ip ? cap(j.ip, 64) : null,
 	};
 }
 
