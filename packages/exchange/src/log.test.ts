@@ -43,6 +43,15 @@ describe("the logger option", () => {
 		);
 	});
 
+	it("a pretty line cannot be split by a line break in the query string", async () => {
+		const entries: LogEntry[] = [];
+		const h = await createHarness({ logger: (e) => entries.push(e) });
+		await h.exim(`type=sale&mode=${encodeURIComponent("x\n2026-01-01T00:00:00Z exim sale/query success")}`);
+		const line = formatLogEntry(entries[0] as LogEntry, "pretty");
+		expect(line.split("\n")).toHaveLength(1);
+		expect(line).toContain('exim sale/"x\\n2026');
+	});
+
 	it("a throwing logger does not break a request", async () => {
 		const h = await createHarness({
 			logger: () => {

@@ -78,7 +78,7 @@ export function parseLogFormat(value: string | undefined, stdoutIsTty: boolean):
 	throw new Error(`LOG_FORMAT must be json, pretty or off, got ${value}`);
 }
 
-const plain = (v: string | null) => (v === null ? "-" : /[\s"]/.test(v) ? JSON.stringify(v) : v);
+const plain = (v: string | null) => (v === null ? "-" : /[\s"\p{Cc}]/u.test(v) ? JSON.stringify(v) : v);
 
 /** Formats an entry as one line: `json` is `JSON.stringify`, `pretty` a compact `key=value` line for people. */
 export function formatLogEntry(entry: LogEntry, format: "json" | "pretty"): string {
@@ -93,7 +93,8 @@ export function formatLogEntry(entry: LogEntry, format: "json" | "pretty"): stri
 	].filter(Boolean);
 	return [
 		entry.at,
-		`exim ${entry.type ?? "-"}/${entry.mode ?? "-"}`,
+		// `type` and `mode` come from the query string: quoted when they hold spaces or line breaks (no forged lines)
+		`exim ${plain(entry.type)}/${plain(entry.mode)}`,
 		`${entry.reply}${entry.code ? `(${entry.code})` : ""}`,
 		`${entry.status} ${entry.durationMs}ms`,
 		`node=${plain(entry.login ?? entry.nodeId)}`,
