@@ -2,20 +2,20 @@
  * @module
  * Bun entry: `bun --conditions=@obmen/source apps/bun/src/main.ts` (no build step). Reads the same env as the
  * Node entry (PORT, HOST, OBMEN_DATA_DIR, DATABASE_URL, DATABASE_AUTH_TOKEN, OBMEN_ADMIN_TOKEN, OBMEN_1C_LOGIN,
- * OBMEN_1C_PASSWORD, PUBLIC_URL, TRUST_PROXY), opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Bun.serve`.
+ * OBMEN_1C_PASSWORD, PUBLIC_URL, TRUST_PROXY, LOG_FORMAT, METRICS_TOKEN), opens (and migrates) libSQL, bootstraps credentials and serves the exchange app with `Bun.serve`.
  */
 
 import { diskAdminAssets } from "@obmen/app-node/assets";
 import { CHECKOUT_DATA_DIR } from "@obmen/app-node/paths";
 import { openDb } from "@obmen/db/node";
-import { bootExchange, readHostConfig, startBanner } from "@obmen/exchange";
+import { bootExchange, lineLogger, readHostConfig, startBanner } from "@obmen/exchange";
 
 /** What Bun passes to the app as `c.env`. */
 interface BunBindings {
 	ip: string | undefined;
 }
 
-const cfg = readHostConfig(Bun.env, { dataDir: CHECKOUT_DATA_DIR });
+const cfg = readHostConfig(Bun.env, { dataDir: CHECKOUT_DATA_DIR, stdoutIsTty: process.stdout.isTTY === true });
 const { store } = await openDb(cfg.databaseUrl, { authToken: cfg.databaseAuthToken });
 const boot = await bootExchange(store, cfg, {
 	clientIp: (c) => (c.env as BunBindings).ip,
@@ -23,6 +23,9 @@ const boot = await bootExchange(store, cfg, {
 	...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 	// the admin page and the widget bundle, exactly as the Node entry serves them
 	adminAssets: diskAdminAssets(),
+	// one line per request on stdout (LOG_FORMAT), /metrics also for METRICS_TOKEN
+	logger: lineLogger(cfg.logFormat ?? "off", (line) => console.log(line)),
+	metricsToken: cfg.metricsToken,
 });
 const server = Bun.serve({
 	port: cfg.port,

@@ -29,6 +29,7 @@ describe("apps/deno", () => {
 			OBMEN_DATA_DIR: join(dir, "db"),
 			PUBLIC_URL: "https://shop.example/obmen",
 			TRUST_PROXY: "loopback",
+			LOG_FORMAT: "json",
 		};
 		const creds = { OBMEN_ADMIN_TOKEN: "deno-admin", OBMEN_1C_LOGIN: "ut", OBMEN_1C_PASSWORD: "pw-deno" };
 		const permissions = ["--allow-net=127.0.0.1", "--allow-env", "--allow-read", `--allow-write=${dir}`, "--allow-sys", "--allow-ffi"];
@@ -44,6 +45,9 @@ describe("apps/deno", () => {
 		expect(r.deviations).toEqual([]);
 		expect(r).toMatchObject({ putStatus: 201, successSent: true, loaded: 1, delivered: 1, orderStatus: 200 });
 		expect(r.order.oneC).toMatchObject({ paid: true, shipped: true, number: r.oneCNumber });
+		// one JSON line per request on stdout (LOG_FORMAT), with no token or password in it
+		expect(server.output()).toMatch(/^\{"kind":"exim",.*"mode":"import",.*"reply":"success"/m);
+		for (const secret of ["deno-admin", "pw-deno"]) expect(server.output()).not.toContain(secret);
 		expect(existsSync(join(dir, "db", "obmen.db"))).toBe(true);
 		await servesWhatNodeServes(server.url, "deno-admin", new Uint8Array(readFileSync(widgetAssetFiles().widgetJs)));
 		// 1C reuses one connection with pauses between requests: an idle keep-alive connection must survive

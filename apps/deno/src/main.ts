@@ -9,14 +9,14 @@
 import { diskAdminAssets } from "@obmen/app-node/assets";
 import { CHECKOUT_DATA_DIR } from "@obmen/app-node/paths";
 import { openDb } from "@obmen/db/node";
-import { bootExchange, readHostConfig, startBanner } from "@obmen/exchange";
+import { bootExchange, lineLogger, readHostConfig, startBanner } from "@obmen/exchange";
 
 /** What Deno passes to the app as `c.env`. */
 interface DenoBindings {
 	ip: string;
 }
 
-const cfg = readHostConfig(Deno.env.toObject(), { dataDir: CHECKOUT_DATA_DIR });
+const cfg = readHostConfig(Deno.env.toObject(), { dataDir: CHECKOUT_DATA_DIR, stdoutIsTty: Deno.stdout.isTerminal() });
 const { store } = await openDb(cfg.databaseUrl, { authToken: cfg.databaseAuthToken });
 const boot = await bootExchange(store, cfg, {
 	clientIp: (c) => (c.env as DenoBindings).ip,
@@ -24,6 +24,9 @@ const boot = await bootExchange(store, cfg, {
 	...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 	// the admin page and the widget bundle, exactly as the Node entry serves them
 	adminAssets: diskAdminAssets(),
+	// one line per request on stdout (LOG_FORMAT), /metrics also for METRICS_TOKEN
+	logger: lineLogger(cfg.logFormat ?? "off", (line) => console.log(line)),
+	metricsToken: cfg.metricsToken,
 });
 // Timeouts: `Deno.serve` (checked with Deno 2.9.6) has no option for them. Its HTTP/1.1 server keeps an idle keep-alive
 // connection open until the client closes it (one reused after 70 s idle in a manual check) and sets no whole-request

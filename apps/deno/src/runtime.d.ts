@@ -9,6 +9,7 @@ interface DenoHttpServer {
 
 declare const Deno: {
 	readonly env: { toObject(): Record<string, string> };
+	readonly stdout: { isTerminal(): boolean };
 	serve(
 		options: {
 			port: number;

@@ -13,5 +13,8 @@ export interface ServerConfig extends HostConfig {
 
 /** Builds the configuration from `env` and argv (`--demo`). */
 export function readConfig(env: Record<string, string | undefined>, argv: string[]): ServerConfig {
-	return { ...readHostConfig(env, { dataDir: CHECKOUT_DATA_DIR }), demo: argv.includes("--demo") };
+	return {
+		...readHostConfig(env, { dataDir: CHECKOUT_DATA_DIR, stdoutIsTty: process.stdout.isTTY === true }),
+		demo: argv.includes("--demo"),
+	};
 }

@@ -11,7 +11,7 @@ import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { pendingMigrations } from "@obmen/db";
 import { openClient, openDb } from "@obmen/db/node";
-import { type Clock, createExchangeApp, type ExchangeLimits, storedAdminTokenCheck } from "@obmen/exchange";
+import { type Clock, createExchangeApp, type ExchangeLimits, type Logger, lineLogger, storedAdminTokenCheck } from "@obmen/exchange";
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
@@ -60,6 +60,8 @@ export interface ServerTuning {
 	clock?: Clock;
 	/** How often the app's background work (uploads applied on upload, see `runBackgroundWork`) is resumed. Default 5 000. */
 	backgroundTickMs?: number;
+	/** Receives the request log entries instead of stdout (tests capture them). Default: lines on stdout per `cfg.logFormat`. */
+	logger?: Logger;
 }
 
 /** Opens the database and starts listening. */
@@ -89,6 +91,9 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		// a stored token is re-read on every check: `obmen admin reset-token` takes effect without a restart
 		...(cfg.demo || !cfg.adminToken ? { verifyAdminToken: storedAdminTokenCheck(store) } : {}),
 		adminAssets: diskAdminAssets(),
+		// one line per request on stdout (LOG_FORMAT; a config built without it logs nothing)
+		logger: tuning.logger ?? lineLogger(cfg.logFormat ?? "off", (line) => console.log(line)),
+		metricsToken: cfg.metricsToken,
 		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 		clientIp: (c) => {

@@ -63,6 +63,12 @@ describe("apps/worker on workerd", () => {
 		const nodes = (await (await SELF.fetch(`${BASE}/api/v1/nodes`, { headers: admin })).json()) as { items: { id: string }[] };
 		const journal = await SELF.fetch(`${BASE}/api/v1/nodes/${nodes.items[0]?.id}/journal?limit=100`, { headers: admin });
 		expect(((await journal.json()) as { items: unknown[] }).items.length).toBe(report.steps.length);
+
+		// /metrics: the admin token opens it; the import ledger (from the database) counts the file 1C sent
+		expect((await SELF.fetch(`${BASE}/metrics`)).status).toBe(401);
+		const metrics = await (await SELF.fetch(`${BASE}/metrics`, { headers: admin })).text();
+		expect(metrics).toMatch(new RegExp(`^obmen_node_import_files_total\\{node_id="${nodes.items[0]?.id}"\\} 1$`, "m"));
+		expect(metrics).toMatch(/^obmen_exim_requests_total\{mode="import",reply="success"\} [1-9]/m);
 	});
 
 	it("the Cron Trigger runs the background work: journal retention, recorded by its lease", async () => {

@@ -15,7 +15,7 @@
  */
 import { createClient } from "@libsql/client/web";
 import { type ExchangeStore, openStore } from "@obmen/db";
-import { bootExchange, type ExchangeApp, readHostConfig } from "@obmen/exchange";
+import { bootExchange, type ExchangeApp, lineLogger, readHostConfig } from "@obmen/exchange";
 import type { Hono } from "hono";
 
 /**
@@ -30,6 +30,10 @@ export interface WorkerEnv {
 	OBMEN_1C_PASSWORD?: string;
 	/** The public base URL of the exchange URL shown to the operator (e.g. `https://obmen.shop.example`). */
 	PUBLIC_URL?: string;
+	/** Request log lines (`json` default, `pretty`, `off`), see docs/deploy.md "Logs". */
+	LOG_FORMAT?: string;
+	/** A bearer token for `GET /metrics` besides the admin token (a secret). */
+	METRICS_TOKEN?: string;
 }
 
 /** URL schemes a worker can reach libSQL with. */
@@ -57,6 +61,9 @@ export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 	const boot = await bootExchange(store, cfg, {
 		clientIp: (c) => c.req.header("cf-connecting-ip"),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+		// one JSON line per request in the Workers logs (LOG_FORMAT, default json), /metrics also for METRICS_TOKEN
+		logger: lineLogger(cfg.logFormat ?? "json", (line) => console.log(line)),
+		metricsToken: cfg.metricsToken,
 	});
 	if (boot.generatedAdminToken)
 		console.log(`Obmen admin token (shown once, stored hashed; set OBMEN_ADMIN_TOKEN to choose one): ${boot.generatedAdminToken}`);

@@ -10,6 +10,7 @@ import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
 import { importRepo } from "./import-repo.ts";
 import { leaseRepo } from "./lease-repo.ts";
+import { metricsRepo } from "./metrics-repo.ts";
 import { applyMigrations, retryBusy } from "./migrate.ts";
 import { miscRepo } from "./misc-repo.ts";
 import { nodesRepo } from "./nodes-repo.ts";
@@ -36,6 +37,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...miscRepo(ctx),
 		...consoleRepo(ctx),
 		...leaseRepo(ctx),
+		...metricsRepo(ctx),
 		idle: () => ctx.lock.idle(),
 		close: () => client.close(),
 	};

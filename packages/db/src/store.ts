@@ -20,6 +20,7 @@ import type {
 	JournalEntry,
 	JournalRow,
 	LeaseRow,
+	MetricsSnapshot,
 	NodeActivity,
 	NodeRecord,
 	OrderPatch,
@@ -273,6 +274,10 @@ export interface ExchangeStore {
 	/** Ends a lease if `holder` (or the client `owner`) holds it; true when one was ended. */
 	releaseLease(name: string, by: { holder: string } | { owner: string }): Promise<boolean>;
 	getLease(name: string): Promise<LeaseRow | null>;
+
+	// monitoring (metrics-repo.ts)
+	/** Counts for `/metrics` read at scrape time (`now`: epoch ms, for leases and the last hour of login failures). */
+	metricsSnapshot(now: number): Promise<MetricsSnapshot>;
 	/** Resolves when all queued writes are done. */
 	idle(): Promise<void>;
 	close(): void;

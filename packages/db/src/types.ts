@@ -386,3 +386,31 @@ export interface LeaseRow {
 	/** When it ends unless renewed (epoch ms). */
 	until: number;
 }
+
+/** Per node, what the database holds for `/metrics` (`ExchangeStore.metricsSnapshot`). */
+export interface NodeMetrics {
+	nodeId: string;
+	/** Orders the node acknowledged (with `success`) at some revision: `node_acks` rows. */
+	ordersAcknowledged: number;
+	/** Orders sent by `query` and not yet confirmed by `success` (`pending_batch` rows of the node's sessions). */
+	ordersAwaitingSuccess: number;
+	/** Distinct 1C files applied by `import` (the import ledger, kept forever). */
+	filesImported: number;
+	/** Documents of those files applied to store orders. */
+	documentsImported: number;
+}
+
+/** Values read from the database at scrape time: the same on every instance on the database. */
+export interface MetricsSnapshot {
+	nodes: NodeMetrics[];
+	/** Exchange sessions in the table (expired ones are purged lazily). */
+	sessions: number;
+	/** Uploads applied on upload (`upload_applies`) not finished yet. */
+	uploadsPending: number;
+	/** Of those, the ones an instance works on right now (lease not run out). */
+	uploadsApplying: number;
+	/** Time-sliced `import`s in progress: files with staged documents (`import_docs`). */
+	importsInProgress: number;
+	/** Failed 1C logins during the last hour, from any instance (`login_failures`, one row per attempt per address). */
+	loginFailuresLastHour: number;
+}

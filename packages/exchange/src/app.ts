@@ -4,12 +4,15 @@
  * admin widget, `/admin` for the demo page. Everything kept between requests lives in the injected store.
  */
 import { Hono } from "hono";
+import { routePath } from "hono/route";
 import { adminRoutes } from "./admin.ts";
 import { checkStaleNodes, staleCheckDue } from "./alerts.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { backgroundWork } from "./exim/apply-on-upload.ts";
 import { pruneIfDue } from "./exim/journal.ts";
 import { eximRoutes } from "./exim/routes.ts";
+import { emitLog, type HttpLogEntry } from "./log.ts";
+import { instanceMetrics, metricsRoutes } from "./metrics.ts";
 import { type ExchangeAppOptions, resolveOptions } from "./options.ts";
 import { keepAlive } from "./wait-until.ts";
 
@@ -42,17 +45,40 @@ export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 		// the `exchange.stale` alerts are checked on requests (spaced out) in the background; runtimes with a timer also tick
 		if (staleCheckDue(o)) keepAlive(c, checkStaleNodes(o).catch(o.onError));
 	});
+	const metrics = instanceMetrics(o);
+	const eximPaths = ["/exim_1c", "/bitrix/admin/1c_exchange.php", "/exim_moysklad", "/exim_class"];
+	// one log entry per request of the admin API and page (exim/routes.ts logs `/exim_1c` with its details); health
+	// checks and scrapes are left out (noise), so is every query string (the first-login link carries the token)
+	app.use("*", async (c, next) => {
+		const path = c.req.path;
+		if (path === "/health" || path === "/metrics" || eximPaths.some((p) => path === p || path.startsWith(`${p}/`))) return next();
+		const t0 = performance.now();
+		const at = o.clock.now().toISOString();
+		await next();
+		const entry: HttpLogEntry = {
+			kind: "http",
+			at,
+			method: c.req.method,
+			route: routePath(c, -1) || "(none)",
+			status: c.res.status,
+			durationMs: Math.round(performance.now() - t0),
+			ip: o.clientIp(c) ?? null,
+		};
+		metrics.http(entry);
+		emitLog(o, entry);
+	});
 	const exim = eximRoutes(o);
 	// 1C УТ 11 defaults to the Bitrix path when the site address has none; УНФ calls `mode=info` on it hard-coded.
 	// Both are also served with a trailing slash (a site address typed as `…/exim_1c/`).
 	// МойСклад and Класс365 have their own aliases, which select that client's profile (exim/client.ts).
-	for (const path of ["/exim_1c", "/bitrix/admin/1c_exchange.php", "/exim_moysklad", "/exim_class"]) {
+	for (const path of eximPaths) {
 		app.route(path, exim);
 		app.route(`${path}/`, exim);
 	}
 	app.route("/api/v1", apiRoutes(o));
 	app.route("/admin", adminRoutes(o));
 	app.get("/health", (c) => c.json({ ok: true }));
+	app.route("/metrics", metricsRoutes(o, metrics));
 	app.get("/", (c) => c.redirect("/admin"));
 	// the host's tick (Node/Bun/Deno) or Cron Trigger (Workers) also runs journal retention, once across instances
 	const runBackgroundWork = async () => {

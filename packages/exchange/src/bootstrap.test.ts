@@ -21,6 +21,8 @@ describe("readHostConfig", () => {
 			oneCPassword: undefined,
 			publicUrl: undefined,
 			trustProxy: { kind: "off" },
+			logFormat: "json",
+			metricsToken: undefined,
 		});
 		const worker = {
 			DATABASE_URL: "libsql://db.example",

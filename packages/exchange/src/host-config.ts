@@ -6,6 +6,7 @@
  * `Deno.env.toObject()`, or the worker's bindings); the app itself never reads env.
  */
 
+import { type LogFormat, parseLogFormat } from "./log.ts";
 import { parsePublicUrl, parseTrustProxy, type TrustProxy } from "./proxy.ts";
 
 /** Settings shared by all runtime entries. */
@@ -33,6 +34,13 @@ export interface HostConfig {
 	publicUrl?: string | undefined;
 	/** Proxies trusted for the client address, scheme and host (`TRUST_PROXY`: off, a hop count or addresses). */
 	trustProxy?: TrustProxy;
+	/**
+	 * Request logs on stdout (`LOG_FORMAT`: `json` one object per line, `pretty`, or `off`); default `pretty` on a
+	 * terminal, else `json`. See log.ts.
+	 */
+	logFormat?: LogFormat;
+	/** A bearer token for `GET /metrics` besides the admin token (`METRICS_TOKEN`). */
+	metricsToken?: string | undefined;
 }
 
 /** Environment-like input: any record of optional strings (worker bindings may hold other types; they are ignored). */
@@ -44,10 +52,11 @@ const text = (env: EnvLike, key: string): string | undefined => {
 };
 
 /**
- * Reads {@link HostConfig} from `env`; throws on an invalid `PORT`, `PUBLIC_URL` or `TRUST_PROXY`.
- * `defaults.dataDir` is the entry's default database directory (used when `OBMEN_DATA_DIR` is not set).
+ * Reads {@link HostConfig} from `env`; throws on an invalid `PORT`, `PUBLIC_URL`, `TRUST_PROXY` or `LOG_FORMAT`.
+ * `defaults.dataDir` is the entry's default database directory (used when `OBMEN_DATA_DIR` is not set);
+ * `defaults.stdoutIsTty` picks the default log format (`pretty` on a terminal, else `json`).
  */
-export function readHostConfig(env: EnvLike, defaults: { dataDir?: string } = {}): HostConfig {
+export function readHostConfig(env: EnvLike, defaults: { dataDir?: string; stdoutIsTty?: boolean } = {}): HostConfig {
 	const rawPort = text(env, "PORT");
 	const port = Number(rawPort ?? 8080);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got ${rawPort}`);
@@ -63,5 +72,7 @@ export function readHostConfig(env: EnvLike, defaults: { dataDir?: string } = {}
 		oneCPassword: text(env, "OBMEN_1C_PASSWORD"),
 		publicUrl: parsePublicUrl(text(env, "PUBLIC_URL")),
 		trustProxy: parseTrustProxy(text(env, "TRUST_PROXY")),
+		logFormat: parseLogFormat(text(env, "LOG_FORMAT"), defaults.stdoutIsTty ?? false),
+		metricsToken: text(env, "METRICS_TOKEN"),
 	};
 }

@@ -19,6 +19,17 @@ export { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.t
 export { COOKIE_NAME } from "./exim/session.ts";
 export { buildExport, type ExportBatch } from "./export.ts";
 export { type EnvLike, type HostConfig, readHostConfig } from "./host-config.ts";
+export {
+	type EximLogEntry,
+	formatLogEntry,
+	type HttpLogEntry,
+	type LogEntry,
+	type LogFormat,
+	type Logger,
+	lineLogger,
+	parseLogFormat,
+	type ReplyWord,
+} from "./log.ts";
 export { type AdminAssets, type Clock, DEFAULT_LIMITS, type ExchangeAppOptions, type ExchangeLimits } from "./options.ts";
 export { type ClientView, clientView, parsePublicUrl, parseTrustProxy, publicBase, type TrustProxy } from "./proxy.ts";
 export { defaultSettings, mergeSettings, type NodeSettings, type NodeSettingsInput, NodeSettingsSchema, readSettings } from "./settings.ts";

@@ -4,6 +4,7 @@
  */
 import type { ExchangeStore } from "@obmen/db";
 import type { Context } from "hono";
+import type { Logger } from "./log.ts";
 import { clientView, publicBase, type TrustProxy } from "./proxy.ts";
 
 /** Time source; tests inject a fake one to expire sessions and throttling windows. */
@@ -103,6 +104,17 @@ export interface ExchangeAppOptions {
 	 * `["'self'", "https://shop.example"]` when the shop's back office frames it). `X-Frame-Options` follows.
 	 */
 	adminFrameAncestors?: string[];
+	/**
+	 * Receives one structured entry per request (log.ts: `/exim_1c` with node, session, mode, reply, reason, status,
+	 * duration and bytes; the admin API and page with method, route, status, duration). Default: no logging. Entries
+	 * never carry a password, token, cookie or `sessid` value.
+	 */
+	logger?: Logger | undefined;
+	/**
+	 * A bearer token accepted by `GET /metrics` besides the admin token (`METRICS_TOKEN`), so that the scraper needs no
+	 * admin rights. Default: only the admin token.
+	 */
+	metricsToken?: string | undefined;
 }
 
 /** @internal Options with defaults applied. */
@@ -110,7 +122,16 @@ export interface ResolvedOptions
 	extends Required<
 		Omit<
 			ExchangeAppOptions,
-			"adminAssets" | "verifyAdminToken" | "adminTokenHash" | "limits" | "corsOrigin" | "adminFrameAncestors" | "trustProxy" | "publicUrl"
+			| "adminAssets"
+			| "verifyAdminToken"
+			| "adminTokenHash"
+			| "limits"
+			| "corsOrigin"
+			| "adminFrameAncestors"
+			| "trustProxy"
+			| "publicUrl"
+			| "logger"
+			| "metricsToken"
 		>
 	> {
 	limits: ExchangeLimits;
@@ -121,6 +142,8 @@ export interface ResolvedOptions
 	adminFrameAncestors: string[];
 	trustProxy: TrustProxy;
 	publicUrl: string | undefined;
+	logger: Logger | null;
+	metricsToken: string | null;
 	/** The public base URL for this request (`publicUrl`, else the request's, corrected by a trusted proxy). */
 	baseUrl: (c: Context) => string;
 }
@@ -148,5 +171,7 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		onError: o.onError ?? ((e) => console.error(e)),
 		corsOrigin: o.corsOrigin ?? "*",
 		adminFrameAncestors: o.adminFrameAncestors ?? ["'self'"],
+		logger: o.logger ?? null,
+		metricsToken: o.metricsToken || null,
 	};
 }

@@ -19,7 +19,8 @@ import { registerPreview } from "./preview.ts";
 import { registerStatuses } from "./statuses.ts";
 import { registerUnmatched } from "./unmatched.ts";
 
-async function tokenOk(o: ResolvedOptions, token: string): Promise<boolean> {
+/** @internal Whether `token` is the admin token (`verifyAdminToken`, else `adminTokenHash`). */
+export async function adminTokenOk(o: ResolvedOptions, token: string): Promise<boolean> {
 	if (o.verifyAdminToken) return o.verifyAdminToken(token);
 	if (!o.adminTokenHash) return false;
 	const enc = new TextEncoder();
@@ -50,7 +51,7 @@ export function apiRoutes(o: ResolvedOptions): Hono {
 	api.use("*", async (c, next) => {
 		const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "");
 		// failed checks are throttled per client address (429), see admin-throttle.ts
-		await checkAdminToken(o, c, m?.[1] ?? null, async (token) => tokenOk(o, token));
+		await checkAdminToken(o, c, m?.[1] ?? null, async (token) => adminTokenOk(o, token));
 		await next();
 	});
 	registerOrders(api, o);

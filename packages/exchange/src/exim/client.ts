@@ -87,6 +87,7 @@ export async function currentSession(r: EximRequest, node: NodeRecord): Promise<
 	}
 	r.j.session = session.idHash.slice(0, 12);
 	r.j.nodeId = node.id;
+	r.login = node.login;
 	r.authenticated = true;
 	// the `sessid` token cannot be derived from the stored hash; cloud clients are not known to use it
 	return { session, node, sessid: "" };

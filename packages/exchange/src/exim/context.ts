@@ -44,6 +44,8 @@ export interface EximRequest {
 	 * it journalled as its own row; otherwise it is counted per address and minute (journal.ts).
 	 */
 	authenticated?: boolean;
+	/** The login of the node the request was attributed to (for the request log; set with `j.nodeId` from a node record). */
+	login?: string | null;
 }
 
 const TEXT = "text/plain; charset=utf-8";

@@ -7,6 +7,8 @@
 
 import { Hono } from "hono";
 import { alertExchangeFailed } from "../alerts.ts";
+import { type EximLogEntry, emitLog } from "../log.ts";
+import { failureCode, instanceMetrics, replyWord } from "../metrics.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { keepAlive } from "../wait-until.ts";
 import { checkauth } from "./checkauth.ts";
@@ -61,6 +63,34 @@ async function dispatch(r: EximRequest): Promise<Response> {
 	return h(r);
 }
 
+const cap = (v: string, n: number) => (v.length > n ? `${v.slice(0, n)}…` : v);
+
+/** @internal The request log entry of a finished request (log.ts): nothing secret is in the draft it is built from. */
+function logEntry(r: EximRequest, status: number, durationMs: number): EximLogEntry {
+	const { j } = r;
+	const reason = j.error ?? (j.reply.startsWith("failure") ? (j.replyText?.split("\n")[1] ?? null) : null);
+	return {
+		kind: "exim",
+		at: r.now.toISOString(),
+		nodeId: j.nodeId,
+		login: r.login ?? null,
+		session: j.session,
+		type: r.type ? cap(r.type, 40) : null,
+		mode: r.mode ? cap(r.mode, 40) : null,
+		reply: replyWord(j.reply, j.error),
+		reason: reason ? cap(reason, 300) : null,
+		code: failureCode(j.reply, j.error),
+		status,
+		durationMs,
+		bytesIn: j.bytesIn,
+		bytesOut: j.bytesOut,
+		ordersSent: j.ordersSent,
+		ordersAcknowledged: j.ordersAcknowledged,
+		ordersImported: j.ordersImported,
+		ip: j.ip ? cap(j.ip, 64) : null,
+	};
+}
+
 /** Routes of `/exim_1c` (mounted by `createExchangeApp`). */
 export function eximRoutes(o: ResolvedOptions): Hono {
 	const app = new Hono();
@@ -98,7 +128,8 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 		// queued, not awaited: the reply does not wait for the journal; on workerd the pending write is handed to
 		// `waitUntil`, so it (and the store's write queue behind it) is not cancelled once the response is sent
 		// journal retention runs now and then in the background of an authenticated request (never of a flood)
-		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", Math.round(performance.now() - t0));
+		const durationMs = Math.round(performance.now() - t0);
+		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", durationMs);
 		const pruning = r.authenticated ? pruneIfDue(o, r.now) : null;
 		keepAlive(c, pruning ? Promise.all([journaled, pruning]) : journaled);
 		// once per node and error code per interval (a password flood also gets its own login_flood alert, see lockout)
@@ -106,6 +137,9 @@ export function eximRoutes(o: ResolvedOptions): Hono {
 			const row = { nodeId: j.nodeId, mode: r.mode || null, reply: j.reply, error: j.error, at: r.now.toISOString() };
 			keepAlive(c, alertExchangeFailed(o, row).catch(o.onError));
 		}
+		const entry = logEntry(r, res.status, durationMs);
+		instanceMetrics(o).exim(entry);
+		emitLog(o, entry);
 		return res;
 	});
 	return app;

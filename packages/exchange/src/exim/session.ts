@@ -85,6 +85,7 @@ export async function resolveSession(r: EximRequest): Promise<ActiveSession | st
 	}
 	const node = await o.store.getNode(session.nodeId);
 	if (!node) return "Узел обмена удалён (node deleted)";
+	r.login = node.login;
 	// `last_seen_at` only bounds the idle timeout (30 min): refreshing it at most once a minute (a tenth of the idle
 	// timeout when that is shorter) keeps a write transaction off almost every request of an exchange
 	if (t - session.lastSeenAt >= touchIntervalMs(o.limits.sessionIdleMs)) await o.store.touchSession(idHash, t);
@@ -142,7 +143,10 @@ export async function verifyBasic(r: EximRequest): Promise<BasicResult> {
 	const ip = o.clientIp(c) ?? "unknown";
 	const node = await o.store.getNodeByLogin(creds.login);
 	const settings = node ? readSettings(node.settings) : null;
-	if (node) r.j.nodeId = node.id;
+	if (node) {
+		r.j.nodeId = node.id;
+		r.login = node.login;
+	}
 	// `allowedIps`: other addresses are refused before any password check and never count against the node's login
 	// (the reply is the same as for a wrong password; the journal's counter row says why)
 	if (settings && !ipAllowed(o.clientIp(c), settings.allowedIps)) {
