@@ -303,6 +303,14 @@ describe.skipIf(!existsSync(DIST))("the real bin (built dist)", () => {
 		expect(decoded.map((d: { number: string }) => d.number)).toEqual(["A-1", "A-2"]);
 	});
 
+	it.skipIf(process.platform !== "linux")("a pipe named as a file (--in <(curl …), /dev/stdin) is read whole, not once per pass", () => {
+		const file = join(tmp, "three.json");
+		writeFileSync(file, JSON.stringify([order(1), order(2), order(3)]));
+		const script = 'cat "$0" | "$1" "$2" cml encode --in /dev/stdin --encoding utf-8';
+		const xml = execFileSync("sh", ["-c", script, file, process.execPath, BIN]);
+		expect(new TextDecoder().decode(xml).match(/<Документ>/g)).toHaveLength(3);
+	});
+
 	it("a reader that closes the pipe early (| head) ends it quietly: exit 0, nothing on stderr", async () => {
 		const file = join(tmp, "many.json");
 		writeFileSync(file, JSON.stringify(Array.from({ length: 500 }, (_, i) => order(i))));

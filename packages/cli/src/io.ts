@@ -25,7 +25,8 @@ export interface CliIo {
 	/** Reads a whole file. */
 	readFile(path: string): Promise<Uint8Array>;
 	/**
-	 * Opens an input to stream, `-` being standard input (spooled to a temporary file so it can be read twice).
+	 * Opens an input to stream, `-` being standard input (it and other pipes are spooled to a temporary file so they
+	 * can be read twice).
 	 * Default: {@link readFile} as one piece.
 	 */
 	openInput?(path: string): Promise<InputSource>;
@@ -38,12 +39,12 @@ export function isBrokenPipe(e: unknown): boolean {
 	return (e as { code?: unknown } | null)?.code === "EPIPE";
 }
 
-/** Standard input copied to a temporary file, read from there as often as needed. */
-async function spoolStdin(): Promise<InputSource> {
-	const dir = await mkdtemp(join(tmpdir(), "obmen-stdin-"));
-	const file = join(dir, "stdin");
+/** A stream that can be read once (standard input, a pipe) copied to a temporary file, read from there as often as needed. */
+async function spool(input: NodeJS.ReadableStream): Promise<InputSource> {
+	const dir = await mkdtemp(join(tmpdir(), "obmen-input-"));
+	const file = join(dir, "input");
 	try {
-		await pipeline(process.stdin, createWriteStream(file));
+		await pipeline(input, createWriteStream(file));
 	} catch (e) {
 		await rm(dir, { recursive: true, force: true });
 		throw e;
@@ -67,8 +68,12 @@ export function nodeIo(): CliIo {
 		},
 		readFile: async (path) => new Uint8Array(await readFile(path)),
 		openInput: async (path) => {
-			if (path === "-") return spoolStdin();
-			await (await open(path)).close(); // "cannot read" now, not halfway through
+			if (path === "-") return spool(process.stdin);
+			const handle = await open(path); // "cannot read" now, not halfway through
+			const regular = (await handle.stat()).isFile();
+			await handle.close();
+			// a pipe (`--in <(curl …)`) reads once: spooled like stdin
+			if (!regular) return spool(createReadStream(path));
 			return { chunks: () => createReadStream(path), close: async () => {} };
 		},
 		env: process.env,
