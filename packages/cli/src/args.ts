@@ -26,6 +26,7 @@ const OPTIONS = {
 	statuses: { type: "boolean" },
 	"dry-run": { type: "boolean" },
 	help: { type: "boolean", short: "h" },
+	version: { type: "boolean" },
 } as const;
 
 /** Parses `argv` (without node and the script); node's parse errors become {@link UsageError}s naming the option. */

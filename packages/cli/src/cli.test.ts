@@ -1,9 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
-import { concatBytes, crc32, readDocumentsAll } from "@obmen/core";
+import { concatBytes, crc32, readDocuments, readDocumentsAll } from "@obmen/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliIo, main } from "./cli.ts";
 
@@ -160,6 +163,64 @@ describe("obmen cml encode", () => {
 	});
 });
 
+describe("obmen help, version, envelope, capped errors", () => {
+	it("--version prints the package.json version", async () => {
+		const { readFile } = await import("node:fs/promises");
+		const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
+		const f = fakeIo();
+		expect(await main(["--version"], f.io)).toBe(0);
+		expect(f.text()).toBe(`obmen ${pkg.version}\n`);
+	});
+
+	it("per-command --help, and a group alone explains its commands", async () => {
+		const enc = fakeIo();
+		expect(await main(["cml", "encode", "--help"], enc.io)).toBe(0);
+		expect(enc.text()).toMatch(/^obmen cml encode --in/);
+		expect(enc.text()).toContain("--no-statuses");
+		expect(enc.text()).not.toContain("reset-token");
+		const dec = fakeIo();
+		expect(await main(["cml", "decode", "-h"], dec.io)).toBe(0);
+		expect(dec.text()).toMatch(/^obmen cml decode/);
+		expect(dec.text()).not.toContain("--schema");
+		const cml = fakeIo();
+		expect(await main(["cml"], cml.io)).toBe(2);
+		expect(cml.text()).toContain("obmen cml encode");
+		expect(cml.text()).toContain("obmen cml decode");
+		expect(cml.text()).not.toContain("db backup");
+		const db = fakeIo();
+		expect(await main(["db", "--help"], db.io)).toBe(0);
+		expect(db.text()).toContain("obmen db backup");
+		expect(db.text()).toContain("obmen db migrate");
+		const typo = fakeIo();
+		expect(await main(["cml", "encdoe"], typo.io)).toBe(2);
+		expect(typo.err()).toBe('obmen: unknown command "cml encdoe"\nRun "obmen cml --help" for usage.\n');
+	});
+
+	it("accepts the { items, nextCursor } pages of GET /api/v1/orders (extra fields of the API view ignored)", async () => {
+		const view = (n: number) => ({ ...order(n), revision: 2, oneC: null, held: null, deletedAt: null });
+		const pages = `${JSON.stringify({ items: [view(1), view(2)], nextCursor: "2" })}\n${JSON.stringify({ items: [view(3)], nextCursor: null })}\n`;
+		const f = fakeIo({ "pages.json": pages });
+		expect(await main(["cml", "encode", "--in", "pages.json"], f.io)).toBe(0);
+		expect((await readDocumentsAll(f.bytes())).documents.map((d) => d.number)).toEqual(["A-1", "A-2", "A-3"]);
+	});
+
+	it("caps the validation problems it prints and counts the rest; writes no XML", async () => {
+		const bad = (n: number) => order(n, { createdAt: "yesterday" });
+		const orders = [order(0), ...Array.from({ length: 30 }, (_, i) => bad(i + 1))];
+		const f = fakeIo({ "o.json": JSON.stringify(orders) });
+		expect(await main(["cml", "encode", "--in", "o.json"], f.io)).toBe(1);
+		const lines = f.err().trimEnd().split("\n");
+		expect(lines.slice(0, 20)).toEqual(
+			Array.from({ length: 20 }, (_, i) => expect.stringMatching(new RegExp(`^obmen: order ${i + 1}: createdAt: `))),
+		);
+		expect(lines.slice(20)).toEqual([
+			"obmen: … and 10 more problem(s)",
+			"obmen: 30 of 31 order(s) invalid (30 problem(s)); no XML written",
+		]);
+		expect(f.bytes().length).toBe(0);
+	});
+});
+
 describe("obmen cml decode", () => {
 	it("prints the documents of a fixture as JSON with 1C facts", async () => {
 		const f = fakeIo();
@@ -232,4 +293,80 @@ describe.skipIf(!existsSync(DIST))("the real bin (built dist)", () => {
 		expect(bad.status).toBe(1);
 		expect(bad.stderr).toMatch(/XML_MALFORMED at line 1/);
 	});
+
+	it("--in - reads standard input", () => {
+		const xml = execFileSync(process.execPath, [BIN, "cml", "encode", "--in", "-", "--encoding", "utf-8"], {
+			input: `${JSON.stringify(order(1))}\n${JSON.stringify(order(2))}\n`,
+		});
+		expect(new TextDecoder().decode(xml).match(/<Номер>A-\d<\/Номер>/g)).toEqual(["<Номер>A-1</Номер>", "<Номер>A-2</Номер>"]);
+		const decoded = JSON.parse(execFileSync(process.execPath, [BIN, "cml", "decode", "-"], { input: xml, encoding: "utf8" }));
+		expect(decoded.map((d: { number: string }) => d.number)).toEqual(["A-1", "A-2"]);
+	});
+
+	it.skipIf(process.platform !== "linux")("a pipe named as a file (--in <(curl …), /dev/stdin) is read whole, not once per pass", () => {
+		const file = join(tmp, "three.json");
+		writeFileSync(file, JSON.stringify([order(1), order(2), order(3)]));
+		const script = 'cat "$0" | "$1" "$2" cml encode --in /dev/stdin --encoding utf-8';
+		const xml = execFileSync("sh", ["-c", script, file, process.execPath, BIN]);
+		expect(new TextDecoder().decode(xml).match(/<Документ>/g)).toHaveLength(3);
+	});
+
+	it("a reader that closes the pipe early (| head) ends it quietly: exit 0, nothing on stderr", async () => {
+		const file = join(tmp, "many.json");
+		writeFileSync(file, JSON.stringify(Array.from({ length: 500 }, (_, i) => order(i))));
+		const child = spawn(process.execPath, [BIN, "cml", "encode", "--in", file], { stdio: ["ignore", "pipe", "pipe"] });
+		let err = "";
+		child.stderr.on("data", (d) => (err += d));
+		let got = 0;
+		child.stdout.on("data", (d: Buffer) => {
+			got += d.length;
+			child.stdout.destroy(); // like `head -c`: read a little, then close
+		});
+		const [code, signal] = await once(child, "close");
+		expect(got).toBeGreaterThan(0);
+		expect({ code, signal, err }).toEqual({ code: 0, signal: null, err: "" });
+	});
+
+	it("encodes 100k orders piped through stdin in bounded memory; the XML is complete and well-formed", async () => {
+		const N = 100_000;
+		// the admin API's order view: an order plus fields the encoder ignores (as `GET /api/v1/orders` returns them)
+		const note = "x".repeat(1200);
+		let inputBytes = 0;
+		async function* input() {
+			let batch = "[";
+			for (let n = 0; n < N; n++) {
+				batch += `${n ? ",\n" : ""}${JSON.stringify({ ...order(n), revision: 1, oneC: { content: { note } } })}`;
+				if (batch.length > 1 << 20 || n === N - 1) {
+					if (n === N - 1) batch += "]\n";
+					const bytes = Buffer.from(batch);
+					inputBytes += bytes.length;
+					batch = "";
+					yield bytes;
+				}
+			}
+		}
+		// the child reports its own peak resident set size (KiB) when it exits
+		const reportRss = `data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))`;
+		const child = spawn(process.execPath, ["--import", reportRss, BIN, "cml", "encode", "--in", "-", "--encoding", "utf-8"], {
+			stdio: ["pipe", "pipe", "pipe"],
+		});
+		let err = "";
+		child.stderr.on("data", (d) => (err += d));
+		const fed = pipeline(Readable.from(input()), child.stdin);
+		let documents = 0;
+		let last: string | null = null;
+		for await (const doc of readDocuments(child.stdout, { maxElements: Number.POSITIVE_INFINITY })) {
+			documents++;
+			last = doc.number;
+		}
+		await fed;
+		const [code] = await once(child, "close");
+		expect(err).toMatch(/^maxrss=\d+\n$/);
+		expect(code).toBe(0);
+		expect({ documents, last }).toEqual({ documents: N, last: `A-${N - 1}` });
+		const peak = Number(/maxrss=(\d+)/.exec(err)?.[1]) * 1024;
+		expect(inputBytes).toBeGreaterThan(100 * 2 ** 20);
+		expect(peak).toBeLessThan(300 * 2 ** 20);
+		expect(peak).toBeLessThan(inputBytes * 1.5);
+	}, 600_000);
 });

@@ -1,20 +1,21 @@
 /**
  * @module
- * `obmen cml encode`: store orders (JSON array or NDJSON) → the CommerceML XML a store
- * returns to 1C on `mode=query`, streamed to stdout.
+ * `obmen cml encode`: store orders (a JSON array, NDJSON or the `GET /api/v1/orders` page envelope) → the CommerceML
+ * XML a store returns to 1C on `mode=query`, streamed to stdout.
  */
 import {
 	type ExportSettings,
 	type Order,
-	OrderValidationError,
 	parseOrder,
 	SCHEMA_VERSIONS,
 	type SchemaVersion,
+	safeParseOrder,
 	writeOrdersXml,
 	type XmlEncoding,
 } from "@obmen/core";
 import { UsageError } from "./args.ts";
-import { type CliIo, readInputFile } from "./io.ts";
+import { type CliIo, type InputSource, isBrokenPipe, openInput } from "./io.ts";
+import { OrderInputError, readOrders } from "./order-input.ts";
 
 /** Builds writer settings from the command-line options (defaults: 2.05, windows-1251, shipping paid). */
 export function exportSettingsFrom(options: Map<string, string | boolean>): ExportSettings {
@@ -39,77 +40,71 @@ export function exportSettingsFrom(options: Map<string, string | boolean>): Expo
 	};
 }
 
-/** The orders file is not JSON / NDJSON (exit code 1, like any other bad input). */
-export class OrderInputError extends Error {
-	override name = "OrderInputError";
+/** At most this many validation problems are printed; the rest are counted in a summary line. */
+const MAX_REPORTED_PROBLEMS = 20;
+
+/**
+ * Checks every order of the input (pass 1, nothing written). Prints the first {@link MAX_REPORTED_PROBLEMS} problems
+ * as `order <index>: <path>: <message>` and a summary of the rest; returns whether all orders are valid.
+ */
+async function checkOrders(source: InputSource, io: CliIo): Promise<boolean> {
+	let index = 0;
+	let invalid = 0;
+	let problems = 0;
+	for await (const raw of readOrders(source.chunks())) {
+		const r = safeParseOrder(raw.value);
+		if (!r.ok) {
+			invalid++;
+			for (const issue of r.issues) {
+				if (++problems <= MAX_REPORTED_PROBLEMS) io.stderr(`obmen: order ${index}: ${issue.path || "(root)"}: ${issue.message}\n`);
+			}
+		}
+		index++;
+	}
+	if (problems > MAX_REPORTED_PROBLEMS) io.stderr(`obmen: … and ${problems - MAX_REPORTED_PROBLEMS} more problem(s)\n`);
+	if (invalid > 0) io.stderr(`obmen: ${invalid} of ${index} order(s) invalid (${problems} problem(s)); no XML written\n`);
+	return invalid === 0;
+}
+
+/** The validated orders of the input, one at a time (pass 2, feeding the streaming writer). */
+async function* validOrders(source: InputSource): AsyncGenerator<Order> {
+	for await (const raw of readOrders(source.chunks())) yield parseOrder(raw.value);
 }
 
 /**
- * Splits the input into raw order values: a JSON array, one JSON object, or NDJSON (one per line).
- * @throws OrderInputError naming the line for text that is not JSON
+ * Runs `cml encode`; returns the exit code. The input (a file or `-` for stdin) is read twice as a stream: once to
+ * check every order (bad input writes no XML at all), once to write the XML, so memory stays that of one order.
  */
-export function parseOrderInput(text: string): unknown[] {
-	const trimmed = text.replace(/^\uFEFF/, "").trim();
-	if (trimmed === "") return [];
-	if (trimmed.startsWith("[")) {
-		let value: unknown;
-		try {
-			value = JSON.parse(trimmed);
-		} catch (e) {
-			throw new OrderInputError(`invalid JSON (${(e as Error).message})`);
-		}
-		if (!Array.isArray(value)) throw new OrderInputError("expected a JSON array of orders");
-		return value;
-	}
-	const out: unknown[] = [];
-	const lines = trimmed.split(/\r?\n/);
-	for (let i = 0; i < lines.length; i++) {
-		const line = (lines[i] as string).trim();
-		if (line === "") continue;
-		try {
-			out.push(JSON.parse(line));
-		} catch (e) {
-			throw new OrderInputError(`line ${i + 1}: invalid JSON (${(e as Error).message})`);
-		}
-	}
-	return out;
-}
-
-/** Runs `cml encode`; returns the exit code. */
 export async function encodeCommand(options: Map<string, string | boolean>, io: CliIo): Promise<number> {
 	const file = options.get("in");
-	if (typeof file !== "string") throw new UsageError("cml encode needs --in <orders.json>");
+	if (typeof file !== "string") throw new UsageError("cml encode needs --in <orders.json> (or --in - for standard input)");
 	const settings = exportSettingsFrom(options);
-	const bytes = await readInputFile(io, file);
-	if (bytes === null) return 1;
-	let raw: unknown[];
+	const source = await openInput(io, file);
+	if (source === null) return 1;
+	const name = file === "-" ? "standard input" : file;
 	try {
-		raw = parseOrderInput(new TextDecoder().decode(bytes));
-	} catch (e) {
-		if (!(e instanceof OrderInputError)) throw e;
-		io.stderr(`obmen: ${file}: ${e.message}\n`);
-		return 1;
-	}
-	const orders: Order[] = [];
-	for (let i = 0; i < raw.length; i++) {
 		try {
-			orders.push(parseOrder(raw[i]));
+			if (!(await checkOrders(source, io))) return 1;
 		} catch (e) {
-			if (!(e instanceof OrderValidationError)) throw e;
-			for (const issue of e.issues) io.stderr(`obmen: order ${i}: ${issue.path || "(root)"}: ${issue.message}\n`);
+			if (!(e instanceof OrderInputError)) throw e;
+			io.stderr(`obmen: ${name}: ${e.message}\n`);
 			return 1;
 		}
-	}
-	const reader = writeOrdersXml(orders, settings).getReader();
-	try {
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			await io.stdout(value);
+		const reader = writeOrdersXml(validOrders(source), settings).getReader();
+		try {
+			for (;;) {
+				const { done, value } = await reader.read();
+				if (done) break;
+				await io.stdout(value);
+			}
+		} catch (e) {
+			await reader.cancel().catch(() => {});
+			if (isBrokenPipe(e)) throw e;
+			io.stderr(`obmen: ${(e as Error).message}\n`);
+			return 1;
 		}
-	} catch (e) {
-		io.stderr(`obmen: ${(e as Error).message}\n`);
-		return 1;
+		return 0;
+	} finally {
+		await source.close();
 	}
-	return 0;
 }

@@ -4,4 +4,5 @@
  */
 export { type CliIo, HELP, main, nodeIo } from "./cli.ts";
 export { documentJson } from "./decode.ts";
-export { exportSettingsFrom, parseOrderInput } from "./encode.ts";
+export { exportSettingsFrom } from "./encode.ts";
+export { OrderSplitter, parseOrderInput, readOrders } from "./order-input.ts";

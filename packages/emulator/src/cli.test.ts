@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "./cli.ts";
+import { main, OPTIONS } from "./cli.ts";
 import { parseQueryXml } from "./query-parser.ts";
 import { type FakeServer, startFakeServer } from "./test-support/fake-server.ts";
 import { siteXml } from "./test-support/site-xml.ts";
@@ -139,5 +139,20 @@ describe("obmen-1c sync", () => {
 		expect((await cli("sync", ...auth(), "--profile", "unf16", "--variant", "1.6.99")).err).toMatch(/1\.6\.10 \| 1\.6\.26/);
 		const unf16 = await cli("sync", ...auth(), "--profile", "unf16", "--variant", "1.6.26", "--pay", "1042");
 		expect(unf16.code).toBe(0);
+	});
+
+	it("--help explains every flag (exit 0); a usage error prints it on stderr (exit 2)", async () => {
+		const help = await cli("--help");
+		expect(help.code).toBe(0);
+		const lines = help.out.split("\n");
+		for (const name of Object.keys(OPTIONS)) {
+			const line = lines.find((l) => new RegExp(`(^|[\\s,])--${name}(?![\\w-])`).test(l));
+			expect(line, `--${name}`).toBeDefined();
+			// the flag's line says what it does, beyond the flag names and their value placeholders
+			expect(line?.replace(/--?[\w-]+( [A-Z.=|]+|\b)?/g, "").replace(/[\s,|]/g, "").length, `--${name}`).toBeGreaterThan(8);
+		}
+		const bad = await cli("sync", "--bogus");
+		expect(bad.code).toBe(2);
+		expect(bad.err).toContain("Usage: obmen-1c sync");
 	});
 });

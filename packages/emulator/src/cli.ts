@@ -1,7 +1,8 @@
 /**
  * @module
  * `obmen-1c` — run one 1C exchange against a store from the command line:
- * `obmen-1c sync --url http://127.0.0.1:8080/exim_1c --login L --password P [--profile ut|retail|unf30|unf16|bp|…]`.
+ * `obmen-1c sync --url http://127.0.0.1:8080/exim_1c --login L --password P [--profile ut|retail|unf30|unf16|bp|…]`;
+ * a server that cannot be reached is reported with its cause and what to check (see connection-error.ts).
  * The only module of the package that uses `node:*` (files for `--state` / `--node-settings`).
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -20,27 +21,66 @@ export interface CliIo {
 
 const USAGE = `Usage: obmen-1c sync --url URL --login L --password P [options]
 
-  --profile ut|retail|unf30|unf16|bp  1C configuration (default ut11; ut11, unf, bitrix-module: older profiles;
-                                      moysklad, class365: the cloud systems МойСклад and Класс365)
-  --variant V                        ut: ut11.5 (default) | ut11.4 | bas;  unf16: 1.6.10 (default) | 1.6.26
-  --no-wait-import                   «Выгружать файлы без ожидания подтверждения импорта сервером» (= --no-import-wait)
-  --bom-as-char                      keep a UTF-8 BOM as a character in replies (a BOM before <?xml then fails)
-  --bp-protocol bitrix|other         (bp)
-  --pay N --ship N --cancel N        site order numbers changed in 1C before the upload (repeat or comma-separate)
-  --post N --status N=STATUS         post an order / set its 1C status (e.g. --status 1042=Согласован)
-  --state FILE                       keep the 1C infobase between runs (created if missing)
-  --node-settings FILE               1C node settings JSON (counterpartySearch, statusMap, cancelReason, …)
-  --counterparty-search name|inn-kpp --status-map "SITE=1C" (repeat) --cancel-reason TEXT
-  --goods-kind --service-kind --unit --nomenclature-group --agreement --organization --warehouse --manager
-  --portion-size N --retries N --no-sessid --no-import-wait
-  --unf-protocol bitrix|other --subordinate-documents --import-pause-ms MS (unf; default 5000)
-  --container --repeat-query          (bitrix-module)
-  --drop-success --duplicate-file --odd-split --omit-cookie --omit-sessid   fault injection
-  --max-import-polls N --max-import-ms MS --timeout-ms MS --json
-Exit code: 0 ok, 1 protocol deviations, 2 usage or setup error.
+Runs one exchange the way a 1C base does (download orders, load them, upload changed ones) and prints each
+request, a summary and every protocol deviation as 1C would log it.
+
+Connection
+  --url URL                 the exchange URL set in the 1C node, e.g. http://127.0.0.1:8080/exim_1c (required)
+  --login L --password P    the node's user and password, sent as HTTP Basic credentials (required)
+  --timeout-ms MS           per-request timeout (default: the profile's, УТ 180 000, УНФ 1 800 000)
+  --json                    also print the whole report as JSON
+
+The 1C client
+  --profile P               ut (default ut11) | retail | unf30 | unf16 | bp: the configuration's client code;
+                            ut11, unf, bitrix-module: the earlier client families; moysklad, class365: the cloud
+                            systems МойСклад and Класс365
+  --variant V               ut: ut11.5 (default) | ut11.4 (no sessid) | bas;  unf16: 1.6.10 (default) | 1.6.26
+  --bp-protocol bitrix|other  (bp) the site type set in БП's exchange node (default bitrix)
+  --unf-protocol bitrix|other (unf) the site type set in УНФ's node (default bitrix)
+  --subordinate-documents   (unf) «Выгружать подчиненные документы»: asks for schema 2.10 with cmlVersion
+  --import-pause-ms MS      (unf) pause between import polls (УНФ waits 5000)
+  --container               (bitrix-module) documents wrapped in Контейнер (module ≥ 6.5)
+  --repeat-query            (bitrix-module) repeat query until an empty answer, never send success
+  --bom-as-char             keep a UTF-8 BOM of a reply as a character (a BOM before <?xml then fails, as it may in 1C)
+
+The 1C infobase and what changes in it before the upload
+  --state FILE              keep the emulated infobase in FILE between runs (created if missing)
+  --pay N, --ship N         mark site order N paid / shipped in 1C (repeat, or comma-separate numbers)
+  --cancel N                cancel site order N in 1C (lines get --cancel-reason)
+  --post N                  post site order N in 1C
+  --status N=STATUS         set the 1C status of site order N, e.g. --status 1042=Согласован
+
+The 1C exchange node (also from --node-settings)
+  --node-settings FILE      a JSON object of node settings (counterpartySearch, statusMap, cancelReason, …)
+  --counterparty-search name|inn-kpp   find buyers by name, or by ИНН/КПП falling back to the name
+  --status-map "SITE=1C"    site status → 1C status (repeat); unmapped statuses load as «Не согласован»
+  --cancel-reason TEXT      the cancel reason put on lines of a cancelled order (default «Отказ клиента»)
+  --goods-kind TEXT         kind of newly created goods (default «Товар»)
+  --service-kind TEXT       kind of newly created services (default «Услуга»)
+  --unit TEXT               unit of new items (default «шт»)
+  --nomenclature-group TEXT group of new items (default «Товары с сайта»)
+  --agreement --organization --warehouse --manager TEXT   put on every loaded order
+  --portion-size N          orders per uploaded file (default 50)
+  --retries N               retries of a failed upload portion within one run (default 2)
+  --no-sessid               «Выполнять обмен без идентификатора сессии»: no &sessid=
+  --no-import-wait, --no-wait-import   «Выгружать файлы без ожидания подтверждения импорта сервером»: no import polls
+  --max-import-polls N --max-import-ms MS   give up import polling after N polls (default 1000) or MS (default 120 000)
+
+Fault injection (docs/protocol.md)
+  --drop-success            load the query answer but never send success
+  --duplicate-file          deliver every upload portion twice (same bytes, new init)
+  --odd-split               cut file pieces inside multi-byte UTF-8 characters
+  --omit-cookie             never send the session Cookie (Basic credentials only)
+  --omit-sessid             never send sessid
+
+  -h, --help                print this help
+
+When the server cannot be reached the cause is named (refused, DNS, TLS certificate, timeout) with what to check.
+Exit code: 0 ok, 1 protocol deviations, 2 usage or setup error (including a server that never answered).
 `;
 
-const OPTIONS = {
+/** @internal Every option `obmen-1c` understands (each one is explained in the `--help` text). */
+export const OPTIONS = {
 	url: { type: "string" },
 	login: { type: "string" },
 	password: { type: "string" },
@@ -255,7 +295,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 				out(`    [${d.step}] ${d.message}`);
 				out(`      ${d.request.method} ${d.request.url}`);
 				if (d.reply) out(`      → ${d.reply.status} ${JSON.stringify(d.reply.body.slice(0, 160))}`);
+				if (d.connection) {
+					out(`      cause: ${d.connection.en}`);
+					out(`      check: ${d.connection.checkEn}`);
+					out(`      проверьте: ${d.connection.checkRu}`);
+				}
 			}
+		}
+		// no request got a reply: a setup problem (address, network, certificate), not the server's protocol
+		const unreachable = report.steps.length === 0 ? report.deviations.find((d) => d.connection)?.connection : undefined;
+		if (unreachable) {
+			io.stderr(
+				`obmen-1c: no reply from ${v.url}: ${unreachable.en}\n  check: ${unreachable.checkEn}\n` +
+					`obmen-1c: нет ответа от ${v.url}: ${unreachable.ru}\n  проверьте: ${unreachable.checkRu}\n`,
+			);
+			return 2;
 		}
 		return report.deviations.length > 0 ? 1 : actionErrors.length > 0 ? 2 : 0;
 	} catch (e) {

@@ -18,6 +18,7 @@ import { type Unf16Options, unf16Profile, unf30Profile } from "./profiles/unf30.
 import { type UtOptions, utProfile } from "./profiles/ut.ts";
 import { type Ut11Options, ut11Profile } from "./profiles/ut11.ts";
 
+export * from "./connection-error.ts";
 export * from "./engine.ts";
 export * from "./infobase.ts";
 export * from "./order-file.ts";

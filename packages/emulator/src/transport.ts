@@ -5,6 +5,7 @@
  * body decoding the way 1C's `HTTPОтвет.ПолучитьТелоКакСтроку()` does, and the deviation log.
  * Web APIs only (global `fetch`, `TextDecoder`, `AbortSignal`), no `node:*`.
  */
+import { type ConnectionFailure, describeConnectionError } from "./connection-error.ts";
 
 /** One problem the real 1C client would log (and usually abort the step on). */
 export interface Deviation {
@@ -18,6 +19,8 @@ export interface Deviation {
 	request: { method: string; url: string };
 	/** The server's reply: HTTP status and the first 500 characters of the body. */
 	reply: { status: number; body: string } | null;
+	/** For a request that got no reply: why (refused, DNS, TLS, timeout, …) and what to check. */
+	connection?: ConnectionFailure;
 }
 
 /** One request/response as seen by the client (for progress output and tests). */
@@ -173,7 +176,8 @@ export class Transport {
 
 	/**
 	 * Sends one request with Basic credentials and (unless null) the session cookie.
-	 * Network errors and timeouts become a deviation and abort the phase.
+	 * Network errors and timeouts become a deviation naming their cause (see {@link describeConnectionError}) and abort
+	 * the phase.
 	 */
 	async send(
 		step: string,
@@ -185,18 +189,23 @@ export class Transport {
 		const headers: Record<string, string> = { Authorization: this.auth };
 		if (init.cookie) headers.Cookie = init.cookie;
 		let res: Response;
+		let bytes: Uint8Array;
+		const timeoutMs = this.options.timeoutMs ?? 180_000;
 		try {
 			res = await this.fetchImpl(url, {
 				method,
 				headers,
 				body: init.body ? new Blob([init.body as Uint8Array<ArrayBuffer>]) : undefined,
 				redirect: "manual",
-				signal: AbortSignal.timeout(this.options.timeoutMs ?? 180_000),
+				signal: AbortSignal.timeout(timeoutMs),
 			});
+			bytes = new Uint8Array(await res.arrayBuffer());
 		} catch (e) {
-			this.fail(step, `Ошибка соединения с сервером: ${(e as Error).message}`, { method, url }, null);
+			const connection = describeConnectionError(e, url, timeoutMs);
+			const d = this.deviate(step, `Ошибка соединения с сервером: ${connection.ru}`, { method, url }, null);
+			d.connection = connection;
+			throw new PhaseAborted(d);
 		}
-		const bytes = new Uint8Array(await res.arrayBuffer());
 		const contentType = res.headers.get("content-type") ?? "";
 		const decoded = decodeBody(bytes, contentType, this.options.charsetFallback ?? "utf-8", this.options.bomAsChar ?? false);
 		const text = this.options.bomAsChar ? decoded : decoded.replace(/^\uFEFF/, "");
