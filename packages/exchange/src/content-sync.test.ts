@@ -288,3 +288,62 @@ describe("two nodes (issue #12 §1: 1C's content is per order, the base per node
 		for (const e of events) expect((e.content as { lines?: { changed: unknown[] } } | undefined)?.lines?.changed).toHaveLength(1);
 	});
 });
+
+describe("late-matched 1C documents (kept unmatched, matched later) carry their content like any other", () => {
+	const renumbered = (bytes: Uint8Array, number: string) =>
+		enc.encode(
+			new TextDecoder().decode(bytes).replace("<Номер>1001</Номер>", `<Номер>${number}</Номер>`).replace("guid-1001", `guid-${number}`),
+		);
+	const kept = async (h: Harness) =>
+		((await (await h.api("GET", `/nodes/${h.nodeId}/unmatched`)).json()) as { items: { id: number }[] }).items;
+
+	it("an order 1C uploads before the store has it: the store's PUT matches it and the feed shows 1C's diff", async () => {
+		const h = await createHarness();
+		expect(await send(h, EDITED)).toMatch(/^success/);
+		expect(await kept(h)).toHaveLength(1);
+		expect((await h.api("PUT", "/orders/o1001", ORDER)).status).toBe(201);
+		expect(await kept(h)).toHaveLength(0);
+		const events = (await feed(h)).filter((e) => e.content);
+		expect(events).toHaveLength(1);
+		expect(events[0]?.content).toMatchObject({
+			lines: { removed: [{ key: "p2" }], changed: [{ key: "p1", fields: { quantity: { from: "2", to: "3" } } }] },
+			delivery: { from: "250", to: "300" },
+		});
+		expect((await order(h)).oneC?.content).toMatchObject({ delivery: "300" });
+	});
+
+	it("attached by an operator with contentFrom1C apply: the order takes 1C's content and 1C gets nothing back", async () => {
+		const h = await createHarness({ settings: { contentFrom1C: "apply" } });
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exported(h)).toBe(1);
+		await send(h, renumbered(EDITED, "ЗК-77"));
+		const [doc] = await kept(h);
+		expect((await h.api("POST", `/nodes/${h.nodeId}/unmatched/${doc?.id}/attach`, { orderId: "o1001" })).status).toBe(200);
+		const o = await order(h);
+		expect(o.items.map((i) => [i.productId, i.quantity])).toEqual([["p1", "3"]]);
+		expect(o.shipping.price).toBe("300");
+		expect((await feed(h)).filter((e) => e.content)).toEqual([expect.objectContaining({ applied: true })]);
+		expect(await exported(h)).toBe(0);
+	});
+
+	it("attached over a store edit of the same line: a held conflict, not exported until resolved", async () => {
+		const h = await createHarness();
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exported(h)).toBe(1);
+		await h.api("PUT", "/orders/o1001", {
+			...ORDER,
+			items: [
+				{ productId: "p1", name: "Товар p1", quantity: 5, price: "100" },
+				{ productId: "p2", name: "Товар p2", quantity: 1, price: "300" },
+			],
+		});
+		await send(h, renumbered(EDITED, "ЗК-78"));
+		const [doc] = await kept(h);
+		expect((await h.api("POST", `/nodes/${h.nodeId}/unmatched/${doc?.id}/attach`, { orderId: "o1001" })).status).toBe(200);
+		expect((await order(h)).held).toMatchObject({ nodeId: h.nodeId, parts: expect.arrayContaining(["lines.p1.quantity"]) });
+		expect((await feed(h)).filter((e) => e.conflict)).toHaveLength(1);
+		expect(await exported(h)).toBe(0);
+		expect((await h.api("POST", "/orders/o1001/resolve", { take: "store" })).status).toBe(200);
+		expect(await exported(h)).toBe(1);
+	});
+});
