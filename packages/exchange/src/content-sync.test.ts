@@ -287,6 +287,25 @@ describe("two nodes (issue #12 §1: 1C's content is per order, the base per node
 			});
 		for (const e of events) expect((e.content as { lines?: { changed: unknown[] } } | undefined)?.lines?.changed).toHaveLength(1);
 	});
+	it("a held conflict keeps the order from every node until resolved; then the others get the resolution", async () => {
+		const h = await createHarness();
+		expect((await h.api("POST", "/nodes", { name: "second", ...SECOND })).status).toBe(201);
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exportTo(h, false)).toBe(1);
+		expect(await exportTo(h, true)).toBe(1);
+		await h.api("PUT", "/orders/o1001", { ...ORDER, shipping: { method: "Курьер", price: "200", address: "" } });
+		// the first node's 1C sets the delivery to 300 while the store set it to 200: held
+		expect(await sendFrom(h, false, EDITED, "a.xml")).toMatch(/^success/);
+		expect((await order(h)).held).not.toBeNull();
+		// the store's edit reaches neither node while the conflict waits
+		expect(await exportTo(h, true)).toBe(0);
+		expect(await exportTo(h, false)).toBe(0);
+		expect((await h.api("POST", "/orders/o1001/resolve", { take: "1c" })).status).toBe(200);
+		// 1C's version: the first node has it already, the second gets it
+		expect(await exportTo(h, false)).toBe(0);
+		expect(await exportTo(h, true)).toBe(1);
+		expect((await order(h)).shipping.price).toBe("300");
+	});
 });
 
 describe("late-matched 1C documents (kept unmatched, matched later) carry their content like any other", () => {
