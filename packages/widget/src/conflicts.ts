@@ -153,20 +153,22 @@ export class ObmenConflicts extends ObmenElement {
 	async #resolve(item: ConflictItem, take: "store" | "1c"): Promise<void> {
 		this._busy = true;
 		this._notice = null;
+		let error: string | null = null;
 		try {
 			await this.api.resolve(item.id, take);
-			this._error = null;
 			this._notice = this.t(take === "store" ? "conflicts.keptStore" : "conflicts.took1C", { number: item.number });
 			this.emit("obmen-conflict-resolved", { nodeId: this.nodeId, orderId: item.id, take });
 		} catch (e) {
-			this._error =
+			error =
 				e instanceof ObmenApiError && e.code === "not_held"
 					? this.t("conflicts.notHeld", { number: item.number })
 					: String((e as Error).message);
 		} finally {
 			this._busy = false;
 		}
+		// the list is read again either way (another operator may have settled it); a failure stays shown
 		await this.load();
+		if (error) this._error = error;
 	}
 
 	#cell(value: string | null | undefined, base: string | null, field: string): TemplateResult {
@@ -202,7 +204,7 @@ export class ObmenConflicts extends ObmenElement {
 				<tbody>
 					${rows.map(
 						(r) => html`<tr class=${r.conflict ? "conflict" : ""} data-part=${r.part}>
-						<th scope="row">${r.conflict ? html`<span class="warning">⚠ ${this.t("conflicts.both")}</span><br />` : nothing}${
+						<th scope="row">${r.conflict ? html`<span class="warning">⚠ ${this.t("conflicts.both")}</span><br /> ` : nothing}${
 							r.line
 								? html`${r.line.name ?? r.line.key} <span class="key">(${r.line.key})</span>: ${this.#fieldName(r)}`
 								: this.#fieldName(r)
