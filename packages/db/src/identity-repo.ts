@@ -252,14 +252,17 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 						sql: "UPDATE orders SET status = ?, data = json_set(data, '$.status', ?, '$.statusChangedAt', ?) WHERE id = ?",
 						args: [patch.status, patch.status, at, patch.orderId],
 					});
-				if (patch.data !== undefined && patch.ack)
-					// the node already has 1C's own content: it acknowledges the new revision (no echo)
+				if (patch.data !== undefined && patch.ack) {
+					// the node already has 1C's own content: it acknowledges the new revision (no echo) — only when the order
+					// now holds exactly that JSON (the update above was not skipped by a store write in between)
+					const expected = patch.status !== undefined ? "json_set(?, '$.status', ?, '$.statusChangedAt', ?)" : "?";
 					stmts.push({
 						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
-							SELECT ?, id, revision, data FROM orders WHERE id = ? AND ${revision === undefined ? "1" : `revision <> ${Number(revision)}`}
+							SELECT ?, id, revision, data FROM orders WHERE id = ? AND data = ${expected}
 							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
-						args: [nodeId, patch.orderId],
+						args: [nodeId, patch.orderId, patch.data, ...(patch.status !== undefined ? [patch.status, at] : [])],
 					});
+				}
 				if (!patch.silent)
 					stmts.push({
 						sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",
