@@ -93,3 +93,37 @@ describe("export identities", () => {
 		expect(await db.store.orderExportIdentities("a")).toEqual([]);
 	});
 });
+
+describe("resolveUnmatched with 1C's content (issue #12)", () => {
+	it("new order JSON, a held conflict and the node's ack apply only while the order is at the planned revision", async () => {
+		const db = await createMemoryDb();
+		await db.store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		await db.store.upsertOrder(order("a", "1"), AT);
+		const planned = (await db.store.getOrder("a"))?.revision as number;
+		const applied = JSON.stringify({ ...order("a", "1"), comment: "from 1C" });
+		const patch = (extra: object) => ({ orderId: "a", set: { content: "{}" }, changes: {}, event: { content: {} }, ...extra });
+		// a store write landed after planning: the order keeps the store's JSON and no ack is written; the event is kept
+		await db.store.upsertOrder({ ...order("a", "1"), comment: "store" }, AT);
+		await db.store.resolveUnmatched(1, "n1", patch({ data: applied, ack: true, held: '{"nodeId":"n1"}' }), AT, planned);
+		const stale = await db.store.getOrder("a");
+		expect(stale?.order.comment).toBe("store");
+		expect(stale?.held ?? null).toBeNull();
+		expect(stale?.oneC?.content).toBe("{}");
+		expect(await db.store.getAck("n1", "a")).toBeNull();
+		// at the planned revision: the JSON is applied with a new revision, and the node acknowledges it
+		const current = stale?.revision as number;
+		await db.store.resolveUnmatched(2, "n1", patch({ data: applied, ack: true }), AT, current);
+		const done = await db.store.getOrder("a");
+		expect(done?.order.comment).toBe("from 1C");
+		expect(done?.revision).toBeGreaterThan(current);
+		expect((await db.store.getAck("n1", "a"))?.revision).toBe(done?.revision);
+		const feed = await db.client.execute("SELECT changes FROM order_changes WHERE order_id = 'a' AND node_id = 'n1'");
+		expect(feed.rows.map((r) => JSON.parse(String(r.changes)))).toEqual([
+			{ source: "1c", fields: {}, content: {} },
+			{ source: "1c", fields: {}, content: {} },
+		]);
+		// silent: nothing in the feed
+		await db.store.resolveUnmatched(3, "n1", patch({ silent: true }), AT);
+		expect((await db.client.execute("SELECT count(*) AS n FROM order_changes WHERE node_id = 'n1'")).rows[0]?.n).toBe(2);
+	});
+});

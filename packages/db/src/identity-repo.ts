@@ -217,23 +217,57 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 			});
 			return rs.rows.map(rowToUnmatched);
 		},
-		async resolveUnmatched(id, nodeId, patch, at) {
+		async resolveUnmatched(id, nodeId, patch, at, revision) {
 			const stmts: InStatement[] = [];
 			if (patch) {
 				const sets = Object.entries(patch.set).map(([k, v]): [string, string | number | null] => [
 					COLUMN[k as keyof OneCFields],
 					typeof v === "boolean" ? sqlBool(v) : (v ?? null),
 				]);
-				stmts.push({
-					sql: `UPDATE orders SET ${[...sets.map(([c]) => `${c} = ?`), "last_import_at = ?"].join(", ")}${
-						patch.status !== undefined ? ", status = ?, data = json_set(data, '$.status', ?, '$.statusChangedAt', ?)" : ""
-					} WHERE id = ?`,
-					args: [...sets.map(([, v]) => v), at, ...(patch.status !== undefined ? [patch.status, patch.status, at] : []), patch.orderId],
-				});
-				stmts.push({
-					sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",
-					args: [patch.orderId, nodeId, at, JSON.stringify({ source: "1c", fields: patch.changes })],
-				});
+				const cols = [...sets.map(([c]) => `${c} = ?`), "last_import_at = ?"];
+				const args: (string | number | null)[] = [...sets.map(([, v]) => v), at];
+				// 1C's content applied or a conflict held (issue #12): only while the order is still at the revision the
+				// patch was planned against (a store write in between wins; the event still reports 1C's change)
+				const still = revision === undefined ? "1" : `revision = ${Number(revision)}`;
+				if (patch.data !== undefined) {
+					cols.push(
+						`data = CASE WHEN ${still} THEN ? ELSE data END`,
+						`revision = CASE WHEN ${still} THEN (SELECT max(revision) FROM orders) + 1 ELSE revision END`,
+						`updated_at = CASE WHEN ${still} THEN ? ELSE updated_at END`,
+					);
+					args.push(patch.data, at);
+				}
+				if (patch.held !== undefined) {
+					cols.push(`held = CASE WHEN ${still} THEN ? ELSE held END`);
+					args.push(patch.held === "" ? null : patch.held);
+				}
+				if (patch.status !== undefined && patch.data === undefined) {
+					cols.push("status = ?", "data = json_set(data, '$.status', ?, '$.statusChangedAt', ?)");
+					args.push(patch.status, patch.status, at);
+				}
+				stmts.push({ sql: `UPDATE orders SET ${cols.join(", ")} WHERE id = ?`, args: [...args, patch.orderId] });
+				if (patch.data !== undefined && patch.status !== undefined)
+					// SET expressions read the old row: the status goes into the new JSON in a second step
+					stmts.push({
+						sql: "UPDATE orders SET status = ?, data = json_set(data, '$.status', ?, '$.statusChangedAt', ?) WHERE id = ?",
+						args: [patch.status, patch.status, at, patch.orderId],
+					});
+				if (patch.data !== undefined && patch.ack) {
+					// the node already has 1C's own content: it acknowledges the new revision (no echo) — only when the order
+					// now holds exactly that JSON (the update above was not skipped by a store write in between)
+					const expected = patch.status !== undefined ? "json_set(?, '$.status', ?, '$.statusChangedAt', ?)" : "?";
+					stmts.push({
+						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
+							SELECT ?, id, revision, data FROM orders WHERE id = ? AND data = ${expected}
+							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
+						args: [nodeId, patch.orderId, patch.data, ...(patch.status !== undefined ? [patch.status, at] : [])],
+					});
+				}
+				if (!patch.silent)
+					stmts.push({
+						sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",
+						args: [patch.orderId, nodeId, at, JSON.stringify({ source: "1c", fields: patch.changes, ...patch.event })],
+					});
 			}
 			stmts.push({ sql: "DELETE FROM unmatched_documents WHERE id = ?", args: [id] });
 			const rs = await ctx.write(stmts);

@@ -116,8 +116,12 @@ export interface ExchangeStore {
 	listRematchable(nodeId: string, limit: number): Promise<UnmatchedDocument[]>;
 	/** Kept documents (any node) whose number or `Основание` is one of `keys` (at most 1000). */
 	findUnmatched(keys: string[]): Promise<UnmatchedDocument[]>;
-	/** Applies a kept document's patch to its order (when not null) and forgets the document, in one transaction. */
-	resolveUnmatched(id: number, nodeId: string, patch: OrderPatch | null, at: string): Promise<boolean>;
+	/**
+	 * Applies a kept document's patch to its order (when not null) and forgets the document, in one transaction. The
+	 * patch's new order JSON and held conflict (1C's content, issue #12) apply only while the order is still at
+	 * `revision` (when given): the revision the patch was planned against.
+	 */
+	resolveUnmatched(id: number, nodeId: string, patch: OrderPatch | null, at: string, revision?: number): Promise<boolean>;
 
 	// order content (issue #12)
 	/** What `nodeId` last acknowledged of an order: the revision and the order JSON it received (null when unknown). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
+import { basic, createHarness, type Harness, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
 
 const enc = new TextEncoder();
 
@@ -205,5 +205,164 @@ describe("orders created in 1C (createOrdersFrom1C)", () => {
 		};
 		expect(o.items).toEqual([expect.objectContaining({ productId: "p1", quantity: "3", discount: "20" })]);
 		expect(o.shipping.price).toBe("300");
+	});
+});
+
+describe("two nodes (issue #12 §1: 1C's content is per order, the base per node)", () => {
+	const SECOND = { login: "second-1c", password: "second-password" };
+	async function cookieOf(h: Harness, second: boolean): Promise<string> {
+		if (!second) return (await h.login()).cookie;
+		const lines = (await h.text("type=sale&mode=checkauth", { auth: basic(SECOND.login, SECOND.password) })).split("\n");
+		return `${lines[1]}=${lines[2]}`;
+	}
+	async function exportTo(h: Harness, second: boolean): Promise<number> {
+		const cookie = await cookieOf(h, second);
+		const xml = new TextDecoder("windows-1251").decode(await (await h.exim("type=sale&mode=query", { cookie, auth: null })).arrayBuffer());
+		await h.text("type=sale&mode=success", { cookie, auth: null });
+		return xml.split("<Документ>").length - 1;
+	}
+	async function sendFrom(h: Harness, second: boolean, bytes: Uint8Array, name: string): Promise<string> {
+		const cookie = await cookieOf(h, second);
+		await h.text("type=sale&mode=init", { cookie, auth: null });
+		await h.text(`type=sale&mode=file&filename=${name}`, { cookie, auth: null, body: bytes });
+		return h.text(`type=sale&mode=import&filename=${name}`, { cookie, auth: null });
+	}
+	const lineOf = async (h: Harness) =>
+		((await order(h)).oneC?.content as { lines: { key: string; quantity: string }[] } | null)?.lines.map((l) => [l.key, l.quantity]);
+
+	it("oneC.content is what 1C last sent, whichever node sent it; each node's upload is compared with what that node got", async () => {
+		const h = await createHarness();
+		expect((await h.api("POST", "/nodes", { name: "second", ...SECOND })).status).toBe(201);
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exportTo(h, false)).toBe(1);
+		// the store changes p2 before the second node gets the order: the two nodes' bases differ
+		await h.api("PUT", "/orders/o1001", {
+			...ORDER,
+			items: [
+				{ productId: "p1", name: "Товар p1", quantity: 2, price: "100" },
+				{ productId: "p2", name: "Товар p2", quantity: 2, price: "300" },
+			],
+		});
+		expect(await exportTo(h, true)).toBe(1);
+		expect(await lineOf(h)).toBeUndefined();
+
+		// the first node's 1C sets p1 to 3
+		const first = upload(
+			[
+				["p1", "3", "100"],
+				["p2", "1", "300"],
+			],
+			"250",
+		);
+		expect(await sendFrom(h, false, first, "a.xml")).toMatch(/^success/);
+		expect(await lineOf(h)).toEqual([
+			["p1", "3"],
+			["p2", "1"],
+		]);
+		// the second node's 1C sets p1 to 4: stored on the same order, diffed against what the second node got (p2 = 2)
+		const second = upload(
+			[
+				["p1", "4", "100"],
+				["p2", "2", "300"],
+			],
+			"250",
+			"до 18:00",
+			2,
+		);
+		expect(await sendFrom(h, true, second, "b.xml")).toMatch(/^success/);
+		expect(await lineOf(h)).toEqual([
+			["p1", "4"],
+			["p2", "2"],
+		]);
+		const events = (await feed(h)).filter((e) => e.content);
+		expect(events).toHaveLength(2);
+		// the first node's diff holds p1 only (its base had p2 = 1 — the store's later edit is not 1C's change),
+		// the second node's too (its base had p2 = 2)
+		for (const [i, to] of [
+			[0, "3"],
+			[1, "4"],
+		] as const)
+			expect(events[i]?.content).toMatchObject({
+				lines: { added: [], removed: [], changed: [{ key: "p1", fields: { quantity: { from: "2", to } } }] },
+			});
+		for (const e of events) expect((e.content as { lines?: { changed: unknown[] } } | undefined)?.lines?.changed).toHaveLength(1);
+	});
+	it("a held conflict keeps the order from every node until resolved; then the others get the resolution", async () => {
+		const h = await createHarness();
+		expect((await h.api("POST", "/nodes", { name: "second", ...SECOND })).status).toBe(201);
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exportTo(h, false)).toBe(1);
+		expect(await exportTo(h, true)).toBe(1);
+		await h.api("PUT", "/orders/o1001", { ...ORDER, shipping: { method: "Курьер", price: "200", address: "" } });
+		// the first node's 1C sets the delivery to 300 while the store set it to 200: held
+		expect(await sendFrom(h, false, EDITED, "a.xml")).toMatch(/^success/);
+		expect((await order(h)).held).not.toBeNull();
+		// the store's edit reaches neither node while the conflict waits
+		expect(await exportTo(h, true)).toBe(0);
+		expect(await exportTo(h, false)).toBe(0);
+		expect((await h.api("POST", "/orders/o1001/resolve", { take: "1c" })).status).toBe(200);
+		// 1C's version: the first node has it already, the second gets it
+		expect(await exportTo(h, false)).toBe(0);
+		expect(await exportTo(h, true)).toBe(1);
+		expect((await order(h)).shipping.price).toBe("300");
+	});
+});
+
+describe("late-matched 1C documents (kept unmatched, matched later) carry their content like any other", () => {
+	const renumbered = (bytes: Uint8Array, number: string) =>
+		enc.encode(
+			new TextDecoder().decode(bytes).replace("<Номер>1001</Номер>", `<Номер>${number}</Номер>`).replace("guid-1001", `guid-${number}`),
+		);
+	const kept = async (h: Harness) =>
+		((await (await h.api("GET", `/nodes/${h.nodeId}/unmatched`)).json()) as { items: { id: number }[] }).items;
+
+	it("an order 1C uploads before the store has it: the store's PUT matches it and the feed shows 1C's diff", async () => {
+		const h = await createHarness();
+		expect(await send(h, EDITED)).toMatch(/^success/);
+		expect(await kept(h)).toHaveLength(1);
+		expect((await h.api("PUT", "/orders/o1001", ORDER)).status).toBe(201);
+		expect(await kept(h)).toHaveLength(0);
+		const events = (await feed(h)).filter((e) => e.content);
+		expect(events).toHaveLength(1);
+		expect(events[0]?.content).toMatchObject({
+			lines: { removed: [{ key: "p2" }], changed: [{ key: "p1", fields: { quantity: { from: "2", to: "3" } } }] },
+			delivery: { from: "250", to: "300" },
+		});
+		expect((await order(h)).oneC?.content).toMatchObject({ delivery: "300" });
+	});
+
+	it("attached by an operator with contentFrom1C apply: the order takes 1C's content and 1C gets nothing back", async () => {
+		const h = await createHarness({ settings: { contentFrom1C: "apply" } });
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exported(h)).toBe(1);
+		await send(h, renumbered(EDITED, "ЗК-77"));
+		const [doc] = await kept(h);
+		expect((await h.api("POST", `/nodes/${h.nodeId}/unmatched/${doc?.id}/attach`, { orderId: "o1001" })).status).toBe(200);
+		const o = await order(h);
+		expect(o.items.map((i) => [i.productId, i.quantity])).toEqual([["p1", "3"]]);
+		expect(o.shipping.price).toBe("300");
+		expect((await feed(h)).filter((e) => e.content)).toEqual([expect.objectContaining({ applied: true })]);
+		expect(await exported(h)).toBe(0);
+	});
+
+	it("attached over a store edit of the same line: a held conflict, not exported until resolved", async () => {
+		const h = await createHarness();
+		await h.api("PUT", "/orders/o1001", ORDER);
+		expect(await exported(h)).toBe(1);
+		await h.api("PUT", "/orders/o1001", {
+			...ORDER,
+			items: [
+				{ productId: "p1", name: "Товар p1", quantity: 5, price: "100" },
+				{ productId: "p2", name: "Товар p2", quantity: 1, price: "300" },
+			],
+		});
+		await send(h, renumbered(EDITED, "ЗК-78"));
+		const [doc] = await kept(h);
+		expect((await h.api("POST", `/nodes/${h.nodeId}/unmatched/${doc?.id}/attach`, { orderId: "o1001" })).status).toBe(200);
+		expect((await order(h)).held).toMatchObject({ nodeId: h.nodeId, parts: expect.arrayContaining(["lines.p1.quantity"]) });
+		expect((await feed(h)).filter((e) => e.conflict)).toHaveLength(1);
+		expect(await exported(h)).toBe(0);
+		expect((await h.api("POST", "/orders/o1001/resolve", { take: "store" })).status).toBe(200);
+		expect(await exported(h)).toBe(1);
 	});
 });

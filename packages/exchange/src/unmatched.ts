@@ -2,10 +2,12 @@
  * @module
  * 1C documents kept because they matched no store order (an order 1C uploads before the store sent it, a
  * payment whose `Основание` names an unknown number…): matched again when their order appears (`PUT /orders`, the next
- * import of the node) or attached by an operator, then applied exactly as an import would apply them.
+ * import of the node) or attached by an operator, then applied exactly as an import would apply them — 1C's content
+ * included: compared with what the node got, it makes the `content` / `conflict` feed event, is applied with
+ * `contentFrom1C: "apply"` or held (issue #12).
  */
 import type { ExchangeStore, NodeRecord, UnmatchedDocument } from "@obmen/db";
-import { keysOf, type PlanReport, patchFor, planPage, type StagedDoc, targetOf } from "./apply.ts";
+import { keysOf, type PlanReport, patchFor, planPage, type StagedDoc, targetOf, withContent } from "./apply.ts";
 import { readSettings } from "./settings.ts";
 
 /** Kept documents looked at per re-match pass. */
@@ -35,8 +37,14 @@ export async function applyUnmatchedTo(
 	const set = d.k === "x" ? {} : d.s;
 	const last = stored.oneC?.lastImportAt ?? null;
 	if (skipSuperseded && d.k === "o" && last !== null && last > u.lastSeen) return store.resolveUnmatched(u.id, node.id, null, at);
-	const patch = patchFor(targetOf(stored), [set], readSettings(node.settings));
-	return store.resolveUnmatched(u.id, node.id, patch, at);
+	const settings = readSettings(node.settings);
+	// what the node last acknowledged of the order is the base its 1C content is compared with
+	const ack = await store.getAck(node.id, orderId);
+	const target = targetOf(stored);
+	if (target.store) target.store = { ...target.store, ackedRevision: ack?.revision ?? null, ackedData: ack?.data ?? null };
+	const planned = patchFor(target, [set], settings);
+	const patch = planned ? await withContent(planned, target, settings, node.id) : null;
+	return store.resolveUnmatched(u.id, node.id, patch, at, stored.revision);
 }
 
 /**

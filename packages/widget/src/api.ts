@@ -1,6 +1,7 @@
 import type {
 	ChangeItem,
 	CheckResult,
+	ConflictItem,
 	ExchangeNode,
 	JournalPage,
 	NodeCreate,
@@ -157,6 +158,20 @@ export class ObmenApi {
 	async journalFile(id: string, format: "csv" | "ndjson"): Promise<Blob> {
 		const res = await this.#fetch("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal?format=${format}`);
 		return res.blob();
+	}
+
+	/** `GET /api/v1/conflicts?node=`: the orders held by a content conflict with this node's 1C. */
+	async conflicts(nodeId: string): Promise<ConflictItem[]> {
+		const body = await this.#json<{ items: ConflictItem[] }>("GET", `/api/v1/conflicts?node=${encodeURIComponent(nodeId)}`);
+		return body.items;
+	}
+
+	/**
+	 * `POST /api/v1/orders/{id}/resolve`: settles a held content conflict — `"store"` keeps the store's content (it goes
+	 * to 1C again), `"1c"` takes 1C's (nothing is sent back).
+	 */
+	resolve(orderId: string, take: "store" | "1c"): Promise<{ order: unknown; revision: number }> {
+		return this.#json("POST", `/api/v1/orders/${encodeURIComponent(orderId)}/resolve`, { take });
 	}
 
 	async #json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -6,7 +6,7 @@ import { baseStyles } from "./styles.ts";
 import type { CheckResult, ExchangeNode, NodeState, RewindFilter } from "./types.ts";
 
 /** The page elements a selected node is handed to (same document or shadow root as `<obmen-nodes>`). */
-const TARGETS = "obmen-exchange-settings, obmen-export-preview, obmen-exchange-journal";
+const TARGETS = "obmen-exchange-settings, obmen-export-preview, obmen-exchange-journal, obmen-conflicts";
 
 const BADGE: Record<NodeState, string> = { ok: "✓", failed: "⚠", never: "○", stale: "⏱" };
 
@@ -20,8 +20,8 @@ type RewindKind = "fromNumber" | "fromDate" | "all";
  * to it again ("send again from…" a number, a date, or everything; or a list of order ids).
  *
  * Selecting a node dispatches the cancelable `obmen-node-select` event (`detail: { nodeId, node }`) and, unless the
- * host cancels it, sets `node-id` on the `obmen-exchange-settings`, `obmen-export-preview` and
- * `obmen-exchange-journal` elements of the same page. With no `node-id` the first node is selected.
+ * host cancels it, sets `node-id` on the `obmen-exchange-settings`, `obmen-export-preview`, `obmen-exchange-journal`
+ * and `obmen-conflicts` elements of the same page. With no `node-id` the first node is selected.
  */
 export class ObmenNodes extends ObmenElement {
 	static override properties = {

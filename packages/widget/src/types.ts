@@ -206,3 +206,45 @@ export interface CheckResult {
 	ok: boolean;
 	steps: { step: "reach" | "checkauth" | "init" | "query"; ok: boolean; status: number | null; code: string | null; detail: string }[];
 }
+
+/** One order line as compared (amounts are exact decimal strings; null = not sent). */
+export interface ContentLine {
+	/** `Ид` (product GUID, `#` characteristic), else `sku:<Артикул>`, else `name:<Наименование>`. */
+	key: string;
+	sku: string | null;
+	name: string | null;
+	quantity: string | null;
+	price: string | null;
+	/** `Сумма` of the line (after its discounts). */
+	total: string | null;
+	kind: "goods" | "service" | null;
+}
+
+/** The content of an order as one side sees it (issue #12). */
+export interface OrderContent {
+	lines: ContentLine[];
+	/** Price of the `ORDER_DELIVERY` line; null when there is none. */
+	delivery: string | null;
+	/** `Сумма` of the document. */
+	total: string | null;
+	currency: string | null;
+	buyer: { name: string | null; inn: string | null; kpp: string | null } | null;
+	comment: string | null;
+}
+
+/** A held content conflict: the base (what the node last acknowledged), the store's and 1C's versions. */
+export interface HeldConflict {
+	nodeId: string;
+	/** The parts both sides changed differently: `lines.<key>`, `lines.<key>.<field>`, `delivery`, `comment`… */
+	parts: string[];
+	base: OrderContent;
+	store: OrderContent;
+	oneC: OrderContent;
+}
+
+/** An order held by a content conflict (`GET /api/v1/conflicts`). */
+export interface ConflictItem {
+	id: string;
+	number: string;
+	held: HeldConflict;
+}

@@ -117,6 +117,33 @@ const e2eRawExchange: BrowserCommand<[url: string, login: string, password: stri
 	return xml;
 };
 
+/**
+ * A raw 1C upload run (checkauth → init → file → import until it is done) of `xml` (sent as UTF-8) to `url`: the
+ * replies of `file` and of the last `import`.
+ */
+const e2eRawUpload: BrowserCommand<[url: string, login: string, password: string, xml: string]> = async (
+	_ctx,
+	url,
+	login,
+	password,
+	xml,
+) => {
+	const auth = `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
+	const lines = (await (await fetch(`${url}/exim_1c?type=sale&mode=checkauth`, { headers: { authorization: auth } })).text()).split("\n");
+	if (lines[0] !== "success") throw new Error(`checkauth: ${lines.join(" | ")}`);
+	const headers = { authorization: auth, cookie: `${lines[1]}=${lines[2]}` };
+	const step = async (q: string, body?: string) =>
+		(await fetch(`${url}/exim_1c?type=sale&${q}`, { method: body ? "POST" : "GET", headers, body: body ?? null })).text();
+	await step("mode=init");
+	const file = await step("mode=file&filename=orders.xml", xml);
+	let reply = "";
+	for (let i = 0; i < 100; i++) {
+		reply = await step("mode=import&filename=orders.xml");
+		if (!reply.startsWith("progress")) break;
+	}
+	return [file, reply];
+};
+
 /** A call of the admin API of the server at `url`: status and JSON body. */
 const e2eApi: BrowserCommand<[url: string, token: string, method: string, path: string, body?: unknown]> = async (
 	_ctx,
@@ -149,6 +176,7 @@ export const e2eCommands = {
 	e2eClose,
 	e2eRunEmulator,
 	e2eRawExchange,
+	e2eRawUpload,
 	e2eApi,
 	e2eViewport,
 };
@@ -163,6 +191,7 @@ declare module "vitest/browser" {
 		e2eClose: (id: string) => Promise<void>;
 		e2eRunEmulator: () => Promise<{ ok: boolean; steps: string[]; deviations: string[] }>;
 		e2eRawExchange: (url: string, login: string, password: string) => Promise<string>;
+		e2eRawUpload: (url: string, login: string, password: string, xml: string) => Promise<string[]>;
 		e2eApi: (url: string, token: string, method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 		e2eViewport: (id: string, width: number, height: number) => Promise<void>;
 	}

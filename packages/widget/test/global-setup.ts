@@ -35,6 +35,8 @@ declare module "vitest" {
 		obmenServerSkip: string;
 		/** A second server with no 1C node (a fresh `npm start`). */
 		obmenFreshServer: { url: string; token: string } | null;
+		/** A third server with no 1C node, for a test that sets up its own node and orders (content conflicts). */
+		obmenScratchServer: { url: string; token: string } | null;
 	}
 }
 
@@ -43,6 +45,7 @@ const widgetRoot = fileURLToPath(new URL("..", import.meta.url));
 interface Started {
 	server: E2eServer | null;
 	fresh: { url: string; token: string } | null;
+	scratch: { url: string; token: string } | null;
 	skip: string;
 	stop: () => Promise<void>;
 }
@@ -61,6 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	project.provide("obmenServer", started.server);
 	project.provide("obmenServerSkip", started.skip);
 	project.provide("obmenFreshServer", started.fresh);
+	project.provide("obmenScratchServer", started.scratch);
 	return async () => {
 		if (--shared.users > 0) return;
 		delete g[SHARED];
@@ -69,14 +73,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function start(): Promise<Started> {
-	if (process.env.OBMEN_WIDGET_E2E === "0") return { server: null, fresh: null, skip: "OBMEN_WIDGET_E2E=0", stop: async () => {} };
+	if (process.env.OBMEN_WIDGET_E2E === "0")
+		return { server: null, fresh: null, scratch: null, skip: "OBMEN_WIDGET_E2E=0", stop: async () => {} };
 	const dir = mkdtempSync(join(tmpdir(), "obmen-widget-e2e-"));
 	let close: (() => Promise<void>) | null = null;
 	let closeFresh: (() => Promise<void>) | null = null;
+	let closeScratch: (() => Promise<void>) | null = null;
 	const stop = async () => {
 		delete (globalThis as Record<symbol, unknown>)[E2E_HELPERS];
 		await close?.();
 		await closeFresh?.();
+		await closeScratch?.();
 		rmSync(dir, { recursive: true, force: true });
 	};
 	try {
@@ -124,6 +131,18 @@ async function start(): Promise<Started> {
 			demo: false,
 		});
 		closeFresh = fresh.close;
+		const scratchToken = `e2e-scratch-${crypto.randomUUID()}`;
+		const scratch = await app.startServer({
+			port: 0,
+			host: "127.0.0.1",
+			databaseUrl: `file:${join(dir, "scratch.db")}`,
+			databaseAuthToken: undefined,
+			adminToken: scratchToken,
+			oneCLogin: undefined,
+			oneCPassword: undefined,
+			demo: false,
+		});
+		closeScratch = scratch.close;
 
 		const helpers: E2eHelpers = {
 			async runEmulator() {
@@ -144,7 +163,13 @@ async function start(): Promise<Started> {
 			},
 		};
 		(globalThis as Record<symbol, unknown>)[E2E_HELPERS] = helpers;
-		return { server: { url, token, nodeId, login, password }, fresh: { url: fresh.url, token: freshToken }, skip: "", stop };
+		return {
+			server: { url, token, nodeId, login, password },
+			fresh: { url: fresh.url, token: freshToken },
+			scratch: { url: scratch.url, token: scratchToken },
+			skip: "",
+			stop,
+		};
 	} catch (e) {
 		await stop();
 		// In CI a broken server must fail the run, not turn the end-to-end test into a silent skip.
@@ -152,6 +177,7 @@ async function start(): Promise<Started> {
 		return {
 			server: null,
 			fresh: null,
+			scratch: null,
 			skip: `real server unavailable: ${e instanceof Error ? e.message : String(e)}`,
 			stop: async () => {},
 		};

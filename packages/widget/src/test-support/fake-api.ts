@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { ChangeItem, ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
+import type { ChangeItem, ConflictItem, ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
 
 /** Default settings as the server returns them (architecture.md defaults), plus one status mapping each way. */
 export function defaultSettings(): NodeSettings {
@@ -110,6 +110,8 @@ export function installFakeApi(options: { token?: string } = {}) {
 		previewWaiting: null as number | null,
 		/** The changes feed (`GET /api/v1/changes`). */
 		changes: [] as ChangeItem[],
+		/** Orders held by a content conflict (`GET /api/v1/conflicts`); `POST /orders/{id}/resolve` removes one. */
+		conflicts: [] as ConflictItem[],
 	};
 
 	const json = (body: unknown, status = 200) =>
@@ -232,6 +234,17 @@ export function installFakeApi(options: { token?: string } = {}) {
 			return new Response(`\uFEFFid,mode\r\n${journal.map((j) => `${j.id},${j.mode}`).join("\r\n")}\r\n`, {
 				headers: { "content-type": "text/csv; charset=utf-8" },
 			});
+		}
+		if (method === "GET" && p === "/api/v1/conflicts") {
+			const n = url.searchParams.get("node");
+			return json({ items: state.conflicts.filter((c) => n === null || c.held.nodeId === n) });
+		}
+		const resolve = /^\/api\/v1\/orders\/([^/]+)\/resolve$/.exec(p);
+		if (method === "POST" && resolve) {
+			const i = state.conflicts.findIndex((c) => c.id === decodeURIComponent(resolve[1] ?? ""));
+			if (i < 0) return json({ error: { code: "not_held", message: "the order holds no content conflict" } }, 409);
+			state.conflicts.splice(i, 1);
+			return json({ order: {}, revision: 2 });
 		}
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal`) {
 			const errorsOnly = url.searchParams.get("errors") === "1";
