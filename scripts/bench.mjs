@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-for (const name of ["bench-export.mjs", "bench-import.mjs", "bench-exchange.mjs", "bench-load.mjs"]) {
+for (const name of ["bench-export.mjs", "bench-import.mjs", "bench-exchange.mjs", "bench-load.mjs", "bench-scale.mjs"]) {
 	const file = `${here}${name}`;
 	if (!existsSync(file)) continue;
 	console.log(`\n=== ${name} ===`);
