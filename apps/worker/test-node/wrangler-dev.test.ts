@@ -1,7 +1,9 @@
 /**
  * `cd apps/worker && npx wrangler dev` out of the box, offline: the worker comes up on a local D1 database (the `DB`
- * binding of wrangler.jsonc, persisted in a temp directory), answers /health and serves a full УТ 11 exchange.
+ * binding of wrangler.jsonc, persisted in a temp directory), answers /health and serves a full УТ 11 exchange; the
+ * schema it migrated itself is recorded for `wrangler d1 migrations apply`, which then finds nothing to do.
  */
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -32,6 +34,18 @@ function freePort(): Promise<number> {
 	});
 }
 
+/** Runs a short wrangler command in apps/worker; resolves with its output. */
+function wrangler(args: string[]): Promise<string> {
+	return new Promise((resolve, reject) =>
+		execFile(bin, args, { cwd: app, env: { ...process.env, ...WRANGLER_ENV }, timeout: 90_000 }, (e, stdout, stderr) =>
+			e ? reject(new Error(`wrangler ${args.join(" ")}: ${e.message}\n${stdout}${stderr}`)) : resolve(`${stdout}${stderr}`),
+		),
+	);
+}
+
+/** Offline and non-interactive: no metrics, no prompts. */
+const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" };
+
 /** Failures that are the machine's, not our code's: wrangler or workerd cannot run here at all. */
 const ENVIRONMENT = /requires at least Node|GLIBC|ENOENT|EACCES|cannot execute binary|spawn .*workerd/i;
 
@@ -44,7 +58,7 @@ describe("apps/worker under wrangler dev", () => {
 		try {
 			server = await spawnServer(bin, args, {
 				cwd: app,
-				env: { WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+				env: WRANGLER_ENV,
 				ready: /Ready on (http:\/\/\S+)/,
 				timeoutMs: 90_000,
 			});
@@ -67,5 +81,7 @@ describe("apps/worker under wrangler dev", () => {
 		const d1 = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
 		expect(existsSync(d1) && readdirSync(d1).some((f) => f.endsWith(".sqlite"))).toBe(true);
 		expect(await server.stop(5000)).not.toBe(1);
+		const apply = await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+		expect(apply).toMatch(/No migrations to apply/);
 	}, 180_000);
 });

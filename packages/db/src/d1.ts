@@ -10,7 +10,8 @@
 import type { InArgs, InStatement, InValue, ResultSet, Row } from "@libsql/client";
 import type { SqlClient } from "./context.ts";
 import { createLibsqlStore } from "./libsql-store.ts";
-import { applyMigrations } from "./migrate.ts";
+import { applyMigrations, BOOKKEEPING } from "./migrate.ts";
+import { type EmbeddedMigration, migrations } from "./migrations.gen.ts";
 import type { ExchangeStore } from "./store.ts";
 
 /** The part of a D1 prepared statement the adapter uses. */
@@ -102,14 +103,40 @@ export function d1Client(d1: D1DatabaseLike): SqlClient {
 	return client as SqlClient;
 }
 
+/** `wrangler d1 migrations apply`'s bookkeeping table (wrangler 4 creates it exactly so). */
+const D1_MIGRATIONS =
+	"CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)";
+
+/** The file name `wrangler d1 migrations` knows a migration by (`migrations_dir` is packages/db/drizzle). */
+const fileName = (m: EmbeddedMigration) => `${m.tag}.sql`;
+
+/**
+ * Makes the two migration books agree, so that either tool may migrate the database: a migration that
+ * `wrangler d1 migrations apply` ran (a `d1_migrations` row) gets its drizzle bookkeeping row, so the store does not
+ * run it again; and each migration the store runs records its `d1_migrations` row in the same batch (see
+ * {@link openD1Store}), so wrangler does not run it again.
+ */
+async function adoptWranglerMigrations(client: SqlClient): Promise<void> {
+	await client.batch([D1_MIGRATIONS, ...BOOKKEEPING], "write");
+	const rs = await client.execute("SELECT name FROM d1_migrations");
+	const done = new Set(rs.rows.map((r) => String(r.name)));
+	const adopted = migrations
+		.filter((m) => done.has(fileName(m)))
+		.map((m) => ({ sql: "INSERT OR IGNORE INTO `__drizzle_migrations` (hash, created_at) VALUES (?, ?)", args: [m.hash, m.when] }));
+	if (adopted.length > 0) await client.batch(adopted, "write");
+}
+
 /**
  * Opens the store on a D1 database: applies the embedded migrations (the same ones, under the same lock — each
  * migration is one atomic batch led by its bookkeeping row, see {@link applyMigrations}) and returns the store.
- * Call it at the first request of an isolate (bindings exist only then).
+ * Migrations applied with `wrangler d1 migrations apply` (`migrations_dir` = packages/db/drizzle) are recognised,
+ * and the ones applied here are recorded for wrangler. Call it at the first request of an isolate (bindings exist
+ * only then).
  * @example const store = await openD1Store(env.DB);
  */
 export async function openD1Store(d1: D1DatabaseLike): Promise<ExchangeStore> {
 	const client = d1Client(d1);
-	await applyMigrations(client);
+	await adoptWranglerMigrations(client);
+	await applyMigrations(client, (m) => [{ sql: "INSERT OR IGNORE INTO d1_migrations (name) VALUES (?)", args: [fileName(m)] }]);
 	return createLibsqlStore(client);
 }
