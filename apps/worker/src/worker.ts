@@ -1,10 +1,11 @@
 /**
  * @module
  * workerd (Cloudflare Workers) entry. Bindings exist only at request time, so the exchange app is built on the
- * first fetch: open the remote libSQL database (`DATABASE_URL` must be `libsql://`, `https://` or `http://` — a
- * worker has no filesystem), run the embedded migrations, bootstrap the admin token and the `default` 1C node, and
- * keep the app for the isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger
- * live in libSQL, so any isolate can serve any step of a 1C exchange. The Cron Trigger (`triggers.crons` in
+ * first fetch: open the database — the D1 binding `DB` (the default, `d1_databases` in wrangler.jsonc), or a remote
+ * libSQL database when `DATABASE_URL` is set (`libsql://`, `https://` or `http://` — a worker has no filesystem) —
+ * run the embedded migrations, bootstrap the admin token and the `default` 1C node, and keep the app for the
+ * isolate's lifetime. Nothing else is kept in memory: sessions, uploads and the import ledger live in the database,
+ * so any isolate can serve any step of a 1C exchange. The Cron Trigger (`triggers.crons` in
  * wrangler.jsonc) calls `scheduled`, which runs the app's background work (uploads applied on upload, journal
  * retention); its leases in the database make it run once across isolates.
  *
@@ -15,14 +16,18 @@
  */
 import { createClient } from "@libsql/client/web";
 import { type ExchangeStore, openStore } from "@obmen/db";
+import { type D1DatabaseLike, openD1Store } from "@obmen/db/d1";
 import { bootExchange, type ExchangeApp, lineLogger, readHostConfig } from "@obmen/exchange";
 import type { Hono } from "hono";
 
 /**
- * Worker bindings: `DATABASE_URL` as a var, `DATABASE_AUTH_TOKEN`, `OBMEN_ADMIN_TOKEN` and `OBMEN_1C_PASSWORD` as
+ * Worker bindings: `DB` (a D1 database, `d1_databases`), or `DATABASE_URL` as a var for a remote libSQL database
+ * instead (it wins when both are set), `DATABASE_AUTH_TOKEN`, `OBMEN_ADMIN_TOKEN` and `OBMEN_1C_PASSWORD` as
  * secrets (`wrangler secret put`), `OBMEN_1C_LOGIN` as a var.
  */
 export interface WorkerEnv {
+	/** The D1 database (`d1_databases` binding `DB`); used unless `DATABASE_URL` is set. */
+	DB?: D1DatabaseLike;
 	DATABASE_URL?: string;
 	DATABASE_AUTH_TOKEN?: string;
 	OBMEN_ADMIN_TOKEN?: string;
@@ -53,10 +58,7 @@ export interface WorkerApp {
 /** Builds the app from the bindings (once per isolate); a failed start is retried on the next request. */
 export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 	const cfg = readHostConfig(env as Record<string, unknown>);
-	if (!env.DATABASE_URL || !REMOTE_SCHEMES.test(cfg.databaseUrl))
-		throw new Error(`DATABASE_URL must be a libsql://, https:// or http:// URL in a worker, got "${env.DATABASE_URL ?? ""}"`);
-	const client = createClient({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
-	const store = await openStore(client);
+	const store = await openWorkerStore(env, cfg);
 	// Cloudflare's edge sets CF-Connecting-IP itself (a client cannot spoof it), so no TRUST_PROXY here
 	const boot = await bootExchange(store, cfg, {
 		clientIp: (c) => c.req.header("cf-connecting-ip"),
@@ -68,6 +70,17 @@ export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 	if (boot.generatedAdminToken)
 		console.log(`Obmen admin token (shown once, stored hashed; set OBMEN_ADMIN_TOKEN to choose one): ${boot.generatedAdminToken}`);
 	return { app: boot.app, store };
+}
+
+/** The store: remote libSQL when `DATABASE_URL` is set, else the D1 binding `DB`. */
+async function openWorkerStore(env: WorkerEnv, cfg: ReturnType<typeof readHostConfig>): Promise<ExchangeStore> {
+	if (env.DATABASE_URL) {
+		if (!REMOTE_SCHEMES.test(cfg.databaseUrl))
+			throw new Error(`DATABASE_URL must be a libsql://, https:// or http:// URL in a worker, got "${env.DATABASE_URL}"`);
+		return openStore(createClient({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken }));
+	}
+	if (env.DB) return openD1Store(env.DB);
+	throw new Error("no database: bind a D1 database as DB (d1_databases in wrangler.jsonc) or set DATABASE_URL to a remote libSQL URL");
 }
 
 let built: Promise<WorkerApp> | null = null;

@@ -12,9 +12,15 @@ interface Rider {
 	reject(e: unknown): void;
 }
 
+/**
+ * The part of a libSQL `Client` the store uses: single statements and atomic batches, never an interactive
+ * transaction. An `@libsql/client` client is one; so is the D1 adapter (`@obmen/db/d1`).
+ */
+export type SqlClient = Pick<Client, "execute" | "batch" | "close">;
+
 /** @internal What each repository of the libSQL store works with. */
 export interface StoreContext {
-	client: Client;
+	client: SqlClient;
 	lock: Mutex;
 	/**
 	 * Runs statements as one `batch(…, "write")` (BEGIN IMMEDIATE … COMMIT) inside the write mutex; waiting riders
@@ -36,7 +42,7 @@ export interface StoreContext {
 }
 
 /** @internal */
-export function createContext(client: Client): StoreContext {
+export function createContext(client: SqlClient): StoreContext {
 	const lock = new Mutex();
 	let riders: Rider[] = [];
 	const take = () => {

@@ -2,7 +2,7 @@
  * @module
  * An ordered hash of the domain tables, used by tests to prove that a rejected request changed nothing.
  */
-import type { Client } from "@libsql/client";
+import type { SqlClient } from "./context.ts";
 
 /** Tables whose content is "the data" (not exchange scratch state such as sessions, uploads or the journal). */
 export const DOMAIN_TABLES = ["orders", "node_acks", "order_changes", "import_ledger", "nodes"] as const;
@@ -11,7 +11,7 @@ export const DOMAIN_TABLES = ["orders", "node_acks", "order_changes", "import_le
  * SHA-256 (hex) over every row of the domain tables in primary-key order. `tables` narrows it (e.g. without `nodes`,
  * whose salted password hashes differ between two otherwise identical databases).
  */
-export async function domainDigest(client: Client, tables: readonly (typeof DOMAIN_TABLES)[number][] = DOMAIN_TABLES): Promise<string> {
+export async function domainDigest(client: SqlClient, tables: readonly (typeof DOMAIN_TABLES)[number][] = DOMAIN_TABLES): Promise<string> {
 	const order: Record<(typeof DOMAIN_TABLES)[number], string> = {
 		orders: "id",
 		node_acks: "node_id, order_id",

@@ -7,6 +7,7 @@ import type { InStatement, Row } from "@libsql/client";
 import { type StoreContext, sqlBool, str } from "./context.ts";
 import { PENDING_INSERT, pendingRows } from "./export-repo.ts";
 import { COLUMN } from "./import-repo.ts";
+import { rowInserts } from "./json-rows.ts";
 import { bpOrderKey, cutNumber } from "./order-keys.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { ExportIdentity, OneCFields, UnmatchedDocument, UnmatchedInput } from "./types.ts";
@@ -63,15 +64,11 @@ function rowToUnmatched(r: Row): UnmatchedDocument {
 
 /** @internal INSERT OR IGNORE of identity rows (a lost race leaves the other assignment in place). */
 export function identityInserts(ids: ExportIdentity[]): InStatement[] {
-	const out: InStatement[] = [];
-	for (let i = 0; i < ids.length; i += 100) {
-		const part = ids.slice(i, i + 100);
-		out.push({
-			sql: `INSERT OR IGNORE INTO export_identities (node_id, order_id, number, date, key, cut, policy, created_at) VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-			args: part.flatMap((x) => [x.nodeId, x.orderId, x.number, x.date, x.key, cutNumber(x.number), x.policy, x.createdAt]),
-		});
-	}
-	return out;
+	return rowInserts(
+		"INSERT OR IGNORE INTO export_identities (node_id, order_id, number, date, key, cut, policy, created_at)",
+		8,
+		ids.map((x) => [x.nodeId, x.orderId, x.number, x.date, x.key, cutNumber(x.number), x.policy, x.createdAt]),
+	);
 }
 
 /** @internal The unique key of a kept document within its node. */

@@ -10,9 +10,10 @@
  * no write of this process lands between planning and applying; the SQLite write lock is held only for the final
  * batch.
  */
-import type { Client, InStatement, Row } from "@libsql/client";
-import { bool, type StoreContext, str } from "./context.ts";
+import type { InStatement, Row } from "@libsql/client";
+import { bool, type SqlClient, type StoreContext, str } from "./context.ts";
 import { unmatchedUpserts } from "./identity-repo.ts";
+import { rowInserts } from "./json-rows.ts";
 import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
@@ -54,8 +55,7 @@ export const COLUMN: Record<keyof OneCFields, string> = {
 const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
 const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted", "final"]);
 
-/** Rows per multi-row INSERT, and statements per scratch batch. */
-const ROWS_PER_INSERT = 100;
+/** Statements per scratch batch. */
 const STATEMENTS_PER_BATCH = 50;
 /** Patches per ranged UPDATE of the applying transaction. */
 const UPDATE_ROWS = 1000;
@@ -85,16 +85,8 @@ function rowToTarget(r: Row): ImportTarget {
 	};
 }
 
-/** Multi-row INSERT statements for `rows` (each an argument list), `ROWS_PER_INSERT` rows each. */
-function inserts(head: string, width: number, rows: (string | number | null)[][]): InStatement[] {
-	const out: InStatement[] = [];
-	const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
-	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-		const part = rows.slice(i, i + ROWS_PER_INSERT);
-		out.push({ sql: `${head} VALUES ${part.map(() => tuple).join(", ")}`, args: part.flat() });
-	}
-	return out;
-}
+/** Multi-row INSERT statements for `rows` (each an argument list), one JSON argument each (see {@link rowInserts}). */
+const inserts = rowInserts;
 
 /**
  * @internal The statements of the applying transaction: set-based, so their number does not grow with the file.
@@ -180,7 +172,7 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
  * `keys.nodeId` — the number the order was exported with to that node or its 11-character cut. Never by the 1C
  * number alone: 1C numbers restart every year (a payment would land on another order).
  */
-export async function findTargets(client: Client, { numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): Promise<ImportMatch[]> {
+export async function findTargets(client: SqlClient, { numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): Promise<ImportMatch[]> {
 	const json = (a: string[]) => JSON.stringify(a);
 	// one index range per key: the exported number's cut equals the key (Розница sends the cut back) or the key's cut
 	// (the exact number); the planner tells the two apart

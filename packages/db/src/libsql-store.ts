@@ -2,10 +2,9 @@
  * @module
  * The libSQL implementation of {@link ExchangeStore}.
  */
-import type { Client } from "@libsql/client";
 import { consoleRepo } from "./console-repo.ts";
 import { contentRepo } from "./content-repo.ts";
-import { createContext } from "./context.ts";
+import { createContext, type SqlClient } from "./context.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
 import { importRepo } from "./import-repo.ts";
@@ -23,7 +22,7 @@ import { uploadApplyRepo } from "./upload-apply-repo.ts";
  * Wraps an open libSQL client as an {@link ExchangeStore}. Call {@link openStore} to also run migrations.
  * Writes go through one in-process mutex; imports are one `batch(…, "write")`.
  */
-export function createLibsqlStore(client: Client): ExchangeStore {
+export function createLibsqlStore(client: SqlClient): ExchangeStore {
 	const ctx = createContext(client);
 	return {
 		...ordersRepo(ctx),
@@ -44,7 +43,7 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 }
 
 /** Runs the embedded migrations (safe when instances start together, see {@link applyMigrations}), sets WAL for file databases, and returns the store. */
-export async function openStore(client: Client, opts: { wal?: boolean } = {}): Promise<ExchangeStore> {
+export async function openStore(client: SqlClient, opts: { wal?: boolean } = {}): Promise<ExchangeStore> {
 	// several instances may start at once: switching to WAL needs a moment alone with the file
 	if (opts.wal) await retryBusy(() => client.execute("PRAGMA journal_mode = WAL"));
 	await applyMigrations(client);

@@ -9,7 +9,7 @@
  * re-reads what is applied and goes on. Batches only, no interactive transaction, so the same code runs over
  * Hrana/HTTP and on D1.
  */
-import { migrations } from "./migrations.gen.ts";
+import { type EmbeddedMigration, migrations } from "./migrations.gen.ts";
 
 /** @internal The part of a libSQL `Client` (or a D1 adapter) that migrations need. */
 export interface MigrationClient {
@@ -32,24 +32,32 @@ async function lastApplied(client: MigrationClient): Promise<number> {
 	return row ? Number(row.created_at) : 0;
 }
 
-/** Creates the bookkeeping table and runs every migration newer than the last applied one. Idempotent. */
-export async function applyMigrations(client: MigrationClient): Promise<number> {
-	await retryBusy(() =>
-		client.batch(
-			[
-				"CREATE TABLE IF NOT EXISTS `__drizzle_migrations` (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)",
-				"CREATE UNIQUE INDEX IF NOT EXISTS `__drizzle_migrations_hash` ON `__drizzle_migrations` (hash)",
-			],
-			"write",
-		),
-	);
+/** @internal The bookkeeping table of drizzle's migrator, with the unique index that makes its rows the migration lock. */
+export const BOOKKEEPING = [
+	"CREATE TABLE IF NOT EXISTS `__drizzle_migrations` (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)",
+	"CREATE UNIQUE INDEX IF NOT EXISTS `__drizzle_migrations_hash` ON `__drizzle_migrations` (hash)",
+];
+
+/**
+ * Creates the bookkeeping table and runs every migration newer than the last applied one. Idempotent. `record` adds
+ * statements to each migration's batch (the D1 store records the migration for `wrangler d1 migrations` too).
+ */
+export async function applyMigrations(
+	client: MigrationClient,
+	record: (m: EmbeddedMigration) => { sql: string; args: (string | number)[] }[] = () => [],
+): Promise<number> {
+	await retryBusy(() => client.batch(BOOKKEEPING, "write"));
 	let applied = 0;
 	for (const m of migrations) {
 		for (let attempt = 1; ; attempt++) {
 			if (m.when <= (await retryBusy(() => lastApplied(client)))) break;
 			try {
 				await client.batch(
-					[{ sql: "INSERT INTO `__drizzle_migrations` (hash, created_at) VALUES (?, ?)", args: [m.hash, m.when] }, ...m.statements],
+					[
+						{ sql: "INSERT INTO `__drizzle_migrations` (hash, created_at) VALUES (?, ?)", args: [m.hash, m.when] },
+						...m.statements,
+						...record(m),
+					],
 					"write",
 				);
 				applied++;

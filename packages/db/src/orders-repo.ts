@@ -100,10 +100,11 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 			return { items, nextCursor: rs.rows.length > limit ? (items.at(-1)?.order.id ?? null) : null };
 		},
 		async findOrdersForImport({ numbers, oneCIds, oneCNumbers = [], orderIds = [] }) {
-			const marks = (a: unknown[]) => a.map(() => "?").join(", ") || "NULL";
+			// each list is one JSON argument (D1 binds at most 100 parameters per statement)
 			const rs = await client.execute({
-				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (${marks(numbers)}) OR one_c_id IN (${marks(oneCIds)}) OR one_c_number IN (${marks(oneCNumbers)}) OR id IN (${marks(orderIds)})`,
-				args: [...numbers, ...oneCIds, ...oneCNumbers, ...orderIds],
+				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (SELECT value FROM json_each(?)) OR one_c_id IN (SELECT value FROM json_each(?))
+					OR one_c_number IN (SELECT value FROM json_each(?)) OR id IN (SELECT value FROM json_each(?))`,
+				args: [numbers, oneCIds, oneCNumbers, orderIds].map((a) => JSON.stringify(a)),
 			});
 			return rs.rows.map(rowToStored);
 		},

@@ -73,10 +73,12 @@ export function dropOrphanUploads(sessionId: string): InStatement[] {
 
 /** @internal Statements deleting the sessions `ids` with everything that belongs to them. */
 function purgeIds(ids: string[]): InStatement[] {
-	const list = `(${ids.map(() => "?").join(", ")})`;
+	// one JSON argument, however many sessions go (D1 binds at most 100 parameters per statement)
+	const list = "(SELECT value FROM json_each(?))";
+	const args = [JSON.stringify(ids)];
 	return [
-		...SESSION_TABLES.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id IN ${list} AND ${NOT_APPLYING}`, args: ids })),
-		{ sql: `DELETE FROM sessions WHERE id_hash IN ${list}`, args: ids },
+		...SESSION_TABLES.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id IN ${list} AND ${NOT_APPLYING}`, args })),
+		{ sql: `DELETE FROM sessions WHERE id_hash IN ${list}`, args },
 	];
 }
 
