@@ -91,6 +91,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		adminAssets: diskAdminAssets(),
 		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+		...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),
 		clientIp: (c) => {
 			try {
 				return getConnInfo(c).remote.address;

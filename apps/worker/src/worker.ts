@@ -30,6 +30,8 @@ export interface WorkerEnv {
 	OBMEN_1C_PASSWORD?: string;
 	/** The public base URL of the exchange URL shown to the operator (e.g. `https://obmen.shop.example`). */
 	PUBLIC_URL?: string;
+	/** Origins of admin panels allowed to call `/api/v1` from a browser (comma list; default none: CORS off). */
+	ADMIN_CORS_ORIGINS?: string;
 }
 
 /** URL schemes a worker can reach libSQL with. */
@@ -57,6 +59,7 @@ export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 	const boot = await bootExchange(store, cfg, {
 		clientIp: (c) => c.req.header("cf-connecting-ip"),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+		...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),
 	});
 	if (boot.generatedAdminToken)
 		console.log(`Obmen admin token (shown once, stored hashed; set OBMEN_ADMIN_TOKEN to choose one): ${boot.generatedAdminToken}`);

@@ -33,6 +33,8 @@ export interface HostConfig {
 	publicUrl?: string | undefined;
 	/** Proxies trusted for the client address, scheme and host (`TRUST_PROXY`: off, a hop count or addresses). */
 	trustProxy?: TrustProxy;
+	/** Origins of admin panels allowed to call `/api/v1` from a browser (`ADMIN_CORS_ORIGINS`, comma list; default none). */
+	adminCorsOrigins?: string[];
 }
 
 /** Environment-like input: any record of optional strings (worker bindings may hold other types; they are ignored). */
@@ -63,5 +65,23 @@ export function readHostConfig(env: EnvLike, defaults: { dataDir?: string } = {}
 		oneCPassword: text(env, "OBMEN_1C_PASSWORD"),
 		publicUrl: parsePublicUrl(text(env, "PUBLIC_URL")),
 		trustProxy: parseTrustProxy(text(env, "TRUST_PROXY")),
+		adminCorsOrigins: parseOrigins(text(env, "ADMIN_CORS_ORIGINS")),
 	};
+}
+
+/** `ADMIN_CORS_ORIGINS`: a comma list of origins (`https://shop.example`, `http://localhost:3000`); throws on a non-origin. */
+export function parseOrigins(v: string | undefined): string[] {
+	const list = (v ?? "")
+		.split(",")
+		.map((s) => s.trim())
+		.filter(Boolean);
+	for (const origin of list) {
+		let ok = false;
+		try {
+			const u = new URL(origin);
+			ok = (u.protocol === "http:" || u.protocol === "https:") && u.origin === origin;
+		} catch {}
+		if (!ok) throw new Error(`ADMIN_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`);
+	}
+	return list;
 }
