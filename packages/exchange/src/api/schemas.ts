@@ -341,5 +341,7 @@ export type ApiChangeEvent = z.output<typeof ChangeEventSchema>;
 export type ApiPreviewSummary = z.output<typeof PreviewSummarySchema>;
 /** The result of a check. */
 export type ApiCheckResult = z.output<typeof CheckResultSchema>;
+/** A store status with its order count and dictionary name. */
+export type ApiStatusCount = z.output<typeof StatusCountsSchema>["items"][number];
 /** An order with its revision, 1C state and per-node exports. */
 export type ApiOrderWithOneC = z.output<typeof OrderWithOneCSchema>;
