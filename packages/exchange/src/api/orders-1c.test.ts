@@ -3,7 +3,8 @@
  * fields, "Финальный статус" kept as `oneC.final`, the node's `vat` and `configuration` reaching the writer and preview.
  */
 import { describe, expect, it } from "vitest";
-import { createHarness, oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
+import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
+import { oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

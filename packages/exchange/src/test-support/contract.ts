@@ -6,6 +6,7 @@
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { openApiDocument } from "../api/openapi.ts";
+import { createHarness, type Harness } from "./harness.ts";
 
 type Json = Record<string, unknown>;
 
@@ -65,4 +66,19 @@ export async function checkAnswer(method: string, path: string, res: Response): 
 			`${method} ${path} ${res.status} does not match ${String(schema.$ref ?? "its schema")}: ${ajv.errorsText(validate.errors, { separator: "\n" })}\n${JSON.stringify(body).slice(0, 2000)}`,
 		);
 	}
+}
+
+/**
+ * {@link createHarness} whose `api` (and so `putOrder`) checks every answer of a documented route against the document;
+ * requests to routes the document does not have (tests of the 404 envelope) pass unchecked.
+ */
+export async function createCheckedHarness(...args: Parameters<typeof createHarness>): Promise<Harness> {
+	const h = await createHarness(...args);
+	const api = h.api.bind(h);
+	h.api = async (method, path, body) => {
+		const res = await api(method, path, body);
+		if (operationOf(method, path)) await checkAnswer(method, path, res);
+		return res;
+	};
+	return h;
 }
