@@ -21,7 +21,10 @@ describe("readHostConfig", () => {
 			oneCPassword: undefined,
 			publicUrl: undefined,
 			trustProxy: { kind: "off" },
+			adminCorsOrigins: [],
 		});
+		expect(readHostConfig({ ADMIN_CORS_ORIGINS: "https://shop.example" }).adminCorsOrigins).toEqual(["https://shop.example"]);
+		expect(() => readHostConfig({ ADMIN_CORS_ORIGINS: "https://shop.example/admin" })).toThrow(/ADMIN_CORS_ORIGINS/);
 		const worker = {
 			DATABASE_URL: "libsql://db.example",
 			OBMEN_ADMIN_TOKEN: "",
