@@ -6,21 +6,17 @@
  * credentials, no session: nothing is recorded as sent). The password is needed because only its hash is stored.
  */
 import type { Hono } from "hono";
+import type { z } from "zod";
 import type { ResolvedOptions } from "../options.ts";
 import { jsonBody, parseWith } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
-import { CheckBodySchema } from "./schemas.ts";
+import { CheckBodySchema, type CheckStepSchema } from "./schemas.ts";
 
-/** One step of the check: `ok`, and a short machine-readable `code` when it failed (the widget explains it). */
-export interface CheckStep {
-	step: "reach" | "checkauth" | "init" | "query";
-	ok: boolean;
-	status: number | null;
-	/** Why it failed: `network`, `http_<status>`, `no_challenge`, `auth_failed`, `no_cookie`, `bad_reply`, `not_xml`. */
-	code: string | null;
-	/** What the server answered (first line, or the number of orders the preview holds). */
-	detail: string;
-}
+/**
+ * One step of the check: `ok`, and a short machine-readable `code` when it failed (the widget explains it); `detail` is
+ * what the server answered (first line, or the number of orders the preview holds). Shape: `CheckStepSchema`.
+ */
+export type CheckStep = z.output<typeof CheckStepSchema>;
 
 /** @internal */
 export function registerCheck(api: Hono, o: ResolvedOptions): void {

@@ -6,18 +6,16 @@
  */
 import type { ExchangeStore } from "@obmen/db";
 import type { Hono } from "hono";
+import type { z } from "zod";
 import type { ResolvedOptions } from "../options.ts";
 import { jsonBody, parseWith } from "./errors.ts";
-import { StatusDictionarySchema as DictionarySchema } from "./schemas.ts";
+import { StatusDictionarySchema as DictionarySchema, type StoreStatusSchema } from "./schemas.ts";
 
 /** `meta` key of the dictionary. */
 const KEY = "status_dictionary";
 
 /** One store status: its code (what orders carry in `status`) and the name the shop shows. */
-export interface StoreStatus {
-	code: string;
-	name: string;
-}
+export type StoreStatus = z.output<typeof StoreStatusSchema>;
 
 /** The stored dictionary (empty when none was set). */
 export async function statusDictionary(store: ExchangeStore): Promise<StoreStatus[]> {
