@@ -21,6 +21,7 @@ const boot = await bootExchange(store, cfg, {
 	clientIp: (c) => (c.env as BunBindings).ip,
 	...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 	...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+	...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),
 	// the admin page and the widget bundle, exactly as the Node entry serves them
 	adminAssets: diskAdminAssets(),
 	// one line per request on stdout (LOG_FORMAT), /metrics also for METRICS_TOKEN

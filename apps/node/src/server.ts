@@ -96,6 +96,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		metricsToken: cfg.metricsToken,
 		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
+		...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),
 		clientIp: (c) => {
 			try {
 				return getConnInfo(c).remote.address;

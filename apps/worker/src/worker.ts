@@ -39,6 +39,8 @@ export interface WorkerEnv {
 	LOG_FORMAT?: string;
 	/** A bearer token for `GET /metrics` besides the admin token (a secret). */
 	METRICS_TOKEN?: string;
+	/** Origins of admin panels allowed to call `/api/v1` from a browser (comma list; default none: CORS off). */
+	ADMIN_CORS_ORIGINS?: string;
 }
 
 /** URL schemes a worker can reach libSQL with. */
@@ -66,6 +68,7 @@ export async function buildWorkerApp(env: WorkerEnv): Promise<WorkerApp> {
 		// one JSON line per request in the Workers logs (LOG_FORMAT, default json), /metrics also for METRICS_TOKEN
 		logger: lineLogger(cfg.logFormat ?? "json", (line) => console.log(line)),
 		metricsToken: cfg.metricsToken,
+		...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),
 	});
 	if (boot.generatedAdminToken)
 		console.log(`Obmen admin token (shown once, stored hashed; set OBMEN_ADMIN_TOKEN to choose one): ${boot.generatedAdminToken}`);

@@ -23,7 +23,10 @@ describe("readHostConfig", () => {
 			trustProxy: { kind: "off" },
 			logFormat: "json",
 			metricsToken: undefined,
+			adminCorsOrigins: [],
 		});
+		expect(readHostConfig({ ADMIN_CORS_ORIGINS: "https://shop.example" }).adminCorsOrigins).toEqual(["https://shop.example"]);
+		expect(() => readHostConfig({ ADMIN_CORS_ORIGINS: "https://shop.example/admin" })).toThrow(/ADMIN_CORS_ORIGINS/);
 		const worker = {
 			DATABASE_URL: "libsql://db.example",
 			OBMEN_ADMIN_TOKEN: "",

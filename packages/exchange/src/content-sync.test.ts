@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { basic, createHarness, type Harness, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
+import { createCheckedHarness as createHarness } from "./test-support/contract.ts";
+import { basic, type Harness, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
 
 const enc = new TextEncoder();
 

@@ -41,6 +41,8 @@ export interface HostConfig {
 	logFormat?: LogFormat;
 	/** A bearer token for `GET /metrics` besides the admin token (`METRICS_TOKEN`). */
 	metricsToken?: string | undefined;
+	/** Origins of admin panels allowed to call `/api/v1` from a browser (`ADMIN_CORS_ORIGINS`, comma list; default none). */
+	adminCorsOrigins?: string[];
 }
 
 /** Environment-like input: any record of optional strings (worker bindings may hold other types; they are ignored). */
@@ -74,5 +76,23 @@ export function readHostConfig(env: EnvLike, defaults: { dataDir?: string; stdou
 		trustProxy: parseTrustProxy(text(env, "TRUST_PROXY")),
 		logFormat: parseLogFormat(text(env, "LOG_FORMAT"), defaults.stdoutIsTty ?? false),
 		metricsToken: text(env, "METRICS_TOKEN"),
+		adminCorsOrigins: parseOrigins(text(env, "ADMIN_CORS_ORIGINS")),
 	};
+}
+
+/** `ADMIN_CORS_ORIGINS`: a comma list of origins (`https://shop.example`, `http://localhost:3000`); throws on a non-origin. */
+export function parseOrigins(v: string | undefined): string[] {
+	const list = (v ?? "")
+		.split(",")
+		.map((s) => s.trim())
+		.filter(Boolean);
+	for (const origin of list) {
+		let ok = false;
+		try {
+			const u = new URL(origin);
+			ok = (u.protocol === "http:" || u.protocol === "https:") && u.origin === origin;
+		} catch {}
+		if (!ok) throw new Error(`ADMIN_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`);
+	}
+	return list;
 }

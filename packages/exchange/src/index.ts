@@ -4,6 +4,22 @@
  * its admin API. Runtime-neutral: no env reads, no `node:*`.
  */
 
+export type {
+	ApiChangeEvent,
+	ApiCheckResult,
+	ApiConflict,
+	ApiErrorBody,
+	ApiJournalEntry,
+	ApiJournalPage,
+	ApiNode,
+	ApiNodeCreate,
+	ApiNodePatch,
+	ApiOrderContent,
+	ApiOrderWithOneC,
+	ApiPreviewSummary,
+	ApiRewind,
+	ApiStatusCount,
+} from "./api/schemas.ts";
 export { createExchangeApp, type ExchangeApp } from "./app.ts";
 export { type ImportPlan, mapStatus, orderFrom1C, planImport } from "./apply.ts";
 export {

@@ -97,8 +97,12 @@ export interface ExchangeAppOptions {
 	webhookTimeoutMs?: number;
 	/** Called for unexpected errors (default console.error). */
 	onError?: (err: unknown) => void;
-	/** Allowed CORS origins for `/api/v1` (default "*"). */
-	corsOrigin?: string | string[];
+	/**
+	 * Origins (e.g. `https://shop.example`) of admin panels allowed to call `/api/v1` from a browser (CORS, preflight
+	 * included). Default none: CORS is off and only same-origin pages (like `/admin`) can call the API. Apps read the
+	 * comma-separated `ADMIN_CORS_ORIGINS`.
+	 */
+	adminCorsOrigins?: string[];
 	/**
 	 * CSP `frame-ancestors` of the `/admin` page: who may embed it in a frame (default `["'self'"]`; e.g.
 	 * `["'self'", "https://shop.example"]` when the shop's back office frames it). `X-Frame-Options` follows.
@@ -126,19 +130,19 @@ export interface ResolvedOptions
 			| "verifyAdminToken"
 			| "adminTokenHash"
 			| "limits"
-			| "corsOrigin"
 			| "adminFrameAncestors"
 			| "trustProxy"
 			| "publicUrl"
 			| "logger"
 			| "metricsToken"
+			| "adminCorsOrigins"
 		>
 	> {
 	limits: ExchangeLimits;
 	adminAssets: AdminAssets | null;
 	verifyAdminToken: ((token: string) => Promise<boolean> | boolean) | null;
 	adminTokenHash: string | null;
-	corsOrigin: string | string[];
+	adminCorsOrigins: string[];
 	adminFrameAncestors: string[];
 	trustProxy: TrustProxy;
 	publicUrl: string | undefined;
@@ -169,7 +173,7 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		fetch: o.fetch ?? ((...a) => fetch(...a)),
 		webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
 		onError: o.onError ?? ((e) => console.error(e)),
-		corsOrigin: o.corsOrigin ?? "*",
+		adminCorsOrigins: o.adminCorsOrigins ?? [],
 		adminFrameAncestors: o.adminFrameAncestors ?? ["'self'"],
 		logger: o.logger ?? null,
 		metricsToken: o.metricsToken || null,

@@ -54,11 +54,11 @@ describe("ObmenApi", () => {
 
 	it("sends journal filters as query parameters", async () => {
 		fake = installFakeApi();
-		await new ObmenApi().journal("n1", { limit: 20, errors: true, before: 99 });
+		await new ObmenApi().journal("n1", { limit: 20, errors: true, cursor: "99" });
 		const url = fake.requests[0]?.url;
 		expect(url?.searchParams.get("limit")).toBe("20");
 		expect(url?.searchParams.get("errors")).toBe("1");
-		expect(url?.searchParams.get("before")).toBe("99");
+		expect(url?.searchParams.get("cursor")).toBe("99");
 	});
 
 	it("reports network failures as NETWORK errors", async () => {

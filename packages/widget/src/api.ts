@@ -133,12 +133,12 @@ export class ObmenApi {
 		return { blob, text, charset };
 	}
 
-	/** `GET /api/v1/nodes/{id}/journal`: logged exchange requests, newest first. */
-	journal(id: string, query: { limit?: number; errors?: boolean; before?: string | number | null } = {}): Promise<JournalPage> {
+	/** `GET /api/v1/nodes/{id}/journal`: logged exchange requests, newest first; `cursor` = `nextCursor` of the previous page. */
+	journal(id: string, query: { limit?: number; errors?: boolean; cursor?: string | null } = {}): Promise<JournalPage> {
 		const params = new URLSearchParams();
 		if (query.limit) params.set("limit", String(query.limit));
 		if (query.errors) params.set("errors", "1");
-		if (query.before != null) params.set("before", String(query.before));
+		if (query.cursor != null) params.set("cursor", query.cursor);
 		const qs = params.size ? `?${params}` : "";
 		return this.#json("GET", `/api/v1/nodes/${encodeURIComponent(id)}/journal${qs}`);
 	}
@@ -148,9 +148,9 @@ export class ObmenApi {
 		return this.#json("POST", `/api/v1/nodes/${encodeURIComponent(id)}/check`, { password });
 	}
 
-	/** `GET /api/v1/changes?after=&limit=`: change events with cursors above `after`. */
+	/** `GET /api/v1/changes?cursor=&limit=`: change events with cursors above `after`. */
 	async changes(after: number, limit: number): Promise<ChangeItem[]> {
-		const body = await this.#json<{ items: ChangeItem[] }>("GET", `/api/v1/changes?after=${after}&limit=${limit}`);
+		const body = await this.#json<{ items: ChangeItem[] }>("GET", `/api/v1/changes?cursor=${after}&limit=${limit}`);
 		return body.items;
 	}
 

@@ -168,7 +168,7 @@ describe("<obmen-exchange-journal>", () => {
 		expect(first?.querySelector("summary")?.textContent?.replace(/\s+/g, " ")).toContain("1С:Предприятие 8.3 · IP 10.0.0.7");
 		await userEvent.click(page.getByText("Что изменилось"));
 		await until(() => expect(el.shadowRoot?.querySelector('li[data-order="o1"]')?.textContent).toBe("o1: оплачен: — → да; статус: N → P"));
-		expect(fake.requests.find((r) => r.url.pathname === "/api/v1/changes")?.url.search).toBe("?after=10&limit=1");
+		expect(fake.requests.find((r) => r.url.pathname === "/api/v1/changes")?.url.search).toBe("?cursor=10&limit=1");
 		await userEvent.click(page.getByText("№ 1001, 1002"));
 		await userEvent.click(page.getByRole("button", { name: "↻ отправить 1002 снова" }));
 		await until(() => expect(fake.requeued).toEqual([{ nodeId: "n1", kind: "resend", body: { orders: ["o2"] } }]));

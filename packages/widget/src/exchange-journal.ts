@@ -22,7 +22,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 		_auto: { state: true },
 		_error: { state: true },
 		_updatedAt: { state: true },
-		_nextBefore: { state: true },
+		_nextCursor: { state: true },
 		_changes: { state: true },
 		_notice: { state: true },
 	};
@@ -53,7 +53,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 	declare _auto: boolean;
 	declare _error: string | null;
 	declare _updatedAt: Date | null;
-	declare _nextBefore: string | number | null;
+	declare _nextCursor: string | null;
 	/** Change-feed entries of imports, by cursor range, loaded when their row is opened. */
 	declare _changes: Map<string, ChangeItem[]>;
 	declare _notice: string | null;
@@ -68,7 +68,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 		this._auto = true;
 		this._error = null;
 		this._updatedAt = null;
-		this._nextBefore = null;
+		this._nextCursor = null;
 		this._changes = new Map();
 		this._notice = null;
 	}
@@ -105,7 +105,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 		try {
 			const page = await this.api.journal(this.nodeId, { limit: this.limit, errors: this._errorsOnly });
 			this._items = page.items;
-			this._nextBefore = page.nextBefore ?? null;
+			this._nextCursor = page.nextCursor ?? null;
 			this._error = null;
 			this._updatedAt = new Date();
 			this.emit("obmen-journal-loaded", { nodeId: this.nodeId, count: page.items.length });
@@ -116,9 +116,9 @@ export class ObmenExchangeJournal extends ObmenElement {
 
 	async #older(): Promise<void> {
 		try {
-			const page = await this.api.journal(this.nodeId, { limit: this.limit, errors: this._errorsOnly, before: this._nextBefore });
+			const page = await this.api.journal(this.nodeId, { limit: this.limit, errors: this._errorsOnly, cursor: this._nextCursor });
 			this._items = [...this._items, ...page.items];
-			this._nextBefore = page.nextBefore ?? null;
+			this._nextCursor = page.nextCursor ?? null;
 		} catch (e) {
 			this._error = e instanceof Error ? e.message : String(e);
 		}
@@ -308,7 +308,7 @@ export class ObmenExchangeJournal extends ObmenElement {
 			${this._error ? html`<div class="banner error" part="error" role="alert">${this.t("common.error")}: ${this._error}</div>` : nothing}
 			${this._notice ? html`<p class="ok" role="status" part="status">${this._notice}</p>` : nothing}
 			${groups.length ? groups.map((g, i) => this.#session(g, i === 0 || g.errors > 0)) : html`<p>${this.t("journal.empty")}</p>`}
-			${this._nextBefore != null ? html`<button type="button" part="button" @click=${() => this.#older()}>${this.t("journal.more")}</button>` : nothing}
+			${this._nextCursor != null ? html`<button type="button" part="button" @click=${() => this.#older()}>${this.t("journal.more")}</button>` : nothing}
 		</div>`;
 	}
 }

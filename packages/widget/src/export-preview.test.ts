@@ -103,7 +103,7 @@ describe("<obmen-export-preview> tells the whole story", () => {
 		const totals = [...(el.shadowRoot?.querySelectorAll("tbody tr") ?? [])].map((r) =>
 			r.querySelectorAll("td")[3]?.textContent?.replace(/\u00a0/g, " "),
 		);
-		expect(totals).toEqual(["1 500,00", "99,90"]);
+		expect(totals).toEqual(["1 500,00 RUB", "99,90 RUB"]);
 		const pre = el.shadowRoot?.querySelector("pre")?.textContent ?? "";
 		expect(pre).toMatch(/\n {2}<Документ>\n {4}<Номер>1001<\/Номер>\n/);
 	});

@@ -109,7 +109,7 @@ export function settingsOf(draft: SettingsDraft): NodeSettings {
 /** The top-level settings keys whose value differs; these form the PATCH body (the server merges). */
 export function changedSettings(saved: NodeSettings, next: NodeSettings): Partial<NodeSettings> {
 	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(next)) {
+	for (const key of Object.keys(next) as (keyof NodeSettings)[]) {
 		if (stableJson(saved[key]) !== stableJson(next[key])) out[key] = next[key];
 	}
 	return out as Partial<NodeSettings>;

@@ -166,6 +166,8 @@ export type Customer = z.output<typeof CustomerSchema>;
 export interface OrderIssue {
 	path: string;
 	message: string;
+	/** zod's issue code (`invalid_type`, `too_small`, `custom`…). */
+	code?: string;
 }
 
 /** Thrown by {@link parseOrder} when the input is not a valid order. */
@@ -203,11 +205,20 @@ export function totalMismatch(order: Order): { total: string; computed: string }
 	return compareDecimal(parseDecimal(total), parseDecimal(computed)) === 0 ? null : { total, computed };
 }
 
-/** Validates one order, filling defaults; returns the issues instead of throwing. */
-export function safeParseOrder(input: unknown): { ok: true; order: Order } | { ok: false; issues: OrderIssue[] } {
-	const r = OrderInputSchema.safeParse(input);
+/**
+ * Validates one order, filling defaults; returns the issues instead of throwing. `params` are zod's parse parameters
+ * (e.g. `{ error: z.locales.ru().localeError }` for messages in Russian).
+ */
+export function safeParseOrder(
+	input: unknown,
+	params?: Parameters<typeof OrderInputSchema.safeParse>[1],
+): { ok: true; order: Order } | { ok: false; issues: OrderIssue[] } {
+	const r = OrderInputSchema.safeParse(input, params);
 	if (!r.success) {
-		return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) };
+		return {
+			ok: false,
+			issues: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message, code: i.code })),
+		};
 	}
 	const { total, ...rest } = r.data;
 	return { ok: true, order: { ...rest, total: total ?? computeTotal(rest) } };

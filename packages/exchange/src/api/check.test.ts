@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness, PASSWORD } from "../test-support/harness.ts";
+import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
+import { type Harness, PASSWORD } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

@@ -6,32 +6,25 @@
  * credentials, no session: nothing is recorded as sent). The password is needed because only its hash is stored.
  */
 import type { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ResolvedOptions } from "../options.ts";
-import { jsonBody, validationError } from "./errors.ts";
+import { jsonBody, parseWith } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
+import { CheckBodySchema, type CheckStepSchema } from "./schemas.ts";
 
-/** One step of the check: `ok`, and a short machine-readable `code` when it failed (the widget explains it). */
-export interface CheckStep {
-	step: "reach" | "checkauth" | "init" | "query";
-	ok: boolean;
-	status: number | null;
-	/** Why it failed: `network`, `http_<status>`, `no_challenge`, `auth_failed`, `no_cookie`, `bad_reply`, `not_xml`. */
-	code: string | null;
-	/** What the server answered (first line, or the number of orders the preview holds). */
-	detail: string;
-}
-
-const CheckSchema = z.object({ password: z.string().min(1).max(200), url: z.url({ protocol: /^https?$/ }).optional() }).strict();
+/**
+ * One step of the check: `ok`, and a short machine-readable `code` when it failed (the widget explains it); `detail` is
+ * what the server answered (first line, or the number of orders the preview holds). Shape: `CheckStepSchema`.
+ */
+export type CheckStep = z.output<typeof CheckStepSchema>;
 
 /** @internal */
 export function registerCheck(api: Hono, o: ResolvedOptions): void {
 	api.post("/nodes/:id/check", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
-		const r = CheckSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
-		if (!r.success) throw validationError(r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
-		const base = r.data.url ?? new URL("/exim_1c", c.req.url).href;
-		const auth = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${node.login}:${r.data.password}`)))}`;
+		const input = parseWith(c, CheckBodySchema, await jsonBody(c, o.limits.maxApiBodyBytes));
+		const base = input.url ?? new URL("/exim_1c", c.req.url).href;
+		const auth = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${node.login}:${input.password}`)))}`;
 		const steps: CheckStep[] = [];
 		const call = async (query: string, headers: Record<string, string>) => {
 			try {

@@ -9,12 +9,12 @@
  */
 import type { NodeActivity, RewindFilter } from "@obmen/db";
 import type { Hono } from "hono";
-import { z } from "zod";
 import { hashPassword, randomToken } from "../crypto.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { NodeSettings } from "../settings.ts";
-import { ApiError, jsonBody, validationError } from "./errors.ts";
+import { ApiError, jsonBody, parseWith, tr } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
+import { ResendSchema, RewindSchema } from "./schemas.ts";
 
 /** Length of generated 1C passwords (hex characters: letters and digits only, safe to type into 1C). */
 export const GENERATED_PASSWORD_CHARS = 20;
@@ -46,18 +46,6 @@ export function nodeStateView(
 	return { state, lastExchange, lastSuccessAt };
 }
 
-const ResendSchema = z.object({ orders: z.array(z.string().min(1).max(200)).min(1).max(1000) }).strict();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/, "an ISO 8601 date");
-const RewindSchema = z.union([
-	z.object({ fromNumber: z.string().trim().min(1).max(100) }).strict(),
-	z.object({ fromDate: isoDate }).strict(),
-	z.object({ all: z.literal(true) }).strict(),
-]);
-
-function zodIssues(e: z.ZodError): { path: string; message: string }[] {
-	return e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-}
-
 /** @internal */
 export function registerConsole(api: Hono, o: ResolvedOptions): void {
 	const journalAdmin = (nodeId: string, mode: string, count: number, detail: string | null) =>
@@ -80,9 +68,8 @@ export function registerConsole(api: Hono, o: ResolvedOptions): void {
 
 	api.post("/nodes/:id/resend", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
-		const r = ResendSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
-		if (!r.success) throw validationError(zodIssues(r.error));
-		const ids = [...new Set(r.data.orders)];
+		const body = parseWith(c, ResendSchema, await jsonBody(c, o.limits.maxApiBodyBytes));
+		const ids = [...new Set(body.orders)];
 		const queued = await o.store.resendOrders(node.id, ids);
 		const found = new Set(queued);
 		const unknown = ids.filter((id) => !found.has(id));
@@ -94,7 +81,15 @@ export function registerConsole(api: Hono, o: ResolvedOptions): void {
 		const node = await requireNode(o, c.req.param("id"));
 		const r = RewindSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
 		if (!r.success)
-			throw new ApiError(400, "validation_failed", 'one of { "fromNumber": "…" }, { "fromDate": "YYYY-MM-DD" } or { "all": true }');
+			throw new ApiError(
+				400,
+				"validation_failed",
+				tr(
+					c,
+					'one of { "fromNumber": "…" }, { "fromDate": "YYYY-MM-DD" } or { "all": true }',
+					'одно из { "fromNumber": "…" }, { "fromDate": "ГГГГ-ММ-ДД" } или { "all": true }',
+				),
+			);
 		const filter = r.data as RewindFilter;
 		const queued = await o.store.rewindExport(node.id, filter);
 		const detail = "all" in filter ? "all" : "fromDate" in filter ? `fromDate ${filter.fromDate}` : `fromNumber ${filter.fromNumber}`;

@@ -10,7 +10,7 @@ import { applyContent } from "../content.ts";
 import type { HeldConflict } from "../content-sync.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
-import { ApiError, jsonBody, validationError } from "./errors.ts";
+import { ApiError, jsonBody, parseParams, requestLang, tr, validationError } from "./errors.ts";
 
 /** @internal */
 export function registerContent(api: Hono, o: ResolvedOptions): void {
@@ -26,7 +26,7 @@ export function registerContent(api: Hono, o: ResolvedOptions): void {
 		const id = c.req.param("id");
 		const body = await jsonBody(c, o.limits.maxApiBodyBytes);
 		if (!body || typeof body !== "object" || Array.isArray(body))
-			throw new ApiError(400, "validation_failed", "body must be a JSON object");
+			throw new ApiError(400, "validation_failed", tr(c, "body must be a JSON object", "тело запроса должно быть JSON-объектом"));
 		const input = body as { take?: unknown; order?: unknown };
 		const s = await o.store.getOrder(id);
 		if (!s) throw new ApiError(404, "not_found", "order not found");
@@ -37,9 +37,9 @@ export function registerContent(api: Hono, o: ResolvedOptions): void {
 		let r: { data: string | null; bump: boolean; ackNodeId: string | null };
 		if (input.order !== undefined) {
 			if (!input.order || typeof input.order !== "object" || Array.isArray(input.order))
-				throw new ApiError(400, "validation_failed", "order must be a JSON object", "order");
-			const parsed = safeParseOrder({ ...(input.order as object), id });
-			if (!parsed.ok) throw validationError(parsed.issues.map((i) => ({ ...i, path: `order.${i.path}` })));
+				throw new ApiError(400, "validation_failed", tr(c, "order must be a JSON object", "заказ должен быть JSON-объектом"), "order");
+			const parsed = safeParseOrder({ ...(input.order as object), id }, parseParams(c));
+			if (!parsed.ok) throw validationError(parsed.issues, "order", requestLang(c));
 			const mismatch = totalMismatch(parsed.order);
 			if (mismatch)
 				throw new ApiError(422, "total_mismatch", `total ${mismatch.total} differs from the lines (${mismatch.computed})`, "order.total");
@@ -57,7 +57,12 @@ export function registerContent(api: Hono, o: ResolvedOptions): void {
 			r = { data: JSON.stringify(applied.order), bump: true, ackNodeId: node ? held.nodeId : null };
 			event.take = "1c";
 		} else {
-			throw new ApiError(400, "validation_failed", 'take must be "store" or "1c", or give a full order', "take");
+			throw new ApiError(
+				400,
+				"validation_failed",
+				tr(c, 'take must be "store" or "1c", or give a full order', 'take должно быть "store" или "1c", либо передайте заказ целиком'),
+				"take",
+			);
 		}
 		if (!(await o.store.resolveHeld(id, { ...r, event }, at))) throw new ApiError(409, "not_held", "the order holds no content conflict");
 		const after = await o.store.getOrder(id);

@@ -4,6 +4,14 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+
+/** One problem of a refused body: zod's issue `code`, the dotted field `path` and a message. */
+export interface ValidationIssue {
+	path: string;
+	message: string;
+	code?: string;
+}
 
 /** An error the admin API reports to its caller. */
 export class ApiError extends Error {
@@ -12,6 +20,7 @@ export class ApiError extends Error {
 		readonly code: string,
 		message: string,
 		readonly path?: string,
+		readonly issues?: { code: string; path: string; message: string }[],
 	) {
 		super(message);
 		this.name = "ApiError";
@@ -21,7 +30,8 @@ export class ApiError extends Error {
 /** @internal Renders an error as JSON (unknown errors become 500 `internal`). */
 export function errorResponse(c: Context, e: unknown, onError: (e: unknown) => void): Response {
 	if (e instanceof ApiError) {
-		return c.json({ error: { code: e.code, message: e.message, ...(e.path !== undefined ? { path: e.path } : {}) } }, e.status);
+		const extra = { ...(e.path !== undefined ? { path: e.path } : {}), ...(e.issues ? { issues: e.issues } : {}) };
+		return c.json({ error: { code: e.code, message: e.message, ...extra } }, e.status);
 	}
 	if (e instanceof SyntaxError) return c.json({ error: { code: "invalid_json", message: "request body is not valid JSON" } }, 400);
 	onError(e);
@@ -70,12 +80,64 @@ export async function jsonBody(c: Context, max: number): Promise<unknown> {
 	}
 }
 
-/** @internal A zod/order issue list → the first issue as an ApiError. */
-export function validationError(issues: { path: string; message: string }[], prefix = ""): ApiError {
-	const first = issues[0];
-	const path = first ? [prefix, first.path].filter(Boolean).join(".") : prefix;
-	const message = issues.map((i) => `${[prefix, i.path].filter(Boolean).join(".") || "(root)"}: ${i.message}`).join("; ");
-	return new ApiError(400, "validation_failed", message || "invalid input", path || undefined);
+/** The languages of validation messages (`Accept-Language`; default English). */
+export type Lang = "en" | "ru";
+
+/** @internal The request's language: the first of ru/en in `Accept-Language` by quality, else English. */
+export function requestLang(c: Context): Lang {
+	const ranges = (c.req.header("Accept-Language") ?? "")
+		.split(",")
+		.map((part, i) => {
+			const [tag = "", ...params] = part.trim().toLowerCase().split(";");
+			const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+			return { lang: tag.split("-")[0] ?? "", q: q === undefined ? 1 : Number(q), i };
+		})
+		.filter((r) => (r.lang === "ru" || r.lang === "en") && r.q > 0)
+		.sort((a, b) => b.q - a.q || a.i - b.i);
+	return ranges[0]?.lang === "ru" ? "ru" : "en";
+}
+
+/** @internal English or Russian text for the request's language. */
+export function tr(c: Context, en: string, ru: string): string {
+	return requestLang(c) === "ru" ? ru : en;
+}
+
+let ruLocale: ReturnType<typeof z.locales.ru> | null = null;
+
+/** @internal zod parse parameters giving built-in messages in the request's language (our own messages stay English). */
+export function parseParams(c: Context): { error?: z.core.$ZodErrorMap } {
+	if (requestLang(c) !== "ru") return {};
+	ruLocale ??= z.locales.ru();
+	return { error: ruLocale.localeError };
+}
+
+/** @internal A zod/order issue list → a 400 `validation_failed` naming the first issue's path and listing every issue. */
+export function validationError(issues: ValidationIssue[], prefix = "", lang: Lang = "en"): ApiError {
+	const full = issues.map((i) => ({ code: i.code ?? "custom", path: [prefix, i.path].filter(Boolean).join("."), message: i.message }));
+	const root = lang === "ru" ? "(корень)" : "(root)";
+	const message = full.map((i) => `${i.path || root}: ${i.message}`).join("; ");
+	const path = full[0]?.path ?? prefix;
+	return new ApiError(400, "validation_failed", message || (lang === "ru" ? "неверные данные" : "invalid input"), path || undefined, full);
+}
+
+/** @internal Validates a body with a zod schema; messages in the request's language; a 400 naming the path otherwise. */
+export function parseWith<T extends z.ZodType>(c: Context, schema: T, value: unknown, prefix = ""): z.output<T> {
+	const r = schema.safeParse(value, parseParams(c));
+	if (r.success) return r.data;
+	throw validationError(
+		r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message, code: i.code })),
+		prefix,
+		requestLang(c),
+	);
+}
+
+/**
+ * @internal The numeric `cursor` query parameter of a page (a row id or feed cursor; 0 = from the start), or its
+ * old name `legacy` (still read for one release).
+ */
+export function cursorParam(c: Context, legacy: string): number {
+	const name = c.req.query("cursor") !== undefined ? "cursor" : legacy;
+	return intParam(c.req.query(name), 0, 0, Number.MAX_SAFE_INTEGER, name);
 }
 
 /** @internal Parses a positive integer query parameter. */

@@ -4,36 +4,13 @@
  */
 import type { NodeActivity, NodeRecord } from "@obmen/db";
 import type { Context, Hono } from "hono";
-import { z } from "zod";
 import { hashPassword, randomToken } from "../crypto.ts";
 import { CLIENT_ENDPOINTS } from "../exim/client.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { mergeSettings, NodeSettingsSchema, readSettings } from "../settings.ts";
 import { generatePassword, nodeStateView } from "./console.ts";
-import { ApiError, jsonBody, validationError } from "./errors.ts";
-
-const login = z
-	.string()
-	.min(1)
-	.max(100)
-	.regex(/^[^:\s]+$/, "no colon or whitespace (HTTP Basic)");
-const CreateSchema = z.object({
-	name: z.string().min(1).max(100),
-	login,
-	/** Absent: a password is generated and returned once in the reply. */
-	password: z.string().min(6).max(200).optional(),
-	settings: z.record(z.string(), z.unknown()).default({}),
-});
-const PatchSchema = z.object({
-	name: z.string().min(1).max(100).optional(),
-	login: login.optional(),
-	password: z.string().min(6).max(200).optional(),
-	settings: z.record(z.string(), z.unknown()).optional(),
-});
-
-function issues(e: z.ZodError): { path: string; message: string }[] {
-	return e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-}
+import { ApiError, jsonBody, parseWith } from "./errors.ts";
+import { NodeCreateSchema as CreateSchema, NodePatchSchema as PatchSchema } from "./schemas.ts";
 
 /** @internal The public view of a node (never the password hash), with its exchange state when `activity` is given. */
 export function nodeView(
@@ -54,10 +31,8 @@ export function nodeView(
 	};
 }
 
-function parseSettings(raw: Record<string, unknown>) {
-	const r = NodeSettingsSchema.safeParse(raw);
-	if (!r.success) throw validationError(issues(r.error), "settings");
-	return r.data;
+function parseSettings(c: Context, raw: Record<string, unknown>) {
+	return parseWith(c, NodeSettingsSchema, raw, "settings");
 }
 
 /** @internal */
@@ -81,17 +56,16 @@ async function assertUnique(o: ResolvedOptions, name: string | undefined, login:
 /** @internal */
 export function registerNodes(api: Hono, o: ResolvedOptions): void {
 	api.post("/nodes", async (c) => {
-		const r = CreateSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
-		if (!r.success) throw validationError(issues(r.error));
-		const settings = parseSettings(r.data.settings);
-		await assertUnique(o, r.data.name, r.data.login, null);
+		const body = parseWith(c, CreateSchema, await jsonBody(c, o.limits.maxApiBodyBytes));
+		const settings = parseSettings(c, body.settings);
+		await assertUnique(o, body.name, body.login, null);
 		const now = o.clock.now().toISOString();
-		const generated = r.data.password === undefined ? generatePassword() : null;
+		const generated = body.password === undefined ? generatePassword() : null;
 		const node: NodeRecord = {
 			id: randomToken(8),
-			name: r.data.name,
-			login: r.data.login,
-			passwordHash: await hashPassword(r.data.password ?? generated ?? "", o.passwordIterations),
+			name: body.name,
+			login: body.login,
+			passwordHash: await hashPassword(body.password ?? generated ?? "", o.passwordIterations),
 			settings,
 			createdAt: now,
 			updatedAt: now,
@@ -111,15 +85,14 @@ export function registerNodes(api: Hono, o: ResolvedOptions): void {
 	api.get("/nodes/:id", async (c) => c.json(nodeView(await requireNode(o, c.req.param("id")), c, o, await activity())));
 	api.patch("/nodes/:id", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
-		const r = PatchSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
-		if (!r.success) throw validationError(issues(r.error));
-		await assertUnique(o, r.data.name, r.data.login, node.id);
+		const body = parseWith(c, PatchSchema, await jsonBody(c, o.limits.maxApiBodyBytes));
+		await assertUnique(o, body.name, body.login, node.id);
 		const next: NodeRecord = {
 			...node,
-			name: r.data.name ?? node.name,
-			login: r.data.login ?? node.login,
-			passwordHash: r.data.password ? await hashPassword(r.data.password, o.passwordIterations) : node.passwordHash,
-			settings: r.data.settings ? parseSettings(mergeSettings(readSettings(node.settings), r.data.settings)) : node.settings,
+			name: body.name ?? node.name,
+			login: body.login ?? node.login,
+			passwordHash: body.password ? await hashPassword(body.password, o.passwordIterations) : node.passwordHash,
+			settings: body.settings ? parseSettings(c, mergeSettings(readSettings(node.settings), body.settings)) : node.settings,
 			updatedAt: o.clock.now().toISOString(),
 		};
 		await o.store.updateNode(next);

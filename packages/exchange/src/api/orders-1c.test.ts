@@ -3,7 +3,8 @@
  * fields, "Финальный статус" kept as `oneC.final`, the node's `vat` and `configuration` reaching the writer and preview.
  */
 import { describe, expect, it } from "vitest";
-import { createHarness, oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
+import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
+import { oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;
@@ -36,7 +37,7 @@ describe("PUT /api/v1/orders/{id}: the total must be what 1C computes from the l
 		expect((await h.api("PUT", "/orders/o2", { ...order, id: "o2", total: "520.500" })).status).toBe(201);
 		const absent = await h.api("PUT", "/orders/o3", { ...order, id: "o3" });
 		expect(absent.status).toBe(201);
-		expect((await json(absent)).order.total).toBe("520.50");
+		expect((await json(absent)).total).toBe("520.50");
 	});
 
 	it("an existing order is not changed by a refused update", async () => {

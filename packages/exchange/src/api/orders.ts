@@ -10,14 +10,25 @@ import type { Hono } from "hono";
 import { nodeExports } from "../numbers.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { rematchForOrder } from "../unmatched.ts";
-import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
+import { ApiError, cursorParam, intParam, jsonBody, parseParams, requestLang, tr, validationError } from "./errors.ts";
 import { mergeStatuses, statusDictionary } from "./statuses.ts";
+
+/** @internal The JSON view of what 1C reported about an order (its content, stored as JSON text, as an object). */
+export function oneCView(oneC: StoredOrder["oneC"]): Record<string, unknown> | null {
+	// 1C's content is stored as canonical JSON text: shown as an object (null until 1C sends one)
+	return oneC ? { ...oneC, content: oneC.content ? (JSON.parse(oneC.content) as unknown) : null } : null;
+}
 
 /** @internal The JSON view of a stored order. */
 export function orderView(s: StoredOrder): Record<string, unknown> {
-	// 1C's content is stored as canonical JSON text: shown as an object (null until 1C sends one)
-	const oneC = s.oneC ? { ...s.oneC, content: s.oneC.content ? (JSON.parse(s.oneC.content) as unknown) : null } : null;
-	return { ...s.order, revision: s.revision, oneC, held: s.held ?? null, deletedAt: s.deletedAt ?? null };
+	return { ...s.order, revision: s.revision, oneC: oneCView(s.oneC), held: s.held ?? null, deletedAt: s.deletedAt ?? null };
+}
+
+/** @internal `GET /orders/{id}`: the order's view with, per node, the `Номер`/date it is (or would be) exported with. */
+async function orderWithExports(o: ResolvedOptions, id: string): Promise<Record<string, unknown>> {
+	const s = await o.store.getOrder(id);
+	if (!s) throw new ApiError(404, "not_found", "order not found");
+	return { ...orderView(s), exports: await nodeExports(o.store, s.order, o.clock.now()) };
 }
 
 /** @internal */
@@ -26,11 +37,12 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		const id = c.req.param("id");
 		const body = await jsonBody(c, o.limits.maxApiBodyBytes);
 		if (!body || typeof body !== "object" || Array.isArray(body))
-			throw new ApiError(400, "validation_failed", "order must be a JSON object");
+			throw new ApiError(400, "validation_failed", tr(c, "order must be a JSON object", "заказ должен быть JSON-объектом"));
 		const input = body as Record<string, unknown>;
-		if (input.id !== undefined && input.id !== id) throw new ApiError(400, "validation_failed", "body id differs from the URL id", "id");
-		const parsed = safeParseOrder({ ...input, id });
-		if (!parsed.ok) throw validationError(parsed.issues);
+		if (input.id !== undefined && input.id !== id)
+			throw new ApiError(400, "validation_failed", tr(c, "body id differs from the URL id", "id в теле не совпадает с id в адресе"), "id");
+		const parsed = safeParseOrder({ ...input, id }, parseParams(c));
+		if (!parsed.ok) throw validationError(parsed.issues, "", requestLang(c));
 		// 1C recomputes the total from the lines and would silently replace a different one
 		const mismatch = totalMismatch(parsed.order);
 		if (mismatch) {
@@ -45,21 +57,18 @@ export function registerOrders(api: Hono, o: ResolvedOptions): void {
 		const res = await o.store.upsertOrder(parsed.order, at);
 		// 1C documents that arrived before this order (kept as unmatched) are applied now
 		await rematchForOrder(o.store, parsed.order, at);
-		const stored = await o.store.getOrder(id);
-		return c.json({ order: parsed.order, revision: res.revision, oneC: stored?.oneC ?? null }, res.created ? 201 : 200);
+		// the same shape as GET /orders/{id}
+		return c.json(await orderWithExports(o, id), res.created ? 201 : 200);
 	});
-	api.get("/orders/:id", async (c) => {
-		const s = await o.store.getOrder(c.req.param("id"));
-		if (!s) throw new ApiError(404, "not_found", "order not found");
-		return c.json({ ...orderView(s), exports: await nodeExports(o.store, s.order, o.clock.now()) });
-	});
+	api.get("/orders/:id", async (c) => c.json(await orderWithExports(o, c.req.param("id"))));
 	api.get("/orders", async (c) => {
 		const limit = intParam(c.req.query("limit"), 50, 1, 500, "limit");
 		const page = await o.store.listOrders({ limit, cursor: c.req.query("cursor") ?? null });
 		return c.json({ items: page.items.map(orderView), nextCursor: page.nextCursor });
 	});
 	api.get("/changes", async (c) => {
-		const after = intParam(c.req.query("after"), 0, 0, Number.MAX_SAFE_INTEGER, "after");
+		// `cursor`; `after` is its old name, still read for one release
+		const after = cursorParam(c, "after");
 		const limit = intParam(c.req.query("limit"), 100, 1, 1000, "limit");
 		await o.store.idle();
 		const items = await o.store.listChanges({ after, limit });

@@ -10,7 +10,7 @@ import { buildExport } from "../export.ts";
 import { journalError } from "../journal-codes.ts";
 import { keySharedWith, numberWarnings } from "../numbers.ts";
 import type { ResolvedOptions } from "../options.ts";
-import { intParam } from "./errors.ts";
+import { cursorParam, intParam } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
 
 /** @internal */
@@ -76,7 +76,8 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 	api.get("/nodes/:id/journal", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
 		const limit = intParam(c.req.query("limit"), 50, 1, 500, "limit");
-		const before = intParam(c.req.query("before"), 0, 0, Number.MAX_SAFE_INTEGER, "before");
+		// `cursor`; `before` is its old name, still read for one release (widgets of the previous release send it)
+		const before = cursorParam(c, "before");
 		const errorsOnly = c.req.query("errors") === "1" || c.req.query("errors") === "true";
 		await o.store.idle();
 		const rows = await o.store.listJournal(node.id, { limit, before: before || null, errorsOnly });
@@ -84,6 +85,7 @@ export function registerPreview(api: Hono, o: ResolvedOptions): void {
 			const e = journalError(row);
 			return { ...row, code: e?.code ?? null, params: e?.params ?? null };
 		});
-		return c.json({ items, nextBefore: rows.length === limit ? (rows.at(-1)?.id ?? null) : null });
+		const next = rows.length === limit ? (rows.at(-1)?.id ?? null) : null;
+		return c.json({ items, nextCursor: next === null ? null : String(next), nextBefore: next });
 	});
 }

@@ -6,27 +6,16 @@
  */
 import type { ExchangeStore } from "@obmen/db";
 import type { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ResolvedOptions } from "../options.ts";
-import { jsonBody, validationError } from "./errors.ts";
+import { jsonBody, parseWith } from "./errors.ts";
+import { StatusDictionarySchema as DictionarySchema, type StoreStatusSchema } from "./schemas.ts";
 
 /** `meta` key of the dictionary. */
 const KEY = "status_dictionary";
 
 /** One store status: its code (what orders carry in `status`) and the name the shop shows. */
-export interface StoreStatus {
-	code: string;
-	name: string;
-}
-
-const DictionarySchema = z
-	.object({
-		items: z
-			.array(z.object({ code: z.string().trim().min(1).max(100), name: z.string().trim().max(200).default("") }).strict())
-			.max(500)
-			.refine((items) => new Set(items.map((i) => i.code)).size === items.length, "status codes must be unique"),
-	})
-	.strict();
+export type StoreStatus = z.output<typeof StoreStatusSchema>;
 
 /** The stored dictionary (empty when none was set). */
 export async function statusDictionary(store: ExchangeStore): Promise<StoreStatus[]> {
@@ -56,9 +45,8 @@ export function mergeStatuses(
 export function registerStatuses(api: Hono, o: ResolvedOptions): void {
 	api.get("/statuses", async (c) => c.json({ items: await statusDictionary(o.store) }));
 	api.put("/statuses", async (c) => {
-		const r = DictionarySchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
-		if (!r.success) throw validationError(r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
-		await o.store.setMeta(KEY, JSON.stringify({ items: r.data.items }));
-		return c.json({ items: r.data.items });
+		const body = parseWith(c, DictionarySchema, await jsonBody(c, o.limits.maxApiBodyBytes));
+		await o.store.setMeta(KEY, JSON.stringify({ items: body.items }));
+		return c.json({ items: body.items });
 	});
 }

@@ -5,13 +5,12 @@
  */
 import type { UnmatchedDocument } from "@obmen/db";
 import type { Hono } from "hono";
-import { z } from "zod";
 import type { ResolvedOptions } from "../options.ts";
 import { applyUnmatchedTo } from "../unmatched.ts";
-import { ApiError, intParam, jsonBody, validationError } from "./errors.ts";
+import { ApiError, cursorParam, intParam, jsonBody, parseWith } from "./errors.ts";
 import { requireNode } from "./nodes.ts";
-
-const AttachSchema = z.object({ orderId: z.string().min(1).max(200) });
+import { oneCView } from "./orders.ts";
+import { AttachSchema } from "./schemas.ts";
 
 /** @internal The JSON view of a kept document (its staged record parsed). */
 export function unmatchedView(u: UnmatchedDocument): Record<string, unknown> {
@@ -24,21 +23,22 @@ export function registerUnmatched(api: Hono, o: ResolvedOptions): void {
 	api.get("/nodes/:id/unmatched", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
 		const limit = intParam(c.req.query("limit"), 50, 1, 500, "limit");
-		const after = intParam(c.req.query("after"), 0, 0, Number.MAX_SAFE_INTEGER, "after");
+		// `cursor`; `after` is its old name, still read for one release
+		const after = cursorParam(c, "after");
 		await o.store.idle();
 		const rows = await o.store.listUnmatched(node.id, { limit, after });
-		return c.json({ items: rows.map(unmatchedView), nextAfter: rows.length === limit ? (rows.at(-1)?.id ?? null) : null });
+		const next = rows.length === limit ? (rows.at(-1)?.id ?? null) : null;
+		return c.json({ items: rows.map(unmatchedView), nextCursor: next === null ? null : String(next), nextAfter: next });
 	});
 	api.post("/nodes/:id/unmatched/:docId/attach", async (c) => {
 		const node = await requireNode(o, c.req.param("id"));
 		const docId = Number(c.req.param("docId"));
 		const doc = Number.isSafeInteger(docId) ? await o.store.getUnmatched(node.id, docId) : null;
 		if (!doc) throw new ApiError(404, "not_found", "unmatched document not found");
-		const r = AttachSchema.safeParse(await jsonBody(c, o.limits.maxApiBodyBytes));
-		if (!r.success) throw validationError(r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
-		if (!(await applyUnmatchedTo(o.store, node, doc, r.data.orderId, o.clock.now().toISOString())))
+		const body = parseWith(c, AttachSchema, await jsonBody(c, o.limits.maxApiBodyBytes));
+		if (!(await applyUnmatchedTo(o.store, node, doc, body.orderId, o.clock.now().toISOString())))
 			throw new ApiError(404, "not_found", "order not found", "orderId");
-		const stored = await o.store.getOrder(r.data.orderId);
-		return c.json({ attached: docId, orderId: r.data.orderId, oneC: stored?.oneC ?? null });
+		const stored = await o.store.getOrder(body.orderId);
+		return c.json({ attached: docId, orderId: body.orderId, oneC: oneCView(stored?.oneC ?? null) });
 	});
 }

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { ChangeItem, ConflictItem, ExchangeNode, JournalItem, NodeSettings, PreviewOrder } from "../types.ts";
+import type { ChangeItem, ConflictItem, ExchangeNode, JournalItem, NodeSettings, PreviewOrder, PreviewWarning } from "../types.ts";
 
 /** Default settings as the server returns them (architecture.md defaults), plus one status mapping each way. */
 export function defaultSettings(): NodeSettings {
@@ -19,7 +19,18 @@ export function defaultSettings(): NodeSettings {
 		createOrdersFrom1C: false,
 		cancelledStatuses: [],
 		finalStatuses: [],
+		configuration: "ut",
+		client: "1c",
+		applyOnUpload: "complete",
+		vat: "auto",
+		allowedIps: [],
+		knownIpDays: 30,
+		journalDays: 90,
+		contentFrom1C: "report",
+		conflicts: "hold",
 		webhookUrl: null,
+		staleAfterHours: 24,
+		webhookSecret: null,
 	};
 }
 
@@ -54,6 +65,8 @@ export function installFakeApi(options: { token?: string } = {}) {
 		login: "exchange",
 		settings: defaultSettings(),
 		exchangeUrl: "http://shop.test/exim_1c",
+		createdAt: "2026-11-28T09:00:00.000Z",
+		updatedAt: "2026-11-28T09:00:00.000Z",
 	};
 	const orders: PreviewOrder[] = [
 		{
@@ -62,8 +75,12 @@ export function installFakeApi(options: { token?: string } = {}) {
 			date: "2026-11-28T10:00:00",
 			buyer: "Иванов Иван",
 			total: "1500.00",
+			exported: null,
+			currency: "RUB",
 			status: "N",
 			status1C: "Новый",
+			revision: 1,
+			deleted: false,
 			lines: 2,
 			warnings: [],
 		},
@@ -72,8 +89,13 @@ export function installFakeApi(options: { token?: string } = {}) {
 			number: "SHOP-2026-000042",
 			date: "2026-11-28T23:30:00+03:00",
 			buyer: "ООО «Ромашка»",
+			exported: null,
+			currency: "RUB",
 			total: "99.90",
 			status: "P",
+			status1C: null,
+			revision: 3,
+			deleted: false,
 			lines: 1,
 			// a coded warning (translated by the widget), a code the widget does not know, and a plain string (older servers)
 			warnings: [
@@ -83,7 +105,7 @@ export function installFakeApi(options: { token?: string } = {}) {
 					params: { length: 16, max: 11 },
 				},
 				{ code: "SOMETHING_NEW", message: "A warning this widget has no text for" },
-				"Plain text from an older server",
+				"Plain text from an older server" as unknown as PreviewWarning,
 			],
 		},
 	];
@@ -151,6 +173,8 @@ export function installFakeApi(options: { token?: string } = {}) {
 				login: b.login,
 				settings: defaultSettings(),
 				exchangeUrl: "http://shop.test/exim_1c",
+				createdAt: "2026-11-29T09:00:00.000Z",
+				updatedAt: "2026-11-29T09:00:00.000Z",
 				state: "never",
 				lastExchange: null,
 				lastSuccessAt: null,
@@ -248,7 +272,7 @@ export function installFakeApi(options: { token?: string } = {}) {
 		}
 		if (method === "GET" && p === `/api/v1/nodes/${node.id}/journal`) {
 			const errorsOnly = url.searchParams.get("errors") === "1";
-			return json({ items: journal.filter((j) => !errorsOnly || j.error), nextBefore: null });
+			return json({ items: journal.filter((j) => !errorsOnly || j.error), nextCursor: null, nextBefore: null });
 		}
 		return json({ error: { code: "NOT_FOUND", message: `no route ${method} ${p}` } }, 404);
 	});
@@ -266,10 +290,14 @@ export function journalItem(partial: Partial<JournalItem> & Pick<JournalItem, "i
 		bytesOut: 7,
 		reply: "success",
 		durationMs: 3,
-		ordersSent: null,
-		ordersAcknowledged: null,
-		ordersImported: null,
+		ordersSent: 0,
+		ordersAcknowledged: 0,
+		ordersImported: 0,
 		error: null,
+		ip: null,
+		count: 1,
+		code: null,
+		params: null,
 		...partial,
 	};
 }
