@@ -3,8 +3,8 @@
  * `createExchangeApp`: the stateless Hono app of Obmen — `/exim_1c` for 1C, `/api/v1` for the store and the
  * admin widget, `/admin` for the demo page. Everything kept between requests lives in the injected store.
  */
-import { Hono } from "hono";
-import { routePath } from "hono/route";
+import { type Context, Hono } from "hono";
+import { matchedRoutes, routePath } from "hono/route";
 import { adminRoutes } from "./admin.ts";
 import { checkStaleNodes, staleCheckDue } from "./alerts.ts";
 import { apiRoutes } from "./api/routes.ts";
@@ -46,6 +46,11 @@ export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 		if (staleCheckDue(o)) keepAlive(c, checkStaleNodes(o).catch(o.onError));
 	});
 	const metrics = instanceMetrics(o);
+	/** The pattern of the route that answered (`/api/v1/orders/:id`), not of a catch-all (`/api/v1/*`) matched too. */
+	const handlerRoute = (c: Context) => {
+		const own = matchedRoutes(c).filter((r) => r.method !== "ALL" || !r.path.endsWith("*"));
+		return own.at(-1)?.path || routePath(c, -1) || "(none)";
+	};
 	const eximPaths = ["/exim_1c", "/bitrix/admin/1c_exchange.php", "/exim_moysklad", "/exim_class"];
 	// one log entry per request of the admin API and page (exim/routes.ts logs `/exim_1c` with its details); health
 	// checks and scrapes are left out (noise), so is every query string (the first-login link carries the token)
@@ -59,7 +64,7 @@ export function createExchangeApp(options: ExchangeAppOptions): ExchangeApp {
 			kind: "http",
 			at,
 			method: c.req.method,
-			route: routePath(c, -1) || "(none)",
+			route: handlerRoute(c),
 			status: c.res.status,
 			durationMs: Math.round(performance.now() - t0),
 			ip: o.clientIp(c) ?? null,
