@@ -6,6 +6,7 @@ import type { Client } from "@libsql/client";
 import { consoleRepo } from "./console-repo.ts";
 import { contentRepo } from "./content-repo.ts";
 import { createContext } from "./context.ts";
+import { withStoreErrors } from "./errors.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
 import { importRepo } from "./import-repo.ts";
@@ -20,10 +21,11 @@ import { uploadApplyRepo } from "./upload-apply-repo.ts";
 
 /**
  * Wraps an open libSQL client as an {@link ExchangeStore}. Call {@link openStore} to also run migrations.
- * Writes go through one in-process mutex; imports are one `batch(…, "write")`.
+ * Writes go through one in-process mutex; imports are one `batch(…, "write")`. A busy or full database rejects with
+ * {@link StoreBusyError} / {@link StoreFullError}.
  */
 export function createLibsqlStore(client: Client): ExchangeStore {
-	const ctx = createContext(client);
+	const ctx = createContext(withStoreErrors(client));
 	return {
 		...ordersRepo(ctx),
 		...nodesRepo(ctx),
