@@ -5,10 +5,11 @@
  * `success` acknowledges exactly the pending revisions.
  */
 import type { Order } from "@obmen/core";
-import { type StoreContext, str } from "./context.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { ExportCandidate } from "./types.ts";
+import { str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge" | "clearPending">;
 

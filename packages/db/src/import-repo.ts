@@ -11,7 +11,6 @@
  * batch.
  */
 import type { Client, InStatement, Row } from "@libsql/client";
-import { bool, type StoreContext, str } from "./context.ts";
 import { unmatchedUpserts } from "./identity-repo.ts";
 import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
@@ -26,6 +25,8 @@ import type {
 	OneCFields,
 	UnmatchedInput,
 } from "./types.ts";
+import { bool, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type ImportRepo = Pick<
 	ExchangeStore,

@@ -5,19 +5,21 @@
 import type { Client } from "@libsql/client";
 import { consoleRepo } from "./console-repo.ts";
 import { contentRepo } from "./content-repo.ts";
-import { createContext } from "./context.ts";
 import { withStoreErrors } from "./errors.ts";
 import { exportRepo } from "./export-repo.ts";
 import { identityRepo } from "./identity-repo.ts";
 import { importRepo } from "./import-repo.ts";
+import { journalRepo } from "./journal-repo.ts";
 import { leaseRepo } from "./lease-repo.ts";
+import { loginRepo } from "./login-repo.ts";
+import { metaRepo } from "./meta-repo.ts";
 import { applyMigrations, retryBusy } from "./migrate.ts";
-import { miscRepo } from "./misc-repo.ts";
 import { nodesRepo } from "./nodes-repo.ts";
 import { ordersRepo } from "./orders-repo.ts";
 import { sessionRepo } from "./session-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import { uploadApplyRepo } from "./upload-apply-repo.ts";
+import { createContext } from "./write-queue.ts";
 
 /**
  * Wraps an open libSQL client as an {@link ExchangeStore}. Call {@link openStore} to also run migrations.
@@ -35,7 +37,9 @@ export function createLibsqlStore(client: Client): ExchangeStore {
 		...sessionRepo(ctx),
 		...importRepo(ctx),
 		...uploadApplyRepo(ctx),
-		...miscRepo(ctx),
+		...loginRepo(ctx),
+		...journalRepo(ctx),
+		...metaRepo(ctx),
 		...consoleRepo(ctx),
 		...leaseRepo(ctx),
 		idle: () => ctx.lock.idle(),
