@@ -5,8 +5,9 @@
  * import of the node) or attached by an operator, then applied exactly as an import would apply them.
  */
 import type { ExchangeStore, NodeRecord, UnmatchedDocument } from "@obmen/db";
-import { keysOf, type PlanReport, patchFor, planPage, type StagedDoc, targetOf } from "./apply.ts";
+import { keysOf, type PlanReport, patchFor, planPage, targetOf } from "./apply.ts";
 import { readSettings } from "./settings.ts";
+import type { StagedDoc } from "./staged-doc.ts";
 
 /** Kept documents looked at per re-match pass. */
 const REMATCH_MAX = 200;

@@ -23,10 +23,12 @@ import {
 } from "@obmen/core";
 import type { ExchangeStore, ImportOutcome } from "@obmen/db";
 import type { Context } from "hono";
-import { type PlanReport, planStaged, stageDocument, YIELD_MS, yieldToEventLoop } from "../apply.ts";
+import { type PlanReport, planStaged } from "../apply.ts";
 import type { ResolvedOptions } from "../options.ts";
+import { pacer } from "../pacer.ts";
 import { type NodeSettings, readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
+import { stageDocument } from "../staged-doc.ts";
 import { rematchNode } from "../unmatched.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
@@ -67,14 +69,11 @@ export function stagedEntryName(zip: string, entry: string): string {
 	return `${zip}\u001f${entry}`;
 }
 
-/** @internal Passes chunks through, letting the event loop run every {@link YIELD_MS} (the driver is synchronous). */
+/** @internal Passes chunks through, letting the event loop run in between (pacer.ts; the driver is synchronous). */
 async function* paced(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-	let last = Date.now();
+	const pace = pacer();
 	for await (const c of chunks) {
-		if (Date.now() - last >= YIELD_MS) {
-			await yieldToEventLoop();
-			last = Date.now();
-		}
+		await pace();
 		yield c;
 	}
 }
@@ -191,12 +190,9 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	// the slice budget counts from the first new document, so re-reading the staged prefix of a file bigger than
 	// one slice cannot shrink every later call to a single document
 	let sliceStart = x.started;
-	let yielded = Date.now();
+	const pace = pacer();
 	for await (const doc of readDocuments(found.chunks(), readLimits(o))) {
-		if (Date.now() - yielded >= YIELD_MS) {
-			await yieldToEventLoop();
-			yielded = Date.now();
-		}
+		await pace();
 		if (index++ < staged) continue;
 		if (index === staged + 1 && staged > 0) sliceStart = Date.now();
 		batch.push(JSON.stringify(stageDocument(doc, settings.createOrdersFrom1C)));
