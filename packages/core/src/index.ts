@@ -15,8 +15,8 @@ export type {
 	IncomingRequisite,
 	IncomingUnit,
 } from "./cml/document-mapper.ts";
-export { lineVatRate, NO_VAT, ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME } from "./cml/document-writer.ts";
 export * from "./cml/export-settings.ts";
+export { lineVatRate, NO_VAT, ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME } from "./cml/line-figures.ts";
 export {
 	type LineIdentity,
 	lineIdentity,

@@ -5,10 +5,11 @@
  * each node's last exchange for the status badge.
  */
 import type { InStatement } from "@libsql/client";
-import { type StoreContext, str } from "./context.ts";
 import { exportFilter, floorKey, fromNumberCondition } from "./export-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeActivity } from "./types.ts";
+import { str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type ConsoleRepo = Pick<
 	ExchangeStore,

@@ -3,9 +3,10 @@
  * Order content between the store and 1C (issue #12): what a node last acknowledged of an order (the base of a
  * content merge) and settling a held content conflict.
  */
-import type { StoreContext } from "./context.ts";
+
 import { ORDER_COLUMNS, rowToStored } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type ContentRepo = Pick<ExchangeStore, "getAck" | "listHeld" | "resolveHeld">;
 

@@ -8,11 +8,11 @@
  * Runtime-neutral: no Cloudflare types are imported; {@link D1DatabaseLike} is the structural part of `D1Database`.
  */
 import type { InArgs, InStatement, InValue, ResultSet, Row } from "@libsql/client";
-import type { SqlClient } from "./context.ts";
 import { createLibsqlStore } from "./libsql-store.ts";
 import { applyMigrations, BOOKKEEPING } from "./migrate.ts";
 import { type EmbeddedMigration, migrations } from "./migrations.gen.ts";
 import type { ExchangeStore } from "./store.ts";
+import type { SqlClient } from "./write-queue.ts";
 
 /** The part of a D1 prepared statement the adapter uses. */
 export interface D1PreparedStatementLike {

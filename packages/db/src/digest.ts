@@ -2,7 +2,7 @@
  * @module
  * An ordered hash of the domain tables, used by tests to prove that a rejected request changed nothing.
  */
-import type { SqlClient } from "./context.ts";
+import type { SqlClient } from "./write-queue.ts";
 
 /** Tables whose content is "the data" (not exchange scratch state such as sessions, uploads or the journal). */
 export const DOMAIN_TABLES = ["orders", "node_acks", "order_changes", "import_ledger", "nodes"] as const;

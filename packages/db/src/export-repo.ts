@@ -6,10 +6,11 @@
  */
 import type { InStatement } from "@libsql/client";
 import type { Order } from "@obmen/core";
-import { type StoreContext, str } from "./context.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { ExportCandidate, PendingItem } from "./types.ts";
+import { str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge" | "clearPending">;
 

@@ -4,13 +4,14 @@
  * 1C documents kept because they matched no order.
  */
 import type { InStatement, Row } from "@libsql/client";
-import { type StoreContext, sqlBool, str } from "./context.ts";
 import { PENDING_INSERT, pendingRows } from "./export-repo.ts";
 import { COLUMN } from "./import-repo.ts";
 import { rowInserts } from "./json-rows.ts";
 import { bpOrderKey, cutNumber } from "./order-keys.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { ExportIdentity, OneCFields, UnmatchedDocument, UnmatchedInput } from "./types.ts";
+import { sqlBool, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type IdentityRepo = Pick<
 	ExchangeStore,

@@ -11,7 +11,6 @@
  * batch.
  */
 import type { InStatement, Row } from "@libsql/client";
-import { bool, type SqlClient, type StoreContext, str } from "./context.ts";
 import { unmatchedUpserts } from "./identity-repo.ts";
 import { rowInserts } from "./json-rows.ts";
 import { cutNumber } from "./order-keys.ts";
@@ -27,6 +26,8 @@ import type {
 	OneCFields,
 	UnmatchedInput,
 } from "./types.ts";
+import { bool, str } from "./values.ts";
+import type { SqlClient, StoreContext } from "./write-queue.ts";
 
 type ImportRepo = Pick<
 	ExchangeStore,

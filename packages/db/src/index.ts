@@ -5,6 +5,7 @@
  */
 export { backupInto, pendingMigrations } from "./backup.ts";
 export { DOMAIN_TABLES, domainDigest } from "./digest.ts";
+export { StoreBusyError, StoreFullError } from "./errors.ts";
 export { createLibsqlStore, openStore } from "./libsql-store.ts";
 export { applyMigrations } from "./migrate.ts";
 export { Mutex } from "./mutex.ts";

@@ -4,9 +4,11 @@
  * (a node's export between `query` and `success`, background work). Every operation is one statement, so it is atomic
  * on every engine (libSQL file or remote, D1).
  */
-import { num, type StoreContext, str } from "./context.ts";
+
 import type { ExchangeStore } from "./store.ts";
 import type { LeaseRow } from "./types.ts";
+import { num, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type LeaseRepo = Pick<ExchangeStore, "initMeta" | "acquireLease" | "releaseLease" | "getLease">;
 

@@ -3,9 +3,11 @@
  * What `/metrics` reads from the database at scrape time: counts kept by the exchange itself (acknowledgements,
  * the import ledger, staged uploads and imports, login failures), hence global across every instance.
  */
-import { num, type StoreContext, str } from "./context.ts";
+
 import type { ExchangeStore } from "./store.ts";
 import type { NodeMetrics } from "./types.ts";
+import { num, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type MetricsRepo = Pick<ExchangeStore, "metricsSnapshot">;
 

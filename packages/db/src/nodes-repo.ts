@@ -3,12 +3,12 @@
  * 1C nodes: credentials (hashed) and settings JSON.
  */
 import type { Row } from "@libsql/client";
-import type { StoreContext } from "./context.ts";
 import { floorKey } from "./export-repo.ts";
 import { purgeIdentities } from "./identity-repo.ts";
 import { purge } from "./session-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { NodeRecord } from "./types.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 function rowToNode(r: Row): NodeRecord {
 	return {

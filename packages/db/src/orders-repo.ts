@@ -5,9 +5,10 @@
 
 import type { Row } from "@libsql/client";
 import type { Order } from "@obmen/core";
-import { bool, type StoreContext, str } from "./context.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { ChangeRow, StoredOrder } from "./types.ts";
+import { bool, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 /** @internal Numeric value of an all-digit order number (≤ 15 digits), else null. */
 export function numberValue(n: string | null): number | null {

@@ -5,9 +5,10 @@
  */
 import type { InStatement, Row } from "@libsql/client";
 import { concatBytes } from "@obmen/core";
-import { num, type StoreContext, str } from "./context.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { SessionRecord } from "./types.ts";
+import { num, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type SessionRepo = Pick<
 	ExchangeStore,

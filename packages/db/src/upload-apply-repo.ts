@@ -5,10 +5,11 @@
  * `UPDATE … WHERE claimed_until <= now`), finished with the per-file summary a later `import` repeats.
  */
 import type { Row } from "@libsql/client";
-import { num, type StoreContext, str } from "./context.ts";
 import { dropOrphanUploads } from "./session-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { UploadApply } from "./types.ts";
+import { num, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
 type UploadApplyRepo = Pick<
 	ExchangeStore,

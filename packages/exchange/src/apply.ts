@@ -6,18 +6,17 @@
  * (Розница stores and sends back the cut), the store number; then by the stored 1C `Ид`. Never by "Номер по 1С"
  * alone: 1C numbers restart every year, so it would attach documents to another order. A document that matches no
  * order is kept (`unmatched_documents`) with the reason, and applied once its order appears or an operator attaches it.
- * Store the 1C id/number/date, "Проведен", payment ("Оплачен", "Дата оплаты по 1С", "Номер оплаты по 1С"),
- * shipment ("Отгружен", "Дата отгрузки по 1С", "Номер отгрузки по 1С"), "Отменен" and `ПометкаУдаления`
- * (which sets both deleted and cancelled). Absent flags mean "unchanged" (1C omits false values).
- * Payment/shipment documents (`ПодчиненныеДокументы`, or top-level with `Основание`) mark the order paid/shipped.
- * Status: through the node's `statusMap.import` rules (last match wins) when `importStatuses` is on, and only when
- * 1C actually changed something. The plan is computed outside the write transaction.
+ * What each document sets is document-fields.ts (payment/shipment documents, `ПодчиненныеДокументы` or top-level
+ * with `Основание`, mark the order paid/shipped); the status goes through the node's `statusMap.import` rules (last
+ * match wins) when `importStatuses` is on, and only when 1C actually changed something. An unknown order document
+ * creates a store order with `createOrdersFrom1C` (order-from-1c.ts). The plan is computed outside the write
+ * transaction.
  *
- * Big files: each parsed document is staged as a compact {@link StagedDoc} (what applying needs, not the whole
- * document), and {@link planStaged} plans page by page through the store's {@link ImportPlanning}, so memory does
- * not grow with the file. {@link planImport} runs the same steps in memory for one small file.
+ * Big files: each parsed document is staged as a compact {@link StagedDoc} (staged-doc.ts), and {@link planStaged}
+ * plans page by page through the store's {@link ImportPlanning}, so memory does not grow with the file.
+ * {@link planImport} runs the same steps in memory for one small file.
  */
-import { type IncomingDocument, ORDER_DELIVERY_ID, type Order, safeParseOrder } from "@obmen/core";
+import type { IncomingDocument } from "@obmen/core";
 import type {
 	ImportEffect,
 	ImportKeys,
@@ -32,9 +31,14 @@ import type {
 	UnmatchedInput,
 } from "@obmen/db";
 import { cutNumber } from "@obmen/db";
-import { contentOfDocument, contentText, lineDiscount, type OrderContent } from "./content.ts";
+import type { OrderContent } from "./content.ts";
 import { contentOutcome } from "./content-sync.ts";
+import { EMPTY_FIELDS, fieldsOf, importedStatus } from "./document-fields.ts";
+import { pacer } from "./pacer.ts";
 import type { NodeSettings } from "./settings.ts";
+import { type StagedDoc, stageDocument } from "./staged-doc.ts";
+
+type Fields = OneCFields;
 
 /** The result of planning one file. */
 export interface ImportPlan {
@@ -44,200 +48,6 @@ export interface ImportPlan {
 	unknown: string[];
 	/** Per-document problems, e.g. an order from 1C that is not a valid store order (the first 20). */
 	errors: string[];
-}
-
-const PAYMENT_OPS = ["выплата безналичных денег", "выплата наличных денег", "эквайринговая операция"];
-const SHIPMENT_OPS = ["отпуск товара"];
-
-type Fields = OneCFields;
-const EMPTY: Fields = {
-	id: null,
-	number: null,
-	date: null,
-	posted: null,
-	paid: null,
-	paidAt: null,
-	paymentNumber: null,
-	shipped: null,
-	shippedAt: null,
-	shipmentNumber: null,
-	cancelled: null,
-	deleted: null,
-	final: null,
-	status: null,
-	statusId: null,
-	content: null,
-};
-
-function op(d: IncomingDocument): string {
-	return (d.operation ?? "").trim().toLowerCase();
-}
-
-/** The 1C fields an order document sets (only what was sent). */
-export function orderDocFields(d: IncomingDocument): Partial<Fields> {
-	const o = d.oneC;
-	const set: Partial<Fields> = {};
-	const put = <K extends keyof Fields>(k: K, v: Fields[K] | undefined) => {
-		if (v !== null && v !== undefined) set[k] = v;
-	};
-	put("id", o.id ?? d.id);
-	put("number", o.number);
-	put("date", o.date);
-	put("posted", o.posted);
-	put("paid", o.paid ?? (o.paidAt ? true : null));
-	put("paidAt", o.paidAt);
-	put("paymentNumber", o.paymentNumber);
-	put("shipped", o.shipped ?? (o.shippedAt ? true : null));
-	put("shippedAt", o.shippedAt);
-	put("shipmentNumber", o.shipmentNumber);
-	put("cancelled", o.deleted === true ? true : o.cancelled);
-	put("deleted", o.deleted);
-	put("final", o.final);
-	put("status", o.status);
-	put("statusId", o.statusId);
-	// 1C's content of the order (lines, delivery, total, buyer, comment), compared by its canonical text
-	if (d.items.length > 0) put("content", contentText(contentOfDocument(d)));
-	return set;
-}
-
-/** The fields a payment or shipment document sets on its order, or null when it is neither (or is deleted). */
-export function subordinateFields(d: IncomingDocument): Partial<Fields> | null {
-	if (d.oneC.deleted === true) return null;
-	if (PAYMENT_OPS.includes(op(d))) return { paid: true, paidAt: d.date ?? null, paymentNumber: d.number ?? null };
-	if (SHIPMENT_OPS.includes(op(d))) return { shipped: true, shippedAt: d.date ?? null, shipmentNumber: d.number ?? null };
-	return null;
-}
-
-function isOrderDoc(d: IncomingDocument): boolean {
-	return d.operation === null || op(d) === "заказ товара";
-}
-
-/**
- * Maps the merged 1C state to a store status through the rules (last match wins); null = no rule matched.
- * A `status` rule matches the raw "Статус заказа" or the "Статуса заказа ИД" (its `value` equal to either; without a
- * `value`, any status 1C sent).
- */
-export function mapStatus(state: Fields, rules: NodeSettings["statusMap"]["import"]): string | null {
-	let result: string | null = null;
-	for (const rule of rules) {
-		if (rule.on === "status") {
-			const sent = state.status !== null || state.statusId !== null;
-			if (sent && (rule.value === undefined || rule.value === state.status || rule.value === state.statusId)) result = rule.status;
-			continue;
-		}
-		const flag = state[rule.on];
-		if (flag !== null && flag === (rule.value === undefined ? true : rule.value.trim().toLowerCase() !== "false")) result = rule.status;
-	}
-	return result;
-}
-
-/** Longest store status code (the order model's limit). */
-const STATUS_MAX = 64;
-
-/**
- * The store status 1C's state asks for when `importStatuses` is on: the import rules' result, else "Статуса заказа ИД"
- * itself — a store status code (Bitrix semantics: 1C sends back the site's status id). null = leave the status.
- */
-export function importedStatus(state: Fields, settings: NodeSettings): string | null {
-	if (!settings.importStatuses) return null;
-	const mapped = mapStatus(state, settings.statusMap.import);
-	if (mapped !== null) return mapped;
-	const id = state.statusId?.trim() ?? "";
-	return id.length > 0 && id.length <= STATUS_MAX ? id : null;
-}
-
-function fieldsOf(s: StoredOrder): Fields {
-	return s.oneC ? { ...EMPTY, ...(({ lastImportAt: _, ...rest }) => rest)(s.oneC) } : { ...EMPTY };
-}
-
-/** ISO date-time for a 1C date (`2026-11-28` or `2026-11-28T10:00:00`), or null. */
-function isoDateTime(d: string | null): string | null {
-	if (!d) return null;
-	if (/^\d{4}-\d{2}-\d{2}$/.test(d)) return `${d}T00:00:00`;
-	return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?/.test(d) ? d.slice(0, 19) : null;
-}
-
-/** A store order built from an unknown 1C order document (`createOrdersFrom1C`). */
-export function orderFrom1C(d: IncomingDocument, status: string): { ok: true; order: Order } | { ok: false; reason: string } {
-	const buyer = d.counterparties.find((c) => (c.role ?? "").toLowerCase() === "покупатель") ?? d.counterparties[0];
-	const delivery = d.items.find((i) => i.id?.trim() === ORDER_DELIVERY_ID);
-	const lines = d.items.filter((i) => i !== delivery);
-	const r = safeParseOrder({
-		id: `1c-${d.oneC.id ?? d.id ?? d.number}`.slice(0, 40),
-		number: d.number ?? d.oneC.number ?? "",
-		createdAt: isoDateTime(d.date) ?? "",
-		status,
-		currency: (d.currency ?? "RUB").slice(0, 3),
-		rate: d.rate ?? "1",
-		...(d.total ? { total: d.total } : {}),
-		customer: {
-			name: buyer?.name ?? buyer?.fullName ?? "",
-			type: buyer?.inn ? "company" : "person",
-			inn: buyer?.inn ?? "",
-			kpp: buyer?.kpp ?? "",
-		},
-		// the full content: lines with their discounts (from Сумма), the ORDER_DELIVERY line as the delivery cost
-		items: lines.map((i, n) => ({
-			productId: i.id ?? i.sku ?? `line-${n + 1}`,
-			...(i.id ? { externalId: i.id } : {}),
-			...(i.sku ? { sku: i.sku } : {}),
-			name: i.name ?? "—",
-			quantity: i.quantity ?? "1",
-			price: i.price ?? "0",
-			discount: lineDiscount(i),
-			kind: i.kind ?? "goods",
-		})),
-		...(delivery ? { shipping: { price: delivery.total ?? delivery.price ?? "0" } } : {}),
-		comment: d.comment ?? "",
-	});
-	if (r.ok) return r;
-	return { ok: false, reason: r.issues.map((i) => `${i.path}: ${i.message}`).join("; ") };
-}
-
-/**
- * The compact record staged for one parsed document (JSON in `import_docs`): an order document (`o`: its number,
- * 1C id and 1C number to match on, the fields it sets, and — only with `createOrdersFrom1C` — the store order it
- * would create or why it cannot), a payment/shipment document (`p`: its `Основание` and the fields it sets), or a
- * document that changes nothing (`x`, kept so document positions stay stable across time slices).
- */
-export type StagedDoc =
-	| {
-			k: "o";
-			n: string | null;
-			i: string | null;
-			c: string | null;
-			s: Partial<Fields>;
-			l: string;
-			/** The document's date (kept with an unmatched document). */
-			dt?: string | null;
-			/** The order to create (status still to be mapped), or the reason it is not a valid store order. */
-			create?: { order: Order } | { error: string };
-	  }
-	| { k: "p"; b: string | null; s: Partial<Fields>; l: string; n?: string | null; i?: string | null; dt?: string | null }
-	| { k: "x" };
-
-/** Reduces a parsed document to what applying it needs. */
-export function stageDocument(d: IncomingDocument, createOrders: boolean): StagedDoc {
-	if (isOrderDoc(d)) {
-		const set = orderDocFields(d);
-		for (const sub of d.subordinate) Object.assign(set, subordinateFields(sub) ?? {});
-		const staged: StagedDoc = {
-			k: "o",
-			n: d.number,
-			i: d.oneC.id ?? d.id,
-			c: d.oneC.number,
-			s: set,
-			l: d.number ?? d.oneC.number ?? d.id ?? "?",
-			dt: d.date,
-		};
-		if (createOrders) {
-			const made = orderFrom1C(d, "new");
-			staged.create = made.ok ? { order: made.order } : { error: made.reason };
-		}
-		return staged;
-	}
-	const set = subordinateFields(d);
-	return set ? { k: "p", b: d.basis, s: set, l: d.basis ?? d.number ?? "?", n: d.number, i: d.oneC.id ?? d.id, dt: d.date } : { k: "x" };
 }
 
 /** Problems found while planning (the reply and the journal show a few). */
@@ -345,7 +155,7 @@ export function planPage(
 			keep(d, `not a valid store order: ${d.create.error}`);
 			continue;
 		}
-		const fields = { ...EMPTY, ...d.s };
+		const fields = { ...EMPTY_FIELDS, ...d.s };
 		const status = importedStatus(fields, settings) ?? "new";
 		creates.push({ seq, label: d.l, order: { ...d.create.order, status }, oneC: d.s });
 	}
@@ -354,7 +164,7 @@ export function planPage(
 
 /** The net patch of one matched order after every document of the file (null when nothing changes). */
 export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings: NodeSettings): OrderPatch | null {
-	const before: Fields = { ...EMPTY, ...target.oneC };
+	const before: Fields = { ...EMPTY_FIELDS, ...target.oneC };
 	let fields = before;
 	for (const s of sets) fields = { ...fields, ...s };
 	const set: Partial<Fields> = {};
@@ -376,17 +186,6 @@ export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings
 	return patch;
 }
 
-/**
- * The local libSQL driver is synchronous and the parser never waits for I/O, so a long import would hold the event
- * loop for seconds; these let timers and other requests run in between (every {@link YIELD_MS} and every page).
- */
-export const YIELD_MS = 50;
-
-/** Resolves on a later turn of the event loop (a macrotask, not a microtask). */
-export function yieldToEventLoop(): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /** Staged documents and patches handled per page by {@link planStaged}. */
 const PLAN_PAGE = 500;
 
@@ -396,12 +195,7 @@ const PLAN_PAGE = 500;
  */
 export async function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = ""): Promise<PlanReport> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
-	let yielded = Date.now();
-	const pace = async () => {
-		if (Date.now() - yielded < YIELD_MS) return;
-		await yieldToEventLoop();
-		yielded = Date.now();
-	};
+	const pace = pacer();
 	let after = -1;
 	for (;;) {
 		const rows = await p.staged(after, PLAN_PAGE);

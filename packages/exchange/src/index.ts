@@ -21,7 +21,7 @@ export type {
 	ApiStatusCount,
 } from "./api/schemas.ts";
 export { createExchangeApp, type ExchangeApp } from "./app.ts";
-export { type ImportPlan, mapStatus, orderFrom1C, planImport } from "./apply.ts";
+export { type ImportPlan, planImport } from "./apply.ts";
 export {
 	ADMIN_TOKEN_KEY,
 	type BootedExchange,
@@ -32,6 +32,7 @@ export {
 	storedAdminTokenCheck,
 } from "./bootstrap.ts";
 export { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto.ts";
+export { mapStatus } from "./document-fields.ts";
 export { COOKIE_NAME } from "./exim/session.ts";
 export { buildExport, type ExportBatch } from "./export.ts";
 export { type EnvLike, type HostConfig, readHostConfig } from "./host-config.ts";
@@ -47,5 +48,6 @@ export {
 	type ReplyWord,
 } from "./log.ts";
 export { type AdminAssets, type Clock, DEFAULT_LIMITS, type ExchangeAppOptions, type ExchangeLimits } from "./options.ts";
+export { orderFrom1C } from "./order-from-1c.ts";
 export { type ClientView, clientView, parsePublicUrl, parseTrustProxy, publicBase, type TrustProxy } from "./proxy.ts";
 export { defaultSettings, mergeSettings, type NodeSettings, type NodeSettingsInput, NodeSettingsSchema, readSettings } from "./settings.ts";

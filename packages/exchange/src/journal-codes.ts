@@ -3,8 +3,7 @@
  * Journal error codes: what went wrong in one `/exim_1c` request, as a stable code the admin widget turns
  * into a localized message and a "what to do" hint (the reasons 1C itself gets are fixed protocol text).
  */
-import { TOO_LARGE } from "./exim/file.ts";
-import { BAD_CREDENTIALS, NEED_CHECKAUTH, SESSION_NOT_FOUND, THROTTLED } from "./exim/session.ts";
+import { FAILURE_CODES, INTERNAL_ERROR_NOTE } from "./exim/replies.ts";
 
 /** Why a journalled request failed (or an import applied with problems). */
 export type JournalErrorCode =
@@ -40,17 +39,9 @@ export function journalError(row: { error: string | null; reply: string }): Jour
 	const failed = row.reply === "failure" || row.reply.startsWith("failure\n");
 	const e = row.error ?? (failed ? (row.reply.split("\n")[1] ?? "") : null);
 	if (e === null) return null;
-	if (e === BAD_CREDENTIALS) return { code: "auth_failed", params: {} };
-	if (e.startsWith("Требуется авторизация HTTP Basic")) return { code: "auth_required", params: {} };
-	if (e === THROTTLED) return { code: "throttled", params: {} };
-	if (e === NEED_CHECKAUTH || e === SESSION_NOT_FOUND) return { code: "no_session", params: {} };
-	if (e === TOO_LARGE) return { code: "file_too_large", params: {} };
-	if (e.startsWith("Файл не найден")) return { code: "file_not_found", params: {} };
-	if (e.startsWith("Недопустимое имя файла")) return { code: "invalid_filename", params: {} };
-	if (e.startsWith("Каталог не поддерживается")) return { code: "catalog_unsupported", params: {} };
-	if (e === "busy, retry") return { code: "busy", params: {} };
-	if (e.startsWith("Соединение прервано до конца запроса")) return { code: "client_abort", params: {} };
-	if (e.startsWith("internal error")) return { code: "internal", params: {} };
+	const fixed = FAILURE_CODES.get(e);
+	if (fixed) return { code: fixed, params: {} };
+	if (e.startsWith(INTERNAL_ERROR_NOTE)) return { code: "internal", params: {} };
 	// "kept unmatched: 404 (no order with this number), …": the documents are kept (see unmatched.ts); the reasons in
 	// parentheses are dropped from the numbers
 	const unknown = /^(?:unknown orders|kept unmatched): ([^;]*)/.exec(e);

@@ -17,7 +17,7 @@ import { checkAdminToken } from "./api/admin-throttle.ts";
 import { errorResponse } from "./api/errors.ts";
 import { adminTokenOk } from "./api/routes.ts";
 import { sha256Hex, timingSafeEqual } from "./crypto.ts";
-import { BAD_CREDENTIALS, THROTTLED } from "./exim/session.ts";
+import { BAD_CREDENTIALS, THROTTLED } from "./exim/replies.ts";
 import { journalError } from "./journal-codes.ts";
 import type { EximLogEntry, HttpLogEntry } from "./log.ts";
 import type { ResolvedOptions } from "./options.ts";

@@ -7,8 +7,9 @@
  * `contentFrom1C: "apply"` or held (issue #12).
  */
 import type { ExchangeStore, NodeRecord, UnmatchedDocument } from "@obmen/db";
-import { keysOf, type PlanReport, patchFor, planPage, type StagedDoc, targetOf, withContent } from "./apply.ts";
+import { keysOf, type PlanReport, patchFor, planPage, targetOf, withContent } from "./apply.ts";
 import { readSettings } from "./settings.ts";
+import type { StagedDoc } from "./staged-doc.ts";
 
 /** Kept documents looked at per re-match pass. */
 const REMATCH_MAX = 200;

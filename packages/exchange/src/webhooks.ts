@@ -4,7 +4,7 @@
  * in the background — never blocking the 1C request. Each POST is aborted after a timeout, so a hanging webhook
  * server cannot keep the delivery (and the runtime's `waitUntil`) open forever.
  */
-import type { EximRequest } from "./exim/context.ts";
+import type { EximRequest } from "./exim/request.ts";
 import { keepAlive } from "./wait-until.ts";
 
 /** Delays between attempts (ms). */

@@ -15,7 +15,7 @@
  * `БазоваяЕдиница` is required by the XSD in every version; ≥ 2.07 adds `Единица` (the OKEI code,
  * a 3–4 character string in the XSD, not Bitrix's nested form) and `Коэффициент` 1.
  *
- * Money: the order discount is spread over the lines (order-discount.ts) and written per line as
+ * Money (line-figures.ts): the order discount is spread over the lines (order-discount.ts) and written per line as
  * "Скидка на заказ" next to the line's own "Скидка на товар", both `УчтеноВСумме` true and taken off the
  * line `Сумма`; VAT is computed on that reduced sum. So the lines plus the `ORDER_DELIVERY` line add up to
  * the document `Сумма` (whenever each Цена × Количество is whole kopecks), as 1C УТ 11, which builds its
@@ -23,24 +23,23 @@
  * "Дата последнего разрешения по доставке".
  */
 import { CommerceMLError } from "../errors.ts";
-import { addDecimal, type Decimal, divDecimal, mulDecimal, subDecimal } from "../model/decimal.ts";
-import type { OrderItem } from "../model/order.ts";
+import { addDecimal, type Decimal } from "../model/decimal.ts";
 import type { ByteSink } from "./byte-sink.ts";
 import { counterpartyId, writeCounterparty } from "./counterparty-writer.ts";
 import { fastDecimal, formatMoney, formatPlain } from "./decimal-fast.ts";
-import type { ExportOrder, VatMode, WriterContext } from "./export-settings.ts";
+import type { ExportOrder, WriterContext } from "./export-settings.ts";
 import { clip, opt } from "./field-text.ts";
-import { lineIdentity, lineProductId } from "./line-identity.ts";
+import {
+	type DeliveryFigures,
+	deliveryFigures,
+	type LineFigures,
+	lineFigures,
+	ORDER_DELIVERY_ID,
+	ORDER_DELIVERY_NAME,
+	ZERO,
+} from "./line-figures.ts";
+import { lineIdentity } from "./line-identity.ts";
 import { okeiCode, okeiUnit } from "./okei.ts";
-import { distributeOrderDiscount, reducedSum } from "./order-discount.ts";
-
-/** `Товар/Ид` of the delivery service line, as Bitrix and CS-Cart write it. */
-export const ORDER_DELIVERY_ID = "ORDER_DELIVERY";
-/** `Товар/Наименование` of the delivery service line. */
-export const ORDER_DELIVERY_NAME = "Доставка заказа";
-
-const ZERO: Decimal = { units: 0n, scale: 0 };
-const HUNDRED: Decimal = { units: 100n, scale: 0 };
 
 const money = formatMoney;
 
@@ -56,75 +55,6 @@ export function localTime(iso: string): string {
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?/;
-
-/** Computed money of one line. */
-interface LineFigures {
-	item: OrderItem;
-	qty: Decimal;
-	price: Decimal;
-	/** The line's own discount ("Скидка на товар"). */
-	discount: Decimal;
-	/** This line's part of the order discount ("Скидка на заказ"), kopecks; zero when none. */
-	orderShare: Decimal;
-	/** What is written as the line `Сумма`: Цена × Количество − discount − orderShare. */
-	sum: Decimal;
-	/** The VAT rate as written ("20", "Без НДС"), or null when none is written. */
-	rateText: string | null;
-	/** The numeric rate (null for "Без НДС" or none). */
-	rate: Decimal | null;
-	/** VAT included in {@link sum} (computed on the reduced sum). */
-	vat: Decimal | null;
-}
-
-/** How 1C names the rate of a line with no VAT (every configuration reads it). */
-export const NO_VAT = "Без НДС";
-
-/**
- * The VAT rate written on a line under the node's `vat` mode: `none` → "Без НДС" on every line; else the item's own
- * `vatRate` (null → "Без НДС"); else, with a fixed rate, that rate; else (`auto`) none at all (1C applies its default).
- * Rates are written as 1C reads them: plain numbers ("20", "0"), no "%". With `writesNoVat` false (Розница) a line
- * without VAT carries no rate instead of "Без НДС".
- */
-export function lineVatRate(item: Pick<OrderItem, "vatRate">, vat: VatMode, writesNoVat = true): string | null {
-	if (vat === "none" || item.vatRate === null) return writesNoVat ? NO_VAT : null;
-	if (item.vatRate !== undefined) return formatPlain(fastDecimal(item.vatRate));
-	return vat === "auto" ? null : vat;
-}
-
-/** Parsed line money before the order discount; `sum` = Цена × Количество − line discount. */
-function baseFigures(item: OrderItem, vat: VatMode, writesNoVat: boolean): LineFigures {
-	const qty = fastDecimal(item.quantity);
-	const price = fastDecimal(item.price);
-	const discount = fastDecimal(item.discount);
-	const rateText = lineVatRate(item, vat, writesNoVat);
-	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
-	return { item, qty, price, discount, orderShare: ZERO, sum: subDecimal(mulDecimal(qty, price), discount), rateText, rate, vat: null };
-}
-
-/** Takes the line's part of the order discount off its sum and computes the VAT included in what is left. */
-function applyShare(f: LineFigures, orderShare: Decimal): LineFigures {
-	f.orderShare = orderShare;
-	f.sum = reducedSum(f.sum, orderShare);
-	f.vat = f.rate ? divDecimal(mulDecimal(f.sum, f.rate), addDecimal(HUNDRED, f.rate), 2) : null;
-	return f;
-}
-
-/** The line's product id: the 1C GUID when the store knows it (1C then finds the item without creating a duplicate), else the store id. */
-const lineId = lineProductId;
-
-/**
- * The lines' money with the order discount spread over them ({@link distributeOrderDiscount}); a line
- * whose `Ид` is {@link ORDER_DELIVERY_ID} is a delivery line and takes no part of it.
- */
-function lineFigures(o: ExportOrder, discount: Decimal, vat: VatMode, writesNoVat: boolean): LineFigures[] {
-	const lines = o.items.map((item) => baseFigures(item, vat, writesNoVat));
-	if (discount.units <= 0n) return lines.map((f) => applyShare(f, ZERO));
-	const shares = distributeOrderDiscount(
-		lines.map((f) => (lineId(f.item) === ORDER_DELIVERY_ID ? ZERO : f.sum)),
-		discount,
-	);
-	return lines.map((f, i) => applyShare(f, shares[i] as Decimal));
-}
 
 function requisite(w: ByteSink, name: string, value: string, field: string): void {
 	w.lit("<ЗначениеРеквизита><Наименование>");
@@ -222,19 +152,6 @@ function writeItem(w: ByteSink, ctx: WriterContext, f: LineFigures): void {
 		w.lit("</Скидки>");
 	}
 	w.lit("</Товар>\n");
-}
-
-/** The delivery line's VAT: the node's rate for lines without their own ("Без НДС" with `none`, none with `auto`). */
-interface DeliveryFigures {
-	price: Decimal;
-	rateText: string | null;
-	vat: Decimal | null;
-}
-
-function deliveryFigures(price: Decimal, ctx: WriterContext): DeliveryFigures {
-	const rateText = lineVatRate({}, ctx.vat, ctx.writesNoVat);
-	const rate = rateText === null || rateText === NO_VAT ? null : fastDecimal(rateText);
-	return { price, rateText, vat: rate ? divDecimal(mulDecimal(price, rate), addDecimal(HUNDRED, rate), 2) : null };
 }
 
 function writeDelivery(w: ByteSink, ctx: WriterContext, d: DeliveryFigures): void {

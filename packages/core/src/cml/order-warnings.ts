@@ -15,8 +15,8 @@ import {
 	subDecimal,
 } from "../model/decimal.ts";
 import type { Order } from "../model/order.ts";
-import { lineVatRate, NO_VAT, ORDER_DELIVERY_ID } from "./document-writer.ts";
 import type { OneCConfiguration, VatMode } from "./export-settings.ts";
+import { lineVatRate, NO_VAT, ORDER_DELIVERY_ID } from "./line-figures.ts";
 import { lineIdentity } from "./line-identity.ts";
 
 /** Longest `Номер` 1C УТ 11 can match: its lookup column for the site order number is `Строка(11)`. */

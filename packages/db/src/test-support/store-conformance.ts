@@ -4,13 +4,13 @@
  */
 import { parseOrder } from "@obmen/core";
 import { describe, expect, it } from "vitest";
-import type { SqlClient } from "../context.ts";
 import { domainDigest } from "../digest.ts";
 import { ParsedOrders } from "../export-repo.ts";
 import { createLibsqlStore } from "../libsql-store.ts";
 import { Mutex } from "../mutex.ts";
 import type { ExchangeStore } from "../store.ts";
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "../store.ts";
+import type { SqlClient } from "../write-queue.ts";
 
 /** A fresh, migrated, empty database: the store and the raw SQL client under it. */
 export interface OpenStore {

@@ -12,7 +12,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
 import { keepAlive } from "../wait-until.ts";
 import { notifyWebhook } from "../webhooks.ts";
-import type { EximRequest } from "./context.ts";
+import type { EximRequest } from "./request.ts";
 
 /** Least time between two alerts of one node and reason (ms). */
 export const ALERT_INTERVAL_MS = 15 * 60_000;

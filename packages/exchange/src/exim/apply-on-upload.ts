@@ -23,7 +23,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
 import { keepAlive } from "../wait-until.ts";
 import { isCloudRequest } from "./client.ts";
-import { type EximRequest, failure, textReply } from "./context.ts";
+import { EximFailure } from "./failure.ts";
 import {
 	appliedProblems,
 	appliedSummary,
@@ -34,10 +34,10 @@ import {
 	stagedEntryName,
 	type XmlSource,
 } from "./import.ts";
+import { ALREADY_IMPORTED, APPLYING, documentsStaged, NODE_DELETED } from "./replies.ts";
+import { textReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
 import type { ActiveSession } from "./session.ts";
-
-/** Summary line of an xml whose content was already in the ledger. */
-export const ALREADY_IMPORTED = "already imported";
 
 // ---------------------------------------------------------------------------------------------------------------
 // completeness
@@ -168,7 +168,7 @@ export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c
 		return { state: "failed", apply: { ...apply, result, state: "failed", error: reason }, reason };
 	};
 	const node = await o.store.getNode(apply.nodeId);
-	if (!node) return fail("Узел обмена удалён (node deleted)");
+	if (!node) return fail(NODE_DELETED);
 	const settings = readSettings(node.settings);
 	const session = await o.store.getSession(sessionId);
 	const x = { o, c, sessionId, nodeId: node.id, settings, uploadEpoch: session?.uploadEpoch ?? 0, now: o.clock.now(), started };
@@ -281,7 +281,7 @@ export async function applyOnUpload(r: EximRequest, s: ActiveSession, name: stri
 	if (cloud) slice = await finishInRequest(o, sessionId, name, slice, r.c);
 	if (slice?.state === "failed") {
 		r.j.note = "apply on upload failed";
-		return failure(r, slice.reason);
+		throw new EximFailure(slice.reason);
 	}
 	if (slice?.state === "done") {
 		r.j.ordersImported = slice.ordersImported;
@@ -355,11 +355,11 @@ export async function importAppliedOnUpload(r: EximRequest, sessionId: string, u
 			return textReply(r, replySuccess(line));
 		}
 		const slice = await claimAndSlice(o, apply, r.c);
-		if (slice?.state === "progress") return textReply(r, replyProgress(`обработано документов: ${slice.staged}`));
+		if (slice?.state === "progress") return textReply(r, replyProgress(documentsStaged(slice.staged)));
 		if (slice?.state === "failed") return null;
 		if (slice === null) {
 			// another worker holds the lease: wait a little for it (1C УТ re-polls at once), then answer progress
-			if (Date.now() - started >= Math.min(1000, o.limits.importSliceMs)) return textReply(r, replyProgress("применяется (applying)"));
+			if (Date.now() - started >= Math.min(1000, o.limits.importSliceMs)) return textReply(r, replyProgress(APPLYING));
 			await sleep(50);
 		}
 	}

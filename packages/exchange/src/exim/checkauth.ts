@@ -5,25 +5,27 @@
  */
 import { replySuccess } from "@obmen/core";
 import { CLIENT_ENDPOINTS, endpointClient, requestClient } from "./client.ts";
-import { type EximRequest, failure, textReply } from "./context.ts";
 import { endClientExportLease } from "./export-lease.ts";
-import { BAD_CREDENTIALS, COOKIE_NAME, createSession, THROTTLED, verifyBasic } from "./session.ts";
+import { EximFailure } from "./failure.ts";
+import { BAD_CREDENTIALS, CREDENTIALS_REQUIRED, THROTTLED } from "./replies.ts";
+import { textReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
+import { COOKIE_NAME, createSession, verifyBasic } from "./session.ts";
 
 /** Header of the 401 challenge when 1C sent no credentials. */
 export const WWW_AUTHENTICATE = 'Basic realm="1C exchange", charset="UTF-8"';
 
-/** @internal Replies to a failed Basic check (401 only when credentials are missing). */
-export function basicFailure(r: EximRequest, reason: "missing" | "bad" | "throttled"): Response {
-	if (reason === "missing") {
-		return failure(r, "Требуется авторизация HTTP Basic (credentials required)", 401, { "WWW-Authenticate": WWW_AUTHENTICATE });
-	}
-	return failure(r, reason === "throttled" ? THROTTLED : BAD_CREDENTIALS);
+/** @internal The failure to throw for a failed Basic check (a 401 challenge only when credentials are missing). */
+export function basicFailure(reason: "missing" | "bad" | "throttled"): EximFailure {
+	if (reason === "missing")
+		return new EximFailure(CREDENTIALS_REQUIRED, { status: 401, headers: { "WWW-Authenticate": WWW_AUTHENTICATE } });
+	return new EximFailure(reason === "throttled" ? THROTTLED : BAD_CREDENTIALS);
 }
 
 /** @internal */
 export async function checkauth(r: EximRequest): Promise<Response> {
 	const v = await verifyBasic(r);
-	if (!v.ok) return basicFailure(r, v.reason);
+	if (!v.ok) throw basicFailure(v.reason);
 	const s = await createSession(r.o, v.node, r.now, requestClient(r, v.node));
 	await endClientExportLease(r, v.node.id);
 	r.j.session = s.idHash.slice(0, 12);

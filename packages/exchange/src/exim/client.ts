@@ -10,8 +10,10 @@
 import type { NodeRecord } from "@obmen/db";
 import { type ClientKind, readSettings } from "../settings.ts";
 import { basicFailure } from "./checkauth.ts";
-import type { EximRequest } from "./context.ts";
-import { type ActiveSession, type BasicResult, createSession, touchIntervalMs, verifyBasic } from "./session.ts";
+import { EximFailure } from "./failure.ts";
+import { NEED_CHECKAUTH } from "./replies.ts";
+import type { EximRequest } from "./request.ts";
+import { type ActiveSession, type BasicResult, createSession, resolveSession, touchIntervalMs, verifyBasic } from "./session.ts";
 
 /** The exchange endpoint of each client kind (the admin shows it as the node's `exchangeUrl`). */
 export const CLIENT_ENDPOINTS: Record<ClientKind, string> = {
@@ -43,11 +45,12 @@ export function isCloudRequest(r: EximRequest, node: NodeRecord): boolean {
  * @internal What HTTP Basic alone gives a request that carries neither the session cookie nor `sessid`:
  * - `{ session }`: a cloud client's node — its current exchange session (see {@link currentSession});
  * - `{ node }`: a `"1c"` node with valid credentials (a browser preview of `query`);
- * - `{ reply }`: the failure to send (bad or missing credentials on a cloud endpoint);
  * - `{ refused }`: bad or missing credentials on `/exim_1c`, handled there as before (no password check at all
  *   when the request has no `Authorization` header).
+ *
+ * Bad or missing credentials on a cloud endpoint throw the failure to send ({@link basicFailure}).
  */
-export type BasicOnly = { session: ActiveSession } | { node: NodeRecord } | { reply: Response } | { refused: BasicRefusal };
+export type BasicOnly = { session: ActiveSession } | { node: NodeRecord } | { refused: BasicRefusal };
 
 /** @internal Why HTTP Basic did not identify a node. */
 export type BasicRefusal = Extract<BasicResult, { ok: false }>["reason"];
@@ -57,7 +60,10 @@ export async function basicOnly(r: EximRequest): Promise<BasicOnly> {
 	const cloudEndpoint = endpointClient(r) !== "1c";
 	if (!cloudEndpoint && !r.c.req.header("Authorization")) return { refused: "missing" };
 	const v = await verifyBasic(r);
-	if (!v.ok) return cloudEndpoint ? { reply: basicFailure(r, v.reason) } : { refused: v.reason };
+	if (!v.ok) {
+		if (cloudEndpoint) throw basicFailure(v.reason);
+		return { refused: v.reason };
+	}
 	if (!isCloudRequest(r, v.node)) return { node: v.node };
 	return { session: await currentSession(r, v.node) };
 }
@@ -95,10 +101,21 @@ export async function currentSession(r: EximRequest, node: NodeRecord): Promise<
 
 /**
  * @internal The session of a request without the cookie and `sessid`, for `init`, `success` and `file`: the cloud
- * client's current session, the failure reply to send, or null ("call checkauth first", as for 1C).
+ * client's current session, or null ("call checkauth first", as for 1C).
+ * @throws EximFailure for bad or missing credentials on a cloud endpoint
  */
-export async function sessionWithoutCookie(r: EximRequest): Promise<ActiveSession | Response | null> {
+export async function sessionWithoutCookie(r: EximRequest): Promise<ActiveSession | null> {
 	const b = await basicOnly(r);
-	if ("reply" in b) return b.reply;
 	return "session" in b ? b.session : null;
+}
+
+/**
+ * @internal The session of `init` and `success`: the one of the cookie or `sessid`, else (cloud clients, HTTP Basic
+ * alone) the node's current session.
+ * @throws EximFailure without a session ("call checkauth first"), or when the session is expired or unknown
+ */
+export async function requireSession(r: EximRequest): Promise<ActiveSession> {
+	const s = (await resolveSession(r)) ?? (await sessionWithoutCookie(r));
+	if (s === null) throw new EximFailure(NEED_CHECKAUTH);
+	return s;
 }

@@ -7,7 +7,9 @@
  * node from the same client address (the same 1C base started over after a crash), or `exportLeaseMs` after the
  * holder's last `query`.
  */
-import type { EximRequest } from "./context.ts";
+import { EximFailure } from "./failure.ts";
+import { exportBusy } from "./replies.ts";
+import type { EximRequest } from "./request.ts";
 import type { ActiveSession } from "./session.ts";
 
 /** @internal The lease name of a node's export. */
@@ -19,25 +21,18 @@ function clientOf(r: EximRequest): string {
 	return (r.o.clientIp(r.c) ?? "").slice(0, 64);
 }
 
-/** @internal The `failure` reason when another session of the node holds the export. */
-export function exportBusyReason(since: number, until: number): string {
-	const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
-	return `Другой обмен этого узла ещё не завершён: повторите позже (another exchange of this node is in progress since ${at(since)}; it ends at its success or at ${at(until)})`;
-}
-
 /**
- * @internal `query` in a session: takes or renews the node's export lease. Returns null when this session holds it,
- * else the `failure` reason.
+ * @internal `query` in a session: takes or renews the node's export lease.
+ * @throws EximFailure when another session of the node holds it
  */
-export async function takeExportLease(r: EximRequest, s: ActiveSession): Promise<string | null> {
+export async function takeExportLease(r: EximRequest, s: ActiveSession): Promise<void> {
 	const now = r.now.getTime();
 	const res = await r.o.store.acquireLease(
 		{ name: exportLeaseName(s.node.id), holder: s.session.idHash, owner: clientOf(r) },
 		now,
 		r.o.limits.exportLeaseMs,
 	);
-	if (res.acquired) return null;
-	return exportBusyReason(res.lease?.since ?? now, res.lease?.until ?? now);
+	if (!res.acquired) throw new EximFailure(exportBusy(res.lease?.since ?? now, res.lease?.until ?? now));
 }
 
 /** @internal `success`: the session's batch is confirmed, the node's export is free again. */

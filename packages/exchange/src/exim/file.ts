@@ -10,12 +10,12 @@ import { concatBytes, replySuccess } from "@obmen/core";
 import { readSettings } from "../settings.ts";
 import { applyOnUpload, finishPendingApply } from "./apply-on-upload.ts";
 import { sessionWithoutCookie } from "./client.ts";
-import { type EximRequest, failure, textReply } from "./context.ts";
+import { EximFailure } from "./failure.ts";
 import { announcedFileLimit } from "./init.ts";
+import { BUSY, TOO_LARGE } from "./replies.ts";
+import { textReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
 import { resolveSessionFile } from "./session.ts";
-
-/** Reason for any size limit. */
-export const TOO_LARGE = "Файл слишком большой (too large)";
 
 /** @internal Reads at most `limit` bytes of the body; null when it is longer. */
 export async function readBodyCapped(req: Request, limit: number): Promise<Uint8Array | null> {
@@ -38,19 +38,17 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
 
 /** @internal */
 export async function file(r: EximRequest): Promise<Response> {
-	const target = await resolveSessionFile(r, sessionWithoutCookie);
-	if (target instanceof Response) return target;
-	const { s, name } = target;
+	const { s, name } = await resolveSessionFile(r, sessionWithoutCookie);
 	const settings = readSettings(s.node.settings);
 	const chunkLimit = announcedFileLimit(settings.fileLimit, r.o.limits.maxFileBytes);
 	const body = await readBodyCapped(r.c.req.raw, chunkLimit);
-	if (body === null) return failure(r, TOO_LARGE);
+	if (body === null) throw new EximFailure(TOO_LARGE);
 	r.j.bytesIn = body.byteLength;
-	if (!(await finishPendingApply(r, s.session.idHash, name))) return failure(r, "busy, retry");
+	if (!(await finishPendingApply(r, s.session.idHash, name))) throw new EximFailure(BUSY);
 	const res = await r.o.store.appendChunk(s.session.idHash, name, s.session.uploadEpoch, body, {
 		maxFileBytes: r.o.limits.maxFileBytes,
 		maxSessionBytes: r.o.limits.maxSessionBytes,
 	});
-	if (!res.ok) return failure(r, TOO_LARGE);
+	if (!res.ok) throw new EximFailure(TOO_LARGE);
 	return (await applyOnUpload(r, s, name, body)) ?? textReply(r, replySuccess());
 }

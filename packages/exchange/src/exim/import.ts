@@ -23,14 +23,19 @@ import {
 } from "@obmen/core";
 import type { ExchangeStore, ImportOutcome } from "@obmen/db";
 import type { Context } from "hono";
-import { type PlanReport, planStaged, stageDocument, YIELD_MS, yieldToEventLoop } from "../apply.ts";
+import { type PlanReport, planStaged } from "../apply.ts";
 import type { ResolvedOptions } from "../options.ts";
+import { pacer } from "../pacer.ts";
 import { type NodeSettings, readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
+import { stageDocument } from "../staged-doc.ts";
 import { rematchNode } from "../unmatched.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
-import { type EximRequest, failure, textReply } from "./context.ts";
+import { EximFailure } from "./failure.ts";
+import { ALREADY_IMPORTED, appliedLine, documentsStaged, FILE_NOT_FOUND, ZIP_DISABLED } from "./replies.ts";
+import { textReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
 import { resolveSessionFile } from "./session.ts";
 
 /** Parsed documents staged per write while a slice parses. */
@@ -64,14 +69,11 @@ export function stagedEntryName(zip: string, entry: string): string {
 	return `${zip}\u001f${entry}`;
 }
 
-/** @internal Passes chunks through, letting the event loop run every {@link YIELD_MS} (the driver is synchronous). */
+/** @internal Passes chunks through, letting the event loop run in between (pacer.ts; the driver is synchronous). */
 async function* paced(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-	let last = Date.now();
+	const pace = pacer();
 	for await (const c of chunks) {
-		if (Date.now() - last >= YIELD_MS) {
-			await yieldToEventLoop();
-			last = Date.now();
-		}
+		await pace();
 		yield c;
 	}
 }
@@ -111,8 +113,9 @@ export async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8A
  * @internal Finds the xml for `name` among the session's uploads: the file itself (streamed from its chunk rows),
  * the entry of an uploaded zip staged by an earlier poll, or the entry unpacked now (the zip assembled and inflated:
  * zip entries are capped at 16 MiB each).
+ * @throws EximFailure when it is not there, or is in a zip and zip is disabled
  */
-export async function findXml(store: ExchangeStore, sessionId: string, name: string, zipAllowed: boolean): Promise<XmlSource | string> {
+export async function findXml(store: ExchangeStore, sessionId: string, name: string, zipAllowed: boolean): Promise<XmlSource> {
 	const chunksOf = (upload: string) => () => store.readUploadChunks(sessionId, upload);
 	const uploads = await store.listUploads(sessionId);
 	const heads = new Map<string, Uint8Array>();
@@ -124,13 +127,13 @@ export async function findXml(store: ExchangeStore, sessionId: string, name: str
 	if (uploads.includes(name) && !isZip(await headOf(name))) return { chunks: chunksOf(name), from: name };
 	for (const upload of uploads) {
 		if (!isZip(await headOf(upload))) continue;
-		if (!zipAllowed) return "zip не включён для этого узла (zip disabled)";
+		if (!zipAllowed) throw new EximFailure(ZIP_DISABLED);
 		const staged = stagedEntryName(upload, name);
 		if (uploads.includes(staged)) return { chunks: chunksOf(staged), from: upload };
 		const hit = unzipXml(await collect(chunksOf(upload)())).get(name);
 		if (hit) return { chunks: () => [hit], from: upload, unpacked: hit };
 	}
-	return "Файл не найден (file not found)";
+	throw new EximFailure(FILE_NOT_FOUND);
 }
 
 /**
@@ -187,12 +190,9 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	// the slice budget counts from the first new document, so re-reading the staged prefix of a file bigger than
 	// one slice cannot shrink every later call to a single document
 	let sliceStart = x.started;
-	let yielded = Date.now();
+	const pace = pacer();
 	for await (const doc of readDocuments(found.chunks(), readLimits(o))) {
-		if (Date.now() - yielded >= YIELD_MS) {
-			await yieldToEventLoop();
-			yielded = Date.now();
-		}
+		await pace();
 		if (index++ < staged) continue;
 		if (index === staged + 1 && staged > 0) sliceStart = Date.now();
 		batch.push(JSON.stringify(stageDocument(doc, settings.createOrdersFrom1C)));
@@ -224,7 +224,12 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 
 /** @internal The summary line of an applied file (line 2 of the `import` reply). */
 export function appliedSummary(step: Extract<XmlStep, { kind: "applied" }>): string {
-	return `documents: ${step.documents}, updated: ${step.outcome.updated}, created: ${step.outcome.created}, unknown: ${step.report.unknownCount}`;
+	return appliedLine({
+		documents: step.documents,
+		updated: step.outcome.updated,
+		created: step.outcome.created,
+		unknown: step.report.unknownCount,
+	});
 }
 
 /** @internal The problems of an applied file for the journal's error column (unknown orders, invalid documents). */
@@ -235,9 +240,7 @@ export function appliedProblems(report: PlanReport): string[] {
 /** @internal */
 export async function importFile(r: EximRequest): Promise<Response> {
 	const started = Date.now();
-	const target = await resolveSessionFile(r);
-	if (target instanceof Response) return target;
-	const { s, name } = target;
+	const { s, name } = await resolveSessionFile(r);
 	const settings = readSettings(s.node.settings);
 	const sessionId = s.session.idHash;
 	const store = r.o.store;
@@ -245,7 +248,6 @@ export async function importFile(r: EximRequest): Promise<Response> {
 		const known = await importAppliedOnUploadOf(r, sessionId, name);
 		if (known) return known;
 		const found = await findXml(store, sessionId, name, settings.zip);
-		if (typeof found === "string") return failure(r, found);
 		// the upload may be (or have been) applied on upload: the same work, driven or reported from here
 		const onUpload = await importAppliedOnUpload(r, sessionId, found.from, name);
 		if (onUpload) return onUpload;
@@ -254,16 +256,16 @@ export async function importFile(r: EximRequest): Promise<Response> {
 			name,
 			found,
 		);
-		if (step.kind === "progress") return textReply(r, replyProgress(`обработано документов: ${step.staged}`));
+		if (step.kind === "progress") return textReply(r, replyProgress(documentsStaged(step.staged)));
 		await store.markUploadDone(sessionId, found.from);
-		if (step.kind === "already") return textReply(r, replySuccess("already imported"));
+		if (step.kind === "already") return textReply(r, replySuccess(ALREADY_IMPORTED));
 		r.j.ordersImported = step.outcome.updated + step.outcome.created + step.rematched;
 		if (step.outcome.cursorTo > step.outcome.cursorFrom) r.j.detail = { changes: [step.outcome.cursorFrom, step.outcome.cursorTo] };
 		const problems = appliedProblems(step.report);
 		if (problems.length) r.j.error = problems.join("; ");
 		return textReply(r, replySuccess(appliedSummary(step)));
 	} catch (e) {
-		if (isCommerceMLError(e)) return failure(r, cmlFailureReason(e));
+		if (isCommerceMLError(e)) throw new EximFailure(cmlFailureReason(e));
 		throw e;
 	}
 }

@@ -6,14 +6,16 @@
  */
 import { create } from "xmlbuilder2";
 import { readSettings } from "../settings.ts";
-import { bytesReply, type EximRequest, failure } from "./context.ts";
-import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
+import { EximFailure } from "./failure.ts";
+import { NEED_CHECKAUTH } from "./replies.ts";
+import { bytesReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
+import { resolveSession } from "./session.ts";
 
 /** @internal */
 export async function info(r: EximRequest): Promise<Response> {
 	const s = await resolveSession(r);
-	if (s === null) return failure(r, NEED_CHECKAUTH);
-	if (typeof s === "string") return failure(r, s);
+	if (s === null) throw new EximFailure(NEED_CHECKAUTH);
 	const settings = readSettings(s.node.settings);
 	const [statuses, methods] = await Promise.all([r.o.store.statusCounts(), r.o.store.methods()]);
 	const codes = [...new Set([...statuses.map((x) => x.code), ...Object.keys(settings.statusMap.export)])];

@@ -5,9 +5,9 @@
  * (`sessid=…`, `version=…`) only when the request carries `version` (Bitrix-protocol clients).
  */
 import { readSettings } from "../settings.ts";
-import { sessionWithoutCookie } from "./client.ts";
-import { type EximRequest, failure, textReply } from "./context.ts";
-import { NEED_CHECKAUTH, resolveSession } from "./session.ts";
+import { requireSession } from "./client.ts";
+import { textReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
 
 /** @internal The chunk size announced as `file_limit` (never above what is enforced). */
 export function announcedFileLimit(settingsLimit: number, maxFileBytes: number): number {
@@ -16,15 +16,8 @@ export function announcedFileLimit(settingsLimit: number, maxFileBytes: number):
 
 /** @internal */
 export async function init(r: EximRequest): Promise<Response> {
-	let s = await resolveSession(r);
-	if (s === null) {
-		// cloud clients (МойСклад, Класс365): HTTP Basic alone, on the node's current session
-		const found = await sessionWithoutCookie(r);
-		if (found instanceof Response) return found;
-		s = found;
-	}
-	if (s === null) return failure(r, NEED_CHECKAUTH);
-	if (typeof s === "string") return failure(r, s);
+	// cloud clients (МойСклад, Класс365): HTTP Basic alone, on the node's current session
+	const s = await requireSession(r);
 	const settings = readSettings(s.node.settings);
 	const version = r.c.req.query("version") ?? null;
 	await r.o.store.startUploadEpoch(s.session.idHash, version, r.c.req.query("cmlVersion") ?? null);

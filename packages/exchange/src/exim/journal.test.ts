@@ -6,7 +6,8 @@
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX } from "@obmen/db";
 import { describe, expect, it, vi } from "vitest";
 import { basic, createHarness, type Harness, LOGIN } from "../test-support/harness.ts";
-import { DISK_FULL, PRUNE_BATCH, PRUNE_INTERVAL_MS } from "./journal.ts";
+import { PRUNE_BATCH, PRUNE_INTERVAL_MS } from "./journal.ts";
+import { DISK_FULL } from "./replies.ts";
 
 const journalRows = async (h: Harness) => {
 	await h.store.idle();

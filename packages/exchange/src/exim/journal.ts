@@ -1,8 +1,9 @@
 /**
  * @module
- * The exchange journal of `/exim_1c`: what is written for a request, how long it is kept, and what a full
- * disk means for the reply.
+ * The exchange journal of `/exim_1c`: what is written for a request, and how long it is kept.
  *
+ * - The journal middleware ({@link journalRequests}) creates each request's state and, after the handler (or the
+ *   error handler) replied, writes its journal row and raises the `exchange.failed` alert of a failure.
  * - An authenticated request (a valid session, or valid HTTP Basic credentials) is journalled as one row.
  * - A request that fails before authentication (no credentials, wrong ones, throttled, unknown session…) is only
  *   counted: one row per minute, client address and node (when its login names one), whose `count` grows. So traffic
@@ -13,14 +14,16 @@
  *   {@link UNATTRIBUTED_JOURNAL_DAYS}, are deleted in small batches (one short write transaction each), in the
  *   background of a request, at most once per {@link PRUNE_INTERVAL_MS} per app.
  */
+import { StoreFullError } from "@obmen/db";
+import type { MiddlewareHandler } from "hono";
+import { alertExchangeFailed } from "../alerts.ts";
 import { claimInterval } from "../background-lease.ts";
+import { type EximLogEntry, emitLog } from "../log.ts";
+import { failureCode, instanceMetrics, replyWord } from "../metrics.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
-import type { EximRequest } from "./context.ts";
-
-/** Reason sent to 1C when the database cannot grow (SQLITE_FULL): nothing was changed; retry when space is freed. */
-export const DISK_FULL =
-	"На сервере закончилось место на диске, данные не сохранены; повторите обмен позже (server disk full: database or disk is full)";
+import { keepAlive } from "../wait-until.ts";
+import { type EximEnv, type EximRequest, eximRequest } from "./request.ts";
 
 /** Days rows of no node (unauthenticated traffic with an unknown login or none) are kept. */
 export const UNATTRIBUTED_JOURNAL_DAYS = 7;
@@ -31,10 +34,63 @@ export const PRUNE_BATCH = 500;
 
 const DAY_MS = 86_400_000;
 
-/** @internal SQLite could not write because the database or the disk is full (`SQLITE_FULL`). */
-export function isDiskFull(e: unknown): boolean {
-	const text = `${(e as { code?: string })?.code ?? ""} ${(e as Error)?.message ?? ""} ${(e as { cause?: Error })?.cause?.message ?? ""}`;
-	return /SQLITE_FULL|database or disk is full/i.test(text);
+/**
+ * @internal The journal middleware of `/exim_1c`: sets the request state (`c.var.exim`) for the handler and, once the
+ * reply is made (by the handler or the error handler), queues the request's journal row, the retention run when due,
+ * and the `exchange.failed` alert of a failure — none of them delays the reply.
+ */
+export function journalRequests(o: ResolvedOptions): MiddlewareHandler<EximEnv> {
+	return async (c, next) => {
+		const t0 = performance.now();
+		const r = eximRequest(o, c);
+		c.set("exim", r);
+		await next();
+		const j = r.j;
+		// queued, not awaited: the reply does not wait for the journal; on workerd the pending write is handed to
+		// `waitUntil`, so it (and the store's write queue behind it) is not cancelled once the response is sent
+		// journal retention runs now and then in the background of an authenticated request (never of a flood)
+		const durationMs = Math.round(performance.now() - t0);
+		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", durationMs);
+		const pruning = r.authenticated ? pruneIfDue(o, r.now) : null;
+		keepAlive(c, pruning ? Promise.all([journaled, pruning]) : journaled);
+		// once per node and error code per interval (a password flood also gets its own login_flood alert, see lockout)
+		if (j.error !== null || j.reply === "failure") {
+			const row = { nodeId: j.nodeId, mode: r.mode || null, reply: j.reply, error: j.error, at: r.now.toISOString() };
+			keepAlive(c, alertExchangeFailed(o, row).catch(o.onError));
+		}
+		// the request log line and the per-instance metrics (log.ts, metrics.ts)
+		const entry = logEntry(r, c.res.status, durationMs);
+		instanceMetrics(o).exim(entry);
+		emitLog(o, entry);
+	};
+}
+
+const cap = (v: string, n: number) => (v.length > n ? `${v.slice(0, n)}…` : v);
+
+/** @internal The request log entry of a finished request (log.ts): nothing secret is in the draft it is built from. */
+function logEntry(r: EximRequest, status: number, durationMs: number): EximLogEntry {
+	const { j } = r;
+	const reason = j.error ?? (j.reply.startsWith("failure") ? (j.replyText?.split("\n")[1] ?? null) : null);
+	return {
+		kind: "exim",
+		at: r.now.toISOString(),
+		nodeId: j.nodeId,
+		login: r.login ?? null,
+		session: j.session,
+		type: r.type ? cap(r.type, 40) : null,
+		mode: r.mode ? cap(r.mode, 40) : null,
+		reply: replyWord(j.reply, j.error),
+		reason: reason ? cap(reason, 300) : null,
+		code: failureCode(j.reply, j.error),
+		status,
+		durationMs,
+		bytesIn: j.bytesIn,
+		bytesOut: j.bytesOut,
+		ordersSent: j.ordersSent,
+		ordersAcknowledged: j.ordersAcknowledged,
+		ordersImported: j.ordersImported,
+		ip: j.ip ? cap(j.ip, 64) : null,
+	};
 }
 
 /** When each app last started pruning (epoch ms of its clock). */
@@ -44,7 +100,7 @@ const lastPrune = new WeakMap<ResolvedOptions, number>();
  * @internal Writes the journal of a finished request (a row, or a counter increment when `authenticated` is false).
  * Resolves when written; never rejects (a full disk is ignored: the reply already said so).
  */
-export async function writeJournal(r: EximRequest, ip: string, durationMs: number): Promise<void> {
+async function writeJournal(r: EximRequest, ip: string, durationMs: number): Promise<void> {
 	const { o, j } = r;
 	const at = r.now.toISOString();
 	try {
@@ -54,7 +110,7 @@ export async function writeJournal(r: EximRequest, ip: string, durationMs: numbe
 			await o.store.countJournal({ nodeId: j.nodeId, at, ip, type: r.type || null, mode: r.mode || null, reply: j.reply, error: j.error });
 		}
 	} catch (e) {
-		if (!isDiskFull(e)) o.onError(e);
+		if (!(e instanceof StoreFullError)) o.onError(e);
 	}
 }
 
@@ -75,7 +131,7 @@ export function pruneIfDue(o: ResolvedOptions, now: Date, askDatabase = false): 
 	return run().then(
 		() => {},
 		(e) => {
-			if (!isDiskFull(e)) o.onError(e);
+			if (!(e instanceof StoreFullError)) o.onError(e);
 		},
 	);
 }

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { basic, createHarness, LOGIN } from "../test-support/harness.ts";
 import { ALERT_INTERVAL_MS } from "./alerts.ts";
 import { inRange, ipAllowed, isIpRange, parseIp, parseRange } from "./ip-allow.ts";
-import { BAD_CREDENTIALS } from "./session.ts";
+import { BAD_CREDENTIALS } from "./replies.ts";
 
 const verifications = vi.hoisted(() => ({ count: 0 }));
 vi.mock("../crypto.ts", async (importOriginal) => {

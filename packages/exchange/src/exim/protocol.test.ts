@@ -1,3 +1,4 @@
+import { StoreBusyError } from "@obmen/db";
 import { describe, expect, it } from "vitest";
 import { basic, createHarness, LOGIN, sampleOrder } from "../test-support/harness.ts";
 
@@ -248,10 +249,10 @@ describe("/exim_1c protocol (app.request)", () => {
 		expect(text).toContain("<Документ>");
 	});
 
-	it("SQLITE_BUSY from another process becomes failure busy, retry (never a 500)", async () => {
+	it("a busy database (the store's StoreBusyError) becomes failure busy, retry (never a 500)", async () => {
 		const h = await createHarness();
 		const { cookie } = await h.login();
-		const busy = Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
+		const busy = new StoreBusyError("SQLITE_BUSY: database is locked");
 		h.store.acknowledge = async () => {
 			throw busy;
 		};

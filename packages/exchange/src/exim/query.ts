@@ -8,19 +8,18 @@
 import { buildExport, type ExportBatch } from "../export.ts";
 import { basicFailure } from "./checkauth.ts";
 import { basicOnly } from "./client.ts";
-import { bytesReply, type EximRequest, failure } from "./context.ts";
 import { takeExportLease } from "./export-lease.ts";
+import { bytesReply } from "./reply.ts";
+import type { EximRequest } from "./request.ts";
 import { type ActiveSession, resolveSession } from "./session.ts";
 
 /** @internal */
 export async function query(r: EximRequest): Promise<Response> {
 	const s = await resolveSession(r);
-	if (typeof s === "string") return failure(r, s);
 	if (s === null) {
 		// cloud clients (МойСклад, Класс365) send HTTP Basic alone: they work on the node's current session
 		const b = await basicOnly(r);
-		if ("reply" in b) return b.reply;
-		if ("refused" in b) return basicFailure(r, b.refused);
+		if ("refused" in b) throw basicFailure(b.refused);
 		if ("session" in b) return sessionBatch(r, b.session);
 		const batch = await buildExport(r.o.store, b.node, null, r.now);
 		return bytesReply(r, batch.bytes, batch.contentType, "preview");
@@ -31,8 +30,7 @@ export async function query(r: EximRequest): Promise<Response> {
 /** @internal The batch of a `query` in a session, recorded as its pending batch. */
 async function sessionBatch(r: EximRequest, s: ActiveSession): Promise<Response> {
 	// one exchange per node at a time, across every instance (export-lease.ts)
-	const busy = await takeExportLease(r, s);
-	if (busy) return failure(r, busy);
+	await takeExportLease(r, s);
 	// the pending batch is recorded together with the identities of orders exported for the first time
 	const batch = await repeatableBatch(r, s);
 	r.j.ordersSent = batch.candidates.length;

@@ -1,24 +1,35 @@
 /**
  * @module
- * The 1C endpoint `/exim_1c?type=…&mode=…` (docs/protocol.md §12): dispatch, error mapping and the journal.
- * Every reply is HTTP 200 with a non-empty LF body whose first line is exactly `success`, `failure` or `progress`
- * (except the XML of `query`/`info` and the 401 challenge when credentials are missing).
+ * The 1C endpoint `/exim_1c?type=…&mode=…` (docs/protocol.md §12) as a Hono pipeline: the journal middleware
+ * (journal.ts) around the dispatch to the mode handlers, and the error handler that turns whatever a handler throws
+ * into the 1C reply. Every reply is HTTP 200 with a non-empty LF body whose first line is exactly `success`,
+ * `failure` or `progress` (except the XML of `query`/`info` and the 401 challenge when credentials are missing).
  */
 
-import { Hono } from "hono";
-import { alertExchangeFailed } from "../alerts.ts";
-import { type EximLogEntry, emitLog } from "../log.ts";
-import { failureCode, instanceMetrics, replyWord } from "../metrics.ts";
+import { StoreBusyError, StoreFullError } from "@obmen/db";
+import { type Context, Hono } from "hono";
 import type { ResolvedOptions } from "../options.ts";
-import { keepAlive } from "../wait-until.ts";
 import { checkauth } from "./checkauth.ts";
-import { type EximRequest, failure, type JournalDraft, textReply } from "./context.ts";
+import { EximFailure } from "./failure.ts";
 import { file } from "./file.ts";
 import { importFile } from "./import.ts";
 import { info } from "./info.ts";
 import { init } from "./init.ts";
-import { DISK_FULL, isDiskFull, pruneIfDue, writeJournal } from "./journal.ts";
+import { journalRequests } from "./journal.ts";
 import { query } from "./query.ts";
+import {
+	BUSY,
+	CATALOG_UNSUPPORTED,
+	CLIENT_ABORT,
+	DISK_FULL,
+	FILE_NEEDS_POST,
+	INTERNAL_ERROR,
+	INTERNAL_ERROR_NOTE,
+	unknownMode,
+	unknownType,
+} from "./replies.ts";
+import { failureReply, textReply } from "./reply.ts";
+import type { EximEnv, EximRequest } from "./request.ts";
 import { resolveSession } from "./session.ts";
 import { success } from "./success.ts";
 
@@ -28,15 +39,6 @@ type Handler = (r: EximRequest) => Promise<Response>;
 const noop: Handler = async (r) => textReply(r, "success\n");
 
 const SALE: Record<string, Handler> = { checkauth, init, query, success, file, import: importFile, info, complete: noop, deactivate: noop };
-
-/** @internal SQLite busy (another process holds the write lock). */
-function isBusy(e: unknown): boolean {
-	const text = `${(e as { code?: string })?.code ?? ""} ${(e as Error)?.message ?? ""}`;
-	return /SQLITE_BUSY|database is locked/i.test(text);
-}
-
-/** Reason when the client closed the connection (or the request timed out) before its body was read. */
-export const CLIENT_ABORT = "Соединение прервано до конца запроса (connection closed before the request body was complete)";
 
 /**
  * @internal The request failed because the client went away or its body was cut (socket closed, request timeout):
@@ -48,99 +50,51 @@ function isClientAbort(req: Request, e: unknown): boolean {
 	return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || (e as Error)?.name === "AbortError";
 }
 
-/** @internal Dispatches one request; never throws. */
+/** @internal Dispatches one request to its mode handler. @throws EximFailure (and anything else, see {@link eximError}) */
 async function dispatch(r: EximRequest): Promise<Response> {
 	if (r.type === "catalog") {
 		if (r.mode === "checkauth") return checkauth(r);
-		return failure(r, "Каталог не поддерживается: этот сервер обменивается только заказами (catalog not supported)");
+		throw new EximFailure(CATALOG_UNSUPPORTED);
 	}
 	const h = r.type === "sale" && Object.hasOwn(SALE, r.mode) ? SALE[r.mode] : undefined;
 	if (!h) {
-		await resolveSession(r); // attribute the journal row to the node when the cookie is valid
-		return failure(r, r.type !== "sale" ? `Unknown type: ${r.type || "(none)"}` : `Unknown mode: ${r.mode || "(none)"}`);
+		// attribute the journal row to the node when the cookie is valid
+		await resolveSession(r).catch((e: unknown) => {
+			if (!(e instanceof EximFailure)) throw e;
+		});
+		throw new EximFailure(r.type !== "sale" ? unknownType(r.type) : unknownMode(r.mode));
 	}
-	if (r.mode === "file" && r.c.req.method !== "POST") return failure(r, "mode=file expects POST with the file bytes as the body");
+	if (r.mode === "file" && r.c.req.method !== "POST") throw new EximFailure(FILE_NEEDS_POST);
 	return h(r);
 }
 
-const cap = (v: string, n: number) => (v.length > n ? `${v.slice(0, n)}…` : v);
-
-/** @internal The request log entry of a finished request (log.ts): nothing secret is in the draft it is built from. */
-function logEntry(r: EximRequest, status: number, durationMs: number): EximLogEntry {
-	const { j } = r;
-	const reason = j.error ?? (j.reply.startsWith("failure") ? (j.replyText?.split("\n")[1] ?? null) : null);
-	return {
-		kind: "exim",
-		at: r.now.toISOString(),
-		nodeId: j.nodeId,
-		login: r.login ?? null,
-		session: j.session,
-		type: r.type ? cap(r.type, 40) : null,
-		mode: r.mode ? cap(r.mode, 40) : null,
-		reply: replyWord(j.reply, j.error),
-		reason: reason ? cap(reason, 300) : null,
-		code: failureCode(j.reply, j.error),
-		status,
-		durationMs,
-		bytesIn: j.bytesIn,
-		bytesOut: j.bytesOut,
-		ordersSent: j.ordersSent,
-		ordersAcknowledged: j.ordersAcknowledged,
-		ordersImported: j.ordersImported,
-		ip: j.ip ? cap(j.ip, 64) : null,
-	};
+/**
+ * @internal The error handler of `/exim_1c`: the 1C reply to whatever a handler threw. An {@link EximFailure} is
+ * answered with its reason; a busy or full database (the store's typed errors) and a client that went away get their
+ * fixed reasons; anything else is reported to `onError` and answered as an internal error.
+ */
+function eximError(o: ResolvedOptions, e: unknown, c: Context<EximEnv>): Response {
+	const r = c.get("exim");
+	if (e instanceof EximFailure) return failureReply(r, e);
+	if (e instanceof StoreBusyError) return failureReply(r, new EximFailure(BUSY));
+	if (e instanceof StoreFullError) return failureReply(r, new EximFailure(DISK_FULL));
+	if (isClientAbort(c.req.raw, e)) return failureReply(r, new EximFailure(CLIENT_ABORT));
+	o.onError(e);
+	r.j.error = `${INTERNAL_ERROR_NOTE}: ${(e as Error)?.message ?? String(e)}`.slice(0, 500);
+	return textReply(r, `failure\n${INTERNAL_ERROR}\n`);
 }
 
 /** Routes of `/exim_1c` (mounted by `createExchangeApp`). */
-export function eximRoutes(o: ResolvedOptions): Hono {
-	const app = new Hono();
-	app.all("/", async (c) => {
-		const t0 = performance.now();
-		const j: JournalDraft = {
-			nodeId: null,
-			session: null,
-			filename: null,
-			bytesIn: 0,
-			bytesOut: 0,
-			reply: "",
-			ordersSent: 0,
-			ordersAcknowledged: 0,
-			ordersImported: 0,
-			error: null,
-			note: null,
-			ip: o.clientIp(c) ?? null,
-			userAgent: c.req.header("User-Agent")?.slice(0, 200) ?? null,
-		};
-		const r: EximRequest = { o, c, j, type: c.req.query("type") ?? "", mode: c.req.query("mode") ?? "", now: o.clock.now() };
-		let res: Response;
+export function eximRoutes(o: ResolvedOptions): Hono<EximEnv> {
+	const app = new Hono<EximEnv>();
+	app.onError((e, c) => eximError(o, e, c));
+	app.all("/", journalRequests(o), async (c) => {
 		try {
-			res = await dispatch(r);
+			return await dispatch(c.get("exim"));
 		} catch (e) {
-			if (isBusy(e)) res = failure(r, "busy, retry");
-			else if (isDiskFull(e)) res = failure(r, DISK_FULL);
-			else if (isClientAbort(c.req.raw, e)) res = failure(r, CLIENT_ABORT);
-			else {
-				o.onError(e);
-				j.error = `internal error: ${(e as Error)?.message ?? String(e)}`.slice(0, 500);
-				res = textReply(r, "failure\nВнутренняя ошибка сервера (internal error)\n");
-			}
+			// Hono's error handler only sees `Error`s: anything else thrown is wrapped
+			throw e instanceof Error ? e : new Error(String(e), { cause: e });
 		}
-		// queued, not awaited: the reply does not wait for the journal; on workerd the pending write is handed to
-		// `waitUntil`, so it (and the store's write queue behind it) is not cancelled once the response is sent
-		// journal retention runs now and then in the background of an authenticated request (never of a flood)
-		const durationMs = Math.round(performance.now() - t0);
-		const journaled = writeJournal(r, o.clientIp(c) ?? "unknown", durationMs);
-		const pruning = r.authenticated ? pruneIfDue(o, r.now) : null;
-		keepAlive(c, pruning ? Promise.all([journaled, pruning]) : journaled);
-		// once per node and error code per interval (a password flood also gets its own login_flood alert, see lockout)
-		if (j.error !== null || j.reply === "failure") {
-			const row = { nodeId: j.nodeId, mode: r.mode || null, reply: j.reply, error: j.error, at: r.now.toISOString() };
-			keepAlive(c, alertExchangeFailed(o, row).catch(o.onError));
-		}
-		const entry = logEntry(r, res.status, durationMs);
-		instanceMetrics(o).exim(entry);
-		emitLog(o, entry);
-		return res;
 	});
 	return app;
 }

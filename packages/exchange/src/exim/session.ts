@@ -16,19 +16,24 @@ import { hashPassword, randomToken, sha256Hex, timingSafeEqual, verifyPassword }
 import type { ResolvedOptions } from "../options.ts";
 import { type ClientKind, readSettings } from "../settings.ts";
 import { alertExchangeFailed } from "./alerts.ts";
-import { type EximRequest, failure } from "./context.ts";
+import { EximFailure } from "./failure.ts";
 import { ipAllowed } from "./ip-allow.ts";
+import {
+	BAD_CREDENTIALS,
+	INVALID_FILENAME,
+	INVALID_SESSID,
+	NEED_CHECKAUTH,
+	NODE_DELETED,
+	SESSION_EXPIRED,
+	SESSION_NOT_FOUND,
+	THROTTLED,
+} from "./replies.ts";
+import type { EximRequest } from "./request.ts";
 import { attemptKeys, LoginThrottle, TRUST_MS } from "./throttle.ts";
 import { VerifiedLogins, verifiedKey } from "./verified-logins.ts";
 
 /** Name of the session cookie (line 2 of the `checkauth` reply). */
 export const COOKIE_NAME = "obmen_session";
-/** Reason for wrong credentials — byte-identical for an unknown login and a wrong password. */
-export const BAD_CREDENTIALS = "Неверный логин или пароль";
-/** Reason when failed logins exceeded the per-minute limit. */
-export const THROTTLED = "Слишком много неудачных попыток входа, повторите через минуту";
-/** Reason when a mode needs a session. */
-export const NEED_CHECKAUTH = "Нет сессии обмена: сначала выполните mode=checkauth (no session: call checkauth first)";
 
 /** @internal The `sessid` token belonging to a cookie value (derivable, so `init` can repeat it). */
 export async function sessidFor(cookieValue: string): Promise<string> {
@@ -43,18 +48,15 @@ export interface ActiveSession {
 	sessid: string;
 }
 
-/** Reason when the session of a cookie or sessid is unknown (expired and purged, ended by a password change…). */
-export const SESSION_NOT_FOUND = "Сессия не найдена или истекла: выполните checkauth (session expired)";
-
 /**
- * @internal Finds the session of this request. `null` = the request carries neither the cookie nor `sessid`;
- * a string = a failure reason (expired, unknown, wrong sessid).
+ * @internal Finds the session of this request. `null` = the request carries neither the cookie nor `sessid`.
+ * @throws EximFailure when the session is expired, unknown or the `sessid` is wrong
  *
  * The cookie identifies the session; a `sessid` next to it must belong to it. Without the cookie (1C clients whose
  * cookie handling is broken still send `sessid`), the `sessid` identifies the session only together with valid HTTP
  * Basic credentials of the session's own node — never from the query string alone.
  */
-export async function resolveSession(r: EximRequest): Promise<ActiveSession | string | null> {
+export async function resolveSession(r: EximRequest): Promise<ActiveSession | null> {
 	const { o, c, now } = r;
 	const cookieValue = getCookie(c, COOKIE_NAME);
 	const sessidParam = c.req.query("sessid");
@@ -66,25 +68,25 @@ export async function resolveSession(r: EximRequest): Promise<ActiveSession | st
 		session = await o.store.getSession(await sha256Hex(cookieValue));
 		token = await sessidFor(cookieValue);
 		if (session && sessid !== undefined && !timingSafeEqual(enc.encode(sessid), enc.encode(token))) {
-			return "Неверный sessid (invalid sessid)";
+			throw new EximFailure(INVALID_SESSID);
 		}
 	} else {
 		const v = await verifyBasic(r);
-		if (!v.ok) return v.reason === "missing" ? NEED_CHECKAUTH : v.reason === "throttled" ? THROTTLED : BAD_CREDENTIALS;
+		if (!v.ok) throw new EximFailure(v.reason === "missing" ? NEED_CHECKAUTH : v.reason === "throttled" ? THROTTLED : BAD_CREDENTIALS);
 		token = sessid ?? "";
 		session = token ? await o.store.getSessionBySessid(await sha256Hex(token), v.node.id) : null;
 	}
-	if (!session) return SESSION_NOT_FOUND;
+	if (!session) throw new EximFailure(SESSION_NOT_FOUND);
 	const idHash = session.idHash;
 	r.j.session = idHash.slice(0, 12);
 	r.j.nodeId = session.nodeId;
 	const t = now.getTime();
 	if (t - session.lastSeenAt > o.limits.sessionIdleMs || t - session.createdAt > o.limits.sessionAbsoluteMs) {
 		await o.store.deleteSession(idHash);
-		return "Сессия истекла: выполните checkauth (session expired)";
+		throw new EximFailure(SESSION_EXPIRED);
 	}
 	const node = await o.store.getNode(session.nodeId);
-	if (!node) return "Узел обмена удалён (node deleted)";
+	if (!node) throw new EximFailure(NODE_DELETED);
 	r.login = node.login;
 	// `last_seen_at` only bounds the idle timeout (30 min): refreshing it at most once a minute (a tenth of the idle
 	// timeout when that is shorter) keeps a write transaction off almost every request of an exchange
@@ -246,27 +248,22 @@ export async function createSession(
 
 /**
  * @internal The common start of `mode=file` and `mode=import`: the exchange session and the sanitised `filename`
- * (docs/reliability.md X10), journaled as sent and then as stored; or the `failure` reply to send instead.
- * `withoutSession` finds the session of a request that carries neither the cookie nor `sessid` (a failure reply, or
- * null for "call checkauth first").
+ * (docs/reliability.md X10), journaled as sent and then as stored. `withoutSession` finds the session of a request
+ * that carries neither the cookie nor `sessid` (null for "call checkauth first").
+ * @throws EximFailure without a session, or for an unsafe `filename`
  */
 export async function resolveSessionFile(
 	r: EximRequest,
-	withoutSession?: (r: EximRequest) => Promise<ActiveSession | Response | null>,
-): Promise<{ s: ActiveSession; name: string } | Response> {
+	withoutSession?: (r: EximRequest) => Promise<ActiveSession | null>,
+): Promise<{ s: ActiveSession; name: string }> {
 	const raw = r.c.req.query("filename") ?? "";
 	r.j.filename = raw.slice(0, 200) || null;
 	let s = await resolveSession(r);
 	// a request without the cookie and `sessid` (cloud clients: HTTP Basic alone) gets what `withoutSession` finds
-	if (s === null && withoutSession) {
-		const found = await withoutSession(r);
-		if (found instanceof Response) return found;
-		s = found;
-	}
-	if (s === null) return failure(r, NEED_CHECKAUTH);
-	if (typeof s === "string") return failure(r, s);
+	if (s === null && withoutSession) s = await withoutSession(r);
+	if (s === null) throw new EximFailure(NEED_CHECKAUTH);
 	const name = sanitizeUploadName(raw);
-	if (name === null) return failure(r, "Недопустимое имя файла (invalid filename)");
+	if (name === null) throw new EximFailure(INVALID_FILENAME);
 	r.j.filename = name;
 	return { s, name };
 }

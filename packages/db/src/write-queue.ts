@@ -1,8 +1,9 @@
 /**
  * @module
- * Shared plumbing of the libSQL store: the client, the write mutex and row helpers.
+ * The write queue of the libSQL store: the client, the in-process write mutex, and the group commit of low-value
+ * rows riding along with the next write transaction.
  */
-import type { Client, InStatement, ResultSet, Row } from "@libsql/client";
+import type { Client, InStatement, ResultSet } from "@libsql/client";
 import { Mutex } from "./mutex.ts";
 
 /** @internal A statement waiting to be committed with the next write transaction (see {@link StoreContext.ride}). */
@@ -90,26 +91,4 @@ export function createContext(client: SqlClient): StoreContext {
 				if (riders.length === 1) void lock.run(() => flushRiders(take()));
 			}),
 	};
-}
-
-/** @internal Nullable string column. */
-export function str(row: Row, col: string): string | null {
-	const v = row[col];
-	return v === null || v === undefined ? null : String(v);
-}
-
-/** @internal Nullable boolean column (0/1). */
-export function bool(row: Row, col: string): boolean | null {
-	const v = row[col];
-	return v === null || v === undefined ? null : Number(v) !== 0;
-}
-
-/** @internal Number column. */
-export function num(row: Row, col: string): number {
-	return Number(row[col] ?? 0);
-}
-
-/** @internal Boolean → SQLite integer or NULL. */
-export function sqlBool(v: boolean | null | undefined): number | null {
-	return v === null || v === undefined ? null : v ? 1 : 0;
 }

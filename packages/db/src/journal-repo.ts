@@ -1,25 +1,15 @@
 /**
  * @module
- * Login throttling, the exchange journal and installation meta values.
+ * The exchange journal: one row per authenticated `/exim_1c` request, a per-minute counter row per address for the
+ * rest, text fields capped, pruned in small batches.
  */
 import type { Row } from "@libsql/client";
-import { num, type StoreContext, str } from "./context.ts";
-import { type ExchangeStore, JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "./store.ts";
+import { type ExchangeStore, JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX } from "./store.ts";
 import type { JournalDetail, JournalEntry, JournalRow } from "./types.ts";
+import { num, str } from "./values.ts";
+import type { StoreContext } from "./write-queue.ts";
 
-type MiscRepo = Pick<
-	ExchangeStore,
-	| "countFailures"
-	| "recordFailure"
-	| "lastLoginSuccess"
-	| "recordLoginSuccess"
-	| "addJournal"
-	| "countJournal"
-	| "pruneJournal"
-	| "listJournal"
-	| "getMeta"
-	| "setMeta"
->;
+type JournalRepo = Pick<ExchangeStore, "addJournal" | "countJournal" | "pruneJournal" | "listJournal">;
 
 /** @internal A text field as stored in the journal: at most `max` characters (a cut surrogate pair is dropped). */
 export function cap(v: string | null, max = JOURNAL_FIELD_MAX): string | null {
@@ -82,39 +72,9 @@ function journalArgs(e: JournalEntry): (string | number | null)[] {
 }
 
 /** @internal */
-export function miscRepo(ctx: StoreContext): MiscRepo {
+export function journalRepo(ctx: StoreContext): JournalRepo {
 	const { client } = ctx;
 	return {
-		async countFailures(keys, since) {
-			if (keys.length === 0) return 0;
-			const rs = await client.execute({
-				sql: `SELECT key, count(*) AS n FROM login_failures WHERE key IN (${keys.map(() => "?").join(", ")}) AND at >= ? GROUP BY key`,
-				args: [...keys, since],
-			});
-			return rs.rows.reduce((m, r) => Math.max(m, Number(r.n)), 0);
-		},
-		async recordFailure(keys, at) {
-			await ctx.write([
-				{ sql: "DELETE FROM login_failures WHERE at < ?", args: [at - 3_600_000] },
-				...keys.map((k) => ({ sql: "INSERT INTO login_failures (key, at) VALUES (?, ?)", args: [k, at] })),
-			]);
-		},
-		async lastLoginSuccess(ip, login, since) {
-			const rs = await client.execute({
-				sql: "SELECT at FROM login_successes WHERE ip = ? AND login = ? AND at >= ?",
-				args: [ip, login, since],
-			});
-			return rs.rows[0] ? num(rs.rows[0], "at") : null;
-		},
-		async recordLoginSuccess(ip, login, at) {
-			await ctx.write([
-				{ sql: "DELETE FROM login_successes WHERE at < ?", args: [at - LOGIN_SUCCESS_KEEP_MS] },
-				{
-					sql: "INSERT INTO login_successes (ip, login, at) VALUES (?, ?, ?) ON CONFLICT (ip, login) DO UPDATE SET at = max(at, excluded.at)",
-					args: [ip, login, at],
-				},
-			]);
-		},
 		// the journal row rides along with the next write transaction (group commit, see StoreContext.ride): it is
 		// queued on the write mutex at once, so `idle()` — and every read or shutdown after it — sees it
 		addJournal: (e) =>
@@ -156,15 +116,6 @@ export function miscRepo(ctx: StoreContext): MiscRepo {
 			args.push(limit);
 			const rs = await client.execute({ sql, args });
 			return rs.rows.map(rowToJournal);
-		},
-		async getMeta(key) {
-			const rs = await client.execute({ sql: "SELECT value FROM meta WHERE key = ?", args: [key] });
-			return rs.rows[0] ? String(rs.rows[0].value) : null;
-		},
-		async setMeta(key, value) {
-			await ctx.write([
-				{ sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", args: [key, value] },
-			]);
 		},
 	};
 }
