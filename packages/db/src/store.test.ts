@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseOrder } from "@obmen/core";
+import { startHranaShim } from "@obmen/testing/hrana-shim";
+import { journalEntry, storeOrderRow } from "@obmen/testing/rows";
 import { afterAll, describe, expect, it } from "vitest";
-import { startHranaShim } from "../../../apps/worker/test-support/hrana-shim.ts";
 import { domainDigest } from "./digest.ts";
 import { ParsedOrders } from "./export-repo.ts";
 import { createLibsqlStore } from "./libsql-store.ts";
@@ -12,16 +12,7 @@ import { Mutex } from "./mutex.ts";
 import { createMemoryDb, type OpenDb, openDb } from "./node.ts";
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "./store.ts";
 
-const order = (id: string, number: string, over: Record<string, unknown> = {}) =>
-	parseOrder({
-		id,
-		number,
-		createdAt: "2026-11-27T10:00:00+03:00",
-		status: "new",
-		customer: { name: "Петров Пётр" },
-		items: [{ productId: "p", name: "Товар", quantity: 1, price: 10 }],
-		...over,
-	});
+const order = storeOrderRow;
 const AT = "2026-11-28T12:00:00.000Z";
 
 async function withNode(open: () => Promise<OpenDb>) {
@@ -336,22 +327,7 @@ function describeExchangeStore(backend: string, open: () => Promise<OpenDb>, opt
 			});
 			const store = createLibsqlStore(spy);
 			await store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
-			const entry = (i: number) => ({
-				nodeId: "n1",
-				at: AT,
-				session: null,
-				type: "sale",
-				mode: `m${i}`,
-				filename: null,
-				bytesIn: 0,
-				bytesOut: i,
-				reply: "success",
-				durationMs: 1,
-				ordersSent: 0,
-				ordersAcknowledged: 0,
-				ordersImported: 0,
-				error: null,
-			});
+			const entry = (i: number) => journalEntry("n1", AT, { mode: `m${i}`, bytesOut: i });
 			const modes = async () => (await store.listJournal("n1", { limit: 100 })).map((r) => r.mode).reverse();
 			// alone: 20 rows queued together are one commit, and idle() covers them
 			batches.length = 0;

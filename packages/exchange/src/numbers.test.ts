@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bpKeyPart, type ExportCandidate } from "@obmen/db";
 import { openDb } from "@obmen/db/node";
+import { createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { afterEach, describe, expect, it } from "vitest";
 import { assignIdentities, candidateNumber } from "./numbers.ts";
 import type { NodeSettingsInput } from "./settings.ts";
-import { createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
 
 const enc = new TextEncoder();
 

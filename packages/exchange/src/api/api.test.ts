@@ -1,5 +1,5 @@
+import { ADMIN_TOKEN, basic, createHarness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, basic, createHarness, oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

@@ -1,5 +1,5 @@
+import { createHarness, type Harness, PASSWORD } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness, PASSWORD } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

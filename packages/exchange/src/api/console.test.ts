@@ -1,5 +1,5 @@
+import { basic, createHarness, type Harness } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { basic, createHarness, type Harness } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

@@ -1,6 +1,6 @@
+import { basic, createHarness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { journalError } from "../journal-codes.ts";
-import { basic, createHarness, oneCFile, uploadAndImport } from "../test-support/harness.ts";
 import { csvField } from "./journal-export.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions

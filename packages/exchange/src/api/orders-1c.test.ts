@@ -2,8 +2,9 @@
  * Admin API and `query` behaviour for what 1C needs in every order (issue 17 §4–§6): the total check, the payment
  * fields, "Финальный статус" kept as `oneC.final`, the node's `vat` and `configuration` reaching the writer and preview.
  */
+
+import { createHarness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness, oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;
