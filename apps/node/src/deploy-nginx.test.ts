@@ -10,8 +10,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runStoreExchange } from "@obmen/testing/store-exchange";
 import { afterAll, describe, expect, it } from "vitest";
-import { runStoreExchange } from "../../../packages/emulator/src/test-support/store-exchange.ts";
 import { readConfig } from "./config.ts";
 import { type RunningServer, startServer } from "./server.ts";
 

@@ -2,53 +2,26 @@
  * Three Node processes started at the same moment on one fresh DB file all come up: migrations, the WAL switch, the
  * generated admin token and the env-configured 1C node are safe under concurrency (one winner, the others adopt it).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ensureBuilt, type ServerProcess, startBuiltServer } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const children: ChildProcess[] = [];
+const children: ServerProcess[] = [];
 
-/** Starts the built server; resolves with its banner once it listens (rejects when it exits first). */
-function startProcess(env: Record<string, string>): Promise<{ url: string; out: string }> {
-	const child = spawn(process.execPath, [join(root, "apps/node/dist/main.js")], {
-		cwd: root,
-		env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
-		stdio: ["ignore", "pipe", "pipe"],
-	});
-	children.push(child);
-	return new Promise((resolve, reject) => {
-		let out = "";
-		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-		child.stdout?.on("data", (d) => {
-			out += String(d);
-			const m = /listening on (http:\/\/\S+)/.exec(out);
-			// the banner is printed in one go; wait for its last line
-			if (m?.[1] && /admin token/.test(out)) {
-				clearTimeout(timer);
-				resolve({ url: m[1], out });
-			}
-		});
-		child.stderr?.on("data", (d) => {
-			out += String(d);
-		});
-		child.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-	});
+/** Starts the built server; resolves with its URL and banner once it listens (rejects when it exits first). */
+async function startProcess(env: Record<string, string>): Promise<{ url: string; out: string }> {
+	const server = await startBuiltServer(env);
+	children.push(server);
+	// the banner is printed in one go; wait for its last line
+	return { url: server.url, out: await server.waitFor("admin token", 30_000) };
 }
 
-beforeAll(() => {
-	execFileSync(
-		process.execPath,
-		[join(root, "node_modules/typescript/bin/tsc"), "-b", "packages/core", "packages/db", "packages/exchange", "apps/node"],
-		{ cwd: root, stdio: "pipe" },
-	);
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
-afterAll(() => {
-	for (const c of children) c.kill("SIGTERM");
+afterAll(async () => {
+	await Promise.all(children.map((c) => c.stop()));
 });
 
 describe("three processes started at once on a fresh DB file", () => {

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { adminApi, storeOrder } from "@obmen/testing/obmen";
 import { afterEach, describe, expect, it } from "vitest";
 import { readConfig } from "./config.ts";
 import { type RunningServer, startServer } from "./server.ts";
@@ -49,17 +50,11 @@ describe("apps/node", () => {
 		);
 		expect(lines[0]).toBe("success");
 		const cookie = `${lines[1]}=${lines[2]}`;
-		const put = await fetch(`${s.url}/api/v1/orders/o1`, {
-			method: "PUT",
-			headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-			body: JSON.stringify({
-				number: "5",
-				createdAt: "2026-11-27T10:00:00+03:00",
-				status: "new",
-				customer: { name: "ООО «Вектор»" },
-				items: [{ productId: "p", name: "Стол", quantity: 1, price: 100 }],
-			}),
-		});
+		const put = await adminApi(s.url, token ?? "")(
+			"PUT",
+			"/api/v1/orders/o1",
+			storeOrder(5, { id: "o1", customer: { name: "ООО «Вектор»" } }),
+		);
 		expect(put.status).toBe(201);
 		expect(await (await fetch(u("type=sale&mode=init"), { headers: { Cookie: cookie } })).text()).toBe("zip=yes\nfile_limit=8388608\n");
 		const q = await fetch(u(`type=sale&mode=query&${lines[3]}`), { headers: { Cookie: cookie } });

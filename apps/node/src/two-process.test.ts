@@ -2,55 +2,26 @@
  * Two Node processes on one DB file serve alternate steps of one exchange: the app keeps nothing in memory between
  * requests (sessions, pending batches, upload chunks, import ledger all live in libSQL).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { adminApi, storeOrder } from "@obmen/testing/obmen";
+import { ensureBuilt, type ServerProcess, startBuiltServer } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const children: ChildProcess[] = [];
+const children: ServerProcess[] = [];
 
-function startProcess(env: Record<string, string>): Promise<string> {
-	const child = spawn(process.execPath, [join(root, "apps/node/dist/main.js")], {
-		cwd: root,
-		env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
-		stdio: ["ignore", "pipe", "pipe"],
-	});
-	children.push(child);
-	return new Promise((resolve, reject) => {
-		let out = "";
-		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-		child.stdout?.on("data", (d) => {
-			out += String(d);
-			const m = /listening on (http:\/\/\S+)/.exec(out);
-			if (m?.[1]) {
-				clearTimeout(timer);
-				resolve(m[1]);
-			}
-		});
-		child.stderr?.on("data", (d) => {
-			out += String(d);
-		});
-		child.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-	});
+/** Starts the built server; resolves with its URL once it listens. */
+async function startProcess(env: Record<string, string>): Promise<string> {
+	const server = await startBuiltServer(env);
+	children.push(server);
+	return server.url;
 }
 
-beforeAll(() => {
-	// Node 20 cannot run .ts: build the dist the processes run (incremental, fast when up to date).
-	execFileSync(
-		process.execPath,
-		[join(root, "node_modules/typescript/bin/tsc"), "-b", "packages/core", "packages/db", "packages/exchange", "apps/node"],
-		{
-			cwd: root,
-			stdio: "pipe",
-		},
-	);
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
-afterAll(() => {
-	for (const c of children) c.kill("SIGTERM");
+afterAll(async () => {
+	await Promise.all(children.map((c) => c.stop()));
 });
 
 const basic = `Basic ${Buffer.from("ut:pass-1").toString("base64")}`;
@@ -63,17 +34,7 @@ describe("two processes, one DB file", () => {
 		const a = await startProcess(env);
 		const b = await startProcess(env);
 		expect(a).not.toBe(b);
-		const put = await fetch(`${a}/api/v1/orders/o1`, {
-			method: "PUT",
-			headers: { Authorization: "Bearer tok", "Content-Type": "application/json" },
-			body: JSON.stringify({
-				number: "42",
-				createdAt: "2026-11-27T10:00:00+03:00",
-				status: "new",
-				customer: { name: "Сидоров" },
-				items: [{ productId: "p", name: "Лампа", quantity: 1, price: 10 }],
-			}),
-		});
+		const put = await adminApi(a, "tok")("PUT", "/api/v1/orders/o1", storeOrder(42, { id: "o1" }));
 		expect(put.status).toBe(201);
 		const x = (base: string, q: string, init: RequestInit = {}) => fetch(`${base}/exim_1c?type=sale&${q}`, init);
 		const lines = (await (await x(a, "mode=checkauth", { headers: { Authorization: basic } })).text()).split("\n");

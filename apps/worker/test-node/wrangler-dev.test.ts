@@ -9,9 +9,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ServerProcess, spawnServer } from "@obmen/testing/spawn";
+import { runStoreExchange } from "@obmen/testing/store-exchange";
 import { afterAll, describe, expect, it } from "vitest";
-import { type ServerProcess, spawnServer } from "../../../packages/emulator/src/test-support/runtime-server.ts";
-import { runStoreExchange } from "../../../packages/emulator/src/test-support/store-exchange.ts";
 
 const app = fileURLToPath(new URL("../", import.meta.url));
 const bin = fileURLToPath(new URL("../../../node_modules/.bin/wrangler", import.meta.url));

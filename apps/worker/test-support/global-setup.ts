@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startHranaShim } from "@obmen/testing/hrana-shim";
 import type { TestProject } from "vitest/node";
-import { startHranaShim } from "./hrana-shim.ts";
 
 declare module "vitest" {
 	export interface ProvidedContext {

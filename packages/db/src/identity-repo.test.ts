@@ -1,19 +1,11 @@
-import { parseOrder } from "@obmen/core";
+import { storeOrderRow } from "@obmen/testing/rows";
 import { describe, expect, it } from "vitest";
 import { createMemoryDb } from "./node.ts";
 import { bpKeyPart, bpOrderKey, cutNumber } from "./order-keys.ts";
 import type { ExportIdentity } from "./types.ts";
 
 const AT = "2026-11-28T12:00:00.000Z";
-const order = (id: string, number: string) =>
-	parseOrder({
-		id,
-		number,
-		createdAt: "2026-11-27T10:00:00+03:00",
-		status: "new",
-		customer: { name: "Петров Пётр" },
-		items: [{ productId: "p", name: "Товар", quantity: 1, price: 10 }],
-	});
+const order = (id: string, number: string) => storeOrderRow(id, number);
 const identity = (orderId: string, number: string, policy: ExportIdentity["policy"] = "ut"): ExportIdentity => ({
 	nodeId: "n1",
 	orderId,

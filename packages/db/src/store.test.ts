@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startHranaShim } from "@obmen/testing/hrana-shim";
 import { afterAll, describe, expect, it } from "vitest";
-import { startHranaShim } from "../../../apps/worker/test-support/hrana-shim.ts";
 import { applyMigrations } from "./migrate.ts";
 import { createMemoryDb, openDb } from "./node.ts";
 import { describeExchangeStore } from "./test-support/store-conformance.ts";

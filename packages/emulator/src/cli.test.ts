@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type FakeServer, startFakeServer } from "@obmen/testing/fake-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main, OPTIONS } from "./cli.ts";
 import { parseQueryXml } from "./query-parser.ts";
-import { type FakeServer, startFakeServer } from "./test-support/fake-server.ts";
 import { siteXml } from "./test-support/site-xml.ts";
 
 let srv: FakeServer;

@@ -2,12 +2,13 @@
  * One test per rule of each configuration profile (`ut`, `retail`, `unf30`, `unf16`, `bp`), run against the scripted
  * fake store. Each test is named after the BSL procedure the rule comes from (docs/protocol.md §9).
  */
+
+import { type FakeReply, type FakeServer, type FakeServerOptions, startFakeServer } from "@obmen/testing/fake-server";
 import { unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ProfileName, sync } from "./index.ts";
 import { bpOrderKey, Infobase } from "./infobase.ts";
 import { parseQueryXml } from "./query-parser.ts";
-import { type FakeReply, type FakeServer, type FakeServerOptions, startFakeServer } from "./test-support/fake-server.ts";
 import { type SiteLine, type SiteOrder, siteXml } from "./test-support/site-xml.ts";
 
 const G1 = "0f8e1a2b-0000-4000-8000-000000000001";

@@ -1,9 +1,9 @@
+import { type FakeReply, type FakeRequest, type FakeServer, type FakeServerOptions, startFakeServer } from "@obmen/testing/fake-server";
 import iconv from "iconv-lite";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ProfileName, sync } from "./index.ts";
 import { Infobase } from "./infobase.ts";
 import { parseQueryXml } from "./query-parser.ts";
-import { type FakeReply, type FakeRequest, type FakeServer, type FakeServerOptions, startFakeServer } from "./test-support/fake-server.ts";
 import { type SiteOrder, siteXml } from "./test-support/site-xml.ts";
 
 type LegacyProfile = "ut11" | "unf" | "bitrix-module";

@@ -2,8 +2,9 @@
  * Issue 9 item 6: `/admin` sends security headers (CSP with a per-response nonce on the page's inline script,
  * frame-ancestors configurable through the factory options, X-Frame-Options, nosniff, Referrer-Policy).
  */
+
+import { createHarness } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness } from "./test-support/harness.ts";
 
 const adminAssets = {
 	page: async () => '<html><script type="module">import "/admin/obmen-widget.js";</script><script>1</script></html>',

@@ -1,6 +1,6 @@
+import { basic, createHarness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { signBody } from "./alerts.ts";
-import { basic, createHarness, oneCFile, uploadAndImport } from "./test-support/harness.ts";
 
 interface Call {
 	url: string;

@@ -1,5 +1,5 @@
+import { createHarness, type Harness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness, oneCFile, uploadAndImport } from "./test-support/harness.ts";
 
 const enc = new TextEncoder();
 const xmlOf = async (r: Response) => new TextDecoder("windows-1251").decode(new Uint8Array(await r.arrayBuffer()));

@@ -6,11 +6,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@obmen/db/node";
+import { basic, createHarness, LOGIN } from "@obmen/testing/harness";
+import { journalEntry } from "@obmen/testing/rows";
 import { describe, expect, it, vi } from "vitest";
 import { createExchangeApp } from "./app.ts";
 import { ALERT_INTERVAL_MS } from "./exim/alerts.ts";
 import { PRUNE_INTERVAL_MS } from "./exim/journal.ts";
-import { basic, createHarness, LOGIN } from "./test-support/harness.ts";
 
 const DAY = 86_400_000;
 
@@ -33,22 +34,7 @@ describe("background work across instances", () => {
 	it("journal retention: two instances racing runBackgroundWork prune once per interval", async () => {
 		const { h, other, otherStore } = await twoInstances();
 		const old = new Date(h.clock.now().getTime() - 400 * DAY).toISOString();
-		await h.store.addJournal({
-			nodeId: h.nodeId,
-			at: old,
-			session: null,
-			type: "sale",
-			mode: "query",
-			filename: null,
-			bytesIn: 0,
-			bytesOut: 0,
-			reply: "success",
-			durationMs: 1,
-			ordersSent: 0,
-			ordersAcknowledged: 0,
-			ordersImported: 0,
-			error: null,
-		});
+		await h.store.addJournal(journalEntry(h.nodeId, old));
 		const a = vi.spyOn(h.store, "pruneJournal");
 		const b = vi.spyOn(otherStore, "pruneJournal");
 		await Promise.all([h.app.runBackgroundWork(), other.runBackgroundWork()]);

@@ -1,6 +1,6 @@
+import { basic, type Harness, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { createCheckedHarness as createHarness } from "./test-support/contract.ts";
-import { basic, type Harness, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
 
 const enc = new TextEncoder();
 

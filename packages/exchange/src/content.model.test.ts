@@ -6,9 +6,10 @@
  * `content` or `conflict` event, and with "apply" the store order takes it or holds the conflict), no echo loop (an
  * exchange with no new edits sends nothing; an applied 1C edit is not sent back), exactly once per upload content.
  */
+
+import { basic, createHarness, type Harness, LOGIN, PASSWORD, sampleOrder } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { basic, createHarness, type Harness, LOGIN, PASSWORD, sampleOrder } from "./test-support/harness.ts";
 
 type C = { q: number; d: number };
 interface Model {

@@ -1,9 +1,10 @@
 /**
  * Issue 11 §3: the `logger` option gets one entry per request; `LOG_FORMAT` picks the line format.
  */
+
+import { ADMIN_TOKEN, basic, createHarness, PASSWORD } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { formatLogEntry, type LogEntry, lineLogger, parseLogFormat } from "./log.ts";
-import { ADMIN_TOKEN, basic, createHarness, PASSWORD } from "./test-support/harness.ts";
 
 describe("LOG_FORMAT", () => {
 	it("json, pretty or off; unset means pretty on a terminal and json otherwise; anything else is refused", () => {

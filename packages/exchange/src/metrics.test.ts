@@ -2,8 +2,9 @@
  * Issue 11 §3: `GET /metrics` (Prometheus text 0.0.4) behind the admin token or `metricsToken`; the text parses
  * strictly and its values follow an exchange (per-instance counters and the database's global values).
  */
+
+import { ADMIN_TOKEN, basic, createHarness, type Harness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, basic, createHarness, type Harness, oneCFile, uploadAndImport } from "./test-support/harness.ts";
 
 interface Family {
 	type: string;

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { parseOrder } from "@obmen/core";
 import { bpKeyPart, type ExportCandidate } from "@obmen/db";
 import { openDb } from "@obmen/db/node";
+import { type Harness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { afterEach, describe, expect, it } from "vitest";
 import { assignIdentities, candidateNumber } from "./numbers.ts";
 import type { NodeSettingsInput } from "./settings.ts";
 import { createCheckedHarness as createHarness } from "./test-support/contract.ts";
-import { type Harness, oneCFile, sampleOrder, uploadAndImport } from "./test-support/harness.ts";
 
 const enc = new TextEncoder();
 

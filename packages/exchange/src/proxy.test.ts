@@ -3,10 +3,11 @@
  * `TRUST_PROXY` and only from a trusted peer (spoofed headers from anybody else are ignored: throttling, `allowedIps`
  * and the journal see the real peer); `PUBLIC_URL` (else a trusted proxy's scheme and host) makes the exchange URL.
  */
+
+import { basic, createHarness, type Harness, LOGIN } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { readHostConfig } from "./host-config.ts";
 import { clientView, parsePublicUrl, parseTrustProxy, publicBase } from "./proxy.ts";
-import { basic, createHarness, type Harness, LOGIN } from "./test-support/harness.ts";
 
 const h = (init: Record<string, string>) => new Headers(init);
 

@@ -5,15 +5,14 @@
  * worker's lease has run out) and the database ends exactly as after a clean run — applied once, all or nothing.
  * Two server processes on one database file both run the background work: it is applied once.
  */
-import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { domainDigest } from "@obmen/db";
-import { openDb } from "@obmen/db/node";
+import { type Child, copyDb as copyDbFile, inspectDb, orderFile, seedDb, spawnChildServer, uploadOnly } from "@obmen/testing/reliability";
+import { ensureBuilt } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../config.ts";
 import { type RunningServer, startServer } from "../server.ts";
-import { basicHeader, type Child, ensureBuilt, orderFile, seedDb, spawnServer } from "./support.ts";
 
 const ORDERS = 1000;
 const NOW = "2026-11-28T12:30:00.000Z";
@@ -31,22 +30,12 @@ let backgroundMs = 0;
 const children: Child[] = [];
 const inProcess: RunningServer[] = [];
 
-function copyDb(to: string): string {
-	for (const ext of ["", "-wal", "-shm"]) if (existsSync(baseDb + ext)) copyFileSync(baseDb + ext, to + ext);
-	return to;
-}
-
-async function inspect(path: string): Promise<{ integrity: string; digest: string; pending: number; ledger: number }> {
-	const { client, store } = await openDb(`file:${path}`);
-	try {
-		const integrity = String((await client.execute("PRAGMA integrity_check")).rows[0]?.[0]);
-		const pending = Number((await client.execute("SELECT count(*) AS n FROM upload_applies WHERE state = 'pending'")).rows[0]?.n);
-		const ledger = Number((await client.execute("SELECT count(*) AS n FROM import_ledger")).rows[0]?.n);
-		return { integrity, digest: await domainDigest(client), pending, ledger };
-	} finally {
-		store.close();
-	}
-}
+const copyDb = (to: string) => copyDbFile(baseDb, to);
+const inspect = (path: string) =>
+	inspectDb(path, {
+		pending: "SELECT count(*) AS n FROM upload_applies WHERE state = 'pending'",
+		ledger: "SELECT count(*) AS n FROM import_ledger",
+	});
 
 /** Waits until no apply is pending and the file is in the ledger. */
 async function applied(path: string, timeoutMs = 60_000): Promise<void> {
@@ -57,23 +46,6 @@ async function applied(path: string, timeoutMs = 60_000): Promise<void> {
 		if (Date.now() - t0 > timeoutMs) throw new Error(`not applied after ${timeoutMs} ms: ${JSON.stringify(s)}`);
 		await new Promise((r) => setTimeout(r, 50));
 	}
-}
-
-/** A 1C portion that never calls `import` (УНФ 1.6, УТ «без ожидания»): checkauth → init → file chunks. */
-async function uploadOnly(base: string): Promise<string[]> {
-	const url = (q: string) => `${base}/exim_1c?type=sale&${q}`;
-	const get = async (q: string, init: RequestInit = {}) => (await fetch(url(q), init)).text();
-	const lines = (await get("mode=checkauth", { headers: { Authorization: basicHeader } })).split("\n");
-	if (lines[0] !== "success") throw new Error(`checkauth: ${lines.join("|")}`);
-	const headers = { Cookie: `${lines[1]}=${lines[2]}` };
-	const sessid = lines[3] ?? "";
-	const init = (await get(`mode=init&${sessid}`, { headers })).split("\n");
-	const limit = Number((init[1] ?? "").replace("file_limit=", ""));
-	const replies: string[] = [];
-	for (let off = 0; off < file.length; off += limit) {
-		replies.push(await get(`mode=file&filename=${FILE_NAME}&${sessid}`, { method: "POST", headers, body: file.slice(off, off + limit) }));
-	}
-	return replies;
 }
 
 async function restart(path: string): Promise<RunningServer> {
@@ -90,9 +62,9 @@ beforeAll(async () => {
 	await seedDb(`file:${baseDb}`, ORDERS, { fileLimit: 512 * 1024 });
 	before = (await inspect(baseDb)).digest;
 	const clean = copyDb(join(dir, "clean.db"));
-	const child = await spawnServer({ DATABASE_URL: `file:${clean}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
+	const child = await spawnChildServer({ DATABASE_URL: `file:${clean}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
 	children.push(child);
-	const replies = await uploadOnly(child.url);
+	const replies = await uploadOnly(child.url, FILE_NAME, file);
 	expect(replies.length).toBeGreaterThanOrEqual(3);
 	expect(replies.every((r) => r === "success\n")).toBe(true);
 	const t0 = Date.now();
@@ -120,9 +92,9 @@ describe("apply on upload: kill -9 mid-apply, restart, two processes", () => {
 		for (const f of [0, 0.4, 0.85]) {
 			const delay = Math.round(f * backgroundMs);
 			const path = copyDb(join(dir, `kill-${f}.db`));
-			const child = await spawnServer({ DATABASE_URL: `file:${path}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
+			const child = await spawnChildServer({ DATABASE_URL: `file:${path}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
 			children.push(child);
-			expect((await uploadOnly(child.url)).every((r) => r === "success\n")).toBe(true);
+			expect((await uploadOnly(child.url, FILE_NAME, file)).every((r) => r === "success\n")).toBe(true);
 			await new Promise((r) => setTimeout(r, delay));
 			await child.kill9();
 			const killed = await inspect(path);
@@ -141,9 +113,9 @@ describe("apply on upload: kill -9 mid-apply, restart, two processes", () => {
 	it("two processes on one database file race for the background work: applied once", async () => {
 		const path = copyDb(join(dir, "two.db"));
 		const env = { DATABASE_URL: `file:${path}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW };
-		const [a, b] = await Promise.all([spawnServer(env, TUNING), spawnServer(env, TUNING)]);
+		const [a, b] = await Promise.all([spawnChildServer(env, TUNING), spawnChildServer(env, TUNING)]);
 		children.push(a, b);
-		expect((await uploadOnly(a.url)).every((r) => r === "success\n")).toBe(true);
+		expect((await uploadOnly(a.url, FILE_NAME, file)).every((r) => r === "success\n")).toBe(true);
 		// requests of any kind to the other process start its background work too
 		const pokes = Array.from({ length: 20 }, (_, i) => new Promise((r) => setTimeout(r, i * 50)).then(() => fetch(`${b.url}/health`)));
 		await Promise.all(pokes);

@@ -14,9 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@obmen/db/node";
 import { type ExchangeReport, Infobase, sync } from "@obmen/emulator";
+import { ExchangeObserver, expectHandshakeInvariants, settleHeldConflicts } from "@obmen/testing/handshake";
+import { type Child, PASSWORD, seedDb, spawnChildServer, storeOrder } from "@obmen/testing/reliability";
+import { ensureBuilt } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExchangeObserver, expectHandshakeInvariants, settleHeldConflicts } from "../test-support/handshake.ts";
-import { type Child, ensureBuilt, PASSWORD, seedDb, spawnServer, storeOrder } from "./support.ts";
 
 const SECONDS = Number(process.env.OBMEN_CONC_SECONDS ?? 15);
 const MAX_EXCHANGES = 20;
@@ -70,7 +71,7 @@ beforeAll(async () => {
 	await ensureBuilt();
 	// schema 2.07 carries НомерВерсии (the revision) in every query document
 	nodeIds = await seedDb(`file:${dbPath}`, ORDERS, { schemaVersion: "2.07" }, [...NODES]);
-	child = await spawnServer({ DATABASE_URL: `file:${dbPath}`, OBMEN_ADMIN_TOKEN: TOKEN });
+	child = await spawnChildServer({ DATABASE_URL: `file:${dbPath}`, OBMEN_ADMIN_TOKEN: TOKEN });
 }, 120_000);
 
 afterAll(async () => {

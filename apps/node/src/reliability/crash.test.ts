@@ -7,15 +7,23 @@
  *
  * OBMEN_CRASH_RUNS raises the number of random kills (default 12).
  */
-import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { domainDigest } from "@obmen/db";
-import { openDb } from "@obmen/db/node";
+import {
+	type Child,
+	copyDb as copyDbFile,
+	inspectDb,
+	orderFile,
+	seedDb,
+	spawnChildServer,
+	type UploadHooks,
+	uploadRun,
+} from "@obmen/testing/reliability";
+import { ensureBuilt } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../config.ts";
 import { type RunningServer, startServer } from "../server.ts";
-import { type Child, ensureBuilt, orderFile, seedDb, spawnServer, type UploadHooks, uploadRun } from "./support.ts";
 
 const ORDERS = 3000;
 const RANDOM_RUNS = Number(process.env.OBMEN_CRASH_RUNS ?? 12);
@@ -35,20 +43,8 @@ let finalMs = 0;
 const children: Child[] = [];
 const inProcess: RunningServer[] = [];
 
-function copyDb(to: string): string {
-	for (const ext of ["", "-wal", "-shm"]) if (existsSync(baseDb + ext)) copyFileSync(baseDb + ext, to + ext);
-	return to;
-}
-
-async function inspect(path: string): Promise<{ integrity: string; digest: string }> {
-	const { client, store } = await openDb(`file:${path}`);
-	try {
-		const integrity = String((await client.execute("PRAGMA integrity_check")).rows[0]?.[0]);
-		return { integrity, digest: await domainDigest(client) };
-	} finally {
-		store.close();
-	}
-}
+const copyDb = (to: string) => copyDbFile(baseDb, to);
+const inspect = (path: string) => inspectDb(path);
 
 /** Restart on the same file (in this process: a fresh server over the DB the killed child left) and upload again. */
 async function rerun(path: string) {
@@ -71,7 +67,7 @@ beforeAll(async () => {
 	await seedDb(`file:${baseDb}`, ORDERS, { fileLimit: 1024 * 1024, applyOnUpload: "never" });
 	before = (await inspect(baseDb)).digest;
 	const clean = copyDb(join(dir, "clean.db"));
-	const child = await spawnServer({ DATABASE_URL: `file:${clean}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
+	const child = await spawnChildServer({ DATABASE_URL: `file:${clean}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
 	children.push(child);
 	const t0 = Date.now();
 	const run = await uploadRun(child.url, FILE_NAME, file);
@@ -100,13 +96,13 @@ const outcomes: Outcome[] = [];
 /** One crash trial: start a child on a copy of the base DB, upload, kill as `plan` says, then check and re-run. */
 async function trial(label: string, plan: (kill: () => void) => UploadHooks & { atMs?: number }): Promise<void> {
 	const path = copyDb(join(dir, `trial-${outcomes.length}.db`));
-	const child = await spawnServer({ DATABASE_URL: `file:${path}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
+	const child = await spawnChildServer({ DATABASE_URL: `file:${path}`, OBMEN_ADMIN_TOKEN: "t", OBMEN_TEST_NOW: NOW }, TUNING);
 	children.push(child);
 	let killed = false;
 	const kill = () => {
 		if (killed) return;
 		killed = true;
-		child.proc.kill("SIGKILL");
+		child.child.kill("SIGKILL");
 	};
 	const hooks = plan(kill);
 	const timer = hooks.atMs === undefined ? undefined : setTimeout(kill, hooks.atMs);

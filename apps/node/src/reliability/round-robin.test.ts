@@ -16,9 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@obmen/db/node";
 import { type ExchangeReport, Infobase, sync } from "@obmen/emulator";
+import { ExchangeObserver, expectHandshakeInvariants, settleHeldConflicts } from "@obmen/testing/handshake";
+import { type Child, PASSWORD, seedDb, spawnChildServer, storeOrder } from "@obmen/testing/reliability";
+import { ensureBuilt } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExchangeObserver, expectHandshakeInvariants, settleHeldConflicts } from "../test-support/handshake.ts";
-import { type Child, ensureBuilt, PASSWORD, seedDb, spawnServer, storeOrder } from "./support.ts";
 
 const SECONDS = Number(process.env.OBMEN_RR_SECONDS ?? 10);
 const MAX_EXCHANGES = 8;
@@ -94,7 +95,7 @@ beforeAll(async () => {
 	await ensureBuilt();
 	nodeIds = await seedDb(`file:${dbPath}`, ORDERS, { schemaVersion: "2.07" }, [...NODES]);
 	children = await Promise.all(
-		Array.from({ length: INSTANCES }, () => spawnServer({ DATABASE_URL: `file:${dbPath}`, OBMEN_ADMIN_TOKEN: TOKEN })),
+		Array.from({ length: INSTANCES }, () => spawnChildServer({ DATABASE_URL: `file:${dbPath}`, OBMEN_ADMIN_TOKEN: TOKEN })),
 	);
 	proxyUrl = await startProxy(children.map((c) => c.url));
 }, 120_000);

@@ -2,9 +2,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Obmen, startObmen, storeOrder } from "@obmen/testing/obmen";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { main } from "../cli.ts";
-import { type Obmen, startObmen, storeOrder } from "../test-support/obmen.ts";
 
 let obmen: Obmen;
 let dir: string;

@@ -4,18 +4,13 @@
  * acknowledges them, a `query` without `success` returns them again, and an uploaded "Статус заказа" changes the
  * mapped store status during `mode=file` — no reply is ever `progress`.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { obmenPerTest, storeOrder } from "@obmen/testing/obmen";
+import { describe, expect, it } from "vitest";
 import { type CloudOptions, type ExchangeOptions, type ExchangeReport, sync } from "../index.ts";
 import { Infobase } from "../infobase.ts";
-import { type Obmen, startObmen, storeOrder } from "../test-support/obmen.ts";
 
-let obmen: Obmen;
-beforeEach(async () => {
-	obmen = await startObmen();
-});
-afterEach(async () => {
-	await obmen.close();
-});
+const obmen = obmenPerTest();
 
 const STATUS_RULES = {
 	export: {},

@@ -4,19 +4,14 @@
  * scenario asserts that every change 1C makes shows in `GET /api/v1/orders/{id}` and that 1C neither duplicates nor
  * merges an order (the emulator reports both as `load` deviations, so "no deviations" covers them).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { obmenPerTest, storeOrder } from "@obmen/testing/obmen";
+import { describe, expect, it } from "vitest";
 import { type ExchangeOptions, type ExchangeReport, type ProfileName, type ProfileOptions, sync } from "../index.ts";
 import { Infobase } from "../infobase.ts";
 import type { NodeSettings } from "../settings.ts";
-import { type Obmen, startObmen, storeOrder } from "../test-support/obmen.ts";
 
-let obmen: Obmen;
-beforeEach(async () => {
-	obmen = await startObmen();
-});
-afterEach(async () => {
-	await obmen.close();
-});
+const obmen = obmenPerTest();
 
 const SERVER = {
 	statusMap: {

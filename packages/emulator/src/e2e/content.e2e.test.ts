@@ -3,18 +3,13 @@
  * quantity and the delivery cost — and 1C uploads it. Obmen's changes feed shows the structured diff; with the node's
  * `contentFrom1C: "apply"` the store order (and so the next preview) holds 1C's content and 1C gets nothing back.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { obmenPerTest, storeOrder } from "@obmen/testing/obmen";
+import { describe, expect, it } from "vitest";
 import { type ProfileName, sync } from "../index.ts";
 import { Infobase } from "../infobase.ts";
-import { type Obmen, startObmen, storeOrder } from "../test-support/obmen.ts";
 
-let obmen: Obmen;
-beforeEach(async () => {
-	obmen = await startObmen();
-});
-afterEach(async () => {
-	await obmen.close();
-});
+const obmen = obmenPerTest();
 
 /** The manager's edit: the mug line goes, the first line's quantity becomes 3, the delivery costs 500. */
 function edit(b: Infobase, siteNumber: string): void {

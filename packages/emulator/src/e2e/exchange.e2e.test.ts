@@ -3,19 +3,14 @@
  * Store orders go in through the admin API, 1C loads them, changes them, uploads them back, and the
  * store API shows the result.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { obmenPerTest, storeOrder } from "@obmen/testing/obmen";
+import { describe, expect, it } from "vitest";
 import { type ExchangeOptions, type ProfileName, sync } from "../index.ts";
 import { Infobase } from "../infobase.ts";
 import type { NodeSettings } from "../settings.ts";
-import { type Obmen, startObmen, storeOrder } from "../test-support/obmen.ts";
 
-let obmen: Obmen;
-beforeEach(async () => {
-	obmen = await startObmen();
-});
-afterEach(async () => {
-	await obmen.close();
-});
+const obmen = obmenPerTest();
 
 const SERVER_SETTINGS = {
 	fileLimit: 1024,

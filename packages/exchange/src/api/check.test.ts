@@ -1,6 +1,6 @@
+import { type Harness, PASSWORD } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
-import { type Harness, PASSWORD } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

@@ -1,6 +1,6 @@
+import { basic, type Harness } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
-import { basic, type Harness } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

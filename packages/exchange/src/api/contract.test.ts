@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ADMIN_TOKEN, createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { checkAnswer, seen } from "../test-support/contract.ts";
-import { ADMIN_TOKEN, createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 import { API_DOCS_HTML } from "./docs.ts";
 import { OPERATIONS, openApiDocument } from "./openapi.ts";
 

@@ -1,6 +1,6 @@
+import { ADMIN_TOKEN, createHarness } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { parseOrigins } from "../host-config.ts";
-import { ADMIN_TOKEN, createHarness } from "../test-support/harness.ts";
 
 const preflight = (origin: string) => ({
 	method: "OPTIONS",

@@ -1,7 +1,7 @@
+import { basic, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { journalError } from "../journal-codes.ts";
 import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
-import { basic, oneCFile, uploadAndImport } from "../test-support/harness.ts";
 import { csvField } from "./journal-export.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions

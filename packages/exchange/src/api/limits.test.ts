@@ -2,8 +2,9 @@
  * Issue 9 items 3 and 6 (admin API): body limits on every route (413 + JSON envelope, refused by Content-Length before
  * reading, streamed bodies cut off at the cap), and admin-token guesses throttled per address (429 + JSON envelope).
  */
+
+import { ADMIN_TOKEN, createHarness, sampleOrder } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, createHarness, sampleOrder } from "../test-support/harness.ts";
 
 /** A body stream of `total` bytes in 64 KiB chunks that records how many bytes were pulled from it. */
 function meteredBody(total: number, fill = 0x20) {

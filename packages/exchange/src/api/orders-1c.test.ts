@@ -2,9 +2,10 @@
  * Admin API and `query` behaviour for what 1C needs in every order (issue 17 §4–§6): the total check, the payment
  * fields, "Финальный статус" kept as `oneC.final`, the node's `vat` and `configuration` reaching the writer and preview.
  */
+
+import { oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { createCheckedHarness as createHarness } from "../test-support/contract.ts";
-import { oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON bodies in assertions
 type Json = Record<string, any>;

@@ -5,10 +5,10 @@
  * upload is complete, never before.
  */
 import { encodeCp1251 } from "@obmen/core";
+import { createHarness, type Harness, oneCFile } from "@obmen/testing/harness";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../crypto.ts";
-import { createHarness, type Harness, oneCFile } from "../test-support/harness.ts";
 import { endsWithRootClose } from "./apply-on-upload.ts";
 
 const enc = new TextEncoder();

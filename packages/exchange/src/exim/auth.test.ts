@@ -2,8 +2,9 @@
  * T-AUTH (docs/reliability.md X12, X13): brute-force throttling counted at the real password verifier, identical replies
  * for an unknown login and a wrong password, and a valid node that still logs in while someone floods its login.
  */
+
+import { basic, createHarness, type Harness, LOGIN, PASSWORD } from "@obmen/testing/harness";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { basic, createHarness, type Harness, LOGIN, PASSWORD } from "../test-support/harness.ts";
 
 const verifications = vi.hoisted(() => ({ count: 0 }));
 vi.mock("../crypto.ts", async (importOriginal) => {

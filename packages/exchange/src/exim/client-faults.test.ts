@@ -2,9 +2,10 @@
  * Nothing a client sends to `/exim_1c` is a server error: random modes, names, sessids, methods, cookies, credentials
  * and bodies always get a protocol reply (200, or 401 without credentials), never a 5xx, and never reach `onError`.
  */
+
+import { basic, createHarness, LOGIN, PASSWORD } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { basic, createHarness, LOGIN, PASSWORD } from "../test-support/harness.ts";
 
 const MODES = ["checkauth", "init", "query", "success", "file", "import", "info", "complete", "deactivate", "", "__proto__", "FILE"];
 const NAMES = ["orders-1.xml", "v8_3B8F_3e.zip", "../x.xml", "%00.xml", "a\\b.xml", "", "%E0%A4", "con.xml", "x".repeat(300)];

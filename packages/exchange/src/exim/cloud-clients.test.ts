@@ -3,9 +3,10 @@
  * cookie, no `sessid`) on the node's current session, two-phase `query`/`success`, uploads applied during `mode=file`
  * (never `progress`, never an `import`), statuses through `statusMap.import`; `"1c"` nodes unchanged.
  */
+
+import { basic, createHarness, type Harness, oneCFile } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import type { NodeSettingsInput } from "../settings.ts";
-import { basic, createHarness, type Harness, oneCFile } from "../test-support/harness.ts";
 
 const enc = new TextEncoder();
 const CLOUD = [

@@ -2,8 +2,9 @@
  * Issue 9 item 6: a windows-1251 file declared as UTF-8 is refused with the byte offset of its first windows-1251
  * letter in the `failure` reason, and changes nothing.
  */
+
+import { createHarness, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness, uploadAndImport } from "../test-support/harness.ts";
 
 describe("an upload in the wrong encoding", () => {
 	it("windows-1251 bytes under an UTF-8 declaration: ENCODING_INVALID at the byte offset", async () => {

@@ -2,8 +2,9 @@
  * Issue 13: two exchanges of one node (two 1C bases with the same login, or a retry racing the original) never
  * interleave batches: the node's export lease (in the DB) lets one session query until its `success`.
  */
+
+import { createHarness, type Harness } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../test-support/harness.ts";
 
 const numbers = async (res: Response) =>
 	[...new TextDecoder("windows-1251").decode(new Uint8Array(await res.arrayBuffer())).matchAll(/<Номер>(\d+)<\/Номер>/g)].map((m) => m[1]);

@@ -7,9 +7,10 @@
  * orders are not re-sent, no 500s. Both slots log in from one address, so the node's export lease (export-lease.ts) is
  * ended by every checkauth; meanwhile a `query` of the other slot gets `failure` and changes nothing.
  */
+
+import { createHarness, type Harness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness, oneCFile, uploadAndImport } from "../test-support/harness.ts";
 
 interface Model {
 	/** order index → current store revision (0 = not created). */

@@ -1,9 +1,9 @@
 import { parseOrder, readDocumentsAll } from "@obmen/core";
 import { domainDigest } from "@obmen/db";
+import { createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
 import { planImport } from "../apply.ts";
 import { readSettings } from "../settings.ts";
-import { createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "../test-support/harness.ts";
 
 const enc = new TextEncoder();
 const ORDERS = 900;

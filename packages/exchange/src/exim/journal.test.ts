@@ -4,8 +4,8 @@
  * clear `failure` and recovers by itself once space returns.
  */
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX } from "@obmen/db";
+import { basic, createHarness, type Harness, LOGIN } from "@obmen/testing/harness";
 import { describe, expect, it, vi } from "vitest";
-import { basic, createHarness, type Harness, LOGIN } from "../test-support/harness.ts";
 import { PRUNE_BATCH, PRUNE_INTERVAL_MS } from "./journal.ts";
 import { DISK_FULL } from "./replies.ts";
 

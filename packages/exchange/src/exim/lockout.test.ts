@@ -3,8 +3,9 @@
  * password check and they never count against the node; an address that logged in stays known for `knownIpDays`;
  * the flood shows in the node's journal and in one `exchange.failed` webhook alert.
  */
+
+import { basic, createHarness, LOGIN } from "@obmen/testing/harness";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { basic, createHarness, LOGIN } from "../test-support/harness.ts";
 import { ALERT_INTERVAL_MS } from "./alerts.ts";
 import { inRange, ipAllowed, isIpRange, parseIp, parseRange } from "./ip-allow.ts";
 import { BAD_CREDENTIALS } from "./replies.ts";

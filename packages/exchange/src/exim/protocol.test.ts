@@ -1,6 +1,6 @@
 import { StoreBusyError } from "@obmen/db";
+import { basic, createHarness, LOGIN, sampleOrder } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { basic, createHarness, LOGIN, sampleOrder } from "../test-support/harness.ts";
 
 const dec1251 = new TextDecoder("windows-1251");
 

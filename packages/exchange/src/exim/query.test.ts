@@ -3,8 +3,9 @@
  * still-unacknowledged batch again (plus newer orders up to `batchSize`) and `success` confirms exactly the last reply;
  * a Bitrix-module client (`version` on `init`) polling until an empty answer gets the next batch each time.
  */
+
+import { createHarness, type Harness } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../test-support/harness.ts";
 
 const numbers = async (res: Response) =>
 	[...new TextDecoder("windows-1251").decode(new Uint8Array(await res.arrayBuffer())).matchAll(/<Номер>(\d+)<\/Номер>/g)].map((m) => m[1]);

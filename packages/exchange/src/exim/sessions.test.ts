@@ -2,10 +2,11 @@
  * T-SESS (docs/reliability.md X14, docs/protocol.md §2.4): idle and absolute expiry, older sessions of a node after a newer
  * `checkauth`, no session from the query string, cookie shape and attributes, ids stored hashed.
  */
+
+import { basic, createHarness, type Harness, LOGIN } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../crypto.ts";
-import { basic, createHarness, type Harness, LOGIN } from "../test-support/harness.ts";
 import { sessidFor, touchIntervalMs } from "./session.ts";
 
 const MIN = 60_000;

@@ -1,7 +1,7 @@
+import { createHarness, type Harness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../crypto.ts";
-import { createHarness, type Harness, oneCFile, uploadAndImport } from "../test-support/harness.ts";
 
 const enc = new TextEncoder();
 

@@ -2,9 +2,10 @@
  * A zip import answered in several progress polls unpacks the archive once: the first poll stages the xml entry as an
  * upload of its own, later polls read its chunks. A re-uploaded zip drops the staged entry, so nothing stale is read.
  */
+
+import { createHarness, type Harness, oneCFile, uploadAndImport } from "@obmen/testing/harness";
 import { zipSync } from "fflate";
 import { describe, expect, it, vi } from "vitest";
-import { createHarness, type Harness, oneCFile, uploadAndImport } from "../test-support/harness.ts";
 import { stagedEntryName } from "./import.ts";
 
 const unzips = vi.hoisted(() => ({ count: 0 }));

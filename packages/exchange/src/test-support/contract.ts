@@ -4,9 +4,10 @@
  * status is one of its answers, the media type is documented, and a JSON body validates against the answer's schema
  * (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses it).
  */
+
+import { createHarness, type Harness } from "@obmen/testing/harness";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { openApiDocument } from "../api/openapi.ts";
-import { createHarness, type Harness } from "./harness.ts";
 
 type Json = Record<string, unknown>;
 

@@ -3,10 +3,10 @@
  * Usage: bun --conditions=@obmen/source packages/exchange/src/test-support/runtime-smoke.ts
  */
 import { createMemoryDb } from "@obmen/db/node";
+import { oneCFile, sampleOrder } from "@obmen/testing/harness";
 import { createExchangeApp } from "../app.ts";
 import { hashPassword, sha256Hex } from "../crypto.ts";
 import { defaultSettings } from "../settings.ts";
-import { oneCFile, sampleOrder } from "./harness.ts";
 
 const { store } = await createMemoryDb();
 const now = new Date().toISOString();

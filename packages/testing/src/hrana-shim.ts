@@ -1,4 +1,5 @@
 /**
+ * @module
  * A small Hrana-over-HTTP server (the protocol of sqld / Turso that `@libsql/client` speaks for `http(s)://` and
  * `libsql://` URLs) over a local SQLite file, for testing the worker offline: no sqld exists on npm or apt.
  *
@@ -12,9 +13,8 @@
  * is inside a transaction after its request, other streams wait for it (as sqld's writer lock would), and an
  * abandoned stream is rolled back after `streamIdleMs`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import Database from "libsql";
+import { serveFetch } from "./serve.ts";
 
 type Db = InstanceType<typeof Database>;
 
@@ -330,46 +330,40 @@ export async function startHranaShim(opts: HranaShimOptions): Promise<HranaShim>
 		return { baton, base_url: null, results };
 	};
 
-	const send = (res: ServerResponse, status: number, type: string, body: string) => {
-		res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
-		res.end(body);
-	};
-	const handle = async (req: IncomingMessage, res: ServerResponse) => {
-		const path = (req.url ?? "/").split("?")[0];
-		if (opts.authToken && req.headers.authorization !== `Bearer ${opts.authToken}`)
-			return send(res, 401, "application/json", JSON.stringify({ message: "Unauthorized", code: "UNAUTHORIZED" }));
+	const reply = (status: number, type: string, body: string) => new Response(body, { status, headers: { "content-type": type } });
+	const handle = async (req: Request): Promise<Response> => {
+		const path = new URL(req.url).pathname;
+		if (opts.authToken && req.headers.get("authorization") !== `Bearer ${opts.authToken}`)
+			return reply(401, "application/json", JSON.stringify({ message: "Unauthorized", code: "UNAUTHORIZED" }));
 		if (req.method === "GET" && (path === "/v2" || path === "/v3" || path === "/health" || path === "/"))
-			return send(res, 200, "text/plain", "");
-		if (req.method !== "POST" || (path !== "/v2/pipeline" && path !== "/v3/pipeline")) return send(res, 404, "text/plain", "Not found");
-		const chunks: Buffer[] = [];
-		for await (const c of req) chunks.push(c as Buffer);
+			return reply(200, "text/plain", "");
+		if (req.method !== "POST" || (path !== "/v2/pipeline" && path !== "/v3/pipeline")) return reply(404, "text/plain", "Not found");
 		let body: { baton?: string | null; requests?: StreamRequest[] };
 		try {
-			body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+			body = JSON.parse(await req.text());
 		} catch {
-			return send(res, 400, "text/plain", "Invalid JSON");
+			return reply(400, "text/plain", "Invalid JSON");
 		}
 		try {
-			send(res, 200, "application/json", JSON.stringify(await pipeline(body)));
+			return reply(200, "application/json", JSON.stringify(await pipeline(body)));
 		} catch (e) {
-			send(res, 400, "application/json", JSON.stringify(toHranaError(e)));
+			return reply(400, "application/json", JSON.stringify(toHranaError(e)));
 		}
 	};
-	const server = createServer((req, res) => {
-		handle(req, res).catch((e) => send(res, 500, "text/plain", String(e)));
+	const served = await serveFetch((req) => handle(req).catch((e) => reply(500, "text/plain", String(e))), {
+		port: opts.port ?? 0,
+		hostname: opts.host ?? "127.0.0.1",
 	});
-	await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
-	const addr = server.address() as AddressInfo;
 	return {
-		url: `http://${opts.host ?? "127.0.0.1"}:${addr.port}`,
+		url: served.base,
 		stats,
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const s of streams.values()) finish(s);
 				streams.clear();
 				for (const db of pool.splice(0)) db.close();
-				server.close(() => resolve());
-				server.closeAllConnections();
+				served.server.close(() => resolve());
+				served.server.closeAllConnections();
 			}),
 	};
 }

@@ -8,10 +8,17 @@ import type { Client } from "@libsql/client";
 import type { OrderInput } from "@obmen/core";
 import { domainDigest, type ExchangeStore } from "@obmen/db";
 import { openDb } from "@obmen/db/node";
-import { createExchangeApp, type ExchangeApp } from "../app.ts";
-import { hashPassword, sha256Hex } from "../crypto.ts";
-import type { ExchangeAppOptions, ExchangeLimits } from "../options.ts";
-import { defaultSettings, type NodeSettingsInput, NodeSettingsSchema } from "../settings.ts";
+import {
+	createExchangeApp,
+	defaultSettings,
+	type ExchangeApp,
+	type ExchangeAppOptions,
+	type ExchangeLimits,
+	hashPassword,
+	type NodeSettingsInput,
+	NodeSettingsSchema,
+	sha256Hex,
+} from "@obmen/exchange";
 
 export const LOGIN = "exchange1c";
 export const PASSWORD = "s3cret-пароль";

@@ -1,11 +1,11 @@
 /**
- * A small scripted store endpoint (node:http on 127.0.0.1, port 0) for the emulator's unit tests: a
- * correct implementation of the `type=sale` protocol by default, with per-mode overrides to script the
- * wrong behaviours real stores show.
+ * @module
+ * A small scripted store endpoint (served on 127.0.0.1, port 0) for the emulator's unit tests: a correct
+ * implementation of the `type=sale` protocol by default, with per-mode overrides to script the wrong behaviours real
+ * stores show.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { unzipSync } from "fflate";
+import { serveFetch } from "./serve.ts";
 
 export interface FakeReply {
 	status?: number;
@@ -125,18 +125,16 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 		}
 	};
 
-	const server: Server = createServer(async (msg: IncomingMessage, res) => {
-		const chunks: Buffer[] = [];
-		for await (const c of msg) chunks.push(c as Buffer);
-		const url = new URL(msg.url ?? "/", "http://x");
+	const served = await serveFetch(async (request) => {
+		const url = new URL(request.url);
 		const req: FakeRequest = {
-			method: msg.method ?? "GET",
+			method: request.method,
 			type: url.searchParams.get("type") ?? "",
 			mode: url.searchParams.get("mode") ?? "",
 			params: url.searchParams,
-			cookie: msg.headers.cookie ?? null,
-			authorization: msg.headers.authorization ?? null,
-			body: new Uint8Array(Buffer.concat(chunks)),
+			cookie: request.headers.get("cookie"),
+			authorization: request.headers.get("authorization"),
+			body: new Uint8Array(await request.arrayBuffer()),
 		};
 		state.requests.push(req);
 		let reply: FakeReply;
@@ -145,15 +143,13 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 		} catch (e) {
 			reply = { status: 500, body: `failure\n${(e as Error).message}\n` };
 		}
-		const body = typeof reply.body === "string" ? Buffer.from(reply.body) : Buffer.from(reply.body);
-		res.writeHead(reply.status ?? 200, {
-			"Content-Type": reply.contentType ?? "text/plain; charset=utf-8",
-			"Content-Length": body.byteLength,
+		const body = typeof reply.body === "string" ? new TextEncoder().encode(reply.body) : new Uint8Array(reply.body);
+		return new Response(body, {
+			status: reply.status ?? 200,
+			headers: { "Content-Type": reply.contentType ?? "text/plain; charset=utf-8", "Content-Length": String(body.byteLength) },
 		});
-		res.end(body);
 	});
-	await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-	state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/exim_1c`;
-	state.close = () => new Promise<void>((r) => server.close(() => r()));
+	state.url = `${served.base}/exim_1c`;
+	state.close = served.close;
 	return state;
 }

@@ -1,4 +1,5 @@
 /**
+ * @module
  * Keep-alive check for the runtime entries: 1C keeps one connection across its requests (УНФ 3.0 pauses 5 s before
  * each `import` poll), so a connection left idle must still carry the next request.
  */

@@ -1,11 +1,12 @@
 /**
- * E2E harness: the real Obmen exchange app (`createExchangeApp` over an in-memory libSQL store) served
- * on 127.0.0.1 (port 0) through a minimal node:http → fetch adapter, plus a tiny admin-API client.
+ * @module
+ * E2E harness: the real Obmen exchange app (`createExchangeApp` over an in-memory libSQL store) served on 127.0.0.1
+ * (port 0) through `@hono/node-server`, plus a tiny admin-API client.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createMemoryDb } from "@obmen/db/node";
 import { createExchangeApp } from "@obmen/exchange";
+import { afterEach, beforeEach } from "vitest";
+import { serveFetch } from "./serve.ts";
 
 export const ADMIN_TOKEN = "e2e-admin-token";
 
@@ -18,33 +19,27 @@ export interface Obmen {
 	close(): Promise<void>;
 }
 
-let seq = 0;
-
-export async function startObmen(): Promise<Obmen> {
-	const { store } = await createMemoryDb();
-	const app = createExchangeApp({ store, verifyAdminToken: (t) => t === ADMIN_TOKEN, passwordIterations: 1000, onError: () => {} });
-	const server = createServer(async (req, res) => {
-		const chunks: Buffer[] = [];
-		for await (const c of req) chunks.push(c as Buffer);
-		const headers = new Headers();
-		for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-		const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
-		const response = await app.fetch(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }));
-		const out = Buffer.from(await response.arrayBuffer());
-		res.writeHead(response.status, Object.fromEntries(response.headers));
-		res.end(out);
-	});
-	await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const api: Obmen["api"] = async (method, path, body) => {
+/** A client of the admin API at `base` (a server's base URL) with `token`: the status and the parsed JSON reply. */
+export function adminApi(base: string, token: string): Obmen["api"] {
+	return async (method, path, body) => {
 		const res = await fetch(`${base}${path}`, {
 			method,
-			headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+			headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await res.text();
 		return { status: res.status, json: text ? JSON.parse(text) : {} };
 	};
+}
+
+let seq = 0;
+
+export async function startObmen(): Promise<Obmen> {
+	const { store } = await createMemoryDb();
+	const app = createExchangeApp({ store, verifyAdminToken: (t) => t === ADMIN_TOKEN, passwordIterations: 1000, onError: () => {} });
+	const served = await serveFetch((request) => app.fetch(request));
+	const base = served.base;
+	const api = adminApi(base, ADMIN_TOKEN);
 	return {
 		base,
 		api,
@@ -72,7 +67,36 @@ export async function startObmen(): Promise<Obmen> {
 			if (r.status !== 200) throw new Error(`GET order ${id} → ${r.status}`);
 			return r.json;
 		},
-		close: () => new Promise<void>((r) => server.close(() => r())),
+		close: served.close,
+	};
+}
+
+/**
+ * A fresh Obmen for every test of the calling file (started in `beforeEach`, closed in `afterEach`): the returned
+ * object forwards to the current test's instance.
+ */
+export function obmenPerTest(): Obmen {
+	let current: Obmen | undefined;
+	beforeEach(async () => {
+		current = await startObmen();
+	});
+	afterEach(async () => {
+		await current?.close();
+		current = undefined;
+	});
+	const now = (): Obmen => {
+		if (!current) throw new Error("Obmen runs only inside a test");
+		return current;
+	};
+	return {
+		get base() {
+			return now().base;
+		},
+		api: (method, path, body) => now().api(method, path, body),
+		createNode: (settings) => now().createNode(settings),
+		putOrder: (order) => now().putOrder(order),
+		getOrder: (id) => now().getOrder(id),
+		close: () => now().close(),
 	};
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Test child: the built Obmen Node server (apps/node/dist) in its own process, for the reliability suites that kill
+ * Test child: the built Obmen Node server (`@obmen/app-node`, i.e. apps/node/dist) in its own process, for the reliability suites that kill
  * it (T-CRASH) or measure its event loop (T-CONC). Configured like `main.js` from the environment, plus:
  *   OBMEN_TUNING  JSON of ServerTuning without the clock (limits, timeouts, passwordIterations)
  *   OBMEN_TEST_NOW  a fixed ISO time for the app clock (two runs then write identical rows)
@@ -8,8 +8,7 @@
  * "stats" with { eld: { p50, p99, max, mean, count } (ms), rss } from perf_hooks.monitorEventLoopDelay.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { readConfig } from "../../dist/config.js";
-import { startServer } from "../../dist/server.js";
+import { readConfig, startServer } from "@obmen/app-node";
 
 const tuning = JSON.parse(process.env.OBMEN_TUNING || "{}");
 if (process.env.OBMEN_TEST_NOW) {

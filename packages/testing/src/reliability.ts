@@ -1,105 +1,48 @@
 /**
- * Shared plumbing of the reliability suites: build the dist once, spawn the built server as a child process
- * (child-server.mjs), seed a database, generate a 1C order file, and a minimal 1C upload driver with hooks where the
+ * @module
+ * Plumbing of apps/node's reliability suites: the built server as a child process (child-server.mjs) that reports its
+ * event-loop delay, a seeded database, a generated 1C order file, and a minimal 1C upload driver with hooks where the
  * crash test kills the server.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, rmdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { copyFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseOrder } from "@obmen/core";
+import { domainDigest } from "@obmen/db";
 import { openDb } from "@obmen/db/node";
 import { defaultSettings, hashPassword, NodeSettingsSchema } from "@obmen/exchange";
+import { type ServerProcess, spawnServer } from "./spawn.ts";
 
-export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const CHILD = fileURLToPath(new URL("./child-server.mjs", import.meta.url));
 
-/** Node 20 cannot run .ts: build the dist the children run (incremental; a lock keeps parallel suites from racing). */
-export async function ensureBuilt(): Promise<void> {
-	const lock = join(tmpdir(), `obmen-build-lock-${Buffer.from(ROOT).toString("hex").slice(-24)}`);
-	const t0 = Date.now();
-	for (;;) {
-		try {
-			mkdirSync(lock);
-			break;
-		} catch {
-			if (Date.now() - t0 > 120_000) break; // a stale lock: build anyway
-			await new Promise((r) => setTimeout(r, 200));
-		}
-	}
-	try {
-		execFileSync(
-			process.execPath,
-			[join(ROOT, "node_modules/typescript/bin/tsc"), "-b", "packages/core", "packages/db", "packages/exchange", "apps/node"],
-			{ cwd: ROOT, stdio: "pipe" },
-		);
-	} finally {
-		try {
-			rmdirSync(lock);
-		} catch {}
-	}
-}
-
-/** A server child process. */
-export interface Child {
-	url: string;
-	proc: ChildProcess;
+/** A server child process that reports its event-loop delay over IPC. */
+export interface Child extends ServerProcess {
 	/** Event-loop delay (ms) and RSS measured inside the child. */
 	stats(): Promise<{ eld: { p50: number; p99: number; max: number; mean: number; count: number }; rss: number }>;
 	resetStats(): void;
-	kill9(): Promise<void>;
-	stop(): Promise<void>;
-	/** Everything the child printed (stdout + stderr). */
-	output(): string;
 }
 
-/** Starts apps/node/dist as a child (via child-server.mjs); resolves when it listens. */
-export function spawnServer(env: Record<string, string>, tuning: Record<string, unknown> = {}): Promise<Child> {
-	const proc = spawn(process.execPath, [CHILD], {
-		cwd: ROOT,
-		env: { ...process.env, HOST: "127.0.0.1", PORT: "0", OBMEN_TUNING: JSON.stringify(tuning), ...env },
-		stdio: ["ignore", "pipe", "pipe", "ipc"],
+/**
+ * Starts apps/node/dist as a child (via child-server.mjs, see `ensureBuilt` of `./spawn.ts`) on 127.0.0.1 with a free
+ * port, configured by `env` and the server `tuning`; resolves when it listens.
+ */
+export async function spawnChildServer(env: Record<string, string>, tuning: Record<string, unknown> = {}): Promise<Child> {
+	const server = await spawnServer(process.execPath, [CHILD], {
+		env: { HOST: "127.0.0.1", PORT: "0", OBMEN_TUNING: JSON.stringify(tuning), ...env },
+		ipc: true,
+		timeoutMs: 30_000,
 	});
-	let out = "";
-	const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-	const child = (url: string): Child => ({
-		url,
-		proc,
+	const proc = server.child;
+	return {
+		...server,
+		// a clean stop waits for the server's own shutdown (SIGKILL only if it hangs for a minute)
+		stop: (graceMs = 60_000) => server.stop(graceMs),
 		stats: () =>
 			new Promise((resolve) => {
 				proc.once("message", (m) => resolve(m as Awaited<ReturnType<Child["stats"]>>));
 				proc.send("stats");
 			}),
 		resetStats: () => proc.send("reset"),
-		async kill9() {
-			proc.kill("SIGKILL");
-			await exited;
-		},
-		async stop() {
-			if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-			await exited;
-		},
-		output: () => out,
-	});
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-		proc.stdout?.on("data", (d) => {
-			out += String(d);
-			const m = /listening on (http:\/\/\S+)/.exec(out);
-			if (m?.[1]) {
-				clearTimeout(timer);
-				resolve(child(m[1]));
-			}
-		});
-		proc.stderr?.on("data", (d) => {
-			out += String(d);
-		});
-		proc.once("exit", (code) => {
-			clearTimeout(timer);
-			reject(new Error(`server exited ${code}: ${out}`));
-		});
-	});
+	};
 }
 
 export const LOGIN = "ut";
@@ -150,6 +93,31 @@ export async function seedDb(url: string, orders: number, settings: Record<strin
 	return logins.map((l) => `node-${l}`);
 }
 
+/** Copies the database file `from` with its `-wal` and `-shm` companions to `to`; returns `to`. */
+export function copyDb(from: string, to: string): string {
+	for (const ext of ["", "-wal", "-shm"]) if (existsSync(from + ext)) copyFileSync(from + ext, to + ext);
+	return to;
+}
+
+/**
+ * What a database file holds: SQLite's `PRAGMA integrity_check` answer, the domain digest (`domainDigest` of
+ * `@obmen/db`), and for each of `counts` the number its SQL (a single-value `SELECT count(*) …`) returns.
+ */
+export async function inspectDb<K extends string = never>(
+	path: string,
+	counts: Record<K, string> = {} as Record<K, string>,
+): Promise<{ integrity: string; digest: string } & Record<K, number>> {
+	const { client, store } = await openDb(`file:${path}`);
+	try {
+		const integrity = String((await client.execute("PRAGMA integrity_check")).rows[0]?.[0]);
+		const numbers = {} as Record<K, number>;
+		for (const [key, sql] of Object.entries(counts) as [K, string][]) numbers[key] = Number((await client.execute(sql)).rows[0]?.[0]);
+		return { integrity, digest: await domainDigest(client), ...numbers };
+	} finally {
+		store.close();
+	}
+}
+
 /** A Family A (УТ 11) order file for orders 1..n: posted, paid, some shipped or cancelled, ~1.3 KB per document. */
 export function orderFile(n: number, variant = 0): Uint8Array {
 	const req = (name: string, value: string) =>
@@ -197,6 +165,34 @@ export interface UploadResult {
 	importMs: number[];
 }
 
+/** A 1C session opened for an upload: the cookie header, the `sessid=…` query part and the node's `file_limit`. */
+interface UploadSession {
+	headers: { Cookie: string };
+	sessid: string;
+	limit: number;
+}
+
+/** checkauth → init through `get` (which sends `type=sale&<query>`). */
+async function openUpload(get: (query: string, init?: RequestInit) => Promise<string>): Promise<UploadSession> {
+	const lines = (await get("mode=checkauth", { headers: { Authorization: basicHeader } })).split("\n");
+	if (lines[0] !== "success") throw new Error(`checkauth: ${lines.join("|")}`);
+	const headers = { Cookie: `${lines[1]}=${lines[2]}` };
+	const sessid = lines[3] ?? "";
+	const init = (await get(`mode=init&${sessid}`, { headers })).split("\n");
+	return { headers, sessid, limit: Number((init[1] ?? "").replace("file_limit=", "")) };
+}
+
+/** A 1C portion that never calls `import` (УНФ 1.6, УТ «без ожидания»): checkauth → init → file chunks; their replies. */
+export async function uploadOnly(base: string, name: string, bytes: Uint8Array): Promise<string[]> {
+	const get = async (q: string, init: RequestInit = {}) => (await fetch(`${base}/exim_1c?type=sale&${q}`, init)).text();
+	const { headers, sessid, limit } = await openUpload(get);
+	const replies: string[] = [];
+	for (let off = 0; off < bytes.length; off += limit) {
+		replies.push(await get(`mode=file&filename=${name}&${sessid}`, { method: "POST", headers, body: bytes.slice(off, off + limit) }));
+	}
+	return replies;
+}
+
 /** One 1C upload portion: checkauth → init → file chunks of `file_limit` → import polls until not `progress`. */
 export async function uploadRun(base: string, name: string, bytes: Uint8Array, hooks: UploadHooks = {}): Promise<UploadResult> {
 	const url = (q: string) => `${base}/exim_1c?type=sale&${q}`;
@@ -208,12 +204,7 @@ export async function uploadRun(base: string, name: string, bytes: Uint8Array, h
 		replies.push(text);
 		return text;
 	};
-	const lines = (await get("mode=checkauth", { headers: { Authorization: basicHeader } })).split("\n");
-	if (lines[0] !== "success") throw new Error(`checkauth: ${lines.join("|")}`);
-	const headers = { Cookie: `${lines[1]}=${lines[2]}` };
-	const sessid = lines[3] ?? "";
-	const init = (await get(`mode=init&${sessid}`, { headers })).split("\n");
-	const limit = Number((init[1] ?? "").replace("file_limit=", ""));
+	const { headers, sessid, limit } = await openUpload(get);
 	for (let off = 0; off < bytes.length; off += limit) {
 		const r = await get(`mode=file&filename=${name}&${sessid}`, { method: "POST", headers, body: bytes.slice(off, off + limit) });
 		if (r !== "success\n") throw new Error(`file: ${r}`);

@@ -1,10 +1,10 @@
 /**
+ * @module
  * One full store ⇄ 1C round trip against a served Obmen (any runtime): the store PUTs an order through the admin API,
  * УТ 11 downloads it (`checkauth` → `init` → `query` → `success`), a 1C user pays and ships it, УТ 11 uploads it back
  * (`init` → `file` → `import`), and the admin API then shows the 1C state of the order.
  */
-import { sync } from "../index.ts";
-import { Infobase } from "../infobase.ts";
+import { Infobase, sync } from "@obmen/emulator";
 import { storeOrder } from "./obmen.ts";
 
 /** Credentials of the served instance. */
