@@ -12,6 +12,24 @@ import { expect } from "vitest";
 
 const dec1251 = new TextDecoder("windows-1251");
 
+const ONE_C_STATUSES = ["Согласован", "К выполнению / В резерве", "Закрыт"];
+
+/**
+ * 1C users work on `count` random orders of a base between runs: pay, ship, set a status of the УТ status table, or
+ * (with `post`) post — each registers the order for the next upload.
+ */
+export function oneCUsersWork(base: Infobase, count: number, post = true): void {
+	const orders = base.state.orders;
+	for (let i = 0; i < count && orders.length > 0; i++) {
+		const o = orders[Math.floor(Math.random() * orders.length)]!;
+		const r = Math.random();
+		if (r < 0.3) base.pay(o.siteNumber);
+		else if (r < 0.55) base.ship(o.siteNumber);
+		else if (r < 0.8 || !post) base.setStatus(o.siteNumber, ONE_C_STATUSES[Math.floor(Math.random() * ONE_C_STATUSES.length)]!);
+		else base.post(o.siteNumber);
+	}
+}
+
 /** Watches the HTTP traffic of emulated 1C nodes. */
 export class ExchangeObserver {
 	/** Per node: order number → every revision sent in a `query` (from `НомерВерсии`, schema ≥ 2.07). */

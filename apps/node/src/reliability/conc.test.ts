@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@obmen/db/node";
 import { type ExchangeReport, Infobase, sync } from "@obmen/emulator";
-import { ExchangeObserver, expectHandshakeInvariants, settleHeldConflicts } from "@obmen/testing/handshake";
+import { ExchangeObserver, expectHandshakeInvariants, oneCUsersWork, settleHeldConflicts } from "@obmen/testing/handshake";
 import { type Child, PASSWORD, seedDb, spawnChildServer, storeOrder } from "@obmen/testing/reliability";
 import { ensureBuilt } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,21 +30,6 @@ let child: Child;
 let nodeIds: string[] = [];
 
 const observer = new ExchangeObserver(NODES);
-
-const ONE_C_STATUSES = ["Согласован", "К выполнению / В резерве", "Закрыт"];
-
-/** A 1C user works on a few orders of this base (registering them for upload). */
-function userChanges(base: Infobase): void {
-	const orders = base.state.orders;
-	for (let i = 0; i < 3 && orders.length > 0; i++) {
-		const o = orders[Math.floor(Math.random() * orders.length)]!;
-		const r = Math.random();
-		if (r < 0.3) base.pay(o.siteNumber);
-		else if (r < 0.5) base.ship(o.siteNumber);
-		else if (r < 0.8) base.setStatus(o.siteNumber, ONE_C_STATUSES[Math.floor(Math.random() * ONE_C_STATUSES.length)]!);
-		else base.post(o.siteNumber);
-	}
-}
 
 function exchange(node: string, base: Infobase): Promise<ExchangeReport> {
 	return sync("ut11", {
@@ -89,7 +74,7 @@ describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
 		const nodeLoop = async (node: (typeof NODES)[number]) => {
 			const base = bases.get(node)!;
 			while (Date.now() < deadline && counts.get(node)! < MAX_EXCHANGES) {
-				userChanges(base);
+				oneCUsersWork(base, 3);
 				reports.push(await exchange(node, base));
 				counts.set(node, counts.get(node)! + 1);
 				await sleep(Math.random() * 400);
@@ -154,7 +139,7 @@ describe("T-CONC: 2 nodes × full exchanges + storefront writes", () => {
 			const sentBefore = NODES.map((n) => observer.deliveries(n));
 			for (const node of NODES) {
 				const base = bases.get(node)!;
-				userChanges(base);
+				oneCUsersWork(base, 3);
 				const r = await exchange(node, base);
 				expect(r.deviations).toEqual([]);
 				expect(r.upload.delivered).toBeGreaterThan(0);

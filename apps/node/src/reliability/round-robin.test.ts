@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@obmen/db/node";
 import { type ExchangeReport, Infobase, sync } from "@obmen/emulator";
-import { ExchangeObserver, expectHandshakeInvariants, settleHeldConflicts } from "@obmen/testing/handshake";
+import { ExchangeObserver, expectHandshakeInvariants, oneCUsersWork, settleHeldConflicts } from "@obmen/testing/handshake";
 import { type Child, PASSWORD, seedDb, spawnChildServer, storeOrder } from "@obmen/testing/reliability";
 import { ensureBuilt } from "@obmen/testing/spawn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,20 +58,6 @@ function startProxy(upstreams: string[]): Promise<string> {
 }
 
 const observer = new ExchangeObserver(NODES);
-const ONE_C_STATUSES = ["Согласован", "К выполнению / В резерве", "Закрыт"];
-
-/** A 1C user works on a few orders of this base (registering them for upload). */
-function userChanges(base: Infobase): void {
-	const orders = base.state.orders;
-	for (let i = 0; i < 2 && orders.length > 0; i++) {
-		const o = orders[Math.floor(Math.random() * orders.length)]!;
-		const r = Math.random();
-		if (r < 0.35) base.pay(o.siteNumber);
-		else if (r < 0.6) base.ship(o.siteNumber);
-		else base.setStatus(o.siteNumber, ONE_C_STATUSES[Math.floor(Math.random() * ONE_C_STATUSES.length)]!);
-	}
-}
-
 const exchange = (node: string, base: Infobase): Promise<ExchangeReport> =>
 	sync("ut11", {
 		url: `${proxyUrl}/exim_1c`,
@@ -114,7 +100,7 @@ describe("T-RR: 3 instances on one file behind a round-robin proxy", () => {
 		const nodeLoop = async (node: (typeof NODES)[number]) => {
 			const base = bases.get(node)!;
 			while (Date.now() < deadline && counts.get(node)! < MAX_EXCHANGES) {
-				userChanges(base);
+				oneCUsersWork(base, 2, false);
 				reports.push(await exchange(node, base));
 				counts.set(node, counts.get(node)! + 1);
 				await sleep(Math.random() * 300);
