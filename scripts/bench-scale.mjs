@@ -11,15 +11,19 @@
  *     cancellations of store orders) with `init`, `file`, then polls `import` until `success`, all nodes at once,
  *     round-robin as above. Reported: documents imported per second.
  * `failure\nbusy, retry` answers (the single-writer limit showing) are retried after 50 ms and counted.
+ * A last row runs the same two phases against the worker under `wrangler dev` on its local D1 (apps/worker, offline;
+ * orders and nodes created through the admin API, `--worker-orders`, default 2000): miniflare's D1 is Cloudflare's
+ * development implementation, so that row shows the worker's code path and D1's one-writer model, not the service.
  *
  * SQLite has one writer per file: more processes add parsing and rendering capacity, not write throughput; the
- * table shows where that limit sits on this machine. Cloudflare D1 is measured by its own tests, not here (workerd's
- * local D1 is a development simulator; its numbers would not say anything about the service).
+ * table shows where that limit sits on this machine.
  *
  * Usage: npm run build && node scripts/bench-scale.mjs [--orders 10000] [--nodes 4] [--docs 400] [--max-processes 3]
+ *        [--worker-orders 2000] [--no-worker]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,6 +39,8 @@ const ORDERS = opt("orders", 10_000);
 const NODES = opt("nodes", 4);
 const DOCS = opt("docs", 400);
 const MAX_PROCESSES = opt("max-processes", 3);
+const WORKER_ORDERS = opt("worker-orders", 2000);
+const WORKER = !argv.includes("--no-worker");
 const PASSWORD = "bench-пароль";
 const ADMIN = "bench-admin-token";
 
@@ -219,10 +225,106 @@ for (let n = 1; n <= MAX_PROCESSES; n++) {
 	}
 }
 
+/** A port free on 127.0.0.1 now (wrangler dev takes no port 0). */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = createServer();
+		srv.once("error", reject);
+		srv.listen(0, "127.0.0.1", () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/** `wrangler dev` of apps/worker on a fresh local D1; resolves with its URL and a stop function (null: cannot start). */
+async function startWorker(persist) {
+	const port = await freePort();
+	const args = [
+		"dev",
+		"--ip",
+		"127.0.0.1",
+		"--port",
+		String(port),
+		"--persist-to",
+		persist,
+		"--var",
+		`OBMEN_ADMIN_TOKEN:${ADMIN}`,
+		"--var",
+		"LOG_FORMAT:off",
+	];
+	const child = spawn(fileURLToPath(new URL("node_modules/.bin/wrangler", ROOT)), args, {
+		cwd: fileURLToPath(new URL("apps/worker/", ROOT)),
+		env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	return new Promise((resolve) => {
+		let out = "";
+		const timer = setTimeout(() => {
+			child.kill("SIGKILL");
+			console.error(`wrangler dev did not start: ${out.slice(-500)}`);
+			resolve(null);
+		}, 120_000);
+		const onData = (d) => {
+			out += String(d);
+			if (/Ready on http/.test(out)) {
+				clearTimeout(timer);
+				const stop = () =>
+					new Promise((r) => {
+						child.once("exit", r);
+						child.kill("SIGTERM");
+					});
+				resolve({ base: `http://127.0.0.1:${port}`, stop });
+			}
+		};
+		child.stdout.on("data", onData);
+		child.stderr.on("data", onData);
+		child.once("exit", () => {
+			clearTimeout(timer);
+			resolve(null);
+		});
+	});
+}
+
+/** Nodes n1…nK and `count` orders through the admin API (a worker has no file to seed). */
+async function seedThroughApi(base, count) {
+	const api = (method, path, body) =>
+		fetch(`${base}/api/v1${path}`, {
+			method,
+			headers: { Authorization: `Bearer ${ADMIN}`, "Content-Type": "application/json" },
+			body: JSON.stringify(body),
+		}).then(async (r) => {
+			if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+		});
+	for (let k = 1; k <= NODES; k++)
+		await api("POST", "/nodes", { name: `n${k}`, login: `n${k}`, password: PASSWORD, settings: { encoding: "utf-8" } });
+	for (let n = 1; n <= count; n += 20) {
+		await Promise.all(Array.from({ length: Math.min(20, count + 1 - n) }, (_, i) => api("PUT", `/orders/o${n + i}`, orderInput(n + i))));
+	}
+}
+
+if (WORKER) {
+	const persist = mkdtempSync(join(tmpdir(), "obmen-bench-d1-"));
+	const worker = await startWorker(persist);
+	if (worker) {
+		try {
+			await seedThroughApi(worker.base, WORKER_ORDERS);
+			const stats = { next: 0, busy: 0 };
+			const exp = await exportPhase([worker.base], stats);
+			const imp = await importPhase([worker.base], stats);
+			rows.push({ n: "worker+D1", exp, imp, busy: stats.busy });
+		} finally {
+			await worker.stop();
+			rmSync(persist, { recursive: true, force: true });
+		}
+	}
+}
+
 const rate = (x) => x.count / x.seconds;
 const base = rows[0];
 console.log(
-	`\nScale-out on one libSQL file: ${ORDERS} orders × ${NODES} nodes exported (query+success, 500 per batch); ${NODES} × ${DOCS} documents uploaded and imported`,
+	`\nScale-out on one libSQL file: ${ORDERS} orders × ${NODES} nodes exported (query+success, 500 per batch); ${NODES} × ${DOCS} documents uploaded and imported` +
+		(WORKER ? `; worker+D1: wrangler dev on a local D1 with ${WORKER_ORDERS} orders (development simulator)` : ""),
 );
 console.log("processes | export orders/s | vs 1 | upload+import docs/s | vs 1 | busy retries");
 for (const r of rows) {
