@@ -5,9 +5,9 @@
 
 import { applyD1Migrations, env } from "cloudflare:test";
 import { type D1DatabaseLike, d1Client, openD1Store } from "@obmen/db/d1";
+import { migrations } from "@obmen/db/migrations";
+import { describeExchangeStore } from "@obmen/db/test-support/store-conformance";
 import { describe, expect, it } from "vitest";
-import { migrations } from "../../../packages/db/src/migrations.gen.ts";
-import { describeExchangeStore } from "../../../packages/db/src/test-support/store-conformance.ts";
 
 const db = (env as unknown as { CONFORMANCE_DB: D1DatabaseLike }).CONFORMANCE_DB;
 const client = d1Client(db);
