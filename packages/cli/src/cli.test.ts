@@ -347,7 +347,11 @@ describe.skipIf(!existsSync(DIST))("the real bin (built dist)", () => {
 		}
 		// the child reports its own peak resident set size (KiB) when it exits
 		const reportRss = `data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))`;
-		const child = spawn(process.execPath, ["--import", reportRss, BIN, "cml", "encode", "--in", "-", "--encoding", "utf-8"], {
+		// a heap capped below the input's size: an encoder that held the input (or the output) would die of OOM here,
+		// on every Node version alike (their default heap sizing and GC timing differ, so RSS alone says less)
+		const heapMiB = 128;
+		const args = [`--max-old-space-size=${heapMiB}`, "--import", reportRss, BIN, "cml", "encode", "--in", "-", "--encoding", "utf-8"];
+		const child = spawn(process.execPath, args, {
 			stdio: ["pipe", "pipe", "pipe"],
 		});
 		let err = "";
@@ -365,8 +369,7 @@ describe.skipIf(!existsSync(DIST))("the real bin (built dist)", () => {
 		expect(code).toBe(0);
 		expect({ documents, last }).toEqual({ documents: N, last: `A-${N - 1}` });
 		const peak = Number(/maxrss=(\d+)/.exec(err)?.[1]) * 1024;
-		expect(inputBytes).toBeGreaterThan(100 * 2 ** 20);
+		expect(inputBytes).toBeGreaterThan(heapMiB * 2 ** 20);
 		expect(peak).toBeLessThan(300 * 2 ** 20);
-		expect(peak).toBeLessThan(inputBytes * 1.5);
 	}, 600_000);
 });
