@@ -5,6 +5,7 @@
  */
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX } from "@obmen/db";
 import { basic, createHarness, type Harness, LOGIN } from "@obmen/testing/harness";
+import { journalEntry } from "@obmen/testing/rows";
 import { describe, expect, it, vi } from "vitest";
 import { PRUNE_BATCH, PRUNE_INTERVAL_MS } from "./journal.ts";
 import { DISK_FULL } from "./replies.ts";
@@ -78,22 +79,7 @@ describe("journal retention", () => {
 	it("rows older than journalDays go in batches, from the request path at most once per interval", async () => {
 		const h = await createHarness({ settings: { journalDays: 10 } });
 		const now = h.clock.now().getTime();
-		const entry = (at: number, nodeId: string | null) => ({
-			nodeId,
-			at: new Date(at).toISOString(),
-			session: null,
-			type: "sale",
-			mode: "query",
-			filename: null,
-			bytesIn: 0,
-			bytesOut: 0,
-			reply: "xml",
-			durationMs: 1,
-			ordersSent: 0,
-			ordersAcknowledged: 0,
-			ordersImported: 0,
-			error: null,
-		});
+		const entry = (at: number, nodeId: string | null) => journalEntry(nodeId, new Date(at).toISOString(), { reply: "xml" });
 		const old = PRUNE_BATCH * 2 + 7;
 		await Promise.all(Array.from({ length: old }, (_, i) => h.store.addJournal(entry(now - 11 * DAY - i, h.nodeId))));
 		await h.store.addJournal(entry(now - 9 * DAY, h.nodeId)); // within journalDays: kept
