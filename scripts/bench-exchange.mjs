@@ -2,9 +2,10 @@
 /**
  * Exchange-server benchmark: the real Node app (apps/node dist `startServer`, a temp file DB) over loopback.
  *
- * (a) import: seeds N store orders (default 80k, straight into the DB for speed), generates a ~100 MB 1C order file
+ * (a) import: seeds N store orders (default 45k, straight into the DB for speed), generates a ~100 MB 1C order file
  *     with one `Документ` per order (site number in `Номер`, 1C requisites, two lines), uploads it in `file_limit`
- *     chunks (`init`, `file`…), then polls `import` until `success`. Reports wall time, documents/s and the server
+ *     chunks (`init`, `file`…), then polls `import` until `success`. Reports the apply time (from the last chunk, which completes the upload
+ *     and may start the apply on upload, to `success`), documents/s, the 1C change events made and the server
  *     process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
  *     alone over the same bytes (its own child process).
  * (b) query: a second DB with 100k orders; 1 connection (`--connections`), each with its own session, sends `query` + `success`
@@ -13,7 +14,7 @@
  *     Then, with everything acknowledged, the "nothing new" query that a 1C node polls with every few minutes.
  *
  * Each server runs in its own child process (its peak RSS is its own, from process.resourceUsage()).
- * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 80000] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b]
+ * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 45000] [--heap 128] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b] [--profile server.cpuprofile]
  * --trace prints the server's memory every 500 ms and each step to stderr.
  */
 import { fork, spawnSync } from "node:child_process";
@@ -35,6 +36,14 @@ const opt = (name, dflt) => {
 	return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const TRACE = argv.includes("--trace");
+/** `--profile FILE`: the server child writes a CPU profile of its whole run there (open it in Chrome DevTools). */
+const PROFILE = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : null;
+/**
+ * The server's V8 heap cap (MB; `--heap 0`: Node's default). V8 grows a busy heap lazily, so without a cap peak RSS
+ * says more about the collector's pace than about what the import keeps; under the cap an import that held the file
+ * would die of OOM instead of passing.
+ */
+const HEAP_MB = opt("heap", 128);
 const LOGIN = "bench";
 const PASSWORD = "bench-пароль";
 const ADMIN = "bench-admin-token";
@@ -83,16 +92,28 @@ async function seed(url, count) {
 	store.close();
 }
 
-/** ~1.3 KB: the shape of a real 1C order document (Family A: the site number in `Номер`, 1C facts as requisites). */
+/**
+ * ~1.5 KB: the shape of a real 1C order document (Family A: the site number in `Номер`, 1C facts as requisites). 1C sends
+ * back the order as it was exported — its own product GUIDs as line `Ид`, the store's `Артикул`, the delivery as a
+ * service line — and every tenth order carries a manager's edit (one mug fewer), which the store reports as a
+ * content change.
+ */
 function documentXml(n) {
 	const id = `${(0x10000000 + n).toString(16)}-8b1b-11df-be16-e0cb4ed5f70f`;
 	const req = (name, value) => `<ЗначениеРеквизита><Наименование>${name}</Наименование><Значение>${value}</Значение></ЗначениеРеквизита>`;
+	const mugs = n % 10 === 0 ? 1 : 2;
+	const line = (guid, sku, name, price, qty, extra = "") =>
+		`<Товар><Ид>${guid}</Ид>${sku ? `<Артикул>${sku}</Артикул>` : ""}<Наименование>${name}</Наименование>` +
+		`<ЦенаЗаЕдиницу>${price}</ЦенаЗаЕдиницу><Количество>${qty}</Количество><Сумма>${price * qty}</Сумма>${extra}</Товар>`;
 	return (
 		`<Документ><Ид>${id}</Ид><Номер>${n}</Номер><Дата>2026-11-28</Дата><ХозОперация>Заказ товара</ХозОперация>` +
-		`<Валюта>руб</Валюта><Сумма>1490.00</Сумма><Контрагенты><Контрагент><Ид>c${n}</Ид><Наименование>Покупатель ${n}</Наименование>` +
-		`<Роль>Покупатель</Роль></Контрагент></Контрагенты><Время>10:00:00</Время><Товары><Товар><Ид>p1</Ид><Наименование>Чайник «Север»</Наименование>` +
-		`<ЦенаЗаЕдиницу>1490</ЦенаЗаЕдиницу><Количество>1</Количество><Сумма>1490</Сумма></Товар></Товары><ЗначенияРеквизитов>` +
-		`${req("Номер по 1С", `УТ-${String(n).padStart(6, "0")}`)}${req("Проведен", "true")}` +
+		`<Роль>Продавец</Роль><Валюта>руб</Валюта><Курс>1</Курс><Сумма>${1490 + 250 * mugs + 300}</Сумма><Контрагенты><Контрагент>` +
+		`<Ид>c${n}</Ид><Наименование>Покупатель ${n}</Наименование><Роль>Покупатель</Роль></Контрагент></Контрагенты>` +
+		`<Время>10:00:00</Время><Товары>` +
+		line("a1f0c3e2-8b1b-11df-be16-e0cb4ed5f70f", "SKU-1", "Чайник «Север»", 1490, 1) +
+		line("a1f0c3e3-8b1b-11df-be16-e0cb4ed5f70f", "SKU-2", "Кружка", 250, mugs) +
+		line("ORDER_DELIVERY", "", "Доставка заказа", 300, 1, `<ЗначенияРеквизитов>${req("ТипНоменклатуры", "Услуга")}</ЗначенияРеквизитов>`) +
+		`</Товары><ЗначенияРеквизитов>${req("Номер по 1С", `УТ-${String(n).padStart(6, "0")}`)}${req("Проведен", "true")}` +
 		`${n % 2 ? req("Оплачен", "true") : req("Отгружен", "true")}</ЗначенияРеквизитов></Документ>\n`
 	);
 }
@@ -132,14 +153,30 @@ async function serveChild(url) {
 			);
 		}, 500).unref();
 	}
+	const profile = PROFILE ? await startProfile() : null;
 	process.on("message", async (m) => {
 		if (m === "rss") {
+			if (profile) await profile(PROFILE);
 			process.send({ rss: process.resourceUsage().maxRSS / 1024 });
 			await server.close();
 			process.exit(0);
 		}
 	});
 	process.send({ url: server.url.replace("localhost", "127.0.0.1") });
+}
+
+/** A CPU profile of this process from now on; the returned function writes it (a `.cpuprofile` for DevTools) to `file`. */
+async function startProfile() {
+	const { Session } = await import("node:inspector/promises");
+	const { writeFileSync } = await import("node:fs");
+	const session = new Session();
+	session.connect();
+	await session.post("Profiler.enable");
+	await session.post("Profiler.start");
+	return async (file) => {
+		const { profile } = await session.post("Profiler.stop");
+		writeFileSync(file, JSON.stringify(profile));
+	};
 }
 
 /** Baseline child: readDocuments alone over the file. */
@@ -170,7 +207,10 @@ async function renderChild(url, times) {
 }
 
 function startServerChild(url) {
-	const child = fork(SELF, ["--child", "serve", url, ...(TRACE ? ["--trace"] : [])], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+	const child = fork(SELF, ["--child", "serve", url, ...(TRACE ? ["--trace"] : []), ...(PROFILE ? ["--profile", PROFILE] : [])], {
+		stdio: ["ignore", "ignore", "inherit", "ipc"],
+		execArgv: HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [],
+	});
 	return new Promise((resolve, reject) => {
 		child.once("message", (m) => resolve({ child, url: m.url }));
 		child.once("exit", (code) => reject(new Error(`server child exited ${code}`)));
@@ -235,8 +275,11 @@ async function partImport(dir, orders) {
 	const fd = openSync(file, "r");
 	const buf = Buffer.alloc(limit);
 	let chunks = 0;
+	// the upload is complete with the last chunk: the server may start applying it then (apply on upload)
+	let lastChunkAt = 0;
 	for (let off = 0; off < size; off += limit) {
 		const n = readSync(fd, buf, 0, limit, off);
+		lastChunkAt = performance.now();
 		const r = await exim(server.url, "type=sale&mode=file&filename=orders.xml", cookie, buf.subarray(0, n));
 		if (TRACE) console.error(`chunk ${chunks}`);
 		if (r.text !== "success\n") throw new Error(`file: ${r.text}`);
@@ -254,9 +297,16 @@ async function partImport(dir, orders) {
 		if (!reply.startsWith("progress")) break;
 	}
 	const importMs = performance.now() - t1;
+	const applyMs = performance.now() - lastChunkAt;
 	if (!reply.startsWith("success")) throw new Error(`import: ${reply}`);
 	const again = (await exim(server.url, "type=sale&mode=import&filename=orders.xml", cookie)).text;
 	const rss = await stopServerChild(server);
+	const { openDb } = await import(DB_NODE);
+	const db = await openDb(url);
+	const events = await db.client.execute(
+		`SELECT count(*) AS n, sum(changes LIKE '%"content":%') AS content FROM order_changes WHERE changes LIKE '%"source":"1c"%'`,
+	);
+	db.store.close();
 	return {
 		fileMB: +(size / 1048576).toFixed(1),
 		documents: base.docs,
@@ -267,11 +317,15 @@ async function partImport(dir, orders) {
 		reimport: again.trim().replace(/\n/g, " | "),
 		uploadS: +(uploadMs / 1000).toFixed(2),
 		importS: +(importMs / 1000).toFixed(2),
-		docsPerS: Math.round(base.docs / (importMs / 1000)),
+		applyS: +(applyMs / 1000).toFixed(2),
+		docsPerS: Math.round(base.docs / (applyMs / 1000)),
+		events: Number(events.rows[0]?.n ?? 0),
+		contentEvents: Number(events.rows[0]?.content ?? 0),
 		serverPeakRssMB: Math.round(rss),
 		baselineReadS: +(base.ms / 1000).toFixed(2),
 		baselineRssMB: Math.round(base.rss),
-		importVsReadDocuments: +(importMs / base.ms).toFixed(2),
+		importVsReadDocuments: +(applyMs / base.ms).toFixed(2),
+		serverHeapCapMB: HEAP_MB || "default",
 		rssOk: rss < 250,
 	};
 }
@@ -351,7 +405,7 @@ async function parent() {
 	try {
 		const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : null;
 		if (only !== "b") {
-			const a = await partImport(dir, opt("orders", 80_000));
+			const a = await partImport(dir, opt("orders", 45_000));
 			console.log("\n(a) 1C order file upload + import through the real server");
 			console.table(a);
 			if (!a.rssOk) process.exitCode = 1;

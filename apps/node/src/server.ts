@@ -15,6 +15,7 @@ import { type Clock, createExchangeApp, type ExchangeLimits, type Logger, lineLo
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
+import { nodeSha256 } from "./sha256.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -94,6 +95,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		// one line per request on stdout (LOG_FORMAT; a config built without it logs nothing)
 		logger: tuning.logger ?? lineLogger(cfg.logFormat ?? "off", (line) => console.log(line)),
 		metricsToken: cfg.metricsToken,
+		sha256: nodeSha256,
 		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 		...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),

@@ -16,6 +16,7 @@ export type {
 	IncomingUnit,
 } from "./cml/document-mapper.ts";
 export * from "./cml/export-settings.ts";
+export { type ExportedContent, type ExportedItem, exportedContent } from "./cml/exported-content.ts";
 export { lineVatRate, NO_VAT, ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME } from "./cml/line-figures.ts";
 export {
 	type LineIdentity,
@@ -30,7 +31,7 @@ export {
 	plainProductName,
 } from "./cml/line-identity.ts";
 export { type OneCConfiguration, type OrderWarningContext, READABLE_VAT_RATES } from "./cml/order-warnings.ts";
-export { type CmlHeader, type CmlInput, readDocuments, readDocumentsAll } from "./cml/reader.ts";
+export { type CmlHeader, type CmlInput, readDocuments, readDocumentsAll, readDocumentsSync } from "./cml/reader.ts";
 export { type ReadLimits, resolveLimits } from "./cml/sax-limits.ts";
 export { combineDateTime, normalizeCmlDate, normalizeCmlDecimal, normalizeCmlTime, parseCmlBoolean } from "./cml/values.ts";
 export {
@@ -44,6 +45,7 @@ export {
 	type WriterStreamOptions,
 	writeOrdersXml,
 	writeOrdersXmlBytes,
+	writeOrdersXmlSync,
 	xmlContentType,
 } from "./cml/writer.ts";
 export { escapeXmlAttribute, escapeXmlText } from "./cml/xml-escape.ts";

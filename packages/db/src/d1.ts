@@ -8,6 +8,7 @@
  * Runtime-neutral: no Cloudflare types are imported; {@link D1DatabaseLike} is the structural part of `D1Database`.
  */
 import type { InArgs, InStatement, InValue, ResultSet, Row } from "@libsql/client";
+import { D1_MAX_PARAMETERS } from "./json-rows.ts";
 import { createLibsqlStore } from "./libsql-store.ts";
 import { applyMigrations, BOOKKEEPING } from "./migrate.ts";
 import { type EmbeddedMigration, migrations } from "./migrations.gen.ts";
@@ -99,6 +100,7 @@ export function d1Client(d1: D1DatabaseLike): SqlClient {
 			return results.map(toResultSet);
 		},
 		close() {},
+		maxParameters: D1_MAX_PARAMETERS,
 	};
 	return client as SqlClient;
 }

@@ -64,11 +64,12 @@ function rowToUnmatched(r: Row): UnmatchedDocument {
 }
 
 /** @internal INSERT OR IGNORE of identity rows (a lost race leaves the other assignment in place). */
-export function identityInserts(ids: ExportIdentity[]): InStatement[] {
+export function identityInserts(ids: ExportIdentity[], maxParameters?: number): InStatement[] {
 	return rowInserts(
 		"INSERT OR IGNORE INTO export_identities (node_id, order_id, number, date, key, cut, policy, created_at)",
 		8,
 		ids.map((x) => [x.nodeId, x.orderId, x.number, x.date, x.key, cutNumber(x.number), x.policy, x.createdAt]),
+		maxParameters,
 	);
 }
 
@@ -126,7 +127,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					createdAt: now,
 				}),
 			);
-			await client.batch(identityInserts(rows), "write");
+			await client.batch(identityInserts(rows, ctx.maxParameters), "write");
 			after = String(rs.rows.at(-1)?.id ?? after);
 			if (rs.rows.length < PAGE) break;
 		}
@@ -168,7 +169,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 			return rs.rows.map((r) => ({ orderId: String(r.order_id), number: String(r.number), key: String(r.key) }));
 		},
 		async recordExport(nodeId, sessionId, items, identities) {
-			const stmts: InStatement[] = [...identityInserts(identities)];
+			const stmts: InStatement[] = [...identityInserts(identities, ctx.maxParameters)];
 			if (items.length > 0)
 				stmts.push({
 					sql: PENDING_INSERT,

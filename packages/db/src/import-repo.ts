@@ -12,7 +12,7 @@
  */
 import type { InStatement, Row } from "@libsql/client";
 import { unmatchedUpserts } from "./identity-repo.ts";
-import { rowInserts } from "./json-rows.ts";
+import { type JsonRowValue, rowInserts } from "./json-rows.ts";
 import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
@@ -66,7 +66,8 @@ const PAGE = 1000;
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
 const SCRATCH = ["import_effects", "import_patches", "import_creates"] as const;
 
-const TARGET_COLUMNS = `o.id, o.number, o.status, o.data, o.revision, o.held, a.acked_revision, a.data AS acked_data, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
+// the acknowledged JSON only when it differs from the order's: equal, the store's content is the base (content-sync.ts)
+const TARGET_COLUMNS = `o.id, o.number, o.status, o.data, o.revision, o.held, a.acked_revision, nullif(a.data, o.data) AS acked_data, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
 
 function rowToTarget(r: Row): ImportTarget {
 	const oneC = {} as Record<keyof OneCFields, unknown>;
@@ -85,9 +86,6 @@ function rowToTarget(r: Row): ImportTarget {
 		},
 	};
 }
-
-/** Multi-row INSERT statements for `rows` (each an argument list), one JSON argument each (see {@link rowInserts}). */
-const inserts = rowInserts;
 
 /**
  * @internal The statements of the applying transaction: set-based, so their number does not grow with the file.
@@ -201,6 +199,8 @@ export async function findTargets(client: SqlClient, { numbers, oneCIds, orderId
 /** @internal */
 export function importRepo(ctx: StoreContext): ImportRepo {
 	const { client } = ctx;
+	/** Multi-row INSERT statements for `rows` (each an argument list), cut to the engine's parameter limit. */
+	const inserts = (head: string, width: number, rows: JsonRowValue[][]) => rowInserts(head, width, rows, ctx.maxParameters);
 	const isImported = async (nodeId: string, sha256: string) => {
 		const rs = await client.execute({ sql: "SELECT 1 FROM import_ledger WHERE node_id = ? AND sha256 = ?", args: [nodeId, sha256] });
 		return rs.rows.length > 0;

@@ -1,8 +1,9 @@
 /**
  * @module
- * Multi-row INSERTs with one bound argument: the rows travel as one JSON array and `json_each` unpacks them. Cloudflare
- * D1 allows at most 100 bound parameters per statement (a 100-row, 8-column VALUES list has 800), and one argument
- * per statement costs SQLite nothing either.
+ * Multi-row INSERTs within the engine's bound-parameter limit. libSQL/SQLite takes 32,766 parameters per statement: a
+ * `VALUES` list of 100 rows binds each value. Cloudflare D1 takes at most 100 (a 100-row, 8-column list has 800): the
+ * rows then travel as one JSON array argument that `json_each` unpacks, which costs a JSON text and its parse per
+ * value (measured on 80,000 1.5 KB import rows: ~3.2 s against ~1.8 s with `VALUES`).
  */
 import type { InStatement } from "@libsql/client";
 
@@ -14,15 +15,22 @@ const ROWS_PER_INSERT = 100;
  */
 const CHARS_PER_INSERT = 500_000;
 
+/** Bound parameters per statement that libSQL/SQLite allow (`SQLITE_MAX_VARIABLE_NUMBER`). */
+export const SQLITE_MAX_PARAMETERS = 32_766;
+/** Bound parameters per statement that Cloudflare D1 allows. */
+export const D1_MAX_PARAMETERS = 100;
+
 /** A value of a row; strings, numbers and NULL survive the JSON round trip with their SQLite type. */
 export type JsonRowValue = string | number | null;
 
 /**
  * INSERT statements for `rows` (each a list of `width` values, in the column order of `head`, e.g.
- * `INSERT OR IGNORE INTO t (a, b)`): at most {@link ROWS_PER_INSERT} rows and about {@link CHARS_PER_INSERT}
- * characters each, inserted in the order given.
+ * `INSERT OR IGNORE INTO t (a, b)`), inserted in the order given: `VALUES` lists of at most {@link ROWS_PER_INSERT}
+ * rows when the engine takes that many parameters (`maxParameters`), else JSON rows of at most
+ * {@link ROWS_PER_INSERT} rows and about {@link CHARS_PER_INSERT} characters each.
  */
-export function rowInserts(head: string, width: number, rows: JsonRowValue[][]): InStatement[] {
+export function rowInserts(head: string, width: number, rows: JsonRowValue[][], maxParameters = D1_MAX_PARAMETERS): InStatement[] {
+	if (width * ROWS_PER_INSERT <= maxParameters) return valuesInserts(head, width, rows);
 	const cols = Array.from({ length: width }, (_, i) => `json_extract(value, '$[${i}]')`).join(", ");
 	const sql = `${head} SELECT ${cols} FROM json_each(?) ORDER BY key`;
 	const out: InStatement[] = [];
@@ -40,5 +48,20 @@ export function rowInserts(head: string, width: number, rows: JsonRowValue[][]):
 		chars += json.length + 1;
 	}
 	flush();
+	return out;
+}
+
+/** Multi-row `VALUES` INSERTs of at most {@link ROWS_PER_INSERT} rows (one bound parameter per value). */
+function valuesInserts(head: string, width: number, rows: JsonRowValue[][]): InStatement[] {
+	const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
+	const out: InStatement[] = [];
+	let full: string | null = null;
+	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+		const part = rows.slice(i, i + ROWS_PER_INSERT);
+		const sql: string =
+			part.length === ROWS_PER_INSERT && full !== null ? full : `${head} VALUES ${Array.from(part, () => tuple).join(", ")}`;
+		if (part.length === ROWS_PER_INSERT) full = sql;
+		out.push({ sql, args: part.flat() });
+	}
 	return out;
 }

@@ -146,7 +146,8 @@ export interface ImportTarget {
 	number: string;
 	status: string;
 	oneC: OneCFields;
-	/** The store order JSON and revision, and what the importing node last acknowledged (revision, order JSON). */
+	/** The store order JSON and revision, what the importing node last acknowledged (revision; its order JSON, or null
+	 * when that equals `data`), and a held conflict. */
 	store?: { data: string; revision: number; ackedRevision: number | null; ackedData: string | null; held: string | null };
 }
 

@@ -4,6 +4,7 @@
  * rows riding along with the next write transaction.
  */
 import type { Client, InStatement, ResultSet } from "@libsql/client";
+import { SQLITE_MAX_PARAMETERS } from "./json-rows.ts";
 import { Mutex } from "./mutex.ts";
 
 /** @internal A statement waiting to be committed with the next write transaction (see {@link StoreContext.ride}). */
@@ -22,6 +23,8 @@ export type SqlClient = Pick<Client, "execute" | "batch" | "close">;
 /** @internal What each repository of the libSQL store works with. */
 export interface StoreContext {
 	client: SqlClient;
+	/** Bound parameters a statement may have on this engine (multi-row INSERTs are cut to fit, see json-rows.ts). */
+	maxParameters: number;
 	lock: Mutex;
 	/**
 	 * Runs statements as one `batch(…, "write")` (BEGIN IMMEDIATE … COMMIT) inside the write mutex; waiting riders
@@ -82,6 +85,8 @@ export function createContext(client: SqlClient): StoreContext {
 	};
 	return {
 		client,
+		// a client may state its engine's limit (the D1 adapter does); libSQL/SQLite's otherwise
+		maxParameters: (client as { maxParameters?: number }).maxParameters ?? SQLITE_MAX_PARAMETERS,
 		lock,
 		write: (stmts) => lock.run(() => batchWithRiders(stmts)),
 		batchWithRiders,

@@ -212,7 +212,7 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings, node
 	let patches: OrderPatch[] = [];
 	for await (const g of p.effectGroups()) {
 		const patch = patchFor(g.target, g.sets, settings);
-		if (patch) patches.push(await withContent(patch, g.target, settings, nodeId));
+		if (patch) patches.push(withContent(patch, g.target, settings, nodeId));
 		if (patches.length >= PLAN_PAGE) {
 			await p.addPatches(patches);
 			patches = [];
@@ -227,10 +227,10 @@ export async function planStaged(p: ImportPlanning, settings: NodeSettings, node
  * Adds what 1C's new content does ({@link contentOutcome}) to a patch: the feed event's `content`/`conflict`, the new
  * order JSON, a held conflict. A patch that only stores 1C's content, equal to what the node got, makes no event.
  */
-export async function withContent(patch: OrderPatch, target: ImportTarget, settings: NodeSettings, nodeId: string): Promise<OrderPatch> {
+export function withContent(patch: OrderPatch, target: ImportTarget, settings: NodeSettings, nodeId: string): OrderPatch {
 	const text = patch.set.content;
 	if (typeof text !== "string") return patch;
-	const out = await contentOutcome(target, JSON.parse(text) as OrderContent, settings, nodeId);
+	const out = contentOutcome(target, JSON.parse(text) as OrderContent, settings, nodeId);
 	if (out.event) patch.event = out.event;
 	else if (Object.keys(patch.changes).length === 0) patch.silent = true;
 	if (out.data !== undefined) patch.data = out.data;
@@ -279,7 +279,7 @@ export async function planImport(
 	for (const [id, sets] of groups) {
 		const target = byId.get(id);
 		const patch = target ? patchFor(target, sets, settings) : null;
-		if (patch && target) patches.push(await withContent(patch, target, settings, ""));
+		if (patch && target) patches.push(withContent(patch, target, settings, ""));
 	}
 	const labels = new Set<string>();
 	const ids = new Set<string>();

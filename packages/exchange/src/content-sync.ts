@@ -49,19 +49,14 @@ function applied(
 }
 
 /** Decides what 1C's content (`oneC`) does to the order `target` (imported from node `nodeId`). */
-export async function contentOutcome(
-	target: ImportTarget,
-	oneC: OrderContent,
-	settings: NodeSettings,
-	nodeId: string,
-): Promise<ContentOutcome> {
+export function contentOutcome(target: ImportTarget, oneC: OrderContent, settings: NodeSettings, nodeId: string): ContentOutcome {
 	const s = target.store;
 	if (!s) return { event: null };
 	const order = JSON.parse(s.data) as Order;
-	const store = await contentOfOrder(order, settings);
+	const store = contentOfOrder(order, settings);
 	// never acknowledged by this node: the store's current content is what it works from
 	// (the same JSON as the store's when the store did not change it since: rendered once)
-	const base = s.ackedData && s.ackedData !== s.data ? await contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store;
+	const base = s.ackedData && s.ackedData !== s.data ? contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store;
 	// 1C's lines keyed like the store's (1C sends its own product GUIDs)
 	oneC = alignContent(oneC, base, store);
 	const fromOneC = diffContent(base, oneC);

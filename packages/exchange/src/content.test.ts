@@ -1,6 +1,16 @@
-import { type Order, parseOrder } from "@obmen/core";
+import { type Order, parseOrder, readDocumentsSync } from "@obmen/core";
 import { describe, expect, it } from "vitest";
-import { alignContent, applyContent, contentOfOrder, contentText, diffContent, mergeContent, type OrderContent } from "./content.ts";
+import {
+	alignContent,
+	applyContent,
+	contentOfDocument,
+	contentOfOrder,
+	contentText,
+	currencyKey,
+	diffContent,
+	mergeContent,
+	type OrderContent,
+} from "./content.ts";
 import { defaultSettings } from "./settings.ts";
 
 const settings = defaultSettings();
@@ -22,9 +32,30 @@ function order(over: Record<string, unknown> = {}): Order {
 	});
 }
 
+describe("currency", () => {
+	it("1C's name or numeric code of the store's currency is the same currency: no content change", () => {
+		const store = contentOfOrder(order(), settings);
+		const bytes = (currency: string) =>
+			new TextEncoder().encode(
+				`<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация><Документ><Валюта>${currency}</Валюта><Сумма>${store.total}</Сумма>` +
+					`<Товары>${store.lines.map((l) => `<Товар><Ид>${l.key}</Ид><Наименование>${l.name}</Наименование><Количество>${l.quantity}</Количество><ЦенаЗаЕдиницу>${l.price}</ЦенаЗаЕдиницу><Сумма>${l.total}</Сумма></Товар>`).join("")}` +
+					`<Товар><Ид>ORDER_DELIVERY</Ид><Наименование>Доставка заказа</Наименование><Сумма>${store.delivery}</Сумма></Товар></Товары></Документ></КоммерческаяИнформация>`,
+			);
+		for (const name of ["руб", "руб.", " РУБ ", "643", "RUB", "RUR"]) {
+			const [doc] = readDocumentsSync(bytes(name));
+			if (!doc) throw new Error("no Документ");
+			expect(diffContent(store, contentOfDocument(doc)), name).toBeNull();
+		}
+		const [usd] = readDocumentsSync(bytes("840"));
+		if (!usd) throw new Error("no Документ");
+		expect(diffContent(store, contentOfDocument(usd))?.currency).toEqual({ from: "RUB", to: "USD" });
+		expect([currencyKey("Евро"), currencyKey("тенге"), currencyKey("XYZ"), currencyKey("  ")]).toEqual(["EUR", "KZT", "XYZ", null]);
+	});
+});
+
 describe("content as exported", () => {
 	it("reads the order back as 1C receives it: line Ид, exact sums, the delivery line apart", async () => {
-		const c = await contentOfOrder(order(), settings);
+		const c = contentOfOrder(order(), settings);
 		expect(c.lines.map((l) => [l.key, l.quantity, l.price, l.total])).toEqual([
 			["guid-1", "2", "100.5", "201"],
 			["p2", "1", "300", "270"],
@@ -33,7 +64,7 @@ describe("content as exported", () => {
 	});
 
 	it("the order discount is spread over the line sums, as 1C sees it", async () => {
-		const c = await contentOfOrder(order({ discount: 71 }), settings);
+		const c = contentOfOrder(order({ discount: 71 }), settings);
 		expect(c.total).toBe("650");
 		expect(c.lines.map((l) => l.total)).not.toEqual(["201", "270"]);
 	});
@@ -41,7 +72,7 @@ describe("content as exported", () => {
 
 describe("diffContent", () => {
 	it("reports removed, added and changed lines with old → new, the delivery cost and the total", async () => {
-		const a = await contentOfOrder(order(), settings);
+		const a = contentOfOrder(order(), settings);
 		const b: OrderContent = {
 			...a,
 			lines: [{ ...(a.lines[0] as OrderContent["lines"][number]), quantity: "3", total: "301.5" }],
@@ -62,9 +93,9 @@ describe("diffContent", () => {
 
 describe("mergeContent", () => {
 	it("merges edits of different fields: the store's comment and 1C's quantity", async () => {
-		const base = await contentOfOrder(order(), settings);
+		const base = contentOfOrder(order(), settings);
 		const store = { ...base, comment: "позвонить" };
-		const oneC = await contentOfOrder(order({ items: [{ ...order().items[0], quantity: 3 }, order().items[1]] }), settings);
+		const oneC = contentOfOrder(order({ items: [{ ...order().items[0], quantity: 3 }, order().items[1]] }), settings);
 		const m = mergeContent(base, store, oneC);
 		expect(m.ok).toBe(true);
 		if (!m.ok) return;
@@ -74,7 +105,7 @@ describe("mergeContent", () => {
 	});
 
 	it("the same field changed to different values on both sides is a conflict; the same value is not", async () => {
-		const base = await contentOfOrder(order(), settings);
+		const base = contentOfOrder(order(), settings);
 		expect(mergeContent(base, { ...base, delivery: "1" }, { ...base, delivery: "2" })).toEqual({ ok: false, conflicts: ["delivery"] });
 		expect(mergeContent(base, { ...base, delivery: "1" }, { ...base, delivery: "1" }).ok).toBe(true);
 		// 1C removed a line the store changed
@@ -87,7 +118,7 @@ describe("mergeContent", () => {
 describe("applyContent", () => {
 	it("gives a store order whose exported content is exactly 1C's: removed line, quantity, delivery, new line", async () => {
 		const o = order();
-		const c = await contentOfOrder(o, settings);
+		const c = contentOfOrder(o, settings);
 		const oneC: OrderContent = {
 			...c,
 			lines: [
@@ -106,11 +137,11 @@ describe("applyContent", () => {
 			["guid-9", "1", "5"],
 		]);
 		expect(r.order.items[0]?.name).toBe("Чайник");
-		expect(diffContent(oneC, await contentOfOrder(r.order, settings))).toBeNull();
+		expect(diffContent(oneC, contentOfOrder(r.order, settings))).toBeNull();
 	});
 
 	it("refuses a content whose Сумма does not add up", async () => {
-		const c = await contentOfOrder(order(), settings);
+		const c = contentOfOrder(order(), settings);
 		const r = applyContent(order(), { ...c, total: "1" }, settings);
 		expect(r.ok).toBe(false);
 	});
@@ -118,7 +149,7 @@ describe("applyContent", () => {
 
 describe("alignContent", () => {
 	it("keys 1C's own product GUIDs like the store's lines: by Артикул, then by name; 1C's delivery product is the delivery", async () => {
-		const store = await contentOfOrder(order(), settings);
+		const store = contentOfOrder(order(), settings);
 		const line = (key: string, sku: string | null, name: string) =>
 			({ key, sku, name, quantity: "1", price: "1", total: "1", kind: null }) as OrderContent["lines"][number];
 		const oneC: OrderContent = {

@@ -16,6 +16,9 @@
  * currency or buyer) is "unchanged", never "cleared"; a missing `ORDER_DELIVERY` line is a delivery cost removed.
  */
 import {
+	type ExportedContent,
+	type ExportSettings,
+	exportedContent,
 	formatDecimal,
 	type IncomingDocument,
 	lineIdentity,
@@ -24,12 +27,12 @@ import {
 	ORDER_DELIVERY_NAME,
 	type Order,
 	parseDecimal,
-	readDocumentsAll,
+	readDocumentsSync,
 	safeParseOrder,
 	subDecimal,
 	sumDecimals,
 	totalMismatch,
-	writeOrdersXmlBytes,
+	writeOrdersXmlSync,
 } from "@obmen/core";
 import { exportSettings, type NodeSettings } from "./settings.ts";
 
@@ -103,8 +106,34 @@ function byKey(a: ContentLine, b: ContentLine): number {
 	return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
+/**
+ * Names 1C and stores give a currency, by ISO 4217 code: the store exports its code ("RUB"), 1C writes back its own
+ * name or code for the same currency ("руб", "руб.", "643"), which is no change of the order.
+ */
+const CURRENCY_NAMES: Record<string, string[]> = {
+	RUB: ["rur", "643", "руб", "рубль", "рублей", "российский рубль", "₽"],
+	USD: ["840", "$", "долл", "доллар", "доллар сша"],
+	EUR: ["978", "€", "евро"],
+	KZT: ["398", "тенге", "тг", "₸"],
+	BYN: ["933", "byr", "бел. руб", "бел руб", "белорусский рубль"],
+	UAH: ["980", "грн", "гривна", "₴"],
+	CNY: ["156", "юань", "¥"],
+};
+const CURRENCY_KEY = new Map<string, string>();
+for (const [code, names] of Object.entries(CURRENCY_NAMES)) {
+	CURRENCY_KEY.set(code.toLowerCase(), code);
+	for (const n of names) CURRENCY_KEY.set(n, code);
+}
+
+/** The currency as compared: its ISO code when known by any of its names (see {@link CURRENCY_NAMES}), else as sent. */
+export function currencyKey(v: string | null): string | null {
+	const t = nonBlank(v);
+	if (t === null) return null;
+	return CURRENCY_KEY.get(t.toLowerCase().replace(/\.$/, "").trim()) ?? t;
+}
+
 /** 1C's content of an order document from its upload. */
-export function contentOfDocument(d: IncomingDocument): OrderContent {
+export function contentOfDocument(d: ExportedContent | IncomingDocument): OrderContent {
 	let delivery: string | null = null;
 	const lines: ContentLine[] = [];
 	for (const i of d.items) {
@@ -135,20 +164,27 @@ export function contentOfDocument(d: IncomingDocument): OrderContent {
 		lines,
 		delivery,
 		total: d.total,
-		currency: d.currency,
+		currency: currencyKey(d.currency),
 		buyer: buyer ? { name: nonBlank(buyer.name ?? buyer.fullName), inn: buyer.inn, kpp: buyer.kpp } : null,
 		comment: nonBlank(d.comment),
 	};
 }
 
+/** The export settings each node's settings render with here (an import compares thousands of orders). */
+const RENDERING = new WeakMap<NodeSettings, ExportSettings>();
+
 /**
  * The store's content of an order as exported to a node with `settings`: the order rendered by the CommerceML writer
  * and read back, so it is exactly what 1C receives (and would return unchanged).
  */
-export async function contentOfOrder(order: Order, settings: NodeSettings): Promise<OrderContent> {
-	const bytes = await writeOrdersXmlBytes([order], exportSettings(settings, new Date(0)));
-	const { documents } = await readDocumentsAll(bytes);
-	const doc = documents[0];
+export function contentOfOrder(order: Order, settings: NodeSettings): OrderContent {
+	let rendering = RENDERING.get(settings);
+	if (!rendering) {
+		rendering = exportSettings(settings, new Date(0));
+		RENDERING.set(settings, rendering);
+	}
+	// computed directly (a few µs); rendered and read back when a value would not survive the XML unchanged
+	const doc = exportedContent(order, rendering) ?? readDocumentsSync(writeOrdersXmlSync([order], rendering))[0];
 	if (!doc) throw new Error(`order ${order.id} rendered no Документ`);
 	return contentOfDocument(doc);
 }

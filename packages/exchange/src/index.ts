@@ -51,3 +51,4 @@ export { type AdminAssets, type Clock, DEFAULT_LIMITS, type ExchangeAppOptions, 
 export { orderFrom1C } from "./order-from-1c.ts";
 export { type ClientView, clientView, parsePublicUrl, parseTrustProxy, publicBase, type TrustProxy } from "./proxy.ts";
 export { defaultSettings, mergeSettings, type NodeSettings, type NodeSettingsInput, NodeSettingsSchema, readSettings } from "./settings.ts";
+export { nobleSha256, type Sha256Factory, type Sha256Hasher, sha256HexOfChunks } from "./sha256.ts";

@@ -6,6 +6,7 @@ import type { ExchangeStore } from "@obmen/db";
 import type { Context } from "hono";
 import type { Logger } from "./log.ts";
 import { clientView, publicBase, type TrustProxy } from "./proxy.ts";
+import { nobleSha256, type Sha256Factory } from "./sha256.ts";
 
 /** Time source; tests inject a fake one to expire sessions and throttling windows. */
 export interface Clock {
@@ -119,6 +120,12 @@ export interface ExchangeAppOptions {
 	 * admin rights. Default: only the admin token.
 	 */
 	metricsToken?: string | undefined;
+	/**
+	 * The incremental SHA-256 of uploads (the import ledger's content hash). Default: pure JS on every runtime; Node,
+	 * Bun and Deno pass `node:crypto`'s (`() => { const h = createHash("sha256"); return { update: (b) => h.update(b),
+	 * hex: () => h.digest("hex") }; }`), ~10× faster. Any implementation must give the same digest.
+	 */
+	sha256?: Sha256Factory;
 }
 
 /** @internal Options with defaults applied. */
@@ -173,6 +180,7 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		fetch: o.fetch ?? ((...a) => fetch(...a)),
 		webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
 		onError: o.onError ?? ((e) => console.error(e)),
+		sha256: o.sha256 ?? nobleSha256,
 		adminCorsOrigins: o.adminCorsOrigins ?? [],
 		adminFrameAncestors: o.adminFrameAncestors ?? ["'self'"],
 		logger: o.logger ?? null,

@@ -8,9 +8,33 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
-/** SHA-256 lower-case hex (the import ledger's format) of a stream of chunks, e.g. an upload read back from the store. */
-export async function sha256HexOfChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<string> {
+/** An incremental SHA-256: bytes in, lower-case hex out. */
+export interface Sha256Hasher {
+	update(bytes: Uint8Array): unknown;
+	hex(): string;
+}
+
+/** Makes a fresh {@link Sha256Hasher} per digest (the `sha256` option of `createExchangeApp`). */
+export type Sha256Factory = () => Sha256Hasher;
+
+/** The pure-JS hasher (~130 MB/s): the default, on every runtime. */
+export const nobleSha256: Sha256Factory = () => {
 	const h = sha256.create();
+	return {
+		update: (bytes) => h.update(bytes),
+		hex: () => bytesToHex(h.digest()),
+	};
+};
+
+/**
+ * SHA-256 lower-case hex (the import ledger's format) of a stream of chunks, e.g. an upload read back from the store,
+ * with `create`'s hasher (a runtime's native one is ~10× faster than the default on a 100 MB upload).
+ */
+export async function sha256HexOfChunks(
+	chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+	create: Sha256Factory = nobleSha256,
+): Promise<string> {
+	const h = create();
 	for await (const c of chunks) h.update(c);
-	return bytesToHex(h.digest());
+	return h.hex();
 }

@@ -44,7 +44,7 @@ export async function applyUnmatchedTo(
 	const target = targetOf(stored);
 	if (target.store) target.store = { ...target.store, ackedRevision: ack?.revision ?? null, ackedData: ack?.data ?? null };
 	const planned = patchFor(target, [set], settings);
-	const patch = planned ? await withContent(planned, target, settings, node.id) : null;
+	const patch = planned ? withContent(planned, target, settings, node.id) : null;
 	return store.resolveUnmatched(u.id, node.id, patch, at, stored.revision);
 }
 

@@ -116,6 +116,90 @@ class DocumentCollector implements XmlSink {
 }
 
 /**
+ * The reader's synchronous core: bytes pushed in, finished `Документ`s collected in {@link ready}. Encoding detection
+ * waits for enough leading bytes; {@link end} flushes the decoder and checks the document is complete.
+ */
+class DocumentReader {
+	readonly collector: DocumentCollector;
+	private readonly limits: ReturnType<typeof resolveLimits>;
+	private total = 0;
+	private head: Uint8Array[] = [];
+	private headLen = 0;
+	private decoder: FatalStreamDecoder | null = null;
+	private parser: StrictXmlParser | null = null;
+	/** Char index of the current decoded text, and the byte offset it starts at. */
+	private textStart = 0;
+	private textByteStart = 0;
+	private currentText = "";
+
+	constructor(limits: ReadLimits | undefined, header: CmlHeader | undefined) {
+		this.limits = resolveLimits(limits);
+		this.collector = new DocumentCollector(this.limits.maxValueLength);
+		if (header) this.collector.header = header;
+	}
+
+	get ready(): IncomingDocument[] {
+		return this.collector.ready;
+	}
+
+	private byteOffsetOf = (charIndex: number): number | undefined => {
+		const decoder = this.decoder;
+		if (!decoder) return undefined;
+		const rel = charIndex - this.textStart;
+		if (rel < 0 || rel > this.currentText.length) return undefined;
+		const prefix = this.currentText.slice(0, rel);
+		return this.textByteStart + (decoder.encoding === "utf-8" ? new TextEncoder().encode(prefix).length : prefix.length);
+	};
+
+	private feed(bytes: Uint8Array): void {
+		const d = this.decoder as FatalStreamDecoder;
+		const before = d.textByteOffset;
+		const text = bytes.length ? d.decode(bytes) : d.end();
+		this.textStart += this.currentText.length;
+		this.textByteStart = before;
+		this.currentText = text;
+		(this.parser as StrictXmlParser).write(text);
+	}
+
+	private start(bytes: Uint8Array): void {
+		const det = detectEncoding(bytes);
+		this.collector.header.encoding = det.encoding;
+		this.decoder = new FatalStreamDecoder(det.encoding, det.bomLength);
+		this.parser = new StrictXmlParser(this.collector, this.limits, this.byteOffsetOf);
+		this.collector.parser = this.parser;
+		this.feed(bytes.subarray(det.bomLength));
+	}
+
+	/** Takes the next slice of bytes (at most {@link SLICE}: the parser's positions stay cheap to compute). */
+	push(chunk: Uint8Array): void {
+		this.total += chunk.length;
+		if (this.total > this.limits.maxBytes)
+			throw new CommerceMLError("LIMIT_SIZE", `input larger than ${this.limits.maxBytes} bytes`, { offset: this.limits.maxBytes });
+		if (this.decoder) {
+			this.feed(chunk);
+			return;
+		}
+		this.head.push(chunk);
+		this.headLen += chunk.length;
+		const joined = this.head.length === 1 ? chunk : concatBytes(this.head, this.headLen);
+		this.head = [joined];
+		if (!canDetect(joined, false)) return;
+		this.head = [];
+		this.start(joined);
+	}
+
+	/** The input is over: flushes the decoder and checks the document is complete. */
+	end(): void {
+		if (!this.decoder) {
+			if (this.headLen === 0) throw new CommerceMLError("XML_TRUNCATED", "empty input", { offset: 0 });
+			this.start(concatBytes(this.head, this.headLen));
+		}
+		this.feed(new Uint8Array(0));
+		(this.parser as StrictXmlParser).close();
+	}
+}
+
+/**
  * Reads CommerceML order documents from 1C one at a time (bounded memory).
  * Throws {@link CommerceMLError} (XML_*, ENCODING_*, LIMIT_*, DOCTYPE_FORBIDDEN, NOT_COMMERCEML,
  * CHAR_FORBIDDEN) with a byte offset and/or line/column. Documents already yielded before an
@@ -127,68 +211,27 @@ export async function* readDocuments(
 	limits?: ReadLimits,
 	header?: CmlHeader,
 ): AsyncGenerator<IncomingDocument, CmlHeader, undefined> {
-	const resolved = resolveLimits(limits);
-	let total = 0;
-	let head: Uint8Array[] = [];
-	let headLen = 0;
-	let decoder: FatalStreamDecoder | null = null;
-	let parser: StrictXmlParser | null = null;
-	let textStart = 0; // char index of the current decoded text
-	let textByteStart = 0;
-	let currentText = "";
-	const collector = new DocumentCollector(resolved.maxValueLength);
-	if (header) collector.header = header;
-
-	const byteOffsetOf = (charIndex: number): number | undefined => {
-		if (!decoder) return undefined;
-		const rel = charIndex - textStart;
-		if (rel < 0 || rel > currentText.length) return undefined;
-		const prefix = currentText.slice(0, rel);
-		return textByteStart + (decoder.encoding === "utf-8" ? new TextEncoder().encode(prefix).length : prefix.length);
-	};
-
-	const feed = (bytes: Uint8Array): void => {
-		const d = decoder as FatalStreamDecoder;
-		const before = d.textByteOffset;
-		const text = bytes.length ? d.decode(bytes) : d.end();
-		textStart += currentText.length;
-		textByteStart = before;
-		currentText = text;
-		(parser as StrictXmlParser).write(text);
-	};
-
-	const start = (bytes: Uint8Array): void => {
-		const det = detectEncoding(bytes);
-		collector.header.encoding = det.encoding;
-		decoder = new FatalStreamDecoder(det.encoding, det.bomLength);
-		parser = new StrictXmlParser(collector, resolved, byteOffsetOf);
-		collector.parser = parser;
-		feed(bytes.subarray(det.bomLength));
-	};
-
+	const reader = new DocumentReader(limits, header);
+	const ready = reader.ready;
 	for await (const chunk of chunksOf(input)) {
-		total += chunk.length;
-		if (total > resolved.maxBytes)
-			throw new CommerceMLError("LIMIT_SIZE", `input larger than ${resolved.maxBytes} bytes`, { offset: resolved.maxBytes });
-		if (!decoder) {
-			head.push(chunk);
-			headLen += chunk.length;
-			const joined = head.length === 1 ? chunk : concatBytes(head, headLen);
-			head = [joined];
-			if (!canDetect(joined, false)) continue;
-			head = [];
-			start(joined);
-		} else feed(chunk);
-		while (collector.ready.length) yield collector.ready.shift() as IncomingDocument;
+		reader.push(chunk);
+		while (ready.length) yield ready.shift() as IncomingDocument;
 	}
-	if (!decoder) {
-		if (headLen === 0) throw new CommerceMLError("XML_TRUNCATED", "empty input", { offset: 0 });
-		start(concatBytes(head, headLen));
-	}
-	feed(new Uint8Array(0));
-	(parser as unknown as StrictXmlParser).close();
-	while (collector.ready.length) yield collector.ready.shift() as IncomingDocument;
-	return collector.header;
+	reader.end();
+	while (ready.length) yield ready.shift() as IncomingDocument;
+	return reader.collector.header;
+}
+
+/**
+ * {@link readDocuments} over bytes already in memory, synchronously (no stream, no promise per chunk): for small
+ * documents read many times, such as one order rendered and read back to compare its content. Same checks, same
+ * errors.
+ */
+export function readDocumentsSync(bytes: Uint8Array, limits?: ReadLimits, header?: CmlHeader): IncomingDocument[] {
+	const reader = new DocumentReader(limits, header);
+	for (let i = 0; i < bytes.length; i += SLICE) reader.push(bytes.subarray(i, i + SLICE));
+	reader.end();
+	return reader.ready;
 }
 
 /** Reads a whole (small) CommerceML file: the header and every document. */

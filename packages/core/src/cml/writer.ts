@@ -107,6 +107,38 @@ export function writeOrdersXml(
 	);
 }
 
+/** The sinks of {@link writeOrdersXmlSync}: UTF-8, windows-1251. */
+const SYNC_SINKS = [new ByteSink(false, 4 * 1024), new ByteSink(true, 4 * 1024)] as const;
+
+/**
+ * {@link writeOrdersXml} for orders already in memory, synchronously into one byte array (no stream, no promise per
+ * chunk): the same bytes, for small batches rendered many times, such as one order rendered to compare its content.
+ * @throws CommerceMLError `CHAR_FORBIDDEN` as the stream does; RangeError for invalid settings
+ */
+export function writeOrdersXmlSync(orders: Iterable<ExportOrder>, settings: ExportSettings = {}): Uint8Array<ArrayBuffer> {
+	const ctx = resolveSettings(settings);
+	// synchronous, so one sink per encoding serves every call (its encoded markup is cached once)
+	const sink = SYNC_SINKS[ctx.cp1251 ? 1 : 0];
+	sink.take();
+	const chunks: Uint8Array<ArrayBuffer>[] = [];
+	let size = 0;
+	const take = () => {
+		const c = sink.take();
+		chunks.push(c);
+		size += c.byteLength;
+	};
+	sink.bytes(sink.encodeLiteral(documentHead(ctx)));
+	for (const order of orders) {
+		writeDocument(sink, order, ctx);
+		if (sink.length >= DEFAULT_CHUNK_BYTES) take();
+	}
+	sink.lit(DOCUMENT_TAIL);
+	take();
+	const only = chunks[0];
+	if (chunks.length === 1 && only && only.byteLength === only.buffer.byteLength) return only;
+	return concatBytes(chunks, size);
+}
+
 /** Collects {@link writeOrdersXml} into one byte array (for small batches, previews and tests). */
 export async function writeOrdersXmlBytes(
 	orders: Iterable<ExportOrder> | AsyncIterable<ExportOrder>,

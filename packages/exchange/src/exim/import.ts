@@ -174,7 +174,7 @@ export interface XmlApplyContext {
 export async function applyXmlSlice(x: XmlApplyContext, name: string, found: XmlSource): Promise<XmlStep> {
 	const { o, sessionId, settings } = x;
 	const store = o.store;
-	const sha = await sha256HexOfChunks(paced(found.chunks()));
+	const sha = await sha256HexOfChunks(paced(found.chunks()), o.sha256);
 	if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
 	// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
 	const staged = await store.countImportDocs(sessionId, sha);
