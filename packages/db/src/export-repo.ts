@@ -14,23 +14,39 @@ import type { StoreContext } from "./write-queue.ts";
 
 type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknowledge" | "clearPending">;
 
-/** @internal `[order id, revision, data]` rows of {@link PENDING_INSERT}. */
-export function pendingRows(items: PendingItem[]): string {
-	return JSON.stringify(items.map((i) => [i.orderId, i.revision, i.data ?? null]));
-}
+/** Rows per pending-batch statement. */
+const PENDING_ROWS = 100;
 
 /**
- * @internal Records `(session, [[order id, revision, data?], …])` as pending; the order JSON as sent is kept with it
- * (the base of a later content merge with 1C's edits, see node_acks.data): the text given, else the stored text of
- * that revision if it is still current.
+ * @internal Records a session's `[order id, revision, data?]` items as pending; the order JSON as sent is kept with
+ * them (the base of a later content merge with 1C's edits, see node_acks.data): the text given, else the stored text
+ * of that revision if it is still current. The rows are bound as a `VALUES` list where the engine takes 3 × 100
+ * parameters, else (D1) passed as one JSON argument (see json-rows.ts).
  */
-export const PENDING_INSERT = `INSERT INTO pending_batch (session_id, order_id, revision, data)
-	SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-		coalesce(json_extract(value, '$[2]'),
-			(SELECT data FROM orders o WHERE o.id = json_extract(value, '$[0]') AND o.revision = json_extract(value, '$[1]')))
-	FROM json_each(?) WHERE true
-	ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
-		revision = max(revision, excluded.revision)`;
+export function pendingInserts(sessionId: string, items: PendingItem[], maxParameters: number): InStatement[] {
+	const upsert = `INSERT INTO pending_batch (session_id, order_id, revision, data)
+		SELECT ?, v.order_id, v.revision,
+			coalesce(v.data, (SELECT data FROM orders o WHERE o.id = v.order_id AND o.revision = v.revision))
+		FROM v WHERE true
+		ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
+			revision = max(revision, excluded.revision)`;
+	const out: InStatement[] = [];
+	for (let i = 0; i < items.length; i += PENDING_ROWS) {
+		const part = items.slice(i, i + PENDING_ROWS);
+		if (3 * PENDING_ROWS + 1 <= maxParameters)
+			out.push({
+				sql: `WITH v(order_id, revision, data) AS (VALUES ${part.map(() => "(?, ?, ?)").join(", ")}) ${upsert}`,
+				args: [...part.flatMap((p) => [p.orderId, p.revision, p.data ?? null]), sessionId],
+			});
+		else
+			out.push({
+				sql: `WITH v(order_id, revision, data) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+					FROM json_each(?) ORDER BY key) ${upsert}`,
+				args: [JSON.stringify(part.map((p) => [p.orderId, p.revision, p.data ?? null])), sessionId],
+			});
+	}
+	return out;
+}
 
 /**
  * The "export from order number N" condition (node setting `exportFromNumber`): numeric when both numbers are all
@@ -170,12 +186,7 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			if (items.length === 0) return;
 			// one statement for the whole page (a JSON array of [order id, revision]) instead of one per order: the
 			// batch is still committed before `query` replies, but without 100 prepares and steps
-			await ctx.write([
-				{
-					sql: PENDING_INSERT,
-					args: [sessionId, pendingRows(items)],
-				},
-			]);
+			await ctx.write(pendingInserts(sessionId, items, ctx.maxParameters));
 		},
 		async clearPending(sessionId) {
 			// read first: a session's first `query` has nothing pending, and then no write transaction is spent

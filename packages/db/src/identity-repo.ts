@@ -4,7 +4,7 @@
  * 1C documents kept because they matched no order.
  */
 import type { InStatement, Row } from "@libsql/client";
-import { PENDING_INSERT, pendingRows } from "./export-repo.ts";
+import { pendingInserts } from "./export-repo.ts";
 import { COLUMN } from "./import-repo.ts";
 import { rowInserts } from "./json-rows.ts";
 import { bpOrderKey, cutNumber } from "./order-keys.ts";
@@ -170,11 +170,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 		},
 		async recordExport(nodeId, sessionId, items, identities) {
 			const stmts: InStatement[] = [...identityInserts(identities, ctx.maxParameters)];
-			if (items.length > 0)
-				stmts.push({
-					sql: PENDING_INSERT,
-					args: [sessionId, pendingRows(items)],
-				});
+			stmts.push(...pendingInserts(sessionId, items, ctx.maxParameters));
 			if (stmts.length > 0) await ctx.write(stmts);
 			return identitiesOf(nodeId, [...new Set([...items.map((i) => i.orderId), ...identities.map((i) => i.orderId)])]);
 		},
