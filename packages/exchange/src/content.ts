@@ -4,10 +4,11 @@
  * currency, buyer and comment (issue #12).
  *
  * 1C sends the whole order back in its upload (a manager removed a line, changed a quantity, corrected the delivery
- * cost); the store's side is the order *as exported to that node*: it is rendered with the node's settings by the
- * CommerceML writer and read back with the reader, so both sides are compared in exactly the form 1C receives and
- * returns (line `Ид` with its characteristic after `#`, the order discount spread over the lines' `Сумма`, exact
- * decimals). Lines are keyed by their `Ид` (product + characteristic), else `Артикул`, else the name
+ * cost); the store's side is the order *as exported to that node*: what the reader would return from the writer's
+ * bytes under the node's settings (core's `exportedContent`, computed from the writer's own figures and proven equal to
+ * the round trip; rendered and read back when a value would not survive the XML), so both sides are compared in exactly
+ * the form 1C receives and returns (line `Ид` with its characteristic after `#`, the order discount spread over the
+ * lines' `Сумма`, exact decimals, the currency by its ISO code). Lines are keyed by their `Ид` (product + characteristic), else `Артикул`, else the name
  * (docs/protocol.md §16.1: 1C matches by GUID(+characteristic), then `Артикул`, then name).
  *
  * {@link diffContent} is the structured diff of the changes feed's `content` event; {@link mergeContent} the
