@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { readDocuments, readDocumentsAll } from "./reader.ts";
+import { readDocuments, readDocumentsAll, readDocumentsSync } from "./reader.ts";
 
 const body = (decl: string) =>
 	`${decl}\n<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.08" ДатаФормирования="2026-11-29T10:00:00">
@@ -88,5 +88,21 @@ describe("streaming reader", () => {
 		const rest = [];
 		for await (const d of gen) rest.push(d.id);
 		expect(rest).toEqual(["a2"]);
+	});
+});
+
+describe("readDocumentsSync", () => {
+	it("reads bytes in memory exactly as the streaming reader does, header included, and fails the same way", async () => {
+		for (const bytes of [utf8, utf8Bom, cp1251, cp1251NoDecl]) {
+			const streamed = await readDocumentsAll(bytes);
+			const header = { schemaVersion: null, generatedAt: null, encoding: null };
+			expect(readDocumentsSync(bytes, undefined, header)).toEqual(streamed.documents);
+			expect(header).toMatchObject({ schemaVersion: "2.08", generatedAt: "2026-11-29T10:00:00" });
+		}
+		const truncated = new TextEncoder().encode(body('<?xml version="1.0" encoding="UTF-8"?>').replace("</КоммерческаяИнформация>", ""));
+		await expect(readDocumentsAll(truncated)).rejects.toMatchObject({ code: "XML_TRUNCATED" });
+		expect(() => readDocumentsSync(truncated)).toThrow(expect.objectContaining({ code: "XML_TRUNCATED" }));
+		expect(() => readDocumentsSync(new Uint8Array(0))).toThrow(expect.objectContaining({ code: "XML_TRUNCATED" }));
+		expect(() => readDocumentsSync(utf8, { maxBytes: 100 })).toThrow(expect.objectContaining({ code: "LIMIT_SIZE" }));
 	});
 });

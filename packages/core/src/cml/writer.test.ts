@@ -6,7 +6,7 @@ import { parseOrder } from "../model/order.ts";
 import { companyOrderInput, generatedOrder, personOrderInput, sampleOrders } from "../test-support/export-orders.ts";
 import { child, children, parseXmlTree, requisites, textAt, type XmlNode } from "../test-support/xml-tree.ts";
 import { type ExportOrder, type ExportSettings, SCHEMA_VERSIONS } from "./export-settings.ts";
-import { numberWarnings, orderWarnings, writeOrdersXml, writeOrdersXmlBytes, xmlContentType } from "./writer.ts";
+import { numberWarnings, orderWarnings, writeOrdersXml, writeOrdersXmlBytes, writeOrdersXmlSync, xmlContentType } from "./writer.ts";
 
 const GENERATED_AT = "2026-11-29T08:07:06";
 const ascii = (s: string) => Array.from(new TextEncoder().encode(s));
@@ -484,5 +484,19 @@ describe("writeOrdersXmlBytes", () => {
 		const streamed: number[] = [];
 		for await (const c of writeOrdersXml(sampleOrders(), settings, { chunkBytes: 100 })) streamed.push(...c);
 		expect(streamed).toEqual(Array.from(bytes));
+	});
+});
+
+describe("writeOrdersXmlSync", () => {
+	it("writes the stream's bytes for orders in memory, and a refused order leaves nothing behind for the next call", async () => {
+		const orders = [...sampleOrders(), ...Array.from({ length: 60 }, (_, i) => generatedOrder(i))];
+		for (const encoding of ["utf-8", "windows-1251"] as const) {
+			const settings = { encoding, generatedAt: GENERATED_AT, schemaVersion: "2.08" as const };
+			expect(writeOrdersXmlSync(orders, settings)).toEqual(await writeOrdersXmlBytes(orders, settings));
+			const [first] = sampleOrders();
+			if (!first) throw new Error("no sample");
+			expect(() => writeOrdersXmlSync([first, { ...first, comment: "bad \u0001" }], settings)).toThrow(/CHAR_FORBIDDEN/);
+			expect(writeOrdersXmlSync([first], settings)).toEqual(await writeOrdersXmlBytes([first], settings));
+		}
 	});
 });
