@@ -3,10 +3,10 @@
  * Exchange-server benchmark: the real Node app (apps/node dist `startServer`, a temp file DB) over loopback.
  *
  * (a) import: seeds N store orders (default 45k, straight into the DB for speed), generates a ~100 MB 1C order file
- *     with one `Документ` per order (site number in `Номер`, 1C requisites, two lines), uploads it in `file_limit`
- *     chunks (`init`, `file`…), then polls `import` until `success`. Reports the apply time (from the last chunk, which completes the upload
- *     and may start the apply on upload, to `success`), documents/s, the 1C change events made and the server
- *     process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
+ *     with one `Документ` per order (site number in `Номер`, 1C requisites, two goods lines and the delivery line),
+ *     uploads it in `file_limit` chunks (`init`, `file`…), then polls `import` until `success`. Reports the apply time
+ *     (from the last chunk, which completes the upload and may start the apply on upload, to `success`), documents/s,
+ *     the 1C change events made and the server process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
  *     alone over the same bytes (its own child process).
  * (b) query: a second DB with 100k orders; 1 connection (`--connections`), each with its own session, sends `query` + `success`
  *     (the 1C export handshake, 500-order batches) for a bounded 200 queries; reports requests/s, p50/p99 and
@@ -93,7 +93,7 @@ async function seed(url, count) {
 }
 
 /**
- * ~1.5 KB: the shape of a real 1C order document (Family A: the site number in `Номер`, 1C facts as requisites). 1C sends
+ * ~2.3 KB: the shape of a real 1C order document (Family A: the site number in `Номер`, 1C facts as requisites). 1C sends
  * back the order as it was exported — its own product GUIDs as line `Ид`, the store's `Артикул`, the delivery as a
  * service line — and every tenth order carries a manager's edit (one mug fewer), which the store reports as a
  * content change.
