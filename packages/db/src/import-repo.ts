@@ -5,7 +5,7 @@
  *
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
  * the planner reads staged documents and matched orders in pages and appends its results to scratch tables in
- * small batches; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
+ * batches of at most {@link SCRATCH_ROWS_PER_COMMIT} rows; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
  * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
  * no write of this process lands between planning and applying; the SQLite write lock is held only for the final
  * batch.
