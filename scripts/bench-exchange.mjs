@@ -209,7 +209,7 @@ async function renderChild(url, times) {
 function startServerChild(url) {
 	const child = fork(SELF, ["--child", "serve", url, ...(TRACE ? ["--trace"] : []), ...(PROFILE ? ["--profile", PROFILE] : [])], {
 		stdio: ["ignore", "ignore", "inherit", "ipc"],
-		execArgv: HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [],
+		execArgv: [...process.execArgv, ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [])],
 	});
 	return new Promise((resolve, reject) => {
 		child.once("message", (m) => resolve({ child, url: m.url }));

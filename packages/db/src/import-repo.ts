@@ -12,7 +12,7 @@
  */
 import type { InStatement, Row } from "@libsql/client";
 import { unmatchedUpserts } from "./identity-repo.ts";
-import { D1_MAX_PARAMETERS, type JsonRowValue, rowInserts } from "./json-rows.ts";
+import { D1_MAX_PARAMETERS, type JsonRowValue, rowChars, rowInserts } from "./json-rows.ts";
 import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
@@ -64,6 +64,8 @@ const STATEMENTS_PER_BATCH = 50;
  * On D1 each page is committed as it comes (its batches stay small).
  */
 const SCRATCH_ROWS_PER_COMMIT = 5000;
+/** …and at most this many characters of values (rows may carry whole orders: memory stays bounded). */
+const SCRATCH_CHARS_PER_COMMIT = 4_000_000;
 /** Patches per ranged UPDATE of the applying transaction. */
 const UPDATE_ROWS = 1000;
 /** Staged documents / matched-order rows read per page. */
@@ -226,16 +228,19 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 			// scratch rows waiting for one commit; flushed before they are read (effect groups, the applying batch)
 			let buffered: InStatement[] = [];
 			let bufferedRows = 0;
+			let bufferedChars = 0;
 			const flushScratch = async () => {
 				const stmts = buffered;
 				buffered = [];
 				bufferedRows = 0;
+				bufferedChars = 0;
 				await scratch(stmts);
 			};
-			const addScratch = async (stmts: InStatement[], rows: number) => {
-				buffered.push(...stmts);
-				bufferedRows += rows;
-				if (!buffersScratch || bufferedRows >= SCRATCH_ROWS_PER_COMMIT) await flushScratch();
+			const addScratch = async (rows: JsonRowValue[][], toStatements: (rows: JsonRowValue[][]) => InStatement[]) => {
+				buffered.push(...toStatements(rows));
+				bufferedRows += rows.length;
+				for (const r of rows) bufferedChars += rowChars(r);
+				if (!buffersScratch || bufferedRows >= SCRATCH_ROWS_PER_COMMIT || bufferedChars >= SCRATCH_CHARS_PER_COMMIT) await flushScratch();
 			};
 			const planning: ImportPlanning = {
 				async staged(afterSeq, limit) {
@@ -251,33 +256,30 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				},
 				async addEffects(effects) {
 					await addScratch(
-						inserts(
-							"INSERT OR REPLACE INTO import_effects (session_id, sha256, order_id, seq, fields)",
-							5,
-							effects.map((e) => [...key, e.orderId, e.seq, JSON.stringify(e.set)]),
-						),
-						effects.length,
+						effects.map((e) => [...key, e.orderId, e.seq, JSON.stringify(e.set)]),
+						(rows) => inserts("INSERT OR REPLACE INTO import_effects (session_id, sha256, order_id, seq, fields)", 5, rows),
 					);
 				},
 				async addCreates(creates) {
 					await addScratch(
-						inserts(
-							"INSERT OR IGNORE INTO import_creates (session_id, sha256, seq, label, order_id, number, number_num, status, created_at, data, fields)",
-							11,
-							creates.map((c) => [
-								...key,
-								c.seq,
-								c.label,
-								c.order.id,
-								c.order.number,
-								numberValue(c.order.number),
-								c.order.status,
-								c.order.createdAt,
-								JSON.stringify(c.order),
-								JSON.stringify(c.oneC),
-							]),
-						),
-						creates.length,
+						creates.map((c) => [
+							...key,
+							c.seq,
+							c.label,
+							c.order.id,
+							c.order.number,
+							numberValue(c.order.number),
+							c.order.status,
+							c.order.createdAt,
+							JSON.stringify(c.order),
+							JSON.stringify(c.oneC),
+						]),
+						(rows) =>
+							inserts(
+								"INSERT OR IGNORE INTO import_creates (session_id, sha256, seq, label, order_id, number, number_num, status, created_at, data, fields)",
+								11,
+								rows,
+							),
 					);
 				},
 				async *effectGroups() {
@@ -308,21 +310,22 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				},
 				async addPatches(patches) {
 					await addScratch(
-						inserts(
-							"INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, status, changes, data, held, ack)",
-							9,
-							patches.map((p) => [
-								...key,
-								p.orderId,
-								JSON.stringify(p.set),
-								p.status ?? null,
-								p.silent ? "" : JSON.stringify({ source: "1c", fields: p.changes, ...p.event }),
-								p.data ?? null,
-								p.held ?? null,
-								p.ack ? 1 : 0,
-							]),
-						),
-						patches.length,
+						patches.map((p) => [
+							...key,
+							p.orderId,
+							JSON.stringify(p.set),
+							p.status ?? null,
+							p.silent ? "" : JSON.stringify({ source: "1c", fields: p.changes, ...p.event }),
+							p.data ?? null,
+							p.held ?? null,
+							p.ack ? 1 : 0,
+						]),
+						(rows) =>
+							inserts(
+								"INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, status, changes, data, held, ack)",
+								9,
+								rows,
+							),
 					);
 				},
 			};

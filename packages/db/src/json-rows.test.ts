@@ -42,6 +42,14 @@ describe("rowInserts", () => {
 			["k1", 1, null, 1.5, "integer", "null"],
 		]);
 		expect(rowInserts(head, 4, [], SQLITE_MAX_PARAMETERS)).toEqual([]);
+		// big rows: split by their characters too, a row larger than the bound alone in its statement
+		const big = rowInserts(
+			"INSERT INTO t (k)",
+			1,
+			[["a".repeat(200_000)], ["b".repeat(200_000)], ["c".repeat(600_000)], ["d"]],
+			SQLITE_MAX_PARAMETERS,
+		);
+		expect(big.map((s) => (typeof s === "string" ? 0 : s.args?.length))).toEqual([2, 1, 1]);
 		db.close();
 	});
 });

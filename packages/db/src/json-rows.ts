@@ -51,17 +51,40 @@ export function rowInserts(head: string, width: number, rows: JsonRowValue[][], 
 	return out;
 }
 
-/** Multi-row `VALUES` INSERTs of at most {@link ROWS_PER_INSERT} rows (one bound parameter per value). */
+/** Characters of a row's values (strings by their length, anything else as a few). */
+export function rowChars(row: readonly JsonRowValue[]): number {
+	let n = 0;
+	for (const v of row) n += typeof v === "string" ? v.length : 8;
+	return n;
+}
+
+/**
+ * Multi-row `VALUES` INSERTs of at most {@link ROWS_PER_INSERT} rows and about {@link CHARS_PER_INSERT} characters
+ * each (a row alone may exceed it), one bound parameter per value.
+ */
 function valuesInserts(head: string, width: number, rows: JsonRowValue[][]): InStatement[] {
 	const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
+	const sqlOf = new Map<number, string>();
 	const out: InStatement[] = [];
-	let full: string | null = null;
-	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-		const part = rows.slice(i, i + ROWS_PER_INSERT);
-		const sql: string =
-			part.length === ROWS_PER_INSERT && full !== null ? full : `${head} VALUES ${Array.from(part, () => tuple).join(", ")}`;
-		if (part.length === ROWS_PER_INSERT) full = sql;
+	let part: JsonRowValue[][] = [];
+	let chars = 0;
+	const flush = () => {
+		if (part.length === 0) return;
+		let sql = sqlOf.get(part.length);
+		if (sql === undefined) {
+			sql = `${head} VALUES ${Array.from(part, () => tuple).join(", ")}`;
+			sqlOf.set(part.length, sql);
+		}
 		out.push({ sql, args: part.flat() });
+		part = [];
+		chars = 0;
+	};
+	for (const row of rows) {
+		const n = rowChars(row);
+		if (part.length >= ROWS_PER_INSERT || (part.length > 0 && chars + n > CHARS_PER_INSERT)) flush();
+		part.push(row);
+		chars += n;
 	}
+	flush();
 	return out;
 }

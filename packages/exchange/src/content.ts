@@ -116,9 +116,9 @@ const CURRENCY_NAMES: Record<string, string[]> = {
 	USD: ["840", "$", "долл", "доллар", "доллар сша"],
 	EUR: ["978", "€", "евро"],
 	KZT: ["398", "тенге", "тг", "₸"],
-	BYN: ["933", "byr", "бел. руб", "бел руб", "белорусский рубль"],
+	BYN: ["933", "бел. руб", "бел руб", "белорусский рубль"],
 	UAH: ["980", "грн", "гривна", "₴"],
-	CNY: ["156", "юань", "¥"],
+	CNY: ["156", "юань"],
 };
 const CURRENCY_KEY = new Map<string, string>();
 for (const [code, names] of Object.entries(CURRENCY_NAMES)) {

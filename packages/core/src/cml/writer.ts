@@ -113,6 +113,7 @@ const SYNC_SINKS = [new ByteSink(false, 4 * 1024), new ByteSink(true, 4 * 1024)]
 /**
  * {@link writeOrdersXml} for orders already in memory, synchronously into one byte array (no stream, no promise per
  * chunk): the same bytes, for small batches rendered many times, such as one order rendered to compare its content.
+ * Not re-entrant: `orders` must not call it (its sinks are shared by every call).
  * @throws CommerceMLError `CHAR_FORBIDDEN` as the stream does; RangeError for invalid settings
  */
 export function writeOrdersXmlSync(orders: Iterable<ExportOrder>, settings: ExportSettings = {}): Uint8Array<ArrayBuffer> {
