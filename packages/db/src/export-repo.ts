@@ -184,8 +184,8 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 		},
 		async recordPending(sessionId, items) {
 			if (items.length === 0) return;
-			// one statement for the whole page (a JSON array of [order id, revision]) instead of one per order: the
-			// batch is still committed before `query` replies, but without 100 prepares and steps
+			// one statement per 100 orders instead of one per order: the batch is still committed before `query`
+			// replies, but without a prepare and a step per order
 			await ctx.write(pendingInserts(sessionId, items, ctx.maxParameters));
 		},
 		async clearPending(sessionId) {

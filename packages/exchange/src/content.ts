@@ -8,8 +8,9 @@
  * bytes under the node's settings (core's `exportedContent`, computed from the writer's own figures and proven equal to
  * the round trip; rendered and read back when a value would not survive the XML), so both sides are compared in exactly
  * the form 1C receives and returns (line `Ид` with its characteristic after `#`, the order discount spread over the
- * lines' `Сумма`, exact decimals, the currency by its ISO code). Lines are keyed by their `Ид` (product + characteristic), else `Артикул`, else the name
- * (docs/protocol.md §16.1: 1C matches by GUID(+characteristic), then `Артикул`, then name).
+ * lines' `Сумма`, exact decimals, the currency by its ISO code). Lines are keyed by their `Ид` (product +
+ * characteristic), else `Артикул`, else the name (docs/protocol.md §16.1: 1C matches by GUID(+characteristic), then
+ * `Артикул`, then name).
  *
  * {@link diffContent} is the structured diff of the changes feed's `content` event; {@link mergeContent} the
  * field-level three-way merge (base = the content the node last acknowledged) that tells non-overlapping edits, which
@@ -175,8 +176,9 @@ export function contentOfDocument(d: ExportedContent | IncomingDocument): OrderC
 const RENDERING = new WeakMap<NodeSettings, ExportSettings>();
 
 /**
- * The store's content of an order as exported to a node with `settings`: the order rendered by the CommerceML writer
- * and read back, so it is exactly what 1C receives (and would return unchanged).
+ * The store's content of an order as exported to a node with `settings`: exactly what 1C receives (and would return
+ * unchanged) — computed from the writer's figures ({@link exportedContent}), else rendered by the CommerceML writer
+ * and read back.
  */
 export function contentOfOrder(order: Order, settings: NodeSettings): OrderContent {
 	let rendering = RENDERING.get(settings);
