@@ -1,10 +1,12 @@
 /**
  * @module
- * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging, planning
- * scratch tables filled in pages, and the single write transaction that applies every document of the file.
+ * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging (files that do not
+ * parse within one slice), planning scratch tables filled in pages, and the single write transaction that applies
+ * every document of the file.
  *
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
- * the planner reads staged documents and matched orders in pages and appends its results to scratch tables in
+ * the planner reads documents (staged, or from the parser) and their matched orders in pages and appends each
+ * order's net patch and each order to create to scratch tables in
  * batches of at most {@link SCRATCH_ROWS_PER_COMMIT} rows; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
  * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
  * no write of this process lands between planning and applying; the SQLite write lock is held only for the final
@@ -60,7 +62,7 @@ const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "
 const STATEMENTS_PER_BATCH = 50;
 /**
  * Scratch rows the planner buffers before committing them together (libSQL/SQLite): each commit waits for the disk
- * (~10 ms), and scratch rows need no commit of their own per page (a 45,000-document file: 180 commits → 18).
+ * (~10 ms), and scratch rows need no commit of their own per page (a 45,000-document file: 90 commits → under 20).
  * On D1 each page is committed as it comes (its batches stay small).
  */
 const SCRATCH_ROWS_PER_COMMIT = 5000;
@@ -68,11 +70,9 @@ const SCRATCH_ROWS_PER_COMMIT = 5000;
 const SCRATCH_CHARS_PER_COMMIT = 4_000_000;
 /** Patches per ranged UPDATE of the applying transaction. */
 const UPDATE_ROWS = 1000;
-/** Staged documents / matched-order rows read per page. */
-const PAGE = 1000;
 
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
-const SCRATCH = ["import_effects", "import_patches", "import_creates"] as const;
+const SCRATCH = ["import_patches", "import_creates"] as const;
 
 // the acknowledged JSON only when it differs from the order's: equal, the store's content is the base (content-sync.ts)
 const TARGET_COLUMNS = `o.id, o.number, o.status, o.data, o.revision, o.held, a.acked_revision, nullif(a.data, o.data) AS acked_data, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
@@ -254,12 +254,6 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				async keepUnmatched(docs) {
 					unmatched.push(...docs);
 				},
-				async addEffects(effects) {
-					await addScratch(
-						effects.map((e) => [...key, e.orderId, e.seq, JSON.stringify(e.set)]),
-						(rows) => inserts("INSERT OR REPLACE INTO import_effects (session_id, sha256, order_id, seq, fields)", 5, rows),
-					);
-				},
 				async addCreates(creates) {
 					await addScratch(
 						creates.map((c) => [
@@ -282,31 +276,32 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 							),
 					);
 				},
-				async *effectGroups() {
+				async targets(orderIds) {
+					if (orderIds.length === 0) return [];
+					const rs = await client.execute({
+						sql: `SELECT ${TARGET_COLUMNS} FROM orders o LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
+							WHERE o.id IN (SELECT value FROM json_each(?))`,
+						args: [run.nodeId, JSON.stringify(orderIds)],
+					});
+					return rs.rows.map(rowToTarget);
+				},
+				async plannedSets(orderIds) {
+					if (orderIds.length === 0) return new Map();
 					await flushScratch();
-					let after: [string, number] = ["", -1];
-					let group: { target: ImportTarget; sets: Partial<OneCFields>[] } | null = null;
-					for (;;) {
-						const rs = await client.execute({
-							sql: `SELECT e.seq, e.fields, ${TARGET_COLUMNS} FROM import_effects e JOIN orders o ON o.id = e.order_id
-								LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
-								WHERE e.session_id = ? AND e.sha256 = ? AND (e.order_id, e.seq) > (?, ?)
-								ORDER BY e.order_id, e.seq LIMIT ?`,
-							args: [run.nodeId, ...key, ...after, PAGE],
-						});
-						for (const r of rs.rows) {
-							const id = String(r.id);
-							if (group && group.target.id !== id) {
-								yield group;
-								group = null;
-							}
-							group ??= { target: rowToTarget(r), sets: [] };
-							group.sets.push(JSON.parse(String(r.fields)) as Partial<OneCFields>);
-							after = [id, Number(r.seq)];
-						}
-						if (rs.rows.length < PAGE) break;
-					}
-					if (group) yield group;
+					const rs = await client.execute({
+						sql: "SELECT order_id, fields FROM import_patches WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))",
+						args: [...key, JSON.stringify(orderIds)],
+					});
+					return new Map(rs.rows.map((r) => [String(r.order_id), JSON.parse(String(r.fields)) as Partial<OneCFields>]));
+				},
+				async dropPatches(orderIds) {
+					if (orderIds.length === 0) return;
+					await addScratch([], () => [
+						{
+							sql: "DELETE FROM import_patches WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))",
+							args: [...key, JSON.stringify(orderIds)],
+						},
+					]);
 				},
 				async addPatches(patches) {
 					await addScratch(

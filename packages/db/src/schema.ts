@@ -5,7 +5,7 @@
  * Domain tables: `orders` (store orders plus what 1C told us about them), `node_acks` (per-1C-node
  * acknowledged revisions), `order_changes` (the changes feed), `import_ledger` (content hashes of imported 1C files).
  * Exchange state that must survive between HTTP requests (the app is stateless): `sessions`, `pending_batch`,
- * `upload_files`/`upload_chunks`, `upload_applies`, `import_docs` (+ the planning scratch `import_effects`,
+ * `upload_files`/`upload_chunks`, `upload_applies`, `import_docs` (+ the planning scratch
  * `import_patches`, `import_creates`), `login_failures`, `login_successes`, `journal`, `meta`. Per node:
  * `export_identities` (the `Номер`/date each order was first exported with) and `unmatched_documents` (1C documents
  * that matched no order).
@@ -217,23 +217,6 @@ export const importDocs = sqliteTable(
 		doc: text("doc").notNull(),
 	},
 	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.seq] })],
-);
-
-/**
- * Planning scratch of an `import` (rebuilt by each attempt, deleted by the applying transaction): for every staged
- * document that matched a store order, the 1C fields it sets, in document order (`seq`).
- */
-export const importEffects = sqliteTable(
-	"import_effects",
-	{
-		sessionId: text("session_id").notNull(),
-		sha256: text("sha256").notNull(),
-		orderId: text("order_id").notNull(),
-		seq: integer("seq").notNull(),
-		/** JSON of the 1C fields this document sets. */
-		fields: text("fields").notNull(),
-	},
-	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.orderId, t.seq] })],
 );
 
 /** Planning scratch: the net change of one order (only changed 1C columns, the mapped status, the feed entry). */

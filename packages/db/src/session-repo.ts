@@ -41,7 +41,6 @@ const SESSION_TABLES = [
 	"upload_files",
 	"upload_applies",
 	"import_docs",
-	"import_effects",
 	"import_patches",
 	"import_creates",
 ];

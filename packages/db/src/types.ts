@@ -190,18 +190,23 @@ export interface StagedCreate extends OrderCreate {
 
 /**
  * What the import planner works with while the store holds its in-process write lock: the staged documents in
- * pages, order lookups, and append-only scratch tables that the applying transaction turns into set-based updates.
+ * pages (when the file was staged), order lookups, and scratch tables of net patches and creations that the applying
+ * transaction turns into set-based updates.
  */
 export interface ImportPlanning {
 	/** Staged documents (compact JSON records) after `afterSeq`, in file order, at most `limit`. */
 	staged(afterSeq: number, limit: number): Promise<{ seq: number; doc: string }[]>;
 	/** Store orders whose number, stored 1C `Ид`, stored 1C number or id is one of the keys. */
 	findTargets(keys: ImportKeys): Promise<ImportMatch[]>;
-	addEffects(effects: ImportEffect[]): Promise<void>;
+	/** What the planner needs of the matched orders `orderIds` (their stored 1C fields, JSON, acknowledged content). */
+	targets(orderIds: string[]): Promise<ImportTarget[]>;
 	addCreates(creates: StagedCreate[]): Promise<void>;
-	/** Every matched order once, by id, with its effects in file order (reads in pages). */
-	effectGroups(): AsyncIterable<{ target: ImportTarget; sets: Partial<OneCFields>[] }>;
+	/** Adds (or replaces) the net patch of each order. */
 	addPatches(patches: OrderPatch[]): Promise<void>;
+	/** The 1C fields of the patches already added for `orderIds` (an order matched again later in the file). */
+	plannedSets(orderIds: string[]): Promise<Map<string, Partial<OneCFields>>>;
+	/** Removes the patches of `orderIds` (a later document of the file set the order back as it is stored). */
+	dropPatches(orderIds: string[]): Promise<void>;
 	/** Documents that matched no order: kept (committed with the import) in `unmatched_documents`. */
 	keepUnmatched(docs: UnmatchedInput[]): Promise<void>;
 }
@@ -247,6 +252,7 @@ export interface ImportRun {
 	nodeId: string;
 	sha256: string;
 	filename: string;
+	/** Documents in the file (the planner may set it while it plans, when it parses the file itself). */
 	documents: number;
 	at: string;
 }

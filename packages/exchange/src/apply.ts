@@ -12,9 +12,10 @@
  * creates a store order with `createOrdersFrom1C` (order-from-1c.ts). The plan is computed outside the write
  * transaction.
  *
- * Big files: each parsed document is staged as a compact {@link StagedDoc} (staged-doc.ts), and {@link planStaged}
- * plans page by page through the store's {@link ImportPlanning}, so memory does not grow with the file.
- * {@link planImport} runs the same steps in memory for one small file.
+ * Big files: each parsed document is reduced to a compact {@link StagedDoc} (staged-doc.ts), and {@link planPages}
+ * plans page by page through the store's {@link ImportPlanning}, so memory does not grow with the file: straight
+ * from the parser when the file parses within one time slice, else from the records staged slice by slice
+ * ({@link planStaged}). {@link planImport} runs the same steps in memory for one small file.
  */
 import type { IncomingDocument } from "@obmen/core";
 import type {
@@ -186,41 +187,85 @@ export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings
 	return patch;
 }
 
-/** Staged documents and patches handled per page by {@link planStaged}. */
-const PLAN_PAGE = 500;
+/** Documents planned per page (one order lookup and one target read per page). */
+export const PLAN_PAGE = 500;
+/** Net 1C fields of this many recent patches are kept in memory, so an order matched again soon is not read back. */
+const RECENT_PATCHES = 500;
+
+/** A page of documents in file order, with their positions. */
+export type DocPage = { seq: number; d: StagedDoc }[];
 
 /**
- * Plans a staged import through the store, page by page: match each page's documents (one lookup query), append
- * their effects and creations; then walk the matched orders once and append each order's net patch.
+ * Plans documents through the store, page by page (from the staged rows, or straight from the parser): match each
+ * page's documents (one lookup query), read the matched orders, and add each order's net patch after every document
+ * seen so far. An order matched again on a later page (a payment apart from its order) has its patch recomputed
+ * from the net fields already planned, so the patch is the net effect of the whole file in file order.
  */
-export async function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = ""): Promise<PlanReport> {
+export async function planPages(
+	p: ImportPlanning,
+	pages: AsyncIterable<DocPage>,
+	settings: NodeSettings,
+	nodeId = "",
+	/** @internal How many recent patches are kept in memory (tests make it small to exercise the read-back). */
+	recentPatches = RECENT_PATCHES,
+): Promise<PlanReport> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const pace = pacer();
-	let after = -1;
-	for (;;) {
-		const rows = await p.staged(after, PLAN_PAGE);
-		if (rows.length === 0) break;
-		after = rows.at(-1)?.seq ?? after;
-		const page = rows.map((r) => ({ seq: r.seq, d: JSON.parse(r.doc) as StagedDoc }));
+	// orders matched so far: true when they have a patch
+	const matched = new Map<string, boolean>();
+	// the net fields of the most recent patches (insertion order = age)
+	const recent = new Map<string, Partial<Fields>>();
+	const remember = (id: string, set: Partial<Fields> | null) => {
+		recent.delete(id);
+		if (set) recent.set(id, set);
+		if (recent.size > recentPatches) recent.delete(recent.keys().next().value as string);
+	};
+	for await (const page of pages) {
 		const targets = await p.findTargets(keysOf(page.map((x) => x.d)));
 		const { effects, creates, kept } = planPage(page, targets, settings, out);
-		await p.addEffects(effects);
 		await p.addCreates(creates);
 		await p.keepUnmatched(kept);
+		const groups = new Map<string, Partial<Fields>[]>();
+		for (const e of effects) {
+			const g = groups.get(e.orderId);
+			if (g) g.push(e.set);
+			else groups.set(e.orderId, [e.set]);
+		}
+		const ids = [...groups.keys()];
+		const planned = await p.plannedSets(ids.filter((id) => matched.get(id) && !recent.has(id)));
+		// taken before this page's patches move the window
+		const earlier = new Map(ids.map((id) => [id, recent.get(id) ?? planned.get(id)]));
+		const patches: OrderPatch[] = [];
+		const dropped: string[] = [];
+		for (const target of await p.targets(ids)) {
+			const id = target.id;
+			const before = earlier.get(id);
+			const sets = groups.get(id) ?? [];
+			const patch = patchFor(target, before ? [before, ...sets] : sets, settings);
+			if (patch) patches.push(withContent(patch, target, settings, nodeId));
+			else if (matched.get(id)) dropped.push(id);
+			matched.set(id, patch !== null);
+			remember(id, patch?.set ?? null);
+		}
+		await p.addPatches(patches);
+		await p.dropPatches(dropped);
 		await pace();
 	}
-	let patches: OrderPatch[] = [];
-	for await (const g of p.effectGroups()) {
-		const patch = patchFor(g.target, g.sets, settings);
-		if (patch) patches.push(withContent(patch, g.target, settings, nodeId));
-		if (patches.length >= PLAN_PAGE) {
-			await p.addPatches(patches);
-			patches = [];
-			await pace();
+	return out;
+}
+
+/** Plans the documents staged in `import_docs` ({@link planPages} over their pages). */
+export function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = ""): Promise<PlanReport> {
+	async function* staged(): AsyncGenerator<DocPage> {
+		let after = -1;
+		for (;;) {
+			const rows = await p.staged(after, PLAN_PAGE);
+			if (rows.length === 0) return;
+			after = rows.at(-1)?.seq ?? after;
+			yield rows.map((r) => ({ seq: r.seq, d: JSON.parse(r.doc) as StagedDoc }));
 		}
 	}
-	await p.addPatches(patches);
-	return out;
+	return planPages(p, staged(), settings, nodeId);
 }
 
 /**

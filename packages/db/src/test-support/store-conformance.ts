@@ -271,17 +271,25 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 					seen.push(...(await p.staged(-1, 10)).map((d) => d.doc));
 					const targets = await p.findTargets({ numbers: ["1", "2"], oneCIds: [], oneCNumbers: [] });
 					expect(targets.map((t) => t.id)).toEqual(["o1", "o2"]);
-					await p.addEffects(
-						Array.from({ length: 1200 }, (_, i) => ({ orderId: `o${i + 1}`, seq: i, set: { paid: true, number: `УТ-${i}` } })),
+					const ids = Array.from({ length: 1200 }, (_, i) => `o${i + 1}`);
+					const read = await p.targets([...ids, "missing"]);
+					expect(read.map((t) => t.id).sort()).toEqual([...ids].sort());
+					expect(read.find((t) => t.id === "o7")).toMatchObject({ number: "7", store: { ackedRevision: null, held: null } });
+					await p.addPatches(
+						read.map((t) => ({ orderId: t.id, set: { paid: true, number: `УТ-${Number(t.id.slice(1)) - 1}` }, changes: {} })),
 					);
-					const patches = [];
-					for await (const g of p.effectGroups()) patches.push({ orderId: g.target.id, set: g.sets[0] ?? {}, changes: {} });
-					expect(patches).toHaveLength(1200);
-					await p.addPatches(patches);
+					// a patch read back (an order matched again later in the file), replaced, and one dropped
+					const planned = await p.plannedSets(["o5", "o6", "missing"]);
+					expect([...planned]).toEqual([
+						["o5", { paid: true, number: "УТ-4" }],
+						["o6", { paid: true, number: "УТ-5" }],
+					]);
+					await p.addPatches([{ orderId: "o5", set: { paid: true, number: "УТ-4б" }, changes: {} }]);
+					await p.dropPatches(["o6"]);
 				});
 				expect(seen).toEqual(["a", "b"]);
-				expect(out).toMatchObject({ updated: 1200, created: 0 });
-				expect((out?.cursorTo ?? 0) - (out?.cursorFrom ?? 0)).toBe(1200);
+				expect(out).toMatchObject({ updated: 1199, created: 0 });
+				expect((out?.cursorTo ?? 0) - (out?.cursorFrom ?? 0)).toBe(1199);
 				expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
 				expect((await store.getOrder("o777"))?.oneC).toMatchObject({ paid: true, number: "УТ-776", lastImportAt: AT });
 				// the UPDATE runs in order-id ranges of 1000: every range was applied
@@ -289,9 +297,11 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 					sql: "SELECT count(*) AS n FROM orders WHERE paid = 1 AND last_import_at = ?",
 					args: [AT],
 				});
-				expect(Number(updated.rows[0]?.n)).toBe(1200);
+				expect(Number(updated.rows[0]?.n)).toBe(1199);
+				expect((await store.getOrder("o5"))?.oneC).toMatchObject({ number: "УТ-4б" });
+				expect((await store.getOrder("o6"))?.oneC).toBeNull(); // never touched by 1C
 				const scratch = await db.client.execute(
-					"SELECT (SELECT count(*) FROM import_docs) + (SELECT count(*) FROM import_effects) + (SELECT count(*) FROM import_patches) AS n",
+					"SELECT (SELECT count(*) FROM import_docs) + (SELECT count(*) FROM import_patches) + (SELECT count(*) FROM import_creates) AS n",
 				);
 				expect(Number(scratch.rows[0]?.n)).toBe(0);
 				expect(await store.runImport(run, "s", async () => undefined)).toBeNull();

@@ -1,7 +1,7 @@
 import { parseOrder, readDocumentsAll } from "@obmen/core";
 import { domainDigest } from "@obmen/db";
 import { createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { planImport } from "../apply.ts";
 import { readSettings } from "../settings.ts";
 
@@ -68,13 +68,17 @@ describe("streamed, time-sliced import of a multi-MB file (T-IMPORT-PERF shape, 
 		expect(file.length).toBeGreaterThan(2_000_000);
 
 		const one = await seeded(60_000);
+		const stagedOne = vi.spyOn(one.store, "addImportDocs");
 		const { cookie: c1 } = await one.login();
 		const r1 = await uploadAndImport(one, c1, "orders-big.xml", file, 256 * 1024);
 		expect(r1.filter((r) => r.startsWith("progress"))).toHaveLength(0);
+		// parsed within one slice: planned straight from the parser, nothing staged
+		expect(stagedOne).not.toHaveBeenCalled();
 		const summary = r1.at(-1) ?? "";
 		expect(summary).toMatch(/^success\ndocuments: \d+, updated: \d+, created: \d+, unknown: \d+\n$/);
 
 		const sliced = await seeded(15);
+		const stagedSliced = vi.spyOn(sliced.store, "addImportDocs");
 		const { cookie: c2 } = await sliced.login();
 		const r2 = await uploadAndImport(sliced, c2, "orders-big.xml", file, 100_003);
 		const progress = r2.filter((r) => r.startsWith("progress")).map((r) => Number(/(\d+)/.exec(r)?.[1]));
@@ -82,6 +86,7 @@ describe("streamed, time-sliced import of a multi-MB file (T-IMPORT-PERF shape, 
 		expect(progress).toEqual([...progress].sort((a, b) => a - b));
 		expect(new Set(progress).size).toBe(progress.length);
 		expect(r2.at(-1)).toBe(summary);
+		expect(stagedSliced).toHaveBeenCalled();
 		await sliced.store.idle();
 		await one.store.idle();
 		const digest = await domainDigest(one.client, DATA);
@@ -133,7 +138,7 @@ describe("streamed, time-sliced import of a multi-MB file (T-IMPORT-PERF shape, 
 		expect(again.at(-1)).toBe("success\nalready imported\n");
 		expect(await domainDigest(one.client, DATA)).toBe(digest);
 		const scratch = await one.client.execute(
-			"SELECT (SELECT count(*) FROM import_docs) + (SELECT count(*) FROM import_effects) + (SELECT count(*) FROM import_patches) + (SELECT count(*) FROM import_creates) AS n",
+			"SELECT (SELECT count(*) FROM import_docs) + (SELECT count(*) FROM import_patches) + (SELECT count(*) FROM import_creates) AS n",
 		);
 		expect(Number(scratch.rows[0]?.n)).toBe(0);
 	}, 60_000);

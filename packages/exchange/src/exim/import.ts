@@ -2,11 +2,13 @@
  * @module
  * `mode=import&filename=<xml>`: parse an uploaded 1C order file (directly, or the entry of an uploaded zip
  * with that base name) strictly, and apply all its documents in one write transaction together with a content-hash
- * ledger row, so importing the same content again is a no-op. Big files are parsed in time slices: each call stages
- * compact records of the documents parsed so far and answers `progress` (always at least one more document per
- * call); the last one plans page by page and applies everything in one transaction, then answers `success`.
- * The upload is streamed from its chunk rows (hashed incrementally, then parsed), so memory does not grow with the
- * file; only a zip upload is assembled to be unpacked.
+ * ledger row, so importing the same content again is a no-op. A file that parses within one time slice (100 MB
+ * included, on an ordinary machine) is planned page by page as it is parsed and applied in the same request, with
+ * nothing staged. A bigger one is parsed in time slices: each call stages compact records of the documents parsed so
+ * far and answers `progress` (always at least one more document per call); the last one plans the staged records page
+ * by page and applies everything in one transaction, then answers `success`. The upload is streamed from its chunk
+ * rows (hashed incrementally, then parsed), so memory does not grow with the file; only a zip upload is assembled to
+ * be unpacked.
  */
 import {
 	CommerceMLError,
@@ -21,9 +23,9 @@ import {
 	sanitizeUploadName,
 	unzipXml,
 } from "@obmen/core";
-import type { ExchangeStore, ImportOutcome } from "@obmen/db";
+import type { ExchangeStore, ImportOutcome, ImportRun } from "@obmen/db";
 import type { Context } from "hono";
-import { type PlanReport, planStaged } from "../apply.ts";
+import { type DocPage, PLAN_PAGE, type PlanReport, planPages, planStaged } from "../apply.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { pacer } from "../pacer.ts";
 import { type NodeSettings, readSettings } from "../settings.ts";
@@ -165,9 +167,10 @@ export interface XmlApplyContext {
 }
 
 /**
- * @internal One time slice of applying the uploaded xml `name`: hash it (a ledger hit changes nothing), parse it
- * strictly from the start, stage the documents after those already staged, and — when the whole file is staged
- * within the slice — plan and apply everything in one transaction with the ledger row. Shared by `mode=import` and
+ * @internal One time slice of applying the uploaded xml `name`: hash it (a ledger hit changes nothing); when nothing
+ * is staged yet, try to parse, plan and apply it at once ({@link applyDirect}); else parse it strictly from the
+ * start, stage the documents after those already staged, and — when the whole file is staged within the slice —
+ * plan and apply everything in one transaction with the ledger row. Shared by `mode=import` and
  * the apply on upload, so both stage into the same rows and the ledger makes either one's apply final.
  * @throws CommerceMLError when the file is not a valid 1C order file
  */
@@ -176,8 +179,12 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	const store = o.store;
 	const sha = await sha256HexOfChunks(paced(found.chunks()), o.sha256);
 	if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
-	// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
 	const staged = await store.countImportDocs(sessionId, sha);
+	if (staged === 0) {
+		const direct = await applyDirect(x, name, found, sha);
+		if (direct) return direct;
+	}
+	// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
 	let next = staged;
 	let batch: string[] = [];
 	const flush = async () => {
@@ -210,16 +217,68 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 		return { kind: "progress", staged: next };
 	}
 
-	const at = x.now.toISOString();
+	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: next, at: x.now.toISOString() };
 	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
-	const outcome = await store.runImport({ nodeId: x.nodeId, sha256: sha, filename: name, documents: next, at }, sessionId, async (p) => {
+	const outcome = await store.runImport(run, sessionId, async (p) => {
 		report = await planStaged(p, settings, x.nodeId);
 	});
+	return afterApply(x, run, outcome, report);
+}
+
+/** @internal The direct parse of {@link applyDirect} did not finish within one slice: the staged path takes over. */
+class SliceOverrun extends Error {}
+
+/**
+ * @internal Applies the xml without staging it: parses it under the store's planning lock and plans each page of
+ * documents as it is parsed, so a file that parses within one slice (the common case, 100 MB included) is read once
+ * and none of its documents is written to `import_docs`. Null when the parse did not finish within the slice: what it
+ * planned is discarded (the next attempt clears the scratch tables) and the caller stages the file slice by slice.
+ * @throws CommerceMLError when the file is not a valid 1C order file (nothing is applied)
+ */
+async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, sha: string): Promise<XmlStep | null> {
+	const { o, settings } = x;
+	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: 0, at: x.now.toISOString() };
+	// the slice counts the time spent before the parse and in the parser, not the planning between its pages
+	let parsing = Date.now() - x.started;
+	async function* pages(): AsyncGenerator<DocPage> {
+		const pace = pacer();
+		let page: DocPage = [];
+		let since = Date.now();
+		for await (const doc of readDocuments(found.chunks(), readLimits(o))) {
+			await pace();
+			page.push({ seq: run.documents++, d: stageDocument(doc, settings.createOrdersFrom1C) });
+			const now = Date.now();
+			parsing += now - since;
+			since = now;
+			if (parsing >= o.limits.importSliceMs) throw new SliceOverrun();
+			if (page.length >= PLAN_PAGE) {
+				yield page;
+				page = [];
+				since = Date.now();
+			}
+		}
+		if (page.length) yield page;
+	}
+	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+	try {
+		const outcome = await o.store.runImport(run, x.sessionId, async (p) => {
+			report = await planPages(p, pages(), settings, x.nodeId);
+		});
+		return await afterApply(x, run, outcome, report);
+	} catch (e) {
+		if (e instanceof SliceOverrun) return null;
+		throw e;
+	}
+}
+
+/** @internal The step of an applied file (null outcome: the ledger had it): rematching, webhooks. */
+async function afterApply(x: XmlApplyContext, run: ImportRun, outcome: ImportOutcome | null, report: PlanReport): Promise<XmlStep> {
 	if (!outcome) return { kind: "already" };
+	const store = x.o.store;
 	// documents kept earlier whose order was exported (or created) since then
-	const rematched = await rematchNode(store, x.nodeId, at);
-	if (settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(x, settings.webhookUrl, at, outcome);
-	return { kind: "applied", documents: next, outcome, report, rematched };
+	const rematched = await rematchNode(store, x.nodeId, run.at);
+	if (x.settings.webhookUrl && outcome.cursorTo > outcome.cursorFrom) await notifyImport(x, x.settings.webhookUrl, run.at, outcome);
+	return { kind: "applied", documents: run.documents, outcome, report, rematched };
 }
 
 /** @internal The summary line of an applied file (line 2 of the `import` reply). */

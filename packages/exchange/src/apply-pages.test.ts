@@ -1,0 +1,137 @@
+import type { ImportPlanning, ImportTarget, OneCFields, OrderPatch } from "@obmen/db";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type DocPage, keysOf, type PlanReport, patchFor, planPage, planPages } from "./apply.ts";
+import { EMPTY_FIELDS } from "./document-fields.ts";
+import { readSettings } from "./settings.ts";
+import type { StagedDoc } from "./staged-doc.ts";
+
+const settings = readSettings({
+	statusMap: {
+		import: [
+			{ on: "paid", status: "paid" },
+			{ on: "shipped", status: "shipped" },
+		],
+	},
+});
+
+/** An in-memory {@link ImportPlanning}: the patch table is a map, so what a store keeps can be inspected. */
+function memoryPlanning(stored: ImportTarget[]) {
+	const patches = new Map<string, OrderPatch>();
+	const reads = { targets: 0, plannedSets: 0 };
+	const p: ImportPlanning = {
+		staged: async () => [],
+		async findTargets(keys) {
+			return stored
+				.filter((t) => keys.numbers.includes(t.number) || keys.orderIds?.includes(t.id))
+				.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null }));
+		},
+		async targets(ids) {
+			reads.targets++;
+			return stored.filter((t) => ids.includes(t.id));
+		},
+		addCreates: async () => undefined,
+		keepUnmatched: async () => undefined,
+		async addPatches(ps) {
+			for (const x of ps) patches.set(x.orderId, x);
+		},
+		async plannedSets(ids) {
+			if (ids.length) reads.plannedSets++;
+			return new Map(ids.flatMap((id) => (patches.has(id) ? [[id, patches.get(id)?.set ?? {}] as const] : [])));
+		},
+		async dropPatches(ids) {
+			for (const id of ids) patches.delete(id);
+		},
+	};
+	return { p, patches, reads };
+}
+
+/** The reference: the whole file as one page, each order's documents merged in file order (what planImport does). */
+function wholeFile(docs: StagedDoc[], stored: ImportTarget[]): Map<string, OrderPatch> {
+	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+	const page = docs.map((d, seq) => ({ seq, d }));
+	const matches = stored.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null }));
+	const { effects } = planPage(page, matches, settings, out);
+	const groups = new Map<string, Partial<OneCFields>[]>();
+	for (const e of effects) groups.set(e.orderId, [...(groups.get(e.orderId) ?? []), e.set]);
+	const patches = new Map<string, OrderPatch>();
+	for (const [id, sets] of groups) {
+		const t = stored.find((x) => x.id === id);
+		const patch = t && patchFor(t, sets, settings);
+		if (patch) patches.set(id, patch);
+	}
+	return patches;
+}
+
+async function* paged(docs: StagedDoc[], cuts: number[]): AsyncGenerator<DocPage> {
+	let from = 0;
+	for (const to of [...cuts.filter((c) => c > 0 && c < docs.length).sort((a, b) => a - b), docs.length]) {
+		if (to > from) yield docs.slice(from, to).map((d, i) => ({ seq: from + i, d }));
+		from = to;
+	}
+}
+
+const ORDERS = 6;
+const target = (i: number, paid: boolean | null, shipped: boolean | null): ImportTarget => ({
+	id: `o${i}`,
+	number: String(i),
+	status: "new",
+	oneC: { ...EMPTY_FIELDS, paid, shipped },
+});
+
+const flag = fc.constantFrom(true, false, undefined);
+const fields = fc.record({ paid: flag, shipped: flag, number: fc.constantFrom("УТ-1", "УТ-2", undefined) }).map((r) => {
+	const s: Partial<OneCFields> = {};
+	for (const [k, v] of Object.entries(r)) if (v !== undefined) (s as Record<string, unknown>)[k] = v;
+	return s;
+});
+// order documents by number, payment/shipment documents by Основание; "9" matches no order
+const doc: fc.Arbitrary<StagedDoc> = fc
+	.tuple(fc.boolean(), fc.integer({ min: 1, max: ORDERS + 1 }), fields)
+	.map(([order, n, s]): StagedDoc => {
+		const num = n > ORDERS ? "9" : String(n);
+		return order ? { k: "o", n: num, i: null, c: null, s, l: num } : { k: "p", b: num, s, l: num };
+	});
+
+describe("planPages (apply.ts): paging does not change the plan", () => {
+	it("gives each order the net patch of the whole file, whatever the page cuts and the in-memory window", async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(doc, { maxLength: 40 }),
+				fc.array(fc.integer({ min: 1, max: 39 }), { maxLength: 8 }),
+				fc.array(fc.tuple(flag, flag), { minLength: ORDERS, maxLength: ORDERS }),
+				fc.integer({ min: 0, max: 3 }),
+				async (docs, cuts, state, recent) => {
+					const stored = state.map(([paid, shipped], i) => target(i + 1, paid ?? null, shipped ?? null));
+					const { p, patches } = memoryPlanning(stored);
+					await planPages(p, paged(docs, cuts), settings, "", recent);
+					const strip = (m: Map<string, OrderPatch>) =>
+						[...m].map(([id, x]) => [id, { set: x.set, status: x.status, changes: x.changes }] as const).sort();
+					expect(strip(patches)).toEqual(strip(wholeFile(docs, stored)));
+				},
+			),
+			{ numRuns: 400 },
+		);
+	});
+
+	it("an order matched again after the in-memory window is read back; a later document setting it back drops its patch", async () => {
+		const stored = [target(1, false, null), target(2, false, null), target(3, null, null)];
+		const { p, patches, reads } = memoryPlanning(stored);
+		const docs: StagedDoc[] = [
+			{ k: "o", n: "1", i: null, c: null, s: { paid: true }, l: "1" },
+			{ k: "o", n: "2", i: null, c: null, s: { paid: true }, l: "2" },
+			{ k: "o", n: "3", i: null, c: null, s: { number: "УТ-3" }, l: "3" },
+			{ k: "p", b: "1", s: { shipped: true }, l: "1" },
+			{ k: "p", b: "2", s: { paid: false }, l: "2" },
+		];
+		await planPages(p, paged(docs, [1, 2, 3, 4]), settings, "", 1);
+		expect(reads.plannedSets).toBe(2);
+		expect([...patches.keys()].sort()).toEqual(["o1", "o3"]);
+		expect(patches.get("o1")).toMatchObject({
+			set: { paid: true, shipped: true },
+			status: "shipped",
+			changes: { paid: { from: false, to: true }, shipped: { from: null, to: true } },
+		});
+		expect(keysOf(docs)).toEqual({ numbers: ["1", "2", "3"], oneCIds: [], orderIds: ["1", "2"] });
+	});
+});
