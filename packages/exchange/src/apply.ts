@@ -14,7 +14,7 @@
  *
  * Big files: each parsed document is reduced to a compact {@link StagedDoc} (staged-doc.ts), and {@link planPages}
  * plans page by page through the store's {@link ImportPlanning}, so memory does not grow with the file: straight
- * from the parser when the file parses within one time slice, else from the records staged slice by slice
+ * from the parser when the file parses quickly enough (exim/import.ts), else from the records staged slice by slice
  * ({@link planStaged}). {@link planImport} runs the same steps in memory for one small file.
  */
 import type { IncomingDocument } from "@obmen/core";

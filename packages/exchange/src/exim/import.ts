@@ -2,9 +2,9 @@
  * @module
  * `mode=import&filename=<xml>`: parse an uploaded 1C order file (directly, or the entry of an uploaded zip
  * with that base name) strictly, and apply all its documents in one write transaction together with a content-hash
- * ledger row, so importing the same content again is a no-op. A file that parses within one time slice (100 MB
- * included, on an ordinary machine) is planned page by page as it is parsed and applied in the same request, with
- * nothing staged. A bigger one is parsed in time slices: each call stages compact records of the documents parsed so
+ * ledger row, so importing the same content again is a no-op. A file that parses quickly enough (100 MB included,
+ * on an ordinary machine: see {@link applyDirect}) is planned page by page as it is parsed and applied in the same
+ * request, with nothing staged. A slower one is parsed in time slices: each call stages compact records of the documents parsed so
  * far and answers `progress` (always at least one more document per call); the last one plans the staged records page
  * by page and applies everything in one transaction, then answers `success`. The upload is streamed from its chunk
  * rows (hashed incrementally, then parsed), so memory does not grow with the file; only a zip upload is assembled to
@@ -69,6 +69,14 @@ export interface XmlSource {
  */
 export function stagedEntryName(zip: string, entry: string): string {
 	return `${zip}\u001f${entry}`;
+}
+
+/** @internal Passes chunks through, telling `add` the size of each. */
+async function* tally(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, add: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+	for await (const c of chunks) {
+		add(c.byteLength);
+		yield c;
+	}
 }
 
 /** @internal Passes chunks through, letting the event loop run in between (pacer.ts; the driver is synchronous). */
@@ -177,11 +185,17 @@ export interface XmlApplyContext {
 export async function applyXmlSlice(x: XmlApplyContext, name: string, found: XmlSource): Promise<XmlStep> {
 	const { o, sessionId, settings } = x;
 	const store = o.store;
-	const sha = await sha256HexOfChunks(paced(found.chunks()), o.sha256);
+	let size = 0;
+	const sha = await sha256HexOfChunks(
+		tally(paced(found.chunks()), (n) => {
+			size += n;
+		}),
+		o.sha256,
+	);
 	if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
 	const staged = await store.countImportDocs(sessionId, sha);
 	if (staged === 0) {
-		const direct = await applyDirect(x, name, found, sha);
+		const direct = await applyDirect(x, name, found, sha, size);
 		if (direct) return direct;
 	}
 	// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
@@ -225,32 +239,52 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	return afterApply(x, run, outcome, report);
 }
 
-/** @internal The direct parse of {@link applyDirect} did not finish within one slice: the staged path takes over. */
+/** @internal The direct parse of {@link applyDirect} would not finish in time: the staged path takes over. */
 class SliceOverrun extends Error {}
+
+/** @internal Bytes {@link applyDirect} parses before it projects the time of the whole parse. */
+const DIRECT_PROBE_BYTES = 8 * 1024 * 1024;
+/** @internal A direct parse is kept when projected to take at most this many slices… */
+const DIRECT_SLICES = 2;
+/** @internal …and given up (the file is staged instead) when it takes more than this many. */
+const DIRECT_MAX_SLICES = 4;
 
 /**
  * @internal Applies the xml without staging it: parses it under the store's planning lock and plans each page of
- * documents as it is parsed, so a file that parses within one slice (the common case, 100 MB included) is read once
- * and none of its documents is written to `import_docs`. Null when the parse did not finish within the slice: what it
- * planned is discarded (the next attempt clears the scratch tables) and the caller stages the file slice by slice.
+ * documents as it is parsed, so the file is read once and none of its documents is written to `import_docs`.
+ * Null when the parse would not fit: past its first {@link DIRECT_PROBE_BYTES} it must be projected to take at most
+ * {@link DIRECT_SLICES} slices (a 100 MB file parses in 2–4 s on an ordinary machine; each 1C request may take
+ * 180 s), before that it must stay within one slice, and it never gets more than {@link DIRECT_MAX_SLICES}. What it
+ * planned is then discarded (the next attempt clears the scratch tables) and the caller stages the file slice by
+ * slice. The time counted is the time before the parse and in the parser, not the planning between its pages.
  * @throws CommerceMLError when the file is not a valid 1C order file (nothing is applied)
  */
-async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, sha: string): Promise<XmlStep | null> {
+async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, sha: string, size: number): Promise<XmlStep | null> {
 	const { o, settings } = x;
+	const slice = o.limits.importSliceMs;
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: 0, at: x.now.toISOString() };
-	// the slice counts the time spent before the parse and in the parser, not the planning between its pages
-	let parsing = Date.now() - x.started;
+	const before = Date.now() - x.started;
+	let parsing = 0;
+	let read = 0;
+	let allowed = slice;
 	async function* pages(): AsyncGenerator<DocPage> {
 		const pace = pacer();
 		let page: DocPage = [];
 		let since = Date.now();
-		for await (const doc of readDocuments(found.chunks(), readLimits(o))) {
+		const chunks = tally(found.chunks(), (n) => {
+			read += n;
+		});
+		for await (const doc of readDocuments(chunks, readLimits(o))) {
 			await pace();
 			page.push({ seq: run.documents++, d: stageDocument(doc, settings.createOrdersFrom1C) });
 			const now = Date.now();
 			parsing += now - since;
 			since = now;
-			if (parsing >= o.limits.importSliceMs) throw new SliceOverrun();
+			if (allowed === slice && read >= DIRECT_PROBE_BYTES && read < size) {
+				if (before + (parsing * size) / read > DIRECT_SLICES * slice) throw new SliceOverrun();
+				allowed = DIRECT_MAX_SLICES * slice;
+			}
+			if (before + parsing >= allowed) throw new SliceOverrun();
 			if (page.length >= PLAN_PAGE) {
 				yield page;
 				page = [];
@@ -260,15 +294,16 @@ async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, s
 		if (page.length) yield page;
 	}
 	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
+	let outcome: ImportOutcome | null;
 	try {
-		const outcome = await o.store.runImport(run, x.sessionId, async (p) => {
+		outcome = await o.store.runImport(run, x.sessionId, async (p) => {
 			report = await planPages(p, pages(), settings, x.nodeId);
 		});
-		return await afterApply(x, run, outcome, report);
 	} catch (e) {
 		if (e instanceof SliceOverrun) return null;
 		throw e;
 	}
+	return afterApply(x, run, outcome, report);
 }
 
 /** @internal The step of an applied file (null outcome: the ledger had it): rematching, webhooks. */
