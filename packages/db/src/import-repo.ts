@@ -1,16 +1,17 @@
 /**
  * @module
- * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging (files that do not
- * parse within one slice), planning scratch tables filled in pages, and the single write transaction that applies
- * every document of the file.
+ * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging (files not planned as
+ * they are parsed), planning scratch tables filled in pages (keyed per planning attempt), and the single write
+ * transaction that applies every document of the file.
  *
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
  * the planner reads documents (staged, or from the parser) and their matched orders in pages and appends each
  * order's net patch and each order to create to scratch tables in
  * batches of at most {@link SCRATCH_ROWS_PER_COMMIT} rows; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
  * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
- * no write of this process lands between planning and applying; the SQLite write lock is held only for the final
- * batch.
+ * no write of this process lands between planning and applying (other writes of the process wait: with a file planned
+ * as it is parsed, the parse too, ~10 s for 100 MB); the SQLite write lock is held only for the final batch, so other
+ * processes keep writing.
  */
 import type { InStatement, Row } from "@libsql/client";
 import { unmatchedUpserts } from "./identity-repo.ts";
@@ -33,7 +34,7 @@ import type { SqlClient, StoreContext } from "./write-queue.ts";
 
 type ImportRepo = Pick<
 	ExchangeStore,
-	"isImported" | "countImportDocs" | "addImportDocs" | "runImport" | "applyImport" | "findImportTargets"
+	"isImported" | "countImportDocs" | "addImportDocs" | "beginDirectImport" | "runImport" | "applyImport" | "findImportTargets"
 >;
 
 /** @internal 1C field → column. */
@@ -71,6 +72,15 @@ const SCRATCH_CHARS_PER_COMMIT = 4_000_000;
 /** Patches per ranged UPDATE of the applying transaction. */
 const UPDATE_ROWS = 1000;
 
+/**
+ * @internal The `sha256` value under which one planning attempt of the file `sha256` keeps its scratch rows: the
+ * hash and a random suffix, so two planners of the same file (two instances, a retry racing the original) never
+ * read, replace or delete each other's rows.
+ */
+export function scratchKey(sha256: string): string {
+	return `${sha256}#${crypto.randomUUID()}`;
+}
+
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
 const SCRATCH = ["import_patches", "import_creates"] as const;
 
@@ -99,8 +109,10 @@ function rowToTarget(r: Row): ImportTarget {
  * @internal The statements of the applying transaction: set-based, so their number does not grow with the file.
  * The first and the last statement read the changes-feed cursor (the range of this import's events).
  */
-export function applyStatements(run: ImportRun, sessionId: string, bounds: string[] = []): InStatement[] {
-	const key = [sessionId, run.sha256];
+export function applyStatements(run: ImportRun, sessionId: string, bounds: string[] = [], attempt = run.sha256): InStatement[] {
+	// staged documents are keyed by the file's hash, scratch rows by the planning attempt (scratchKey)
+	const staged = [sessionId, run.sha256];
+	const key = [sessionId, attempt];
 	const pick = (table: string, k: keyof OneCFields) => `json_extract(${table}.fields, '$.${k}')`;
 	const sets = FIELDS.map(
 		(k) => `${COLUMN[k]} = CASE WHEN json_type(p.fields, '$.${k}') IS NULL THEN orders.${COLUMN[k]} ELSE ${pick("p", k)} END`,
@@ -169,7 +181,8 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		},
 		{ sql: "SELECT count(*) AS n FROM import_patches WHERE session_id = ? AND sha256 = ?", args: key },
 		{ sql: "SELECT count(*) AS n FROM import_creates WHERE session_id = ? AND sha256 = ?", args: key },
-		...["import_docs", ...SCRATCH].map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })),
+		{ sql: "DELETE FROM import_docs WHERE session_id = ? AND sha256 = ?", args: staged },
+		...SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })),
 		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
 	];
 }
@@ -222,18 +235,22 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 	const runImport: ImportRepo["runImport"] = (run, sessionId, plan) =>
 		ctx.lock.run(async (): Promise<ImportOutcome | null> => {
 			if (await isImported(run.nodeId, run.sha256)) return null;
-			const key = [sessionId, run.sha256];
+			// this attempt's own scratch rows: a planner racing on the same file (another instance) cannot touch them
+			const attempt = scratchKey(run.sha256);
+			const key = [sessionId, attempt];
 			const unmatched: UnmatchedInput[] = [];
-			await scratch(SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })));
-			// scratch rows waiting for one commit; flushed before they are read (effect groups, the applying batch)
+			// scratch rows waiting for one commit (flushed before the applying batch), and the net fields of the
+			// buffered patches by order (null: dropped), so reading planned patches back needs no flush
 			let buffered: InStatement[] = [];
 			let bufferedRows = 0;
 			let bufferedChars = 0;
+			let pending = new Map<string, string | null>();
 			const flushScratch = async () => {
 				const stmts = buffered;
 				buffered = [];
 				bufferedRows = 0;
 				bufferedChars = 0;
+				pending = new Map();
 				await scratch(stmts);
 			};
 			const addScratch = async (rows: JsonRowValue[][], toStatements: (rows: JsonRowValue[][]) => InStatement[]) => {
@@ -246,7 +263,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				async staged(afterSeq, limit) {
 					const rs = await client.execute({
 						sql: "SELECT seq, doc FROM import_docs WHERE session_id = ? AND sha256 = ? AND seq > ? ORDER BY seq LIMIT ?",
-						args: [...key, afterSeq, limit],
+						args: [sessionId, run.sha256, afterSeq, limit],
 					});
 					return rs.rows.map((r) => ({ seq: Number(r.seq), doc: String(r.doc) }));
 				},
@@ -286,16 +303,24 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					return rs.rows.map(rowToTarget);
 				},
 				async plannedSets(orderIds) {
-					if (orderIds.length === 0) return new Map();
-					await flushScratch();
+					const out = new Map<string, Partial<OneCFields>>();
+					const committed: string[] = [];
+					for (const id of orderIds) {
+						const fields = pending.get(id);
+						if (fields === undefined) committed.push(id);
+						else if (fields !== null) out.set(id, JSON.parse(fields) as Partial<OneCFields>);
+					}
+					if (committed.length === 0) return out;
 					const rs = await client.execute({
 						sql: "SELECT order_id, fields FROM import_patches WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))",
-						args: [...key, JSON.stringify(orderIds)],
+						args: [...key, JSON.stringify(committed)],
 					});
-					return new Map(rs.rows.map((r) => [String(r.order_id), JSON.parse(String(r.fields)) as Partial<OneCFields>]));
+					for (const r of rs.rows) out.set(String(r.order_id), JSON.parse(String(r.fields)) as Partial<OneCFields>);
+					return out;
 				},
 				async dropPatches(orderIds) {
 					if (orderIds.length === 0) return;
+					if (buffersScratch) for (const id of orderIds) pending.set(id, null);
 					await addScratch([], () => [
 						{
 							sql: "DELETE FROM import_patches WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))",
@@ -304,6 +329,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					]);
 				},
 				async addPatches(patches) {
+					if (buffersScratch) for (const p of patches) pending.set(p.orderId, JSON.stringify(p.set));
 					await addScratch(
 						patches.map((p) => [
 							...key,
@@ -324,8 +350,17 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					);
 				},
 			};
-			await plan(planning);
-			await flushScratch();
+			// an attempt that fails (or is given up) leaves no scratch rows behind (best effort: the session purge clears them too)
+			const dropScratch = () =>
+				scratch(SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key }))).catch(() => undefined);
+			try {
+				await plan(planning);
+				await flushScratch();
+			} catch (e) {
+				buffered = [];
+				await dropScratch();
+				throw e;
+			}
 			const bounds = await client.execute({
 				sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM import_patches
 					WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
@@ -337,12 +372,14 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					run,
 					sessionId,
 					bounds.rows.map((r) => String(r.order_id)),
+					attempt,
 				);
 				// kept before the ledger row is read back: the last statement must stay the cursor read
 				stmts.splice(1, 0, ...unmatchedUpserts(run.nodeId, run.at, unmatched));
 				rs = await client.batch(stmts, "write");
 				rs.splice(1, unmatched.length);
 			} catch (e) {
+				await dropScratch();
 				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
 				if (await isImported(run.nodeId, run.sha256)) return null;
 				throw e;
@@ -358,10 +395,16 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 		findImportTargets: (keys) => findTargets(client, keys),
 		async countImportDocs(sessionId, sha256) {
 			const rs = await client.execute({
-				sql: "SELECT count(*) AS n FROM import_docs WHERE session_id = ? AND sha256 = ?",
+				sql: "SELECT count(*) AS n FROM import_docs WHERE session_id = ? AND sha256 = ? AND seq >= 0",
 				args: [sessionId, sha256],
 			});
 			return Number(rs.rows[0]?.n ?? 0);
+		},
+		async beginDirectImport(sessionId, sha256) {
+			const [rs] = await ctx.write([
+				{ sql: "INSERT OR IGNORE INTO import_docs (session_id, sha256, seq, doc) VALUES (?, ?, -1, '')", args: [sessionId, sha256] },
+			]);
+			return (rs?.rowsAffected ?? 0) > 0;
 		},
 		async addImportDocs(sessionId, sha256, startSeq, docs) {
 			if (docs.length === 0) return;

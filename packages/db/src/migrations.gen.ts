@@ -145,13 +145,5 @@ export const migrations: EmbeddedMigration[] = [
 		"statements": [
 			"ALTER TABLE `sessions` ADD `client` text;"
 		]
-	},
-	{
-		"tag": "0011_drop_import_effects",
-		"when": 1796536912205,
-		"hash": "20d4dd5beece25af109d65259525d712d56d3e164fd1ce5c5328c8e3401f9c9c",
-		"statements": [
-			"DROP TABLE `import_effects`;"
-		]
 	}
 ];

@@ -219,6 +219,24 @@ export const importDocs = sqliteTable(
 	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.seq] })],
 );
 
+/**
+ * No longer written: the planner of an earlier version kept here, for every staged document that matched a store
+ * order, the 1C fields it sets. Kept (and purged with the sessions) so that instances of that version keep working
+ * during a rolling upgrade; migrations stay additive, and a later release drops it.
+ */
+export const importEffects = sqliteTable(
+	"import_effects",
+	{
+		sessionId: text("session_id").notNull(),
+		sha256: text("sha256").notNull(),
+		orderId: text("order_id").notNull(),
+		seq: integer("seq").notNull(),
+		/** JSON of the 1C fields this document sets. */
+		fields: text("fields").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.sha256, t.orderId, t.seq] })],
+);
+
 /** Planning scratch: the net change of one order (only changed 1C columns, the mapped status, the feed entry). */
 export const importPatches = sqliteTable(
 	"import_patches",

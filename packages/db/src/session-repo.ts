@@ -41,6 +41,7 @@ const SESSION_TABLES = [
 	"upload_files",
 	"upload_applies",
 	"import_docs",
+	"import_effects",
 	"import_patches",
 	"import_creates",
 ];

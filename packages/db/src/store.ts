@@ -207,9 +207,16 @@ export interface ExchangeStore {
 	/** Stages parsed documents (compact JSON records) at positions `startSeq…`; existing positions are kept. */
 	addImportDocs(sessionId: string, sha256: string, startSeq: number, docs: string[]): Promise<void>;
 	/**
-	 * Applies an import under the in-process write lock: `plan` reads the staged documents in pages and fills the
-	 * planning scratch tables (bounded memory); then ONE write transaction applies every patch and creation
-	 * set-based, adds the ledger row and drops the scratch rows, all or nothing. Ledger hit → no-op, returns null.
+	 * Marks that this content is being imported without staging (planned as it is parsed). False when it was marked
+	 * before: that attempt did not finish (given up, or its process died), so this one stages instead — every attempt
+	 * after the first makes progress. The mark is a staging row at position -1 (not counted, dropped with the staging).
+	 */
+	beginDirectImport(sessionId: string, sha256: string): Promise<boolean>;
+	/**
+	 * Applies an import under the in-process write lock: `plan` reads the documents in pages (staged ones, or from
+	 * the parser) and fills the planning scratch tables (bounded memory); then ONE write transaction applies every
+	 * patch and creation set-based, adds the ledger row and drops the staging and scratch rows, all or nothing.
+	 * Ledger hit → no-op, returns null.
 	 */
 	runImport(run: ImportRun, sessionId: string, plan: (p: ImportPlanning) => Promise<void>): Promise<ImportOutcome | null>;
 	/** {@link ExchangeStore.runImport} for a plan already in memory. Ledger hit → no-op, returns false. */

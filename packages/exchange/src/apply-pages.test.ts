@@ -37,7 +37,8 @@ function memoryPlanning(stored: ImportTarget[]) {
 		},
 		async plannedSets(ids) {
 			if (ids.length) reads.plannedSets++;
-			return new Map(ids.flatMap((id) => (patches.has(id) ? [[id, patches.get(id)?.set ?? {}] as const] : [])));
+			// as a store gives them back: through JSON
+			return new Map(ids.flatMap((id) => (patches.has(id) ? [[id, JSON.parse(JSON.stringify(patches.get(id)?.set))] as const] : [])));
 		},
 		async dropPatches(ids) {
 			for (const id of ids) patches.delete(id);

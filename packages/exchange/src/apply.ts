@@ -211,7 +211,7 @@ export async function planPages(
 ): Promise<PlanReport> {
 	const out: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const pace = pacer();
-	// orders matched so far: true when they have a patch
+	// orders matched so far: true when they have a patch (~100 bytes an order: bounded by the upload cap)
 	const matched = new Map<string, boolean>();
 	// the net fields of the most recent patches (insertion order = age)
 	const recent = new Map<string, Partial<Fields>>();

@@ -1,8 +1,9 @@
 /**
  * @module
  * The staged format of a big import: each parsed document is reduced to a compact {@link StagedDoc} (what applying
- * it needs, not the whole document), planned page by page (apply.ts) as the file is parsed, or — for a file that
- * needs more than one time slice to parse — stored as JSON in `import_docs` slice by slice and planned afterwards.
+ * it needs, not the whole document), planned page by page (apply.ts) as the file is parsed, or — for a file whose
+ * parse does not fit that budget (exim/direct-budget.ts) — stored as JSON in `import_docs` slice by slice and
+ * planned afterwards.
  */
 import type { IncomingDocument, Order } from "@obmen/core";
 import type { OneCFields } from "@obmen/db";

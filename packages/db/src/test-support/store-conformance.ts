@@ -265,6 +265,10 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 				});
 				const store = createLibsqlStore(spy);
 				await store.addImportDocs("s", "h", 0, ["a", "b"]);
+				// the mark of a direct attempt: once per content, not a staged document, dropped with the staging
+				expect(await store.beginDirectImport("s", "h")).toBe(true);
+				expect(await store.beginDirectImport("s", "h")).toBe(false);
+				expect(await store.countImportDocs("s", "h")).toBe(2);
 				const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
 				const seen: string[] = [];
 				const out = await store.runImport(run, "s", async (p) => {
@@ -286,10 +290,15 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 					]);
 					await p.addPatches([{ orderId: "o5", set: { paid: true, number: "УТ-4б" }, changes: {} }]);
 					await p.dropPatches(["o6"]);
+					// dropped, then planned again (both still buffered on libSQL): the last word wins, in the DB as well
+					await p.dropPatches(["o8", "o9"]);
+					expect([...(await p.plannedSets(["o6", "o8", "o9"]))]).toEqual([]);
+					await p.addPatches([{ orderId: "o8", set: { number: "УТ-7в" }, changes: {} }]);
+					expect([...(await p.plannedSets(["o8"]))]).toEqual([["o8", { number: "УТ-7в" }]]);
 				});
 				expect(seen).toEqual(["a", "b"]);
-				expect(out).toMatchObject({ updated: 1199, created: 0 });
-				expect((out?.cursorTo ?? 0) - (out?.cursorFrom ?? 0)).toBe(1199);
+				expect(out).toMatchObject({ updated: 1198, created: 0 });
+				expect((out?.cursorTo ?? 0) - (out?.cursorFrom ?? 0)).toBe(1198);
 				expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
 				expect((await store.getOrder("o777"))?.oneC).toMatchObject({ paid: true, number: "УТ-776", lastImportAt: AT });
 				// the UPDATE runs in order-id ranges of 1000: every range was applied
@@ -297,7 +306,9 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 					sql: "SELECT count(*) AS n FROM orders WHERE paid = 1 AND last_import_at = ?",
 					args: [AT],
 				});
-				expect(Number(updated.rows[0]?.n)).toBe(1199);
+				expect(Number(updated.rows[0]?.n)).toBe(1197);
+				expect((await store.getOrder("o8"))?.oneC).toMatchObject({ number: "УТ-7в", paid: null });
+				expect((await store.getOrder("o9"))?.oneC).toBeNull();
 				expect((await store.getOrder("o5"))?.oneC).toMatchObject({ number: "УТ-4б" });
 				expect((await store.getOrder("o6"))?.oneC).toBeNull(); // never touched by 1C
 				const scratch = await db.client.execute(

@@ -143,3 +143,30 @@ describe("streamed, time-sliced import of a multi-MB file (T-IMPORT-PERF shape, 
 		expect(Number(scratch.rows[0]?.n)).toBe(0);
 	}, 60_000);
 });
+
+describe("a direct import (planned as it is parsed) is tried once per file", () => {
+	it("an attempt that did not finish is not repeated: the next request stages the file and applies it", async () => {
+		const h = await createHarness({ settings, limits: { importSliceMs: 60_000 } });
+		const at = h.clock.now().toISOString();
+		for (const i of [1, 2]) await h.store.upsertOrder(parseOrder(sampleOrder(`o${i}`, { number: String(i) })), at);
+		const file = enc.encode(
+			oneCFile([
+				{ number: "1", requisites: [["Оплачен", "true"]] },
+				{ number: "2", requisites: [["Проведен", "true"]] },
+			]),
+		);
+		// the first attempt dies inside the planning (a killed process, a Worker over its limits)
+		const run = vi.spyOn(h.store, "runImport").mockRejectedValueOnce(new Error("process killed"));
+		const staged = vi.spyOn(h.store, "addImportDocs");
+		const { cookie } = await h.login();
+		const first = await uploadAndImport(h, cookie, "orders-k.xml", file, 1_000_000);
+		expect(first.at(-1)).not.toMatch(/^success/);
+		expect(staged).not.toHaveBeenCalled();
+		const again = await h.text("type=sale&mode=import&filename=orders-k.xml", { cookie });
+		expect(again).toBe("success\ndocuments: 2, updated: 2, created: 0, unknown: 0\n");
+		expect(staged).toHaveBeenCalledTimes(1);
+		expect(run).toHaveBeenCalledTimes(2);
+		expect((await h.store.getOrder("o1"))?.oneC).toMatchObject({ paid: true });
+		expect((await h.store.getOrder("o2"))?.order.status).toBe("confirmed");
+	});
+});

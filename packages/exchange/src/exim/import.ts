@@ -34,6 +34,7 @@ import { stageDocument } from "../staged-doc.ts";
 import { rematchNode } from "../unmatched.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
+import { directBudget } from "./direct-budget.ts";
 import { EximFailure } from "./failure.ts";
 import { ALREADY_IMPORTED, appliedLine, documentsStaged, FILE_NOT_FOUND, ZIP_DISABLED } from "./replies.ts";
 import { textReply } from "./reply.ts";
@@ -194,7 +195,8 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	);
 	if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
 	const staged = await store.countImportDocs(sessionId, sha);
-	if (staged === 0) {
+	// tried once per file: a direct attempt that did not finish (given up, or its process died) is not repeated
+	if (staged === 0 && (await store.beginDirectImport(sessionId, sha))) {
 		const direct = await applyDirect(x, name, found, sha, size);
 		if (direct) return direct;
 	}
@@ -242,31 +244,19 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 /** @internal The direct parse of {@link applyDirect} would not finish in time: the staged path takes over. */
 class SliceOverrun extends Error {}
 
-/** @internal Bytes {@link applyDirect} parses before it projects the time of the whole parse. */
-const DIRECT_PROBE_BYTES = 8 * 1024 * 1024;
-/** @internal A direct parse is kept when projected to take at most this many slices… */
-const DIRECT_SLICES = 2;
-/** @internal …and given up (the file is staged instead) when it takes more than this many. */
-const DIRECT_MAX_SLICES = 4;
-
 /**
  * @internal Applies the xml without staging it: parses it under the store's planning lock and plans each page of
- * documents as it is parsed, so the file is read once and none of its documents is written to `import_docs`.
- * Null when the parse would not fit: past its first {@link DIRECT_PROBE_BYTES} it must be projected to take at most
- * {@link DIRECT_SLICES} slices (a 100 MB file parses in 2–4 s on an ordinary machine; each 1C request may take
- * 180 s), before that it must stay within one slice, and it never gets more than {@link DIRECT_MAX_SLICES}. What it
- * planned is then discarded (the next attempt clears the scratch tables) and the caller stages the file slice by
- * slice. The time counted is the time before the parse and in the parser, not the planning between its pages.
+ * documents as it is parsed, so the file is parsed once and none of its documents is written to `import_docs`.
+ * Null when the parse does not fit its budget (direct-budget.ts): what it planned is then discarded (the next
+ * attempt clears the scratch tables) and the caller stages the file slice by slice.
  * @throws CommerceMLError when the file is not a valid 1C order file (nothing is applied)
  */
 async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, sha: string, size: number): Promise<XmlStep | null> {
 	const { o, settings } = x;
-	const slice = o.limits.importSliceMs;
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: 0, at: x.now.toISOString() };
-	const before = Date.now() - x.started;
+	const budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
 	let parsing = 0;
 	let read = 0;
-	let allowed = slice;
 	async function* pages(): AsyncGenerator<DocPage> {
 		const pace = pacer();
 		let page: DocPage = [];
@@ -275,21 +265,16 @@ async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, s
 			read += n;
 		});
 		for await (const doc of readDocuments(chunks, readLimits(o))) {
-			await pace();
 			page.push({ seq: run.documents++, d: stageDocument(doc, settings.createOrdersFrom1C) });
-			const now = Date.now();
-			parsing += now - since;
-			since = now;
-			if (allowed === slice && read >= DIRECT_PROBE_BYTES && read < size) {
-				if (before + (parsing * size) / read > DIRECT_SLICES * slice) throw new SliceOverrun();
-				allowed = DIRECT_MAX_SLICES * slice;
-			}
-			if (before + parsing >= allowed) throw new SliceOverrun();
+			parsing += Date.now() - since;
+			if (!budget.fits(parsing, read)) throw new SliceOverrun();
 			if (page.length >= PLAN_PAGE) {
 				yield page;
 				page = [];
-				since = Date.now();
 			}
+			// neither the planning of the page nor other requests served meanwhile count as parsing
+			await pace();
+			since = Date.now();
 		}
 		if (page.length) yield page;
 	}

@@ -1,0 +1,43 @@
+/**
+ * @module
+ * The time budget of a direct import (import.ts `applyDirect`): a file is planned as it is parsed, with nothing
+ * staged, when its parse is quick enough; otherwise the parse is given up and the file is staged slice by slice, each
+ * `import` request answering `progress` within one slice (`limits.importSliceMs`). 1C waits 180 s (УТ/КА/ERP) or
+ * 1800 s (УНФ) for one request, so a direct parse may take a few slices; a 100 MB file parses in 2–5 s on an ordinary
+ * machine. The time counted is the time before the parse (finding and hashing the file) and in the parser, not the
+ * planning between its pages.
+ */
+
+/** Bytes parsed before the time of the whole parse is projected. */
+export const DIRECT_PROBE_BYTES = 8 * 1024 * 1024;
+/** A direct parse goes on when its whole parse is projected to take at most this many slices… */
+export const DIRECT_SLICES = 2;
+/** …and is given up when it takes more than this many all the same. */
+export const DIRECT_MAX_SLICES = 4;
+
+/** Whether a direct parse may go on, asked after each document. */
+export interface DirectBudget {
+	/** After `parsing` ms in the parser and `read` bytes of the file: false when the file must be staged instead. */
+	fits(parsing: number, read: number): boolean;
+}
+
+/**
+ * The budget of a direct parse of a `size`-byte file, `before` ms after the request started, with slices of
+ * `slice` ms. Until {@link DIRECT_PROBE_BYTES} are read the parse must stay within one slice (a small file, or a
+ * very slow start); at the probe the whole parse is projected from its rate so far and must fit
+ * {@link DIRECT_SLICES} slices; from then on it may take up to {@link DIRECT_MAX_SLICES}.
+ */
+export function directBudget(slice: number, size: number, before: number): DirectBudget {
+	let allowed = slice;
+	let probed = false;
+	return {
+		fits(parsing, read) {
+			if (!probed && read >= DIRECT_PROBE_BYTES && read < size) {
+				probed = true;
+				if (before + (parsing * size) / read > DIRECT_SLICES * slice) return false;
+				allowed = DIRECT_MAX_SLICES * slice;
+			}
+			return before + parsing < allowed;
+		},
+	};
+}
