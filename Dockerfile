@@ -13,7 +13,8 @@ RUN npm ci --no-audit --no-fund \
 # run: the built packages and their production dependencies only, as the unprivileged `node` user
 FROM node:24-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 OBMEN_DATA_DIR=/data
+# MALLOC_MMAP_THRESHOLD_: glibc gives big freed buffers (upload chunks) back to the system (docs/deploy.md, Memory)
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 OBMEN_DATA_DIR=/data MALLOC_MMAP_THRESHOLD_=131072
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages

@@ -14,7 +14,7 @@
  *     Then, with everything acknowledged, the "nothing new" query that a 1C node polls with every few minutes.
  *
  * Each server runs in its own child process (its peak RSS is its own, from process.resourceUsage()).
- * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 45000] [--heap 128] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b] [--profile server.cpuprofile]
+ * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 45000] [--heap 128] [--mmap-threshold 131072] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b] [--profile server.cpuprofile]
  * --trace prints the server's memory every 500 ms and each step to stderr.
  */
 import { fork, spawnSync } from "node:child_process";
@@ -44,6 +44,11 @@ const PROFILE = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1]
  * would die of OOM instead of passing.
  */
 const HEAP_MB = opt("heap", 128);
+/**
+ * glibc's `MALLOC_MMAP_THRESHOLD_` for the server (bytes; `--mmap-threshold 0`: glibc's own, adaptive), as the systemd
+ * unit and the Docker image set it: freed buffers over it go back to the system (docs/deploy.md, Memory).
+ */
+const MMAP_THRESHOLD = opt("mmap-threshold", 131072);
 const LOGIN = "bench";
 const PASSWORD = "bench-пароль";
 const ADMIN = "bench-admin-token";
@@ -210,6 +215,7 @@ function startServerChild(url) {
 	const child = fork(SELF, ["--child", "serve", url, ...(TRACE ? ["--trace"] : []), ...(PROFILE ? ["--profile", PROFILE] : [])], {
 		stdio: ["ignore", "ignore", "inherit", "ipc"],
 		execArgv: [...process.execArgv, ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [])],
+		env: { ...process.env, ...(MMAP_THRESHOLD > 0 ? { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD) } : {}) },
 	});
 	return new Promise((resolve, reject) => {
 		child.once("message", (m) => resolve({ child, url: m.url }));
@@ -326,6 +332,7 @@ async function partImport(dir, orders) {
 		baselineRssMB: Math.round(base.rss),
 		importVsReadDocuments: +(applyMs / base.ms).toFixed(2),
 		serverHeapCapMB: HEAP_MB || "default",
+		serverMmapThreshold: MMAP_THRESHOLD || "glibc default",
 		rssOk: rss < 250,
 	};
 }

@@ -62,6 +62,7 @@ describe("deploy/systemd/obmen.service", () => {
 		);
 		const cfg = readConfig(env, []);
 		expect(cfg).toMatchObject({ host: "127.0.0.1", port: 8080, databaseUrl: "file:/var/lib/obmen/obmen.db", trustProxy: { kind: "list" } });
+		expect(env.MALLOC_MMAP_THRESHOLD_).toBe("131072");
 		expect(unit).toMatch(/^StateDirectory=obmen$/m);
 		expect(unit).toMatch(/^User=obmen$/m);
 	});
@@ -73,6 +74,7 @@ describe("Dockerfile and compose.yaml", () => {
 		expect(docker.match(/^FROM /gm)).toHaveLength(2);
 		expect(docker).toMatch(/^USER node$/m);
 		expect(docker).toMatch(/OBMEN_DATA_DIR=\/data/);
+		expect(docker).toMatch(/^ENV .*MALLOC_MMAP_THRESHOLD_=131072/m);
 		expect(docker).toMatch(/^VOLUME \/data$/m);
 		expect(docker).toMatch(/^HEALTHCHECK [\s\S]*\/health/m);
 		expect(docker).toMatch(/^CMD \["node", "apps\/node\/dist\/main\.js"\]$/m);
