@@ -4,11 +4,11 @@
  * with that base name) strictly, and apply all its documents in one write transaction together with a content-hash
  * ledger row, so importing the same content again is a no-op. A file that parses quickly enough (100 MB included,
  * on an ordinary machine: see {@link applyDirect}) is planned page by page as it is parsed and applied in the same
- * request, with nothing staged. A slower one is parsed in time slices: each call stages compact records of the documents parsed so
- * far and answers `progress` (always at least one more document per call); the last one plans the staged records page
- * by page and applies everything in one transaction, then answers `success`. The upload is streamed from its chunk
- * rows (hashed incrementally, then parsed), so memory does not grow with the file; only a zip upload is assembled to
- * be unpacked.
+ * request, with nothing staged. A slower one is parsed in time slices: each call stages compact records of the
+ * documents parsed so far and answers `progress` (always at least one more document per call); the last one plans
+ * the staged records page by page and applies everything in one transaction, then answers `success`. The upload is
+ * streamed from its chunk rows (hashed incrementally, then parsed), so memory does not grow with the file; only a
+ * zip upload is assembled to be unpacked.
  */
 import {
 	CommerceMLError,
@@ -247,8 +247,8 @@ class SliceOverrun extends Error {}
 /**
  * @internal Applies the xml without staging it: parses it under the store's planning lock and plans each page of
  * documents as it is parsed, so the file is parsed once and none of its documents is written to `import_docs`.
- * Null when the parse does not fit its budget (direct-budget.ts): what it planned is then discarded (the next
- * attempt clears the scratch tables) and the caller stages the file slice by slice.
+ * Null when the parse does not fit its budget (direct-budget.ts): what it planned is then discarded (runImport drops
+ * the attempt's scratch rows) and the caller stages the file slice by slice.
  * @throws CommerceMLError when the file is not a valid 1C order file (nothing is applied)
  */
 async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, sha: string, size: number): Promise<XmlStep | null> {
