@@ -20,6 +20,7 @@ import { cutNumber } from "./order-keys.ts";
 import { numberValue } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type {
+	ImportCandidate,
 	ImportKeys,
 	ImportMatch,
 	ImportOutcome,
@@ -29,7 +30,7 @@ import type {
 	OneCFields,
 	UnmatchedInput,
 } from "./types.ts";
-import { bool, str } from "./values.ts";
+import { sqlBool, str } from "./values.ts";
 import type { SqlClient, StoreContext } from "./write-queue.ts";
 
 type ImportRepo = Pick<
@@ -58,6 +59,8 @@ export const COLUMN: Record<keyof OneCFields, string> = {
 };
 const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
 const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted", "final"]);
+/** The bit of each field in `import_patches.mask` (set: the patch sets that column). */
+const BIT = new Map(FIELDS.map((k, i) => [k, 1 << i]));
 
 /** Statements per scratch batch. */
 const STATEMENTS_PER_BATCH = 50;
@@ -84,25 +87,37 @@ export function scratchKey(sha256: string): string {
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
 const SCRATCH = ["import_patches", "import_creates"] as const;
 
-// the acknowledged JSON only when it differs from the order's: equal, the store's content is the base (content-sync.ts)
-const TARGET_COLUMNS = `o.id, o.number, o.status, o.data, o.revision, o.held, a.acked_revision, nullif(a.data, o.data) AS acked_data, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}`;
+/** A 1C column's value as stored (booleans 0/1) → the field's value. */
+function fieldValue(k: keyof OneCFields, v: unknown): unknown {
+	if (v === null || v === undefined) return null;
+	return BOOLEAN_FIELDS.has(k) ? Number(v) !== 0 : String(v);
+}
 
-function rowToTarget(r: Row): ImportTarget {
-	const oneC = {} as Record<keyof OneCFields, unknown>;
-	for (const k of FIELDS) oneC[k] = BOOLEAN_FIELDS.has(k) ? bool(r, COLUMN[k]) : str(r, COLUMN[k]);
-	return {
-		id: String(r.id),
-		number: String(r.number),
-		status: String(r.status),
-		oneC: oneC as OneCFields,
-		store: {
-			data: String(r.data),
-			revision: Number(r.revision),
-			ackedRevision: r.acked_revision === null ? null : Number(r.acked_revision),
-			ackedData: str(r, "acked_data"),
-			held: str(r, "held"),
-		},
-	};
+/** The patch's 1C fields as `import_patches` columns: the mask of those it sets, then one value per field. */
+function patchColumns(set: Partial<OneCFields>): JsonRowValue[] {
+	let mask = 0;
+	const values = FIELDS.map((k): JsonRowValue => {
+		const v = set[k];
+		if (v === undefined) return null;
+		mask |= BIT.get(k) ?? 0;
+		return typeof v === "boolean" ? sqlBool(v) : v;
+	});
+	return [mask, ...values];
+}
+
+/** The 1C fields a patch row sets (its mask's columns). */
+function rowSet(r: Row): Partial<OneCFields> {
+	const mask = Number(r.mask);
+	const set: Record<string, unknown> = {};
+	for (const k of FIELDS) if (mask & (BIT.get(k) ?? 0)) set[k] = fieldValue(k, r[COLUMN[k]]);
+	return set as Partial<OneCFields>;
+}
+
+/** The set fields of a patch without its `undefined` entries (what the patch row keeps). */
+function definedSet(set: Partial<OneCFields>): Partial<OneCFields> {
+	const out: Record<string, unknown> = {};
+	for (const k of FIELDS) if (set[k] !== undefined) out[k] = set[k];
+	return out as Partial<OneCFields>;
 }
 
 /**
@@ -114,9 +129,8 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 	const staged = [sessionId, run.sha256];
 	const key = [sessionId, attempt];
 	const pick = (table: string, k: keyof OneCFields) => `json_extract(${table}.fields, '$.${k}')`;
-	const sets = FIELDS.map(
-		(k) => `${COLUMN[k]} = CASE WHEN json_type(p.fields, '$.${k}') IS NULL THEN orders.${COLUMN[k]} ELSE ${pick("p", k)} END`,
-	);
+	// columns, not JSON: 16 json_extract calls of a ~600-character text per row cost ~3x the copy of the row
+	const sets = FIELDS.map((k) => `${COLUMN[k]} = CASE WHEN p.mask & ${BIT.get(k)} THEN p.${COLUMN[k]} ELSE orders.${COLUMN[k]} END`);
 	// SQLite materialises the FROM side of an UPDATE … FROM (in memory with the default temp store: ~1 KB a row),
 	// so the update runs in order-id ranges of at most UPDATE_ROWS patches each
 	const ranges = [...bounds.map((b, i) => [bounds[i - 1] ?? null, b] as const), [bounds.at(-1) ?? null, null] as const];
@@ -188,11 +202,12 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 }
 
 /**
- * @internal Store orders an incoming 1C document may refer to: by store number, stored 1C `Ид`, order id, and — for
- * `keys.nodeId` — the number the order was exported with to that node or its 11-character cut. Never by the 1C
- * number alone: 1C numbers restart every year (a payment would land on another order).
+ * @internal The SQL condition and arguments selecting the store orders an incoming 1C document may refer to: by store
+ * number, stored 1C `Ид`, order id, and — for `keys.nodeId` (`?1`) — the number the order was exported with to that
+ * node or its 11-character cut. Never by the 1C number alone: 1C numbers restart every year (a payment would land on
+ * another order).
  */
-export async function findTargets(client: SqlClient, { numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): Promise<ImportMatch[]> {
+function candidatesOf({ numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): { where: string; args: string[] } {
 	const json = (a: string[]) => JSON.stringify(a);
 	// one index range per key: the exported number's cut equals the key (Розница sends the cut back) or the key's cut
 	// (the exact number); the planner tells the two apart
@@ -200,13 +215,20 @@ export async function findTargets(client: SqlClient, { numbers, oneCIds, orderId
 	const exported = nodeId
 		? "OR id IN (SELECT order_id FROM export_identities WHERE node_id = ?1 AND cut IN (SELECT value FROM json_each(?5)))"
 		: "";
+	return {
+		where: `o.id IN (SELECT id FROM orders WHERE number IN (SELECT value FROM json_each(?2))
+			OR one_c_id IN (SELECT value FROM json_each(?3)) OR id IN (SELECT value FROM json_each(?4)) ${exported})`,
+		args: [nodeId ?? "", json(numbers), json(oneCIds), json(orderIds), json(cuts)],
+	};
+}
+
+/** @internal Store orders an incoming 1C document may refer to ({@link candidatesOf}), as matching needs them. */
+export async function findTargets(client: SqlClient, keys: ImportKeys): Promise<ImportMatch[]> {
+	const { where, args } = candidatesOf(keys);
 	const rs = await client.execute({
 		sql: `SELECT o.id, o.number, o.one_c_id, o.one_c_number, i.number AS exported FROM orders o
-			LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
-			WHERE o.id IN (SELECT id FROM orders WHERE number IN (SELECT value FROM json_each(?2))
-				OR one_c_id IN (SELECT value FROM json_each(?3)) OR id IN (SELECT value FROM json_each(?4)) ${exported})
-			ORDER BY o.id`,
-		args: [nodeId ?? "", json(numbers), json(oneCIds), json(orderIds), json(cuts)],
+			LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id WHERE ${where} ORDER BY o.id`,
+		args,
 	});
 	return rs.rows.map((r) => ({
 		id: String(r.id),
@@ -215,6 +237,52 @@ export async function findTargets(client: SqlClient, { numbers, oneCIds, orderId
 		oneCNumber: str(r, "one_c_number"),
 		exported: str(r, "exported"),
 	}));
+}
+
+/**
+ * @internal The same orders with what planning needs of them ({@link ImportCandidate}), in one query. The small
+ * values travel as one JSON array: the driver builds each row column by column, and 25 columns cost twice what 3
+ * do (45,000 rows: ~1.3 s against ~0.6 s). The acknowledged JSON only when it differs from the order's: equal, the
+ * store's content is the base (content-sync.ts).
+ */
+export async function findCandidates(client: SqlClient, keys: ImportKeys): Promise<ImportCandidate[]> {
+	const { where, args } = candidatesOf(keys);
+	const rs = await client.execute({
+		sql: `SELECT o.data, nullif(a.data, o.data) AS acked_data, json_array(o.id, o.number, o.status, o.revision, o.held,
+				a.acked_revision, i.number, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}) AS f
+			FROM orders o LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
+			LEFT JOIN node_acks a ON a.node_id = ?1 AND a.order_id = o.id WHERE ${where} ORDER BY o.id`,
+		args,
+	});
+	return rs.rows.map((r) => {
+		const f = JSON.parse(String(r.f)) as unknown[];
+		const oneC = {} as Record<keyof OneCFields, unknown>;
+		FIELDS.forEach((k, i) => {
+			oneC[k] = fieldValue(k, f[7 + i]);
+		});
+		const nullable = (v: unknown) => (v === null ? null : String(v));
+		const target: ImportTarget = {
+			id: String(f[0]),
+			number: String(f[1]),
+			status: String(f[2]),
+			oneC: oneC as OneCFields,
+			store: {
+				data: String(r.data),
+				revision: Number(f[3]),
+				ackedRevision: f[5] === null ? null : Number(f[5]),
+				ackedData: str(r, "acked_data"),
+				held: nullable(f[4]),
+			},
+		};
+		return {
+			id: target.id,
+			number: target.number,
+			oneCId: target.oneC.id,
+			oneCNumber: target.oneC.number,
+			exported: nullable(f[6]),
+			target,
+		};
+	});
 }
 
 /** @internal */
@@ -244,7 +312,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 			let buffered: InStatement[] = [];
 			let bufferedRows = 0;
 			let bufferedChars = 0;
-			let pending = new Map<string, string | null>();
+			let pending = new Map<string, Partial<OneCFields> | null>();
 			const flushScratch = async () => {
 				const stmts = buffered;
 				buffered = [];
@@ -267,7 +335,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					});
 					return rs.rows.map((r) => ({ seq: Number(r.seq), doc: String(r.doc) }));
 				},
-				findTargets: (keys) => findTargets(client, { ...keys, nodeId: keys.nodeId ?? run.nodeId }),
+				findTargets: (keys) => findCandidates(client, { ...keys, nodeId: keys.nodeId ?? run.nodeId }),
 				async keepUnmatched(docs) {
 					unmatched.push(...docs);
 				},
@@ -293,29 +361,21 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 							),
 					);
 				},
-				async targets(orderIds) {
-					if (orderIds.length === 0) return [];
-					const rs = await client.execute({
-						sql: `SELECT ${TARGET_COLUMNS} FROM orders o LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
-							WHERE o.id IN (SELECT value FROM json_each(?))`,
-						args: [run.nodeId, JSON.stringify(orderIds)],
-					});
-					return rs.rows.map(rowToTarget);
-				},
 				async plannedSets(orderIds) {
 					const out = new Map<string, Partial<OneCFields>>();
 					const committed: string[] = [];
 					for (const id of orderIds) {
 						const fields = pending.get(id);
 						if (fields === undefined) committed.push(id);
-						else if (fields !== null) out.set(id, JSON.parse(fields) as Partial<OneCFields>);
+						else if (fields !== null) out.set(id, fields);
 					}
 					if (committed.length === 0) return out;
 					const rs = await client.execute({
-						sql: "SELECT order_id, fields FROM import_patches WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))",
+						sql: `SELECT order_id, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")} FROM import_patches
+							WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))`,
 						args: [...key, JSON.stringify(committed)],
 					});
-					for (const r of rs.rows) out.set(String(r.order_id), JSON.parse(String(r.fields)) as Partial<OneCFields>);
+					for (const r of rs.rows) out.set(String(r.order_id), rowSet(r));
 					return out;
 				},
 				async dropPatches(orderIds) {
@@ -329,12 +389,13 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					]);
 				},
 				async addPatches(patches) {
-					if (buffersScratch) for (const p of patches) pending.set(p.orderId, JSON.stringify(p.set));
+					if (buffersScratch) for (const p of patches) pending.set(p.orderId, definedSet(p.set));
 					await addScratch(
 						patches.map((p) => [
 							...key,
 							p.orderId,
-							JSON.stringify(p.set),
+							"",
+							...patchColumns(p.set),
 							p.status ?? null,
 							p.silent ? "" : JSON.stringify({ source: "1c", fields: p.changes, ...p.event }),
 							p.data ?? null,
@@ -343,8 +404,8 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 						]),
 						(rows) =>
 							inserts(
-								"INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, status, changes, data, held, ack)",
-								9,
+								`INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")}, status, changes, data, held, ack)`,
+								9 + 1 + FIELDS.length,
 								rows,
 							),
 					);

@@ -145,5 +145,29 @@ export const migrations: EmbeddedMigration[] = [
 		"statements": [
 			"ALTER TABLE `sessions` ADD `client` text;"
 		]
+	},
+	{
+		"tag": "0011_patch_columns",
+		"when": 1796548244503,
+		"hash": "4a0e36d48d2a0c128db4f1648556901f974b3ccaf4f5cca7f2045e4c4ba87251",
+		"statements": [
+			"ALTER TABLE `import_patches` ADD `mask` integer DEFAULT 0 NOT NULL;",
+			"ALTER TABLE `import_patches` ADD `one_c_id` text;",
+			"ALTER TABLE `import_patches` ADD `one_c_number` text;",
+			"ALTER TABLE `import_patches` ADD `one_c_date` text;",
+			"ALTER TABLE `import_patches` ADD `posted` integer;",
+			"ALTER TABLE `import_patches` ADD `paid` integer;",
+			"ALTER TABLE `import_patches` ADD `paid_at` text;",
+			"ALTER TABLE `import_patches` ADD `payment_number` text;",
+			"ALTER TABLE `import_patches` ADD `shipped` integer;",
+			"ALTER TABLE `import_patches` ADD `shipped_at` text;",
+			"ALTER TABLE `import_patches` ADD `shipment_number` text;",
+			"ALTER TABLE `import_patches` ADD `cancelled` integer;",
+			"ALTER TABLE `import_patches` ADD `deleted` integer;",
+			"ALTER TABLE `import_patches` ADD `final` integer;",
+			"ALTER TABLE `import_patches` ADD `one_c_status` text;",
+			"ALTER TABLE `import_patches` ADD `one_c_status_id` text;",
+			"ALTER TABLE `import_patches` ADD `one_c_content` text;"
+		]
 	}
 ];

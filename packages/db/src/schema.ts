@@ -13,19 +13,12 @@
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** Store orders. `revision` is a global, monotonically increasing version bumped only by site-originated changes. */
-export const orders = sqliteTable(
-	"orders",
-	{
-		id: text("id").primaryKey(),
-		number: text("number").notNull(),
-		/** Numeric value of `number` when it is all digits (≤ 15), for `exportFromNumber`. */
-		numberNum: integer("number_num"),
-		status: text("status").notNull(),
-		createdAt: text("created_at").notNull(),
-		data: text("data").notNull(),
-		revision: integer("revision").notNull(),
-		updatedAt: text("updated_at").notNull(),
+/**
+ * What 1C told about an order (from imported `Документ`s), one column per field: on `orders`, and on the planning
+ * scratch `import_patches` (the changed ones, flagged in its `mask`), so the applying UPDATE copies columns.
+ */
+function oneCColumns() {
+	return {
 		/** 1C document `Ид` (GUID). */
 		oneCId: text("one_c_id"),
 		/** "Номер по 1С" / `Номер1С`. */
@@ -47,14 +40,31 @@ export const orders = sqliteTable(
 		oneCStatus: text("one_c_status"),
 		/** "Статуса заказа ИД" as 1C sent it (a store status code in Bitrix semantics). */
 		oneCStatusId: text("one_c_status_id"),
+		/** 1C's content of the order from its last upload (canonical JSON, see the exchange's content module). */
+		oneCContent: text("one_c_content"),
+	};
+}
+
+/** Store orders. `revision` is a global, monotonically increasing version bumped only by site-originated changes. */
+export const orders = sqliteTable(
+	"orders",
+	{
+		id: text("id").primaryKey(),
+		number: text("number").notNull(),
+		/** Numeric value of `number` when it is all digits (≤ 15), for `exportFromNumber`. */
+		numberNum: integer("number_num"),
+		status: text("status").notNull(),
+		createdAt: text("created_at").notNull(),
+		data: text("data").notNull(),
+		revision: integer("revision").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		...oneCColumns(),
 		lastImportAt: text("last_import_at"),
 		/**
 		 * Set by `DELETE /api/v1/orders/{id}`: the order goes to every node once more with the requisite
 		 * "ПометкаУдаления" = true, and the row is removed once every node acknowledged that revision.
 		 */
 		deletedAt: text("deleted_at"),
-		/** 1C's content of the order from its last upload (canonical JSON, see the exchange's content module). */
-		oneCContent: text("one_c_content"),
 		/** A held content conflict (JSON: node, base, store and 1C versions): not exported until resolved. */
 		held: text("held"),
 	},
@@ -244,8 +254,15 @@ export const importPatches = sqliteTable(
 		sessionId: text("session_id").notNull(),
 		sha256: text("sha256").notNull(),
 		orderId: text("order_id").notNull(),
-		/** JSON of the changed 1C fields (`json_type` tells "set to null" from "unchanged"). */
+		/**
+		 * Unused since the changed 1C fields are columns (written "" ); kept for a rolling upgrade, where the previous
+		 * version still writes the JSON of the changed fields here.
+		 */
 		fields: text("fields").notNull(),
+		/** Which 1C columns the patch sets (bit i: the i-th field of the import repository's `COLUMN`). */
+		mask: integer("mask").notNull().default(0),
+		/** The new values of the fields set (the others are null and ignored). */
+		...oneCColumns(),
 		/** New store status, or null when unchanged. */
 		status: text("status"),
 		/** JSON for `order_changes.changes`; "" = no feed event. */

@@ -175,6 +175,12 @@ export interface ImportMatch {
 	exported?: string | null;
 }
 
+/** A store order an import may apply documents to: how documents match it, and its state to plan the patch from. */
+export interface ImportCandidate extends ImportMatch {
+	/** Its stored 1C fields, status, order JSON and what the importing node acknowledged. */
+	target: ImportTarget;
+}
+
 /** The 1C fields one staged document sets on a matched order (`seq` = the document's position in the file). */
 export interface ImportEffect {
 	orderId: string;
@@ -196,10 +202,11 @@ export interface StagedCreate extends OrderCreate {
 export interface ImportPlanning {
 	/** Staged documents (compact JSON records) after `afterSeq`, in file order, at most `limit`. */
 	staged(afterSeq: number, limit: number): Promise<{ seq: number; doc: string }[]>;
-	/** Store orders whose number, stored 1C `Ид`, stored 1C number or id is one of the keys. */
-	findTargets(keys: ImportKeys): Promise<ImportMatch[]>;
-	/** What the planner needs of the matched orders `orderIds` (their stored 1C fields, JSON, acknowledged content). */
-	targets(orderIds: string[]): Promise<ImportTarget[]>;
+	/**
+	 * Store orders a document with one of the keys may refer to (by number, the number exported to the importing
+	 * node, stored 1C `Ид`, or order id), each with what planning needs of it.
+	 */
+	findTargets(keys: ImportKeys): Promise<ImportCandidate[]>;
 	addCreates(creates: StagedCreate[]): Promise<void>;
 	/** Adds (or replaces) the net patch of each order. */
 	addPatches(patches: OrderPatch[]): Promise<void>;

@@ -22,13 +22,10 @@ function memoryPlanning(stored: ImportTarget[]) {
 	const p: ImportPlanning = {
 		staged: async () => [],
 		async findTargets(keys) {
+			reads.targets++;
 			return stored
 				.filter((t) => keys.numbers.includes(t.number) || keys.orderIds?.includes(t.id))
-				.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null }));
-		},
-		async targets(ids) {
-			reads.targets++;
-			return stored.filter((t) => ids.includes(t.id));
+				.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null, target: t }));
 		},
 		addCreates: async () => undefined,
 		keepUnmatched: async () => undefined,

@@ -187,7 +187,7 @@ export function patchFor(target: ImportTarget, sets: Partial<Fields>[], settings
 	return patch;
 }
 
-/** Documents planned per page (one order lookup and one target read per page). */
+/** Documents planned per page (one query for the orders they may refer to). */
 export const PLAN_PAGE = 500;
 /** Net 1C fields of this many recent patches are kept in memory, so an order matched again soon is not read back. */
 const RECENT_PATCHES = 500;
@@ -197,7 +197,7 @@ export type DocPage = { seq: number; d: StagedDoc }[];
 
 /**
  * Plans documents through the store, page by page (from the staged rows, or straight from the parser): match each
- * page's documents (one lookup query), read the matched orders, and add each order's net patch after every document
+ * page's documents (one query reads the candidate orders), and add each order's net patch after every document
  * seen so far. An order matched again on a later page (a payment apart from its order) has its patch recomputed
  * from the net fields already planned, so the patch is the net effect of the whole file in file order.
  */
@@ -221,8 +221,9 @@ export async function planPages(
 		if (recent.size > recentPatches) recent.delete(recent.keys().next().value as string);
 	};
 	for await (const page of pages) {
-		const targets = await p.findTargets(keysOf(page.map((x) => x.d)));
-		const { effects, creates, kept } = planPage(page, targets, settings, out);
+		// one query per page: the candidates come with what the patches are planned from
+		const candidates = await p.findTargets(keysOf(page.map((x) => x.d)));
+		const { effects, creates, kept } = planPage(page, candidates, settings, out);
 		await p.addCreates(creates);
 		await p.keepUnmatched(kept);
 		const groups = new Map<string, Partial<Fields>[]>();
@@ -237,8 +238,10 @@ export async function planPages(
 		const earlier = new Map(ids.map((id) => [id, recent.get(id) ?? planned.get(id)]));
 		const patches: OrderPatch[] = [];
 		const dropped: string[] = [];
-		for (const target of await p.targets(ids)) {
-			const id = target.id;
+		const targets = new Map(candidates.map((c) => [c.id, c.target]));
+		for (const id of ids) {
+			const target = targets.get(id);
+			if (!target) continue;
 			const before = earlier.get(id);
 			const sets = groups.get(id) ?? [];
 			const patch = patchFor(target, before ? [before, ...sets] : sets, settings);

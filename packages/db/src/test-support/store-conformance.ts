@@ -271,17 +271,27 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 				expect(await store.countImportDocs("s", "h")).toBe(2);
 				const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
 				const seen: string[] = [];
+				const o10 = { paid: false, paidAt: null, number: "УТ-9", content: '{"lines":[]}' };
 				const out = await store.runImport(run, "s", async (p) => {
 					seen.push(...(await p.staged(-1, 10)).map((d) => d.doc));
 					const targets = await p.findTargets({ numbers: ["1", "2"], oneCIds: [], oneCNumbers: [] });
 					expect(targets.map((t) => t.id)).toEqual(["o1", "o2"]);
 					const ids = Array.from({ length: 1200 }, (_, i) => `o${i + 1}`);
-					const read = await p.targets([...ids, "missing"]);
+					const numbers = ids.map((id) => id.slice(1));
+					const read = (await p.findTargets({ numbers: [...numbers, "missing"], oneCIds: [] })).map((c) => c.target);
 					expect(read.map((t) => t.id).sort()).toEqual([...ids].sort());
-					expect(read.find((t) => t.id === "o7")).toMatchObject({ number: "7", store: { ackedRevision: null, held: null } });
+					expect(read.find((t) => t.id === "o7")).toMatchObject({
+						number: "7",
+						status: "new",
+						oneC: { id: null, paid: null, content: null },
+						store: { ackedRevision: null, ackedData: null, held: null },
+					});
 					await p.addPatches(
 						read.map((t) => ({ orderId: t.id, set: { paid: true, number: `УТ-${Number(t.id.slice(1)) - 1}` }, changes: {} })),
 					);
+					// false, null and a JSON text are values a patch sets, not "unchanged"
+					await p.addPatches([{ orderId: "o10", set: o10, changes: {} }]);
+					expect(await p.plannedSets(["o10"])).toEqual(new Map([["o10", o10]]));
 					// a patch read back (an order matched again later in the file), replaced, and one dropped
 					const planned = await p.plannedSets(["o5", "o6", "missing"]);
 					expect([...planned]).toEqual([
@@ -306,7 +316,8 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 					sql: "SELECT count(*) AS n FROM orders WHERE paid = 1 AND last_import_at = ?",
 					args: [AT],
 				});
-				expect(Number(updated.rows[0]?.n)).toBe(1197);
+				expect(Number(updated.rows[0]?.n)).toBe(1196);
+				expect((await store.getOrder("o10"))?.oneC).toMatchObject({ paid: false, paidAt: null, number: "УТ-9", content: '{"lines":[]}' });
 				expect((await store.getOrder("o8"))?.oneC).toMatchObject({ number: "УТ-7в", paid: null });
 				expect((await store.getOrder("o9"))?.oneC).toBeNull();
 				expect((await store.getOrder("o5"))?.oneC).toMatchObject({ number: "УТ-4б" });
@@ -316,6 +327,14 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 				);
 				expect(Number(scratch.rows[0]?.n)).toBe(0);
 				expect(await store.runImport(run, "s", async () => undefined)).toBeNull();
+				// what 1C set is read back with the order (the next file plans from it)
+				await store.runImport({ ...run, sha256: "h2" }, "s", async (p) => {
+					const [c, ...rest] = await p.findTargets({ numbers: ["777"], oneCIds: [] });
+					expect(rest).toEqual([]);
+					expect(c).toMatchObject({ id: "o777", oneCNumber: "УТ-776", exported: null });
+					expect(c?.target.oneC).toMatchObject({ paid: true, posted: null, number: "УТ-776", content: null });
+					expect((await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["o10"] }))[0]?.target.oneC).toMatchObject(o10);
+				});
 			},
 			120_000, // 1200 orders one by one: slow on a loaded machine (D1 under miniflare: one RPC per statement)
 		);
