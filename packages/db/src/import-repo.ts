@@ -77,11 +77,12 @@ const UPDATE_ROWS = 1000;
 
 /**
  * @internal The `sha256` value under which one planning attempt of the file `sha256` keeps its scratch rows: the
- * hash and a random suffix, so two planners of the same file (two instances, a retry racing the original) never
- * read, replace or delete each other's rows.
+ * hash's first 16 digits and 64 random bits, so two planners of the same file (two instances, a retry racing the
+ * original) never read, replace or delete each other's rows. Short, because every scratch row and its key index
+ * carry it (a full hash and a UUID: ~6 MB more written for 45,000 patches).
  */
 export function scratchKey(sha256: string): string {
-	return `${sha256}#${crypto.randomUUID()}`;
+	return `${sha256.slice(0, 16)}#${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
 }
 
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */

@@ -142,6 +142,22 @@ describe("hostile XML input (T-HOST / T-ENC)", () => {
 		expect(err.code).toBe("DOCTYPE_FORBIDDEN");
 	});
 
+	it("a declaration split anywhere across chunks is refused at the same byte as whole", async () => {
+		for (const xml of [
+			`${DECL}<!DOCTYPE r [<!ENTITY x "y">]>${ROOT_OPEN}${ROOT_CLOSE}`,
+			wrap(`<Документ><Ид>1</Ид></Документ>${" ".repeat(37)}<!ENTITY x "y">`),
+			wrap(`<Документ><Ид>1</Ид></Документ><!DOCTYPE x>`),
+			wrap(`<Документ><Ид>я</Ид></Документ>я<!ENTITY x "y">`),
+		]) {
+			const whole = await failure(xml);
+			expect(whole.code).toBe("DOCTYPE_FORBIDDEN");
+			for (const chunk of [1, 2, 3, 5, 7, 8, 9, 10, 11, 13, 17, 64]) {
+				const err = await failure(xml, undefined, chunk);
+				expect([chunk, err.code, err.offset]).toEqual([chunk, "DOCTYPE_FORBIDDEN", whole.offset]);
+			}
+		}
+	});
+
 	it("reports the byte offset of an invalid UTF-8 byte, also across chunk boundaries", async () => {
 		const data = bytes(DECL, ROOT_OPEN, "<Документ><Ид>", cp1251Cyrillic, "</Ид></Документ>", ROOT_CLOSE);
 		const expected = enc.encode(`${DECL}${ROOT_OPEN}<Документ><Ид>`).length;
