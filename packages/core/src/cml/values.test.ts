@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { normalizeDecimal } from "../model/decimal.ts";
 import { combineDateTime, normalizeCmlDate, normalizeCmlDecimal, normalizeCmlTime, parseCmlBoolean } from "./values.ts";
 
 describe("CommerceML value readers", () => {
@@ -51,4 +53,45 @@ describe("CommerceML value readers", () => {
 		["abc", null],
 		[null, null],
 	])("decimal %j → %j", (raw, want) => expect(normalizeCmlDecimal(raw)).toBe(want));
+
+	it.each([
+		["0", "0"],
+		["-0", "0"],
+		["0.00", "0"],
+		["-0.00", "0"],
+		["-0.50", "-0.5"],
+		["100.00", "100"],
+		["10.0", "10"],
+		["1490.05", "1490.05"],
+		["007", "7"],
+		["+5", "5"],
+		["5.", "5"],
+		[".5", "0.5"],
+		["1e5", null],
+		["-", null],
+	])("decimal %j → %j (the fast paths agree with the parse)", (raw, want) => expect(normalizeCmlDecimal(raw)).toBe(want));
+
+	it("any decimal-like text normalises as the full parse does", () => {
+		const slow = (raw: string) => {
+			const v = raw.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+			if (v === "") return null;
+			try {
+				return normalizeDecimal(v);
+			} catch {
+				return null;
+			}
+		};
+		const text = fc.string({ unit: fc.constantFrom(..."0123456789-+.,  "), maxLength: 12 });
+		const plain = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.nat(6)).map(([neg, u, zeros]) => {
+			const t = u.toString();
+			const cut = Math.max(0, t.length - (zeros % (t.length + 1)));
+			return `${neg ? "-" : ""}${t.slice(0, cut) || "0"}.${t.slice(cut)}${"0".repeat(zeros)}`;
+		});
+		fc.assert(
+			fc.property(fc.oneof(text, plain), (raw) => {
+				expect(normalizeCmlDecimal(raw)).toBe(slow(raw));
+			}),
+			{ numRuns: 3000 },
+		);
+	});
 });

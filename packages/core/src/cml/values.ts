@@ -74,6 +74,11 @@ export function combineDateTime(date: string | null, time: string | null): strin
 	return `${d}T${t}`;
 }
 
+/** A decimal as {@link normalizeCmlDecimal} returns it: no sign on zero, no leading zeros, no trailing fraction zeros. */
+const CANONICAL_DECIMAL = /^-?(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9])$|^0$/;
+/** Plain decimal text with a point (`"1490.00"`): canonical once the fraction's trailing zeros (and the point) go. */
+const POINT_DECIMAL = /^-?(?:[1-9]\d*|0)\.\d+$/;
+
 /**
  * Normalises a CommerceML decimal (`Сумма`, `Цена`, `Количество`, `Курс`): strips spaces and NBSP,
  * takes a comma as the decimal point, canonicalises (`"23 000,50"` → `"23000.5"`).
@@ -81,6 +86,16 @@ export function combineDateTime(date: string | null, time: string | null): strin
  */
 export function normalizeCmlDecimal(raw: string | null | undefined): string | null {
 	if (raw == null) return null;
+	// fast paths (most values of a file, and every money figure of an exported order's content, which an import
+	// computes for each order it updates): already canonical, or only zeros to strip after the point
+	if (CANONICAL_DECIMAL.test(raw)) return raw;
+	if (POINT_DECIMAL.test(raw)) {
+		let end = raw.length;
+		while (raw.charCodeAt(end - 1) === 48) end--; // "0"
+		if (raw.charCodeAt(end - 1) === 46) end--; // "."
+		const s = raw.slice(0, end);
+		return s === "-0" ? "0" : s;
+	}
 	const v = raw.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
 	if (v === "") return null;
 	try {
