@@ -255,8 +255,8 @@ export const importPatches = sqliteTable(
 		sha256: text("sha256").notNull(),
 		orderId: text("order_id").notNull(),
 		/**
-		 * Unused since the changed 1C fields are columns (written "" ); kept for a rolling upgrade, where the previous
-		 * version still writes the JSON of the changed fields here.
+		 * Written "" since the changed 1C fields are columns; kept for a rolling upgrade, where the previous version still
+		 * writes the JSON of the changed fields here (each version applies only its own planning attempt's rows).
 		 */
 		fields: text("fields").notNull(),
 		/** Which 1C columns the patch sets (bit i: the i-th field of the import repository's `COLUMN`). */
