@@ -14,4 +14,5 @@ ALTER TABLE `import_patches` ADD `deleted` integer;--> statement-breakpoint
 ALTER TABLE `import_patches` ADD `final` integer;--> statement-breakpoint
 ALTER TABLE `import_patches` ADD `one_c_status` text;--> statement-breakpoint
 ALTER TABLE `import_patches` ADD `one_c_status_id` text;--> statement-breakpoint
-ALTER TABLE `import_patches` ADD `one_c_content` text;
+ALTER TABLE `import_patches` ADD `one_c_content` text;--> statement-breakpoint
+ALTER TABLE `import_patches` ADD `base_revision` integer;

@@ -11,9 +11,12 @@
  * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
  * no write of this process lands between planning and applying (other writes of the process wait: with a file planned
  * as it is parsed, the parse too, ~10 s for 100 MB); the SQLite write lock is held only for the final batch, so other
- * processes keep writing.
+ * processes keep writing. A patch that gives an order new JSON or a held conflict records the revision it was planned
+ * from; when another process wrote the order meanwhile, the final batch refuses to run ({@link StoreBusyError}: nothing
+ * is applied, and the file is planned again), so a stale plan never overwrites a store edit.
  */
 import type { InStatement, Row } from "@libsql/client";
+import { StoreBusyError } from "./errors.ts";
 import { unmatchedUpserts } from "./identity-repo.ts";
 import { D1_MAX_PARAMETERS, type JsonRowValue, rowChars, rowInserts } from "./json-rows.ts";
 import { cutNumber } from "./order-keys.ts";
@@ -59,7 +62,7 @@ export const COLUMN: Record<keyof OneCFields, string> = {
 };
 const FIELDS = Object.keys(COLUMN) as (keyof OneCFields)[];
 const BOOLEAN_FIELDS = new Set<keyof OneCFields>(["posted", "paid", "shipped", "cancelled", "deleted", "final"]);
-/** The bit of each field in `import_patches.mask` (set: the patch sets that column). */
+/** The bit of each field in `import_patches.mask` (set: the patch sets that column); 16 fields, far from 31. */
 const BIT = new Map(FIELDS.map((k, i) => [k, 1 << i]));
 
 /** Statements per scratch batch. */
@@ -82,7 +85,8 @@ const UPDATE_ROWS = 1000;
  * carry it (a full hash and a UUID: ~6 MB more written for 45,000 patches).
  */
 export function scratchKey(sha256: string): string {
-	return `${sha256.slice(0, 16)}#${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+	const random = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+	return `${sha256.slice(0, 16)}#${random}`;
 }
 
 /** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
@@ -120,6 +124,10 @@ function definedSet(set: Partial<OneCFields>): Partial<OneCFields> {
 	for (const k of FIELDS) if (set[k] !== undefined) out[k] = set[k];
 	return out as Partial<OneCFields>;
 }
+
+/** Patches of one planning attempt (`?`, `?`: session, attempt) planned from a revision their order has left. */
+const MOVED_ON = `SELECT 1 FROM import_patches p JOIN orders o ON o.id = p.order_id
+	WHERE p.session_id = ? AND p.sha256 = ? AND p.base_revision IS NOT NULL AND o.revision <> p.base_revision`;
 
 /**
  * @internal The statements of the applying transaction: set-based, so their number does not grow with the file.
@@ -161,6 +169,14 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 	});
 	return [
 		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
+		// an order whose new JSON or held conflict was planned from a revision it has left (another process wrote it
+		// while the file was planned) aborts the batch: a row the ledger's NOT NULL refuses (SQLite has no RAISE outside
+		// triggers); runImport reports it as busy, and the file is planned again from the order as it is now
+		{
+			sql: `INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied)
+				SELECT NULL, '', '', '', 0, 0 WHERE EXISTS (${MOVED_ON})`,
+			args: key,
+		},
 		...updates,
 		{
 			sql: `INSERT INTO order_changes (order_id, node_id, at, changes)
@@ -246,14 +262,14 @@ export async function findTargets(client: SqlClient, keys: ImportKeys): Promise<
  * do (45,000 rows: ~1.3 s against ~0.6 s). The acknowledged JSON only when it differs from the order's: equal, the
  * store's content is the base (content-sync.ts).
  */
-export async function findCandidates(client: SqlClient, keys: ImportKeys): Promise<ImportCandidate[]> {
+export async function findCandidates(client: SqlClient, keys: ImportKeys, importingNode: string): Promise<ImportCandidate[]> {
 	const { where, args } = candidatesOf(keys);
 	const rs = await client.execute({
 		sql: `SELECT o.data, nullif(a.data, o.data) AS acked_data, json_array(o.id, o.number, o.status, o.revision, o.held,
 				a.acked_revision, i.number, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}) AS f
 			FROM orders o LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
-			LEFT JOIN node_acks a ON a.node_id = ?1 AND a.order_id = o.id WHERE ${where} ORDER BY o.id`,
-		args,
+			LEFT JOIN node_acks a ON a.node_id = ?6 AND a.order_id = o.id WHERE ${where} ORDER BY o.id`,
+		args: [...args, importingNode],
 	});
 	return rs.rows.map((r) => {
 		const f = JSON.parse(String(r.f)) as unknown[];
@@ -336,7 +352,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					});
 					return rs.rows.map((r) => ({ seq: Number(r.seq), doc: String(r.doc) }));
 				},
-				findTargets: (keys) => findCandidates(client, { ...keys, nodeId: keys.nodeId ?? run.nodeId }),
+				findTargets: (keys) => findCandidates(client, { ...keys, nodeId: keys.nodeId ?? run.nodeId }, run.nodeId),
 				async keepUnmatched(docs) {
 					unmatched.push(...docs);
 				},
@@ -402,11 +418,12 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 							p.data ?? null,
 							p.held ?? null,
 							p.ack ? 1 : 0,
+							p.baseRevision ?? null,
 						]),
 						(rows) =>
 							inserts(
-								`INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")}, status, changes, data, held, ack)`,
-								9 + 1 + FIELDS.length,
+								`INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")}, status, changes, data, held, ack, base_revision)`,
+								10 + 1 + FIELDS.length,
 								rows,
 							),
 					);
@@ -441,9 +458,15 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				rs = await client.batch(stmts, "write");
 				rs.splice(1, unmatched.length);
 			} catch (e) {
+				const movedOn = await client.execute({ sql: MOVED_ON, args: key }).then(
+					(r) => r.rows.length > 0,
+					() => false,
+				);
 				await dropScratch();
 				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
 				if (await isImported(run.nodeId, run.sha256)) return null;
+				if (movedOn)
+					throw new StoreBusyError("an order changed while the file was planned (another process wrote it): plan again", { cause: e });
 				throw e;
 			}
 			const n = (i: number, col: string) => Number(rs[i]?.rows[0]?.[col] ?? 0);

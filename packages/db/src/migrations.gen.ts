@@ -148,8 +148,8 @@ export const migrations: EmbeddedMigration[] = [
 	},
 	{
 		"tag": "0011_patch_columns",
-		"when": 1796548244503,
-		"hash": "4a0e36d48d2a0c128db4f1648556901f974b3ccaf4f5cca7f2045e4c4ba87251",
+		"when": 1796550200528,
+		"hash": "63418e3287c7346976a7bfd903f7714d1e767ba2cf9cd66d4865cc9187e73025",
 		"statements": [
 			"ALTER TABLE `import_patches` ADD `mask` integer DEFAULT 0 NOT NULL;",
 			"ALTER TABLE `import_patches` ADD `one_c_id` text;",
@@ -167,7 +167,8 @@ export const migrations: EmbeddedMigration[] = [
 			"ALTER TABLE `import_patches` ADD `final` integer;",
 			"ALTER TABLE `import_patches` ADD `one_c_status` text;",
 			"ALTER TABLE `import_patches` ADD `one_c_status_id` text;",
-			"ALTER TABLE `import_patches` ADD `one_c_content` text;"
+			"ALTER TABLE `import_patches` ADD `one_c_content` text;",
+			"ALTER TABLE `import_patches` ADD `base_revision` integer;"
 		]
 	}
 ];

@@ -263,6 +263,11 @@ export const importPatches = sqliteTable(
 		mask: integer("mask").notNull().default(0),
 		/** The new values of the fields set (the others are null and ignored). */
 		...oneCColumns(),
+		/**
+		 * The order's revision its new JSON or held conflict was planned from: the applying batch refuses to run when the
+		 * order has moved on since (another process wrote it meanwhile), so a store edit is never overwritten.
+		 */
+		baseRevision: integer("base_revision"),
 		/** New store status, or null when unchanged. */
 		status: text("status"),
 		/** JSON for `order_changes.changes`; "" = no feed event. */

@@ -132,6 +132,11 @@ export interface OrderPatch {
 	held?: string;
 	/** The importing node already has `data` (1C's own content): it acknowledges the new revision (no echo). */
 	ack?: boolean;
+	/**
+	 * The order's revision `data` / `held` were planned from: the import is applied only while the order is still at
+	 * it (else the store answers "busy, retry" and the file is planned again).
+	 */
+	baseRevision?: number;
 }
 
 /** An order created from 1C (`createOrdersFrom1C`). It gets revision 0, so it is never echoed back. */

@@ -124,6 +124,7 @@ describe("planPages (apply.ts): paging does not change the plan", () => {
 		];
 		await planPages(p, paged(docs, [1, 2, 3, 4]), settings, "", 1);
 		expect(reads.plannedSets).toBe(2);
+		expect(reads.targets).toBe(5); // one query per page (five pages of one document) reads the orders
 		expect([...patches.keys()].sort()).toEqual(["o1", "o3"]);
 		expect(patches.get("o1")).toMatchObject({
 			set: { paid: true, shipped: true },

@@ -284,6 +284,8 @@ export function withContent(patch: OrderPatch, target: ImportTarget, settings: N
 	if (out.data !== undefined) patch.data = out.data;
 	if (out.ack) patch.ack = true;
 	if (out.held !== undefined) patch.held = out.held;
+	// planned from the store's JSON at this revision: applied only while the order is still at it
+	if ((out.data !== undefined || out.held !== undefined) && target.store) patch.baseRevision = target.store.revision;
 	return patch;
 }
 

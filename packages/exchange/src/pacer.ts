@@ -9,9 +9,9 @@
 export const YIELD_MS = 50;
 
 /**
- * Schedules a macrotask: `setImmediate` where the runtime has it (Node, Bun, Deno: after pending I/O, with no timer
- * clamp), else `setTimeout(0)` (Workers). A timer waits at least 1 ms, idle: a 100 MB import yields a few hundred
- * times.
+ * Schedules a macrotask: `setImmediate` where the runtime has it (Node, Bun, Deno, and Workers with `nodejs_compat`:
+ * after pending I/O, with no timer clamp), else `setTimeout(0)`. A timer waits at least 1 ms, idle: a 100 MB import
+ * yields a few hundred times.
  */
 const macrotask: (run: () => void) => void =
 	typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"

@@ -5,6 +5,7 @@
 import { parseOrder } from "@obmen/core";
 import { describe, expect, it } from "vitest";
 import { domainDigest } from "../digest.ts";
+import { StoreBusyError } from "../errors.ts";
 import { ParsedOrders } from "../export-repo.ts";
 import { createLibsqlStore } from "../libsql-store.ts";
 import { Mutex } from "../mutex.ts";
@@ -361,6 +362,37 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect(await store.runImport(run, "s", plan)).toMatchObject({ updated: 50 });
 			expect((await store.getOrder("o40"))?.order.status).toBe("shipped");
 			expect(await domainDigest(client)).not.toBe(before);
+		});
+
+		it("an order written by another process while its new JSON was planned: the apply refuses (busy), then a new plan applies", async () => {
+			const { store, client } = await withNode(open);
+			await store.upsertOrder(order("o1", "1"), AT);
+			await store.upsertOrder(order("o2", "2"), AT);
+			const planned = (await store.getOrder("o1"))?.revision ?? -1;
+			const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
+			const applied = JSON.stringify(order("o1", "1", { comment: "из 1С" }));
+			const patches = (base: number) => [
+				{ orderId: "o1", set: { paid: true }, changes: {}, data: applied, ack: true, baseRevision: base },
+				{ orderId: "o2", set: { paid: true }, changes: {} },
+			];
+			const before = await domainDigest(client);
+			const moved = JSON.stringify(order("o1", "1", { comment: "правка на сайте" }));
+			const refused = store.runImport(run, "s", async (p) => {
+				await p.addPatches(patches(planned));
+				// the storefront edits the order through another process (no lock of this one) while the file is planned
+				await client.execute({ sql: "UPDATE orders SET data = ?, revision = revision + 100 WHERE id = 'o1'", args: [moved] });
+			});
+			await expect(refused).rejects.toBeInstanceOf(StoreBusyError);
+			expect(await domainDigest(client)).not.toBe(before); // only the storefront's edit
+			expect((await store.getOrder("o1"))?.order.comment).toBe("правка на сайте");
+			expect((await store.getOrder("o2"))?.oneC).toBeNull();
+			expect(await store.isImported("n1", "h")).toBe(false);
+			const scratch = await client.execute("SELECT count(*) AS n FROM import_patches");
+			expect(Number(scratch.rows[0]?.n)).toBe(0);
+			// planned again from the order as it is now
+			expect(await store.runImport(run, "s", (p) => p.addPatches(patches(planned + 100)))).toMatchObject({ updated: 2 });
+			expect((await store.getOrder("o1"))?.order.comment).toBe("из 1С");
+			expect((await store.getOrder("o2"))?.oneC).toMatchObject({ paid: true });
 		});
 
 		it("export candidates: parsed orders are shared per stored JSON text, frozen, and never stale after a change", async () => {
