@@ -137,9 +137,9 @@ export class StrictXmlParser {
 	/** Feeds decoded text. */
 	write(text: string): void {
 		if (text.length === 0) return;
-		// a declaration split across chunks starts in the carried tail (searched with the next few characters); the rest
-		// of the chunk is searched alone, never concatenated to the tail (that would copy every chunk: ~120 MB per 100 MB)
-		// (with DECL_MAX - 1 characters of the chunk, a match found there starts in the tail or at the chunk's start)
+		// a declaration split across chunks starts in the carried tail: searched there with the chunk's first DECL_MAX - 1
+		// characters (a match found so starts in the tail or at the chunk's start); the chunk itself is searched alone,
+		// never concatenated to the tail (that copied every chunk: ~120 MB per 100 MB file)
 		const edge = this.carry ? FORBIDDEN_DECL.exec(this.carry + text.slice(0, DECL_MAX - 1)) : null;
 		const m = edge ?? FORBIDDEN_DECL.exec(text);
 		if (m) {
