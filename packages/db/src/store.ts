@@ -191,6 +191,13 @@ export interface ExchangeStore {
 	 * `leaseMs`. True when this caller got it; with two app processes on one database exactly one does.
 	 */
 	claimUploadApply(sessionId: string, name: string, now: number, leaseMs: number): Promise<boolean>;
+	/**
+	 * Extends a lease the caller still holds — the apply's lease end is still `heldUntil`, the value its claim (or last
+	 * renewal) set — to `until`. False when the lease was lost (it ended and another worker claimed it, or the apply
+	 * is no longer pending). One statement of its own, outside the store's write queue: the caller may be planning an
+	 * import, which holds the queue.
+	 */
+	renewUploadApply(sessionId: string, name: string, heldUntil: number, until: number): Promise<boolean>;
 	/** Saves progress (`result`), optionally the final state, and frees the lease. */
 	saveUploadApply(
 		sessionId: string,

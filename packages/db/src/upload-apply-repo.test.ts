@@ -34,6 +34,23 @@ describe("upload_applies (apply on upload)", () => {
 		b.store.close();
 	});
 
+	it("a lease is renewed only by its holder: its lease end must still be the one it set", async () => {
+		const { store } = await openDb(":memory:");
+		await store.appendChunk("s1", "f.xml", 0, new Uint8Array([60]), caps);
+		await store.queueUploadApply("s1", "f.xml", "n1", 1000);
+		expect(await store.claimUploadApply("s1", "f.xml", 10_000, 5000)).toBe(true);
+		expect(await store.renewUploadApply("s1", "f.xml", 15_000, 20_000)).toBe(true);
+		expect(await store.claimUploadApply("s1", "f.xml", 19_999, 5000)).toBe(false); // renewed: still held
+		expect(await store.renewUploadApply("s1", "f.xml", 15_000, 25_000)).toBe(false); // not the lease end it set
+		// it ran out and another worker claimed it: the first one's renewal fails
+		expect(await store.claimUploadApply("s1", "f.xml", 20_000, 5000)).toBe(true);
+		expect(await store.renewUploadApply("s1", "f.xml", 20_000, 30_000)).toBe(false);
+		expect(await store.renewUploadApply("s1", "f.xml", 25_000, 30_000)).toBe(true);
+		// a finished apply is not renewed
+		await store.saveUploadApply("s1", "f.xml", { result: { done: {} }, state: "done" });
+		expect(await store.renewUploadApply("s1", "f.xml", 0, 40_000)).toBe(false);
+	});
+
 	it("queueing marks the upload done: its next chunk starts a new file", async () => {
 		const { store } = await openDb(":memory:");
 		await store.appendChunk("s1", "f.xml", 0, new TextEncoder().encode("old"), caps);

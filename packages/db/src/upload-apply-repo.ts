@@ -13,7 +13,7 @@ import type { StoreContext } from "./write-queue.ts";
 
 type UploadApplyRepo = Pick<
 	ExchangeStore,
-	"queueUploadApply" | "getUploadApply" | "claimUploadApply" | "saveUploadApply" | "listClaimableApplies"
+	"queueUploadApply" | "getUploadApply" | "claimUploadApply" | "renewUploadApply" | "saveUploadApply" | "listClaimableApplies"
 >;
 
 function rowToApply(r: Row): UploadApply {
@@ -63,6 +63,14 @@ export function uploadApplyRepo(ctx: StoreContext): UploadApplyRepo {
 				},
 			]);
 			return (rs?.rowsAffected ?? 0) === 1;
+		},
+		async renewUploadApply(sessionId, name, heldUntil, until) {
+			const rs = await client.execute({
+				sql: `UPDATE upload_applies SET claimed_until = ?
+					WHERE session_id = ? AND name = ? AND state = 'pending' AND claimed_until = ?`,
+				args: [until, sessionId, name, heldUntil],
+			});
+			return rs.rowsAffected === 1;
 		},
 		async saveUploadApply(sessionId, name, patch) {
 			await ctx.write([

@@ -257,11 +257,12 @@ export async function planPages(
 	return out;
 }
 
-/** Plans the documents staged in `import_docs` ({@link planPages} over their pages). */
-export function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = ""): Promise<PlanReport> {
+/** Plans the documents staged in `import_docs` ({@link planPages} over their pages; `keepAlive` before each). */
+export function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = "", keepAlive?: () => Promise<void>): Promise<PlanReport> {
 	async function* staged(): AsyncGenerator<DocPage> {
 		let after = -1;
 		for (;;) {
+			await keepAlive?.();
 			const rows = await p.staged(after, PLAN_PAGE);
 			if (rows.length === 0) return;
 			after = rows.at(-1)?.seq ?? after;

@@ -5,11 +5,13 @@
  * upload is complete, never before.
  */
 import { encodeCp1251 } from "@obmen/core";
+import type { UploadApply } from "@obmen/db";
 import { createHarness, type Harness, oneCFile } from "@obmen/testing/harness";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../crypto.ts";
-import { endsWithRootClose } from "./apply-on-upload.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { endsWithRootClose, leaseKeeper } from "./apply-on-upload.ts";
 
 const enc = new TextEncoder();
 
@@ -284,5 +286,78 @@ describe("apply on upload in the background", () => {
 		for (const id of ["o1", "o2"]) expect(await oneC(h, id)).toMatchObject({ paid: true });
 		expect(await h.store.listUploads(sid)).toEqual([]);
 		expect(await h.store.getUploadApply(sid, "orders-2.xml")).toBeNull();
+	});
+});
+
+describe("the lease of an apply", () => {
+	const apply = { sessionId: "s", name: "f.xml" } as UploadApply;
+	const options = (renew: () => boolean) => {
+		const calls: [number, number][] = [];
+		const o = {
+			limits: { applyLeaseMs: 1000 },
+			store: {
+				async renewUploadApply(_s: string, _n: string, held: number, until: number) {
+					calls.push([held, until]);
+					return renew();
+				},
+			},
+		} as unknown as ResolvedOptions;
+		return { o, calls };
+	};
+
+	it("is renewed once half of it has passed, from the lease end it last set; a lease another worker took stops the slice", async () => {
+		let t = 10_000;
+		const { o, calls } = options(() => true);
+		const keep = leaseKeeper(o, apply, 11_000, () => t);
+		await keep();
+		t = 10_499;
+		await keep();
+		expect(calls).toEqual([]);
+		t = 10_500;
+		await keep();
+		expect(calls).toEqual([[11_000, 11_500]]);
+		t = 10_999; // the renewed lease runs to 11,500
+		await keep();
+		expect(calls).toHaveLength(1);
+		t = 11_000;
+		await keep();
+		expect(calls.at(-1)).toEqual([11_500, 12_000]);
+		const lost = options(() => false);
+		await expect(leaseKeeper(lost.o, apply, 11_000, () => 10_600)()).rejects.toThrow(/another worker/);
+	});
+
+	// 600 documents: a full page of 500 is planned as the file is parsed, and the lease (1 ms) is renewed before it
+	const file = () => paid(Array.from({ length: 600 }, (_, i) => i + 1));
+
+	it("a slice that outlives its lease renews it and applies before the reply", async () => {
+		const h = await createHarness({ limits: { applyLeaseMs: 1 } });
+		await seeded(h);
+		const renew = h.store.renewUploadApply.bind(h.store);
+		let renewals = 0;
+		h.store.renewUploadApply = async (...a) => {
+			renewals++;
+			return renew(...a);
+		};
+		const { cookie } = await h.login();
+		expect(await upload(h, cookie, "orders-1.xml", file())).toEqual(["success\n"]);
+		expect(renewals).toBeGreaterThanOrEqual(1);
+		expect(await oneC(h, "o1")).toMatchObject({ paid: true });
+		expect((await journal(h)).at(-1)?.note).toMatch(/^applied on upload: orders-1\.xml: documents: 600, updated: 3,/);
+		expect(await ledgerRows(h)).toBe(1);
+	});
+
+	it("a slice whose lease another worker took stops; that worker applies the file, once", async () => {
+		const h = await createHarness({ limits: { applyLeaseMs: 1 } });
+		await seeded(h);
+		const renew = h.store.renewUploadApply.bind(h.store);
+		let refusals = 1;
+		h.store.renewUploadApply = async (...a) => (refusals-- > 0 ? false : renew(...a));
+		const { cookie } = await h.login();
+		expect(await upload(h, cookie, "orders-1.xml", file())).toEqual(["success\n"]);
+		expect((await journal(h)).at(-1)?.note).toBe("applying on upload in the background");
+		await h.app.runBackgroundWork();
+		await h.store.idle();
+		expect(await oneC(h, "o1")).toMatchObject({ paid: true });
+		expect(await ledgerRows(h)).toBe(1);
 	});
 });

@@ -159,7 +159,12 @@ export function applyNote(apply: UploadApply): string {
  * done; saves the progress and frees the lease. A file that is not a valid 1C order file fails the apply (nothing of
  * it is applied; a later `import` tells 1C the same reason).
  */
-export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c?: Context): Promise<ApplySlice> {
+export async function applyUploadSlice(
+	o: ResolvedOptions,
+	apply: UploadApply,
+	c?: Context,
+	keepAlive?: () => Promise<void>,
+): Promise<ApplySlice> {
 	const started = Date.now();
 	const { sessionId, name } = apply;
 	const result: UploadApply["result"] = { ...apply.result, done: { ...apply.result.done } };
@@ -171,7 +176,7 @@ export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c
 	if (!node) return fail(NODE_DELETED);
 	const settings = readSettings(node.settings);
 	const session = await o.store.getSession(sessionId);
-	const x = { o, c, sessionId, nodeId: node.id, settings, uploadEpoch: session?.uploadEpoch ?? 0, now: o.clock.now(), started };
+	const x = { o, c, sessionId, nodeId: node.id, settings, uploadEpoch: session?.uploadEpoch ?? 0, now: o.clock.now(), started, keepAlive };
 	let ordersImported = 0;
 	const problems: string[] = [];
 	/** The change-feed cursor range `(from, to]` of what this slice applied. */
@@ -229,12 +234,34 @@ export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c
 	return { state: "done", apply: { ...apply, result, state: "done" }, ordersImported, problems, changes };
 }
 
+/** The slice's lease was taken by another worker (it ended before the slice could renew it): that worker goes on. */
+class LeaseLost extends Error {}
+
+/**
+ * @internal What a slice calls between pages of work: renews the apply's lease once half of it has passed (a 100 MB
+ * file planned as it is parsed takes 10–15 s here, a slower machine may need longer than the lease), and throws
+ * {@link LeaseLost} when another worker took it meanwhile, so the slice stops instead of doing the work twice.
+ */
+export function leaseKeeper(o: ResolvedOptions, apply: UploadApply, heldUntil: number, now = Date.now): () => Promise<void> {
+	let held = heldUntil;
+	return async () => {
+		const t = now();
+		if (t < held - o.limits.applyLeaseMs / 2) return;
+		const next = t + o.limits.applyLeaseMs;
+		if (!(await o.store.renewUploadApply(apply.sessionId, apply.name, held, next))) throw new LeaseLost("lease taken by another worker");
+		held = next;
+	};
+}
+
 /** Claims the apply and works one slice on it; null when another worker holds its lease (or it is not pending). */
 async function claimAndSlice(o: ResolvedOptions, apply: UploadApply, c?: Context): Promise<ApplySlice | null> {
-	if (!(await o.store.claimUploadApply(apply.sessionId, apply.name, Date.now(), o.limits.applyLeaseMs))) return null;
+	const now = Date.now();
+	if (!(await o.store.claimUploadApply(apply.sessionId, apply.name, now, o.limits.applyLeaseMs))) return null;
 	try {
-		return await applyUploadSlice(o, apply, c);
+		return await applyUploadSlice(o, apply, c, leaseKeeper(o, apply, now + o.limits.applyLeaseMs));
 	} catch (e) {
+		// the lease was lost to another worker: the work is its own now (what this slice applied stays applied, once)
+		if (e instanceof LeaseLost) return null;
 		// an unexpected error (database busy…): free the lease so the work is retried, and pass the error on
 		await o.store.saveUploadApply(apply.sessionId, apply.name, { result: apply.result }).catch(() => undefined);
 		throw e;

@@ -173,6 +173,11 @@ export interface XmlApplyContext {
 	now: Date;
 	/** When the slice started (epoch ms): the time budget counts from here. */
 	started: number;
+	/**
+	 * Called between pages of work (the apply on upload renews its lease there; it throws to stop a slice whose lease
+	 * another worker took).
+	 */
+	keepAlive?: () => Promise<void>;
 }
 
 /**
@@ -219,7 +224,10 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 		if (index++ < staged) continue;
 		if (index === staged + 1 && staged > 0) sliceStart = Date.now();
 		batch.push(JSON.stringify(stageDocument(doc, settings.createOrdersFrom1C)));
-		if (batch.length >= STAGE_BATCH) await flush();
+		if (batch.length >= STAGE_BATCH) {
+			await flush();
+			await x.keepAlive?.();
+		}
 		if (Date.now() - sliceStart >= o.limits.importSliceMs) {
 			finished = false;
 			break;
@@ -236,7 +244,7 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: next, at: x.now.toISOString() };
 	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	const outcome = await store.runImport(run, sessionId, async (p) => {
-		report = await planStaged(p, settings, x.nodeId);
+		report = await planStaged(p, settings, x.nodeId, x.keepAlive);
 	});
 	return afterApply(x, run, outcome, report);
 }
@@ -269,6 +277,7 @@ async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, s
 			parsing += Date.now() - since;
 			if (!budget.fits(parsing, read)) throw new SliceOverrun();
 			if (page.length >= PLAN_PAGE) {
+				await x.keepAlive?.();
 				yield page;
 				page = [];
 			}
