@@ -458,10 +458,13 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				rs = await client.batch(stmts, "write");
 				rs.splice(1, unmatched.length);
 			} catch (e) {
-				const movedOn = await client.execute({ sql: MOVED_ON, args: key }).then(
-					(r) => r.rows.length > 0,
-					() => false,
-				);
+				// the guard's refused row names the ledger's node_id (the only NULL ever inserted there), else the query tells
+				const movedOn =
+					/NOT NULL constraint failed: import_ledger\.node_id/.test(String((e as Error)?.message ?? e)) ||
+					(await client.execute({ sql: MOVED_ON, args: key }).then(
+						(r) => r.rows.length > 0,
+						() => false,
+					));
 				await dropScratch();
 				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
 				if (await isImported(run.nodeId, run.sha256)) return null;

@@ -223,10 +223,15 @@ export interface ExchangeStore {
 	 * Applies an import under the in-process write lock: `plan` reads the documents in pages (staged ones, or from
 	 * the parser) and fills the planning scratch tables (bounded memory); then ONE write transaction applies every
 	 * patch and creation set-based, adds the ledger row and drops the staging and scratch rows, all or nothing.
-	 * Ledger hit → no-op, returns null.
+	 * Ledger hit → no-op, returns null. Throws {@link StoreBusyError} (nothing applied) when a patch carrying new order
+	 * JSON or a held conflict was planned from a revision its order has left since (`OrderPatch.baseRevision`: another
+	 * process wrote it): the caller plans the file again.
 	 */
 	runImport(run: ImportRun, sessionId: string, plan: (p: ImportPlanning) => Promise<void>): Promise<ImportOutcome | null>;
-	/** {@link ExchangeStore.runImport} for a plan already in memory. Ledger hit → no-op, returns false. */
+	/**
+	 * {@link ExchangeStore.runImport} for a plan already in memory (made outside the lock: a patch's `baseRevision`
+	 * still guards its order). Ledger hit → no-op, returns false.
+	 */
 	applyImport(app: ImportApplication, sessionId: string): Promise<boolean>;
 
 	// throttling

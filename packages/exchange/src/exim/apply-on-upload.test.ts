@@ -5,7 +5,7 @@
  * upload is complete, never before.
  */
 import { encodeCp1251 } from "@obmen/core";
-import type { UploadApply } from "@obmen/db";
+import { StoreBusyError, type UploadApply } from "@obmen/db";
 import { createHarness, type Harness, oneCFile } from "@obmen/testing/harness";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
@@ -324,6 +324,16 @@ describe("the lease of an apply", () => {
 		expect(calls.at(-1)).toEqual([11_500, 12_000]);
 		const lost = options(() => false);
 		await expect(leaseKeeper(lost.o, apply, 11_000, () => 10_600)()).rejects.toThrow(/another worker/);
+		// the database busy at a renewal: the slice goes on while its lease runs, and fails once it ended
+		const locked = options(() => {
+			throw new StoreBusyError("database is locked");
+		});
+		let at = 10_600;
+		const keepBusy = leaseKeeper(locked.o, apply, 11_000, () => at);
+		await keepBusy();
+		at = 11_000;
+		await expect(keepBusy()).rejects.toBeInstanceOf(StoreBusyError);
+		expect(locked.calls).toHaveLength(2);
 	});
 
 	// 600 documents: a full page of 500 is planned as the file is parsed, and the lease (1 ms) is renewed before it

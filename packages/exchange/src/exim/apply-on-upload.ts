@@ -17,7 +17,7 @@
  * (УНФ re-sends earlier portions' xml inside later zips and polls them all: the ledger makes those no-ops).
  */
 import { CommerceMLError, concatBytes, encodeCp1251, isCommerceMLError, isZip, replyProgress, replySuccess, unzipXml } from "@obmen/core";
-import type { UploadApply } from "@obmen/db";
+import { StoreBusyError, type UploadApply } from "@obmen/db";
 import type { Context } from "hono";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
@@ -163,7 +163,7 @@ export async function applyUploadSlice(
 	o: ResolvedOptions,
 	apply: UploadApply,
 	c?: Context,
-	keepAlive?: () => Promise<void>,
+	renewLease?: () => Promise<void>,
 ): Promise<ApplySlice> {
 	const started = Date.now();
 	const { sessionId, name } = apply;
@@ -176,7 +176,17 @@ export async function applyUploadSlice(
 	if (!node) return fail(NODE_DELETED);
 	const settings = readSettings(node.settings);
 	const session = await o.store.getSession(sessionId);
-	const x = { o, c, sessionId, nodeId: node.id, settings, uploadEpoch: session?.uploadEpoch ?? 0, now: o.clock.now(), started, keepAlive };
+	const x = {
+		o,
+		c,
+		sessionId,
+		nodeId: node.id,
+		settings,
+		uploadEpoch: session?.uploadEpoch ?? 0,
+		now: o.clock.now(),
+		started,
+		keepAlive: renewLease,
+	};
 	let ordersImported = 0;
 	const problems: string[] = [];
 	/** The change-feed cursor range `(from, to]` of what this slice applied. */
@@ -248,7 +258,15 @@ export function leaseKeeper(o: ResolvedOptions, apply: UploadApply, heldUntil: n
 		const t = now();
 		if (t < held - o.limits.applyLeaseMs / 2) return;
 		const next = t + o.limits.applyLeaseMs;
-		if (!(await o.store.renewUploadApply(apply.sessionId, apply.name, held, next))) throw new LeaseLost("lease taken by another worker");
+		let renewed: boolean;
+		try {
+			renewed = await o.store.renewUploadApply(apply.sessionId, apply.name, held, next);
+		} catch (e) {
+			// the database was busy: the lease still runs, so the slice goes on and the next call tries again
+			if (t < held) return;
+			throw e;
+		}
+		if (!renewed) throw new LeaseLost("lease taken by another worker");
 		held = next;
 	};
 }
@@ -424,7 +442,15 @@ export function backgroundWork(o: ResolvedOptions): BackgroundWork {
 			const applies = await o.store.listClaimableApplies(Date.now(), CLAIM_BATCH);
 			let worked = false;
 			for (const apply of applies) {
-				const slice = await claimAndSlice(o, apply);
+				let slice: ApplySlice | null;
+				try {
+					slice = await claimAndSlice(o, apply);
+				} catch (e) {
+					// busy (the database locked, or an order changed while the file was planned): its lease is free again,
+					// and the next pass retries it; the other applies go on meanwhile
+					if (e instanceof StoreBusyError) continue;
+					throw e;
+				}
 				if (!slice) continue;
 				worked = true;
 				if (slice.state !== "progress") await journalBackground(o, slice);
