@@ -96,6 +96,11 @@ export function normalizeCmlDecimal(raw: string | null | undefined): string | nu
 		const s = raw.slice(0, end);
 		return s === "-0" ? "0" : s;
 	}
+	return parseCmlDecimal(raw);
+}
+
+/** @internal {@link normalizeCmlDecimal} without its fast paths: spaces and NBSP stripped, comma as point, full parse. */
+export function parseCmlDecimal(raw: string): string | null {
 	const v = raw.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
 	if (v === "") return null;
 	try {
