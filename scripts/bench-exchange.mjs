@@ -14,7 +14,7 @@
  *     Then, with everything acknowledged, the "nothing new" query that a 1C node polls with every few minutes.
  *
  * Each server runs in its own child process (its peak RSS is its own, from process.resourceUsage()).
- * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 45000] [--heap 128] [--mmap-threshold 131072] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b] [--profile server.cpuprofile]
+ * Usage: npm run build && node scripts/bench-exchange.mjs [--orders 45000] [--heap 128] [--mmap-threshold 131072] [--parse-worker on|off] [--query-orders 100000] [--requests 200] [--connections 1] [--only a|b] [--profile server.cpuprofile]
  * --trace prints the server's memory every 500 ms and each step to stderr.
  */
 import { fork, spawnSync } from "node:child_process";
@@ -36,6 +36,8 @@ const opt = (name, dflt) => {
 	return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const TRACE = argv.includes("--trace");
+/** `--parse-worker off`: the server parses the file on the request's thread (`OBMEN_PARSE_WORKER`; default on). */
+const PARSE_WORKER = argv.includes("--parse-worker") ? argv[argv.indexOf("--parse-worker") + 1] : "on";
 /** `--profile FILE`: the server child writes a CPU profile of its whole run there (open it in Chrome DevTools). */
 const PROFILE = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : null;
 /**
@@ -144,7 +146,15 @@ async function generateFile(file, docs) {
 async function serveChild(url) {
 	const { readConfig, startServer } = await import(APP);
 	const cfg = readConfig(
-		{ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: url, OBMEN_ADMIN_TOKEN: ADMIN, OBMEN_1C_LOGIN: LOGIN, OBMEN_1C_PASSWORD: PASSWORD },
+		{
+			PORT: "0",
+			HOST: "127.0.0.1",
+			DATABASE_URL: url,
+			OBMEN_ADMIN_TOKEN: ADMIN,
+			OBMEN_1C_LOGIN: LOGIN,
+			OBMEN_1C_PASSWORD: PASSWORD,
+			OBMEN_PARSE_WORKER: PARSE_WORKER,
+		},
 		[],
 	);
 	const server = await startServer(cfg);
@@ -212,11 +222,15 @@ async function renderChild(url, times) {
 }
 
 function startServerChild(url) {
-	const child = fork(SELF, ["--child", "serve", url, ...(TRACE ? ["--trace"] : []), ...(PROFILE ? ["--profile", PROFILE] : [])], {
-		stdio: ["ignore", "ignore", "inherit", "ipc"],
-		execArgv: [...process.execArgv, ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [])],
-		env: { ...process.env, ...(MMAP_THRESHOLD > 0 ? { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD) } : {}) },
-	});
+	const child = fork(
+		SELF,
+		["--child", "serve", url, "--parse-worker", PARSE_WORKER, ...(TRACE ? ["--trace"] : []), ...(PROFILE ? ["--profile", PROFILE] : [])],
+		{
+			stdio: ["ignore", "ignore", "inherit", "ipc"],
+			execArgv: [...process.execArgv, ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [])],
+			env: { ...process.env, ...(MMAP_THRESHOLD > 0 ? { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD) } : {}) },
+		},
+	);
 	return new Promise((resolve, reject) => {
 		child.once("message", (m) => resolve({ child, url: m.url }));
 		child.once("exit", (code) => reject(new Error(`server child exited ${code}`)));
@@ -332,6 +346,7 @@ async function partImport(dir, orders) {
 		baselineRssMB: Math.round(base.rss),
 		importVsReadDocuments: +(applyMs / base.ms).toFixed(2),
 		serverHeapCapMB: HEAP_MB || "default",
+		serverParseWorker: PARSE_WORKER,
 		serverMmapThreshold: MMAP_THRESHOLD || "glibc default",
 		rssOk: rss < 250,
 	};

@@ -15,6 +15,7 @@ import { type Clock, createExchangeApp, type ExchangeLimits, type Logger, lineLo
 import { diskAdminAssets } from "./assets.ts";
 import { ensureAdminToken, ensureDefaultNode } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
+import { nodeParseWorker } from "./parse-thread.ts";
 import { nodeSha256 } from "./sha256.ts";
 
 /** A running server. */
@@ -96,6 +97,7 @@ export async function startServer(cfg: ServerConfig, tuning: ServerTuning = {}):
 		logger: tuning.logger ?? lineLogger(cfg.logFormat ?? "off", (line) => console.log(line)),
 		metricsToken: cfg.metricsToken,
 		sha256: nodeSha256,
+		...(cfg.parseWorker === false ? {} : { parseWorker: nodeParseWorker }),
 		...(cfg.trustProxy ? { trustProxy: cfg.trustProxy } : {}),
 		...(cfg.publicUrl ? { publicUrl: cfg.publicUrl } : {}),
 		...(cfg.adminCorsOrigins?.length ? { adminCorsOrigins: cfg.adminCorsOrigins } : {}),

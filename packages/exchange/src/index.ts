@@ -49,6 +49,7 @@ export {
 } from "./log.ts";
 export { type AdminAssets, type Clock, DEFAULT_LIMITS, type ExchangeAppOptions, type ExchangeLimits } from "./options.ts";
 export { orderFrom1C } from "./order-from-1c.ts";
+export { type ParsePort, type ParseWorker, type ParseWorkerFactory, serveParseWorker } from "./parse-worker.ts";
 export { type ClientView, clientView, parsePublicUrl, parseTrustProxy, publicBase, type TrustProxy } from "./proxy.ts";
 export { defaultSettings, mergeSettings, type NodeSettings, type NodeSettingsInput, NodeSettingsSchema, readSettings } from "./settings.ts";
 export { nobleSha256, type Sha256Factory, type Sha256Hasher, sha256HexOfChunks } from "./sha256.ts";

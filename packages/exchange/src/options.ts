@@ -5,6 +5,7 @@
 import type { ExchangeStore } from "@obmen/db";
 import type { Context } from "hono";
 import type { Logger } from "./log.ts";
+import type { ParseWorkerFactory } from "./parse-worker.ts";
 import { clientView, publicBase, type TrustProxy } from "./proxy.ts";
 import { nobleSha256, type Sha256Factory } from "./sha256.ts";
 
@@ -48,6 +49,11 @@ export interface ExchangeLimits {
 	maxApiBodyBytes: number;
 	/** Failed admin-token checks per minute per client IP before `/api/v1` answers 429. Default 10. */
 	adminFailuresPerMinute: number;
+	/**
+	 * Smallest xml parsed on a worker thread when the runtime gave a `parseWorker` (smaller ones are parsed on the
+	 * request's thread: starting a thread costs more than it saves). Default 4 MiB.
+	 */
+	parseWorkerMinBytes: number;
 }
 
 /** Defaults of {@link ExchangeLimits}. */
@@ -62,6 +68,7 @@ export const DEFAULT_LIMITS: ExchangeLimits = {
 	loginFailuresPerMinute: 10,
 	maxApiBodyBytes: 1024 * 1024,
 	adminFailuresPerMinute: 10,
+	parseWorkerMinBytes: 4 * 1024 * 1024,
 };
 
 /** Files served under `/admin` (the demo admin page and the widget bundle), read by the runtime entry. */
@@ -126,6 +133,12 @@ export interface ExchangeAppOptions {
 	 * hex: () => h.digest("hex") }; }`), ~10× faster. Any implementation must give the same digest.
 	 */
 	sha256?: Sha256Factory;
+	/**
+	 * Starts a thread that parses a big upload while this one plans and writes its documents (parse-worker.ts): the
+	 * Node server passes one on `worker_threads`. Default: none, the import parses on the request's thread. Files
+	 * under `limits.parseWorkerMinBytes` are always parsed on the request's thread.
+	 */
+	parseWorker?: ParseWorkerFactory;
 }
 
 /** @internal Options with defaults applied. */
@@ -143,6 +156,7 @@ export interface ResolvedOptions
 			| "logger"
 			| "metricsToken"
 			| "adminCorsOrigins"
+			| "parseWorker"
 		>
 	> {
 	limits: ExchangeLimits;
@@ -155,6 +169,7 @@ export interface ResolvedOptions
 	publicUrl: string | undefined;
 	logger: Logger | null;
 	metricsToken: string | null;
+	parseWorker: ParseWorkerFactory | null;
 	/** The public base URL for this request (`publicUrl`, else the request's, corrected by a trusted proxy). */
 	baseUrl: (c: Context) => string;
 }
@@ -185,5 +200,6 @@ export function resolveOptions(o: ExchangeAppOptions): ResolvedOptions {
 		adminFrameAncestors: o.adminFrameAncestors ?? ["'self'"],
 		logger: o.logger ?? null,
 		metricsToken: o.metricsToken || null,
+		parseWorker: o.parseWorker ?? null,
 	};
 }

@@ -28,9 +28,10 @@ import type { Context } from "hono";
 import { type DocPage, PLAN_PAGE, type PlanReport, planPages, planStaged } from "../apply.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { pacer } from "../pacer.ts";
+import { ParseWorkerFailed, parseInWorker } from "../parse-worker.ts";
 import { type NodeSettings, readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
-import { stageDocument } from "../staged-doc.ts";
+import { type StagedDoc, stageDocument } from "../staged-doc.ts";
 import { rematchNode } from "../unmatched.ts";
 import { notifyWebhook } from "../webhooks.ts";
 import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
@@ -265,25 +266,53 @@ async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, s
 	const budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
 	let parsing = 0;
 	let read = 0;
+	// a big file is parsed on a worker thread when the runtime gave one: the pages are planned as the next are parsed
+	const inWorker = o.parseWorker !== null && size >= o.limits.parseWorkerMinBytes;
+	async function* staged(): AsyncGenerator<StagedDoc[]> {
+		if (inWorker && o.parseWorker) {
+			const limits = { limits: readLimits(o), createOrders: settings.createOrdersFrom1C, batch: PLAN_PAGE };
+			let planned = false;
+			try {
+				// the worker's own parse time counts (it parses while this thread plans)
+				for await (const docs of parseInWorker(o.parseWorker, found.chunks(), limits, (p) => {
+					read = p.read;
+					parsing = p.parsing;
+				})) {
+					planned = true;
+					yield docs;
+				}
+				return;
+			} catch (e) {
+				// a worker that failed before its first batch (it could not start): this thread parses the file
+				if (!(e instanceof ParseWorkerFailed) || planned) throw e;
+				reportWorkerFailure(x, e);
+				read = 0;
+				parsing = 0;
+			}
+		}
+		const chunks = tally(found.chunks(), (n) => {
+			read += n;
+		});
+		for await (const doc of readDocuments(chunks, readLimits(o))) yield [stageDocument(doc, settings.createOrdersFrom1C)];
+	}
 	async function* pages(): AsyncGenerator<DocPage> {
 		const pace = pacer();
 		let page: DocPage = [];
 		let since = Date.now();
-		const chunks = tally(found.chunks(), (n) => {
-			read += n;
-		});
-		for await (const doc of readDocuments(chunks, readLimits(o))) {
-			page.push({ seq: run.documents++, d: stageDocument(doc, settings.createOrdersFrom1C) });
-			parsing += Date.now() - since;
-			if (!budget.fits(parsing, read)) throw new SliceOverrun();
-			if (page.length >= PLAN_PAGE) {
-				await x.keepAlive?.();
-				yield page;
-				page = [];
+		for await (const docs of staged()) {
+			for (const d of docs) {
+				page.push({ seq: run.documents++, d });
+				if (!inWorker) parsing += Date.now() - since;
+				if (!budget.fits(parsing, read)) throw new SliceOverrun();
+				if (page.length >= PLAN_PAGE) {
+					await x.keepAlive?.();
+					yield page;
+					page = [];
+				}
+				// neither the planning of the page nor other requests served meanwhile count as parsing
+				await pace();
+				since = Date.now();
 			}
-			// neither the planning of the page nor other requests served meanwhile count as parsing
-			await pace();
-			since = Date.now();
 		}
 		if (page.length) yield page;
 	}
@@ -294,10 +323,23 @@ async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, s
 			report = await planPages(p, pages(), settings, x.nodeId);
 		});
 	} catch (e) {
+		// given up (nothing applied): the file is staged slice by slice, parsed on this thread
 		if (e instanceof SliceOverrun) return null;
+		// the worker failed midway: what it planned is discarded, and this thread stages the file
+		if (e instanceof ParseWorkerFailed) {
+			reportWorkerFailure(x, e);
+			return null;
+		}
 		throw e;
 	}
 	return afterApply(x, run, outcome, report);
+}
+
+/** Reports a failed parse worker (a missing script, a thread out of memory): never fatal to the import. */
+function reportWorkerFailure(x: XmlApplyContext, e: ParseWorkerFailed): void {
+	try {
+		x.o.onError(e);
+	} catch {}
 }
 
 /** @internal The step of an applied file (null outcome: the ledger had it): rematching, webhooks. */

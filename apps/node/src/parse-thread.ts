@@ -1,0 +1,43 @@
+/**
+ * @module
+ * The `parseWorker` option of `createExchangeApp` on `node:worker_threads` (Node, and Bun, which implements it): a big
+ * upload is parsed on its own thread while the request's thread plans and writes its documents.
+ */
+import { Worker } from "node:worker_threads";
+import type { ParseWorker, ParseWorkerFactory } from "@obmen/exchange";
+
+/**
+ * The worker's script: `parse-worker.js` beside this module once built. Run from the sources (the tests), this module
+ * is `src/parse-thread.ts` and the built script is in `dist/` (built by `npm ci`/`npm run build`).
+ */
+const SCRIPT = new URL(import.meta.url.endsWith(".ts") ? "../dist/parse-worker.js" : "./parse-worker.js", import.meta.url);
+
+/**
+ * The worker's V8 heap (MB). The parse streams: the worker holds a chunk or two of the file and a few batches of
+ * documents, so a small heap is enough, and it keeps the server's peak RSS within its budget.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+
+/** The importer's end of a started parse thread (its `exit` before `terminate` is a failure). */
+export function parseWorkerOf(worker: Worker): ParseWorker {
+	let stopped = false;
+	return {
+		post: (m, transfer) => worker.postMessage(m, transfer),
+		listen(message, fail) {
+			worker.on("message", message);
+			worker.on("error", fail);
+			worker.on("exit", (code) => {
+				if (!stopped) fail(new Error(`parse worker exited with code ${code}`));
+			});
+		},
+		terminate() {
+			stopped = true;
+			void worker.terminate();
+		},
+	};
+}
+
+/** Starts a parse worker thread per big upload. */
+export const nodeParseWorker: ParseWorkerFactory = () =>
+	// none of the process's flags: a source-resolution condition of a test runner would send the worker to sources
+	parseWorkerOf(new Worker(SCRIPT, { resourceLimits: WORKER_LIMITS, execArgv: [] }));

@@ -1,0 +1,253 @@
+/**
+ * @module
+ * Parsing a big 1C order file on another thread. A direct import (exim/import.ts `applyDirect`) parses the upload and
+ * plans each page of documents against the store as it goes; on one thread the parse (about a third of the time of a
+ * 100 MB file) and the planning with its SQL take turns. With a parse worker they overlap: the worker reads the bytes
+ * it is handed, parses them with {@link readDocuments} and reduces each document to its {@link StagedDoc}, and the
+ * importing thread plans pages while the next ones are parsed.
+ *
+ * The runtime provides the thread ({@link ParseWorkerFactory}: Node's `worker_threads` in apps/node); this module is
+ * the protocol on both sides, web-standard only. Memory stays bounded: the worker asks for one chunk of the upload
+ * ahead of what it parses, and sends a batch of documents only while the importing thread has fewer than
+ * {@link BATCHES_AHEAD} batches it has not taken yet.
+ */
+import { CommerceMLError, isCommerceMLError, type ReadLimits, readDocuments } from "@obmen/core";
+import { type StagedDoc, stageDocument } from "./staged-doc.ts";
+
+/** Batches of documents the worker may send before the importing thread has taken them. */
+export const BATCHES_AHEAD = 2;
+
+/** The importing thread's end of a parse worker (made per file by a {@link ParseWorkerFactory}). */
+export interface ParseWorker {
+	/** Sends a message to the worker (`transfer`: buffers handed over, not copied). */
+	post(message: unknown, transfer?: ArrayBuffer[]): void;
+	/** Receives the worker's messages; `fail` when the worker could not start or died. */
+	listen(message: (m: unknown) => void, fail: (e: unknown) => void): void;
+	/** Stops the worker (after the file, or when the import stops early). */
+	terminate(): void;
+}
+
+/** Starts a parse worker: a thread running {@link serveParseWorker}. */
+export type ParseWorkerFactory = () => ParseWorker;
+
+/** The worker's end of the channel (Node's `parentPort`, a Web Worker's `self`). */
+export interface ParsePort {
+	post(message: unknown): void;
+	listen(message: (m: unknown) => void): void;
+}
+
+/** Messages to the worker. */
+type ToWorker =
+	| { t: "start"; limits: ReadLimits; createOrders: boolean; batch: number }
+	/** The next chunk of the file; null at its end. */
+	| { t: "chunk"; bytes: Uint8Array | null }
+	/** The importing thread took a batch: one more may be sent. */
+	| { t: "credit" };
+
+/** A parse error as it crosses threads. */
+type ErrorData =
+	| { cml: true; code: CommerceMLError["code"]; reason: string; offset?: number; line?: number; column?: number }
+	| { cml: false; message: string };
+
+/** How far the worker's parse got: bytes of the file given to the parser, and ms spent parsing (not waiting). */
+export interface ParseProgress {
+	read: number;
+	parsing: number;
+}
+
+/** Messages from the worker. */
+type FromWorker =
+	| { t: "pull" }
+	| ({ t: "docs"; docs: StagedDoc[] } & ParseProgress)
+	| ({ t: "end" } & ParseProgress)
+	| { t: "error"; error: ErrorData };
+
+/** Bytes given to the parser at a time (so that `read` is never far ahead of what was parsed). */
+const PIECE = 1024 * 1024;
+
+/** The worker failed for a reason of its own (not the file's): the import parses on its own thread instead. */
+export class ParseWorkerFailed extends Error {
+	constructor(cause: unknown) {
+		super(`parse worker failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+		this.name = "ParseWorkerFailed";
+	}
+}
+
+function errorData(e: unknown): ErrorData {
+	if (isCommerceMLError(e)) {
+		const d: ErrorData = { cml: true, code: e.code, reason: e.reason };
+		if (e.offset !== undefined) d.offset = e.offset;
+		if (e.line !== undefined) d.line = e.line;
+		if (e.column !== undefined) d.column = e.column;
+		return d;
+	}
+	return { cml: false, message: e instanceof Error ? e.message : String(e) };
+}
+
+function revive(d: ErrorData): Error {
+	if (!d.cml) return new ParseWorkerFailed(new Error(d.message));
+	const position: { offset?: number; line?: number; column?: number } = {};
+	if (d.offset !== undefined) position.offset = d.offset;
+	if (d.line !== undefined) position.line = d.line;
+	if (d.column !== undefined) position.column = d.column;
+	return new CommerceMLError(d.code, d.reason, position);
+}
+
+/** A promise with its resolver (a wake-up for one waiter). */
+function signal(): { wait: Promise<void>; wake: () => void } {
+	let wake = () => {};
+	const wait = new Promise<void>((resolve) => {
+		wake = resolve;
+	});
+	return { wait, wake };
+}
+
+/**
+ * The worker's side: waits for `start`, then parses the chunks it asks for and sends the staged documents in batches
+ * (a parse error is sent as such, with its code and position). One file per worker.
+ */
+export function serveParseWorker(port: ParsePort): void {
+	const chunks: (Uint8Array | null)[] = [];
+	let pulled = 0;
+	let credits = BATCHES_AHEAD;
+	let arrived = signal();
+	port.listen((m) => {
+		const msg = m as ToWorker;
+		if (msg.t === "start") void run(msg);
+		else if (msg.t === "chunk") chunks.push(msg.bytes);
+		else if (msg.t === "credit") credits++;
+		arrived.wake();
+	});
+	const pull = () => {
+		pulled++;
+		port.post({ t: "pull" } satisfies FromWorker);
+	};
+	let read = 0;
+	// time spent waiting (for a chunk, for a credit) is not parsing
+	let waited = 0;
+	let began = 0;
+	const progress = (): ParseProgress => ({ read, parsing: Date.now() - began - waited });
+	const waitFor = async (ready: () => boolean) => {
+		const from = Date.now();
+		while (!ready()) {
+			await arrived.wait;
+			arrived = signal();
+		}
+		waited += Date.now() - from;
+	};
+	async function* input(): AsyncGenerator<Uint8Array> {
+		pull();
+		for (;;) {
+			await waitFor(() => chunks.length > 0);
+			const bytes = chunks.shift() as Uint8Array | null;
+			pulled--;
+			if (bytes === null) return;
+			// one chunk ahead: the next one is on its way while this one is parsed
+			if (pulled === 0) pull();
+			for (let at = 0; at < bytes.byteLength; at += PIECE) {
+				const piece = bytes.subarray(at, at + PIECE);
+				read += piece.byteLength;
+				yield piece;
+			}
+		}
+	}
+	async function send(docs: StagedDoc[]): Promise<void> {
+		await waitFor(() => credits > 0);
+		credits--;
+		port.post({ t: "docs", docs, ...progress() } satisfies FromWorker);
+	}
+	async function run(start: Extract<ToWorker, { t: "start" }>): Promise<void> {
+		began = Date.now();
+		try {
+			let batch: StagedDoc[] = [];
+			for await (const doc of readDocuments(input(), start.limits)) {
+				batch.push(stageDocument(doc, start.createOrders));
+				if (batch.length >= start.batch) {
+					await send(batch);
+					batch = [];
+				}
+			}
+			if (batch.length) await send(batch);
+			port.post({ t: "end", ...progress() } satisfies FromWorker);
+		} catch (e) {
+			port.post({ t: "error", error: errorData(e) } satisfies FromWorker);
+		}
+	}
+}
+
+/**
+ * The importing thread's side: starts a worker, hands it the file's chunks as it asks for them (copies: the caller's
+ * bytes stay usable) and yields its batches of staged documents in file order. The worker is stopped when the
+ * iteration ends, early or not.
+ * @throws CommerceMLError when the file is not a valid 1C order file (as the parser on this thread would)
+ * @throws ParseWorkerFailed when the worker failed for a reason of its own
+ */
+export async function* parseInWorker(
+	spawn: ParseWorkerFactory,
+	chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+	opts: { limits: ReadLimits; createOrders: boolean; batch: number },
+	/** Told how far the worker's parse got, with each batch. */
+	onProgress: (p: ParseProgress) => void,
+): AsyncGenerator<StagedDoc[]> {
+	let worker: ParseWorker;
+	try {
+		worker = spawn();
+	} catch (e) {
+		throw new ParseWorkerFailed(e);
+	}
+	const w = worker;
+	const inbox: FromWorker[] = [];
+	let failure: unknown = null;
+	let arrived = signal();
+	const source = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : (chunks as Iterable<Uint8Array>)[Symbol.iterator]();
+	// chunks are handed over in the order they were asked for (one request at a time reads the source)
+	let reading: Promise<void> = Promise.resolve();
+	const handOver = async () => {
+		try {
+			const r = await source.next();
+			if (r.done) {
+				w.post({ t: "chunk", bytes: null } satisfies ToWorker);
+				return;
+			}
+			const copy = r.value.slice();
+			w.post({ t: "chunk", bytes: copy } satisfies ToWorker, [copy.buffer as ArrayBuffer]);
+		} catch (e) {
+			failure ??= e;
+			arrived.wake();
+		}
+	};
+	w.listen(
+		(m) => {
+			const msg = m as FromWorker;
+			if (msg.t === "pull") reading = reading.then(handOver);
+			else {
+				inbox.push(msg);
+				arrived.wake();
+			}
+		},
+		(e) => {
+			failure ??= new ParseWorkerFailed(e);
+			arrived.wake();
+		},
+	);
+	try {
+		w.post({ t: "start", limits: opts.limits, createOrders: opts.createOrders, batch: opts.batch } satisfies ToWorker);
+		for (;;) {
+			while (inbox.length === 0 && failure === null) {
+				await arrived.wait;
+				arrived = signal();
+			}
+			const msg = inbox.shift();
+			if (!msg) throw failure;
+			if (msg.t === "error") throw revive(msg.error);
+			if (msg.t === "pull") continue;
+			onProgress({ read: msg.read, parsing: msg.parsing });
+			if (msg.t === "end") return;
+			yield msg.docs;
+			w.post({ t: "credit" } satisfies ToWorker);
+		}
+	} finally {
+		w.terminate();
+		await (source as { return?: () => unknown }).return?.();
+	}
+}
