@@ -50,15 +50,24 @@ async function imported(opts: { parseWorker?: ParseWorkerFactory }): Promise<{ r
 	return { reply: replies.at(-1) ?? "", digest: await domainDigest(h.client, DATA), staged: staged.mock.calls.length > 0 };
 }
 
-/** Counts the workers a factory started. */
-function counted(factory: ParseWorkerFactory): { factory: ParseWorkerFactory; started: () => number } {
+/** Counts the workers a factory started, and those stopped. */
+function counted(factory: ParseWorkerFactory): { factory: ParseWorkerFactory; started: () => number; stopped: () => number } {
 	let n = 0;
+	let stopped = 0;
 	return {
 		factory: () => {
 			n++;
-			return factory();
+			const w = factory();
+			return {
+				...w,
+				terminate: () => {
+					stopped++;
+					w.terminate();
+				},
+			};
 		},
 		started: () => n,
+		stopped: () => stopped,
 	};
 }
 
@@ -68,10 +77,23 @@ describe("parse worker thread (node:worker_threads)", () => {
 		const worker = counted(nodeParseWorker);
 		const there = await imported({ parseWorker: worker.factory });
 		expect(worker.started()).toBe(1);
+		expect(worker.stopped()).toBe(1);
 		expect(there.reply).toMatch(/^success\ndocuments: 593, updated: 400, created: 60, unknown: 0\n$/);
 		// planned as the worker parsed it (a failed worker would have left the file to staging)
 		expect(there.staged).toBe(false);
 		expect(there).toEqual(here);
+	});
+
+	it("a worker started while a file already imported was hashed is stopped unused", async () => {
+		const worker = counted(nodeParseWorker);
+		const h = await seeded({ parseWorker: worker.factory });
+		const { cookie } = await h.login();
+		expect((await uploadAndImport(h, cookie, "orders.xml", file(), 64 * 1024)).at(-1)).toMatch(/^success\ndocuments: 593/);
+		const digest = await domainDigest(h.client, DATA);
+		expect(await uploadAndImport(h, cookie, "orders.xml", file(), 50_000)).toContain("success\nalready imported\n");
+		expect(worker.started()).toBe(2);
+		expect(worker.stopped()).toBe(2);
+		expect(await domainDigest(h.client, DATA)).toBe(digest);
 	});
 
 	it("a malformed file fails as it does on the request's thread, and nothing changes", async () => {

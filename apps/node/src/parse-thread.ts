@@ -13,22 +13,37 @@ import type { ParseWorker, ParseWorkerFactory } from "@obmen/exchange";
 const SCRIPT = new URL(import.meta.url.endsWith(".ts") ? "../dist/parse-worker.js" : "./parse-worker.js", import.meta.url);
 
 /**
- * The worker's V8 heap (MB). The parse streams: the worker holds a chunk or two of the file and a few batches of
- * documents, so a small heap is enough, and it keeps the server's peak RSS within its budget.
+ * The worker's V8 heap (MB). The parse streams: the worker holds a chunk or two of the file and a few batches of at
+ * most 4 MiB of it, so a small heap is enough, and it keeps the server's peak RSS within its budget (a thread that runs
+ * out of it fails, and the import falls back to parsing on the request's thread).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
 
-/** The importer's end of a started parse thread (its `exit` before `terminate` is a failure). */
+/**
+ * The importer's end of a started parse thread (its `exit` before `terminate` is a failure). A thread may be started
+ * before the importer listens (while the file is hashed): what it says or suffers meanwhile is kept for the listener.
+ */
 export function parseWorkerOf(worker: Worker): ParseWorker {
 	let stopped = false;
+	const early: unknown[] = [];
+	let failure: { e: unknown } | null = null;
+	let onMessage: ((m: unknown) => void) | null = null;
+	let onFail: ((e: unknown) => void) | null = null;
+	const fail = (e: unknown) => {
+		if (stopped || failure) return;
+		failure = { e };
+		onFail?.(e);
+	};
+	worker.on("message", (m) => (onMessage ? onMessage(m) : early.push(m)));
+	worker.on("error", fail);
+	worker.on("exit", (code) => fail(new Error(`parse worker exited with code ${code}`)));
 	return {
 		post: (m, transfer) => worker.postMessage(m, transfer),
-		listen(message, fail) {
-			worker.on("message", message);
-			worker.on("error", fail);
-			worker.on("exit", (code) => {
-				if (!stopped) fail(new Error(`parse worker exited with code ${code}`));
-			});
+		listen(message, failed) {
+			onMessage = message;
+			onFail = failed;
+			for (const m of early.splice(0)) message(m);
+			if (failure) failed(failure.e);
 		},
 		terminate() {
 			stopped = true;

@@ -133,6 +133,18 @@ describe("parse worker (parsing on another thread, the protocol of both ends)", 
 		}
 	});
 
+	it("cuts a batch after batchBytes of the file, so big documents make smaller batches", async () => {
+		const bytes = file(300);
+		const { factory } = channel();
+		const batches: StagedDoc[][] = [];
+		const opts = { limits: LIMITS, createOrders: false, batch: 1000, batchBytes: 20_000 };
+		for await (const b of parseInWorker(factory, chunksOf(bytes, 1000), opts, () => {})) batches.push(b);
+		expect(batches.flat()).toEqual(await onThisThread(bytes, false));
+		// ~1 KB a document: a batch holds about 20 of them, not 1000
+		expect(batches.length).toBeGreaterThan(bytes.length / 20_000 - 2);
+		expect(Math.max(...batches.map((b) => b.length))).toBeLessThan(40);
+	});
+
 	it("sends at most BATCHES_AHEAD batches the importing thread has not taken (bounded memory)", async () => {
 		const { factory, stats } = channel();
 		let taken = 0;

@@ -8,14 +8,17 @@
  *
  * The runtime provides the thread ({@link ParseWorkerFactory}: Node's `worker_threads` in apps/node); this module is
  * the protocol on both sides, web-standard only. Memory stays bounded: the worker asks for one chunk of the upload
- * ahead of what it parses, and sends a batch of documents only while the importing thread has fewer than
- * {@link BATCHES_AHEAD} batches it has not taken yet.
+ * ahead of what it parses, cuts a batch at a number of documents or {@link BATCH_BYTES} of the file, and sends one
+ * only while the importing thread has fewer than {@link BATCHES_AHEAD} batches it has not taken yet.
  */
 import { CommerceMLError, isCommerceMLError, type ReadLimits, readDocuments } from "@obmen/core";
 import { type StagedDoc, stageDocument } from "./staged-doc.ts";
 
 /** Batches of documents the worker may send before the importing thread has taken them. */
 export const BATCHES_AHEAD = 2;
+
+/** A batch is sent after this many bytes of the file at most, so big documents make smaller batches. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
 
 /** The importing thread's end of a parse worker (made per file by a {@link ParseWorkerFactory}). */
 export interface ParseWorker {
@@ -38,7 +41,7 @@ export interface ParsePort {
 
 /** Messages to the worker. */
 type ToWorker =
-	| { t: "start"; limits: ReadLimits; createOrders: boolean; batch: number }
+	| { t: "start"; limits: ReadLimits; createOrders: boolean; batch: number; batchBytes: number }
 	/** The next chunk of the file; null at its end. */
 	| { t: "chunk"; bytes: Uint8Array | null }
 	/** The importing thread took a batch: one more may be sent. */
@@ -160,11 +163,13 @@ export function serveParseWorker(port: ParsePort): void {
 		began = Date.now();
 		try {
 			let batch: StagedDoc[] = [];
+			let from = 0;
 			for await (const doc of readDocuments(input(), start.limits)) {
 				batch.push(stageDocument(doc, start.createOrders));
-				if (batch.length >= start.batch) {
+				if (batch.length >= start.batch || read - from >= start.batchBytes) {
 					await send(batch);
 					batch = [];
+					from = read;
 				}
 			}
 			if (batch.length) await send(batch);
@@ -185,7 +190,8 @@ export function serveParseWorker(port: ParsePort): void {
 export async function* parseInWorker(
 	spawn: ParseWorkerFactory,
 	chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-	opts: { limits: ReadLimits; createOrders: boolean; batch: number },
+	/** `batch`: documents per batch at most; `batchBytes`: bytes of the file per batch at most (default {@link BATCH_BYTES}). */
+	opts: { limits: ReadLimits; createOrders: boolean; batch: number; batchBytes?: number },
 	/** Told how far the worker's parse got, with each batch. */
 	onProgress: (p: ParseProgress) => void,
 ): AsyncGenerator<StagedDoc[]> {
@@ -231,7 +237,8 @@ export async function* parseInWorker(
 		},
 	);
 	try {
-		w.post({ t: "start", limits: opts.limits, createOrders: opts.createOrders, batch: opts.batch } satisfies ToWorker);
+		const start = { limits: opts.limits, createOrders: opts.createOrders, batch: opts.batch, batchBytes: opts.batchBytes ?? BATCH_BYTES };
+		w.post({ t: "start", ...start } satisfies ToWorker);
 		for (;;) {
 			while (inbox.length === 0 && failure === null) {
 				await arrived.wait;

@@ -28,7 +28,7 @@ import type { Context } from "hono";
 import { type DocPage, PLAN_PAGE, type PlanReport, planPages, planStaged } from "../apply.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { pacer } from "../pacer.ts";
-import { ParseWorkerFailed, parseInWorker } from "../parse-worker.ts";
+import { type ParseWorker, type ParseWorkerFactory, ParseWorkerFailed, parseInWorker } from "../parse-worker.ts";
 import { type NodeSettings, readSettings } from "../settings.ts";
 import { sha256HexOfChunks } from "../sha256.ts";
 import { type StagedDoc, stageDocument } from "../staged-doc.ts";
@@ -193,18 +193,46 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	const { o, sessionId, settings } = x;
 	const store = o.store;
 	let size = 0;
-	const sha = await sha256HexOfChunks(
-		tally(paced(found.chunks()), (n) => {
-			size += n;
-		}),
-		o.sha256,
-	);
-	if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
-	const staged = await store.countImportDocs(sessionId, sha);
-	// tried once per file: a direct attempt that did not finish (given up, or its process died) is not repeated
-	if (staged === 0 && (await store.beginDirectImport(sessionId, sha))) {
-		const direct = await applyDirect(x, name, found, sha, size);
-		if (direct) return direct;
+	// a big file's parse worker is started while the file is hashed (the thread loads meanwhile), and stopped unless
+	// the file is then parsed directly (not when it was imported already, or is being staged slice by slice)
+	let early: ParseWorker | null = null;
+	let startedEarly = false;
+	const parseWorker = o.parseWorker;
+	let sha: string;
+	let staged: number;
+	try {
+		sha = await sha256HexOfChunks(
+			tally(paced(found.chunks()), (n) => {
+				size += n;
+				if (parseWorker && !startedEarly && size >= o.limits.parseWorkerMinBytes) {
+					startedEarly = true;
+					try {
+						early = parseWorker();
+					} catch {
+						// it fails again when the parse starts, and is reported then
+					}
+				}
+			}),
+			o.sha256,
+		);
+		const spawn: ParseWorkerFactory | undefined =
+			parseWorker && size >= o.limits.parseWorkerMinBytes
+				? () => {
+						const w = early ?? parseWorker();
+						early = null;
+						return w;
+					}
+				: undefined;
+		if (await store.isImported(x.nodeId, sha)) return { kind: "already" };
+		staged = await store.countImportDocs(sessionId, sha);
+		// tried once per file: a direct attempt that did not finish (given up, or its process died) is not repeated
+		if (staged === 0 && (await store.beginDirectImport(sessionId, sha))) {
+			const direct = await applyDirect(x, name, found, sha, size, spawn);
+			if (direct) return direct;
+		}
+	} finally {
+		(early as ParseWorker | null)?.terminate();
+		early = null;
 	}
 	// parse (again from the start: the parser cannot resume) and stage the documents after those already staged
 	let next = staged;
@@ -260,21 +288,29 @@ class SliceOverrun extends Error {}
  * the attempt's scratch rows) and the caller stages the file slice by slice.
  * @throws CommerceMLError when the file is not a valid 1C order file (nothing is applied)
  */
-async function applyDirect(x: XmlApplyContext, name: string, found: XmlSource, sha: string, size: number): Promise<XmlStep | null> {
+async function applyDirect(
+	x: XmlApplyContext,
+	name: string,
+	found: XmlSource,
+	sha: string,
+	size: number,
+	/** Starts the thread that parses the file (absent: this thread parses it). */
+	spawn?: ParseWorkerFactory,
+): Promise<XmlStep | null> {
 	const { o, settings } = x;
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: 0, at: x.now.toISOString() };
 	const budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
 	let parsing = 0;
 	let read = 0;
 	// a big file is parsed on a worker thread when the runtime gave one: the pages are planned as the next are parsed
-	const inWorker = o.parseWorker !== null && size >= o.limits.parseWorkerMinBytes;
+	const inWorker = spawn !== undefined;
 	async function* staged(): AsyncGenerator<StagedDoc[]> {
-		if (inWorker && o.parseWorker) {
+		if (spawn) {
 			const limits = { limits: readLimits(o), createOrders: settings.createOrdersFrom1C, batch: PLAN_PAGE };
 			let planned = false;
 			try {
 				// the worker's own parse time counts (it parses while this thread plans)
-				for await (const docs of parseInWorker(o.parseWorker, found.chunks(), limits, (p) => {
+				for await (const docs of parseInWorker(spawn, found.chunks(), limits, (p) => {
 					read = p.read;
 					parsing = p.parsing;
 				})) {
