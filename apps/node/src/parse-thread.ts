@@ -36,6 +36,8 @@ export function parseWorkerOf(worker: Worker): ParseWorker {
 	};
 	worker.on("message", (m) => (onMessage ? onMessage(m) : early.push(m)));
 	worker.on("error", fail);
+	// a message that could not be read would otherwise be waited for forever
+	worker.on("messageerror", fail);
 	worker.on("exit", (code) => fail(new Error(`parse worker exited with code ${code}`)));
 	return {
 		post: (m, transfer) => worker.postMessage(m, transfer),

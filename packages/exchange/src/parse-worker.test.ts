@@ -19,7 +19,7 @@ const LIMITS = { maxElements: 10_000_000, maxBytes: 64 * 1024 * 1024 };
  * loop (transferred buffers are detached, as between threads). `fail` makes the "thread" die before its `n`th message.
  */
 function channel(opts: { dieBefore?: number } = {}) {
-	const stats = { batchesSent: 0, creditsSent: 0, maxAhead: 0, terminated: false, messages: 0 };
+	const stats = { batchesSent: 0, creditsSent: 0, maxAhead: 0, terminated: false, messages: 0, maxPiece: 0 };
 	const toWorker: ((m: unknown) => void)[] = [];
 	let toMain: (m: unknown) => void = () => {};
 	let failMain: (e: unknown) => void = () => {};
@@ -50,6 +50,8 @@ function channel(opts: { dieBefore?: number } = {}) {
 	const worker: ParseWorker = {
 		post(m, transfer) {
 			if ((m as { t: string }).t === "credit") stats.creditsSent++;
+			const piece = (m as { bytes?: Uint8Array | null }).bytes;
+			if (piece) stats.maxPiece = Math.max(stats.maxPiece, piece.byteLength);
 			for (const f of toWorker) deliver(f, m, transfer);
 		},
 		listen(message, fail) {
@@ -143,6 +145,16 @@ describe("parse worker (parsing on another thread, the protocol of both ends)", 
 		// ~1 KB a document: a batch holds about 20 of them, not 1000
 		expect(batches.length).toBeGreaterThan(bytes.length / 20_000 - 2);
 		expect(Math.max(...batches.map((b) => b.length))).toBeLessThan(40);
+	});
+
+	it("hands a chunk bigger than 1 MiB (a zip entry comes whole) over in pieces of at most 1 MiB", async () => {
+		const bytes = file(3000);
+		expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
+		const { factory, stats } = channel();
+		const { batches, progress } = await inWorker(factory, bytes, { batch: 500, chunk: bytes.length });
+		expect(batches.flat()).toEqual(await onThisThread(bytes, false));
+		expect(stats.maxPiece).toBe(1024 * 1024);
+		expect(progress.at(-1)?.read).toBe(bytes.length);
 	});
 
 	it("sends at most BATCHES_AHEAD batches the importing thread has not taken (bounded memory)", async () => {

@@ -7,8 +7,8 @@
  * importing thread plans pages while the next ones are parsed.
  *
  * The runtime provides the thread ({@link ParseWorkerFactory}: Node's `worker_threads` in apps/node); this module is
- * the protocol on both sides, web-standard only. Memory stays bounded: the worker asks for one chunk of the upload
- * ahead of what it parses, cuts a batch at a number of documents or {@link BATCH_BYTES} of the file, and sends one
+ * the protocol on both sides, web-standard only. Memory stays bounded: the worker asks for the upload in pieces of
+ * 1 MiB, at most {@link PIECES_AHEAD} ahead of what it parses, cuts a batch at a number of documents or {@link BATCH_BYTES} of the file, and sends one
  * only while the importing thread has fewer than {@link BATCHES_AHEAD} batches it has not taken yet.
  */
 import { CommerceMLError, isCommerceMLError, type ReadLimits, readDocuments } from "@obmen/core";
@@ -65,8 +65,13 @@ type FromWorker =
 	| ({ t: "end" } & ParseProgress)
 	| { t: "error"; error: ErrorData };
 
-/** Bytes given to the parser at a time (so that `read` is never far ahead of what was parsed). */
+/**
+ * Bytes handed to the worker at a time, and given to its parser at a time (so that `read` is never far ahead of what
+ * was parsed): a zip entry, which comes as one chunk of up to the upload cap, is handed over piece by piece too.
+ */
 const PIECE = 1024 * 1024;
+/** Pieces the worker asks for ahead of its parse (the importing thread answers between its pages of work). */
+const PIECES_AHEAD = 8;
 
 /** The worker failed for a reason of its own (not the file's): the import parses on its own thread instead. */
 export class ParseWorkerFailed extends Error {
@@ -114,16 +119,22 @@ export function serveParseWorker(port: ParsePort): void {
 	let pulled = 0;
 	let credits = BATCHES_AHEAD;
 	let arrived = signal();
+	let ended = false;
 	port.listen((m) => {
 		const msg = m as ToWorker;
 		if (msg.t === "start") void run(msg);
-		else if (msg.t === "chunk") chunks.push(msg.bytes);
-		else if (msg.t === "credit") credits++;
+		else if (msg.t === "chunk") {
+			pulled--;
+			chunks.push(msg.bytes);
+		} else if (msg.t === "credit") credits++;
 		arrived.wake();
 	});
-	const pull = () => {
-		pulled++;
-		port.post({ t: "pull" } satisfies FromWorker);
+	// asks for pieces until PIECES_AHEAD are on their way or waiting, until the end of the file was seen
+	const topUp = () => {
+		while (!ended && pulled + chunks.length < PIECES_AHEAD) {
+			pulled++;
+			port.post({ t: "pull" } satisfies FromWorker);
+		}
 	};
 	let read = 0;
 	// time spent waiting (for a chunk, for a credit) is not parsing
@@ -139,14 +150,16 @@ export function serveParseWorker(port: ParsePort): void {
 		waited += Date.now() - from;
 	};
 	async function* input(): AsyncGenerator<Uint8Array> {
-		pull();
+		topUp();
 		for (;;) {
 			await waitFor(() => chunks.length > 0);
 			const bytes = chunks.shift() as Uint8Array | null;
-			pulled--;
-			if (bytes === null) return;
-			// one chunk ahead: the next one is on its way while this one is parsed
-			if (pulled === 0) pull();
+			if (bytes === null) {
+				ended = true;
+				return;
+			}
+			// the next pieces are on their way while this one is parsed
+			topUp();
 			for (let at = 0; at < bytes.byteLength; at += PIECE) {
 				const piece = bytes.subarray(at, at + PIECE);
 				read += piece.byteLength;
@@ -206,16 +219,24 @@ export async function* parseInWorker(
 	let failure: unknown = null;
 	let arrived = signal();
 	const source = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : (chunks as Iterable<Uint8Array>)[Symbol.iterator]();
-	// chunks are handed over in the order they were asked for (one request at a time reads the source)
+	// pieces are handed over in the order they were asked for (one request at a time reads the source)
 	let reading: Promise<void> = Promise.resolve();
+	let rest: Uint8Array = new Uint8Array(0);
+	let done = false;
 	const handOver = async () => {
 		try {
-			const r = await source.next();
-			if (r.done) {
+			while (rest.byteLength === 0 && !done) {
+				const r = await source.next();
+				if (r.done) done = true;
+				else rest = r.value;
+			}
+			if (rest.byteLength === 0) {
 				w.post({ t: "chunk", bytes: null } satisfies ToWorker);
 				return;
 			}
-			const copy = r.value.slice();
+			// a copy of at most PIECE bytes: the caller's bytes stay whole and usable
+			const copy = rest.slice(0, PIECE);
+			rest = rest.subarray(copy.byteLength);
 			w.post({ t: "chunk", bytes: copy } satisfies ToWorker, [copy.buffer as ArrayBuffer]);
 		} catch (e) {
 			failure ??= e;
@@ -255,6 +276,10 @@ export async function* parseInWorker(
 		}
 	} finally {
 		w.terminate();
-		await (source as { return?: () => unknown }).return?.();
+		try {
+			await (source as { return?: () => unknown }).return?.();
+		} catch {
+			// the error that ended the iteration (if any) is the one to report
+		}
 	}
 }

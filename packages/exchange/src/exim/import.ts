@@ -300,10 +300,10 @@ async function applyDirect(
 	const { o, settings } = x;
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: 0, at: x.now.toISOString() };
 	const budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
+	// how far the parse got: bytes given to the parser, and ms spent parsing (not planning, not serving other requests)
 	let parsing = 0;
 	let read = 0;
 	// a big file is parsed on a worker thread when the runtime gave one: the pages are planned as the next are parsed
-	const inWorker = spawn !== undefined;
 	async function* staged(): AsyncGenerator<StagedDoc[]> {
 		if (spawn) {
 			const limits = { limits: readLimits(o), createOrders: settings.createOrdersFrom1C, batch: PLAN_PAGE };
@@ -329,25 +329,29 @@ async function applyDirect(
 		const chunks = tally(found.chunks(), (n) => {
 			read += n;
 		});
-		for await (const doc of readDocuments(chunks, readLimits(o))) yield [stageDocument(doc, settings.createOrdersFrom1C)];
+		const docs = readDocuments(chunks, readLimits(o));
+		for (;;) {
+			const from = Date.now();
+			const next = await docs.next();
+			if (next.done) return;
+			const d = stageDocument(next.value, settings.createOrdersFrom1C);
+			parsing += Date.now() - from;
+			yield [d];
+		}
 	}
 	async function* pages(): AsyncGenerator<DocPage> {
 		const pace = pacer();
 		let page: DocPage = [];
-		let since = Date.now();
 		for await (const docs of staged()) {
 			for (const d of docs) {
 				page.push({ seq: run.documents++, d });
-				if (!inWorker) parsing += Date.now() - since;
 				if (!budget.fits(parsing, read)) throw new SliceOverrun();
 				if (page.length >= PLAN_PAGE) {
 					await x.keepAlive?.();
 					yield page;
 					page = [];
 				}
-				// neither the planning of the page nor other requests served meanwhile count as parsing
 				await pace();
-				since = Date.now();
 			}
 		}
 		if (page.length) yield page;
