@@ -8,8 +8,9 @@
  *
  * The runtime provides the thread ({@link ParseWorkerFactory}: Node's `worker_threads` in apps/node); this module is
  * the protocol on both sides, web-standard only. Memory stays bounded: the worker asks for the upload in pieces of
- * 1 MiB, at most {@link PIECES_AHEAD} ahead of what it parses, cuts a batch at a number of documents or {@link BATCH_BYTES} of the file, and sends one
- * only while the importing thread has fewer than {@link BATCHES_AHEAD} batches it has not taken yet.
+ * 1 MiB, at most {@link PIECES_AHEAD} ahead of what it parses; it cuts a batch at a number of documents or at
+ * {@link BATCH_BYTES} of the file, and sends one only while the importing thread has fewer than {@link BATCHES_AHEAD}
+ * batches it has not taken yet.
  */
 import { CommerceMLError, isCommerceMLError, type ReadLimits, readDocuments } from "@obmen/core";
 import { type StagedDoc, stageDocument } from "./staged-doc.ts";
@@ -194,7 +195,7 @@ export function serveParseWorker(port: ParsePort): void {
 }
 
 /**
- * The importing thread's side: starts a worker, hands it the file's chunks as it asks for them (copies: the caller's
+ * The importing thread's side: starts a worker, hands it the file in pieces as it asks for them (copies: the caller's
  * bytes stay usable) and yields its batches of staged documents in file order. The worker is stopped when the
  * iteration ends, early or not.
  * @throws CommerceMLError when the file is not a valid 1C order file (as the parser on this thread would)
