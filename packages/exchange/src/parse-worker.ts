@@ -161,11 +161,8 @@ export function serveParseWorker(port: ParsePort): void {
 			}
 			// the next pieces are on their way while this one is parsed
 			topUp();
-			for (let at = 0; at < bytes.byteLength; at += PIECE) {
-				const piece = bytes.subarray(at, at + PIECE);
-				read += piece.byteLength;
-				yield piece;
-			}
+			read += bytes.byteLength;
+			yield bytes;
 		}
 	}
 	async function send(docs: StagedDoc[]): Promise<void> {
@@ -216,7 +213,7 @@ export async function* parseInWorker(
 		throw new ParseWorkerFailed(e);
 	}
 	const w = worker;
-	const inbox: FromWorker[] = [];
+	const inbox: Exclude<FromWorker, { t: "pull" }>[] = [];
 	let failure: unknown = null;
 	let arrived = signal();
 	const source = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : (chunks as Iterable<Uint8Array>)[Symbol.iterator]();
@@ -269,7 +266,6 @@ export async function* parseInWorker(
 			const msg = inbox.shift();
 			if (!msg) throw failure;
 			if (msg.t === "error") throw revive(msg.error);
-			if (msg.t === "pull") continue;
 			onProgress({ read: msg.read, parsing: msg.parsing });
 			if (msg.t === "end") return;
 			yield msg.docs;

@@ -216,7 +216,7 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 			o.sha256,
 		);
 		const spawn: ParseWorkerFactory | undefined =
-			parseWorker && size >= o.limits.parseWorkerMinBytes
+			parseWorker && startedEarly
 				? () => {
 						const w = early ?? parseWorker();
 						early = null;
