@@ -26,8 +26,6 @@ type SessionRepo = Pick<
 	| "markUploadDone"
 >;
 
-/** Largest stored row of an upload: a `mode=file` POST (up to `file_limit`, 8 MiB by default) is split into rows. */
-const ROW_BYTES = 1024 * 1024;
 /** How many bytes of upload rows one database read returns at most (one bigger row is returned alone). */
 const READ_BYTES = 2 * 1024 * 1024;
 
@@ -183,12 +181,13 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 				} else {
 					stmts.push({ sql: "UPDATE upload_files SET size = ? WHERE session_id = ? AND name = ?", args: [fileSize, sessionId, name] });
 				}
-				// rows of at most ROW_BYTES, so reading an upload back never needs one big buffer
-				for (let off = 0; off === 0 || off < bytes.byteLength; off += ROW_BYTES) {
+				// rows of at most the engine's row size, so reading an upload back never needs one big buffer
+				const rowBytes = ctx.uploadRowBytes;
+				for (let off = 0; off === 0 || off < bytes.byteLength; off += rowBytes) {
 					stmts.push({
 						sql: `INSERT INTO upload_chunks (session_id, name, seq, data)
 							VALUES (?, ?, (SELECT coalesce(max(seq), -1) + 1 FROM upload_chunks WHERE session_id = ? AND name = ?), ?)`,
-						args: [sessionId, name, sessionId, name, bytes.subarray(off, off + ROW_BYTES)],
+						args: [sessionId, name, sessionId, name, bytes.subarray(off, off + rowBytes)],
 					});
 				}
 				await client.batch(stmts, "write");

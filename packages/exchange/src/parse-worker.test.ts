@@ -6,6 +6,7 @@ import {
 	type ParseWorker,
 	type ParseWorkerFactory,
 	ParseWorkerFailed,
+	PIECE_BYTES,
 	parseInWorker,
 	serveParseWorker,
 } from "./parse-worker.ts";
@@ -147,13 +148,13 @@ describe("parse worker (parsing on another thread, the protocol of both ends)", 
 		expect(Math.max(...batches.map((b) => b.length))).toBeLessThan(40);
 	});
 
-	it("hands a chunk bigger than 1 MiB (a zip entry comes whole) over in pieces of at most 1 MiB", async () => {
+	it("hands a chunk of megabytes (a zip entry comes whole) over in pieces of at most PIECE_BYTES", async () => {
 		const bytes = file(3000);
 		expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
 		const { factory, stats } = channel();
 		const { batches, progress } = await inWorker(factory, bytes, { batch: 500, chunk: bytes.length });
 		expect(batches.flat()).toEqual(await onThisThread(bytes, false));
-		expect(stats.maxPiece).toBe(1024 * 1024);
+		expect(stats.maxPiece).toBe(PIECE_BYTES);
 		expect(progress.at(-1)?.read).toBe(bytes.length);
 	});
 

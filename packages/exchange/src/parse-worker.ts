@@ -8,7 +8,7 @@
  *
  * The runtime provides the thread ({@link ParseWorkerFactory}: Node's `worker_threads` in apps/node); this module is
  * the protocol on both sides, web-standard only. Memory stays bounded: the worker asks for the upload in pieces of
- * 1 MiB, at most {@link PIECES_AHEAD} ahead of what it parses; it cuts a batch at a number of documents or at
+ * {@link PIECE_BYTES}, at most {@link PIECES_AHEAD} ahead of what it parses; it cuts a batch at a number of documents or at
  * {@link BATCH_BYTES} of the file, and sends one only while the importing thread has fewer than {@link BATCHES_AHEAD}
  * batches it has not taken yet.
  */
@@ -69,10 +69,12 @@ type FromWorker =
 /**
  * Bytes handed to the worker at a time, and given to its parser at a time (so that `read` is never far ahead of what
  * was parsed): a zip entry, which comes as one chunk of up to the upload cap, is handed over piece by piece too.
+ * 64 KiB, the size of the upload's rows on libSQL: under glibc's mmap threshold as the deploy files set it, so a
+ * piece is not a freshly mapped buffer (see `UPLOAD_ROW_BYTES` of @obmen/db).
  */
-const PIECE = 1024 * 1024;
-/** Pieces the worker asks for ahead of its parse (the importing thread answers between its pages of work). */
-const PIECES_AHEAD = 8;
+export const PIECE_BYTES = 64 * 1024;
+/** Pieces the worker asks for ahead of its parse (8 MiB; the importing thread answers between its pages of work). */
+const PIECES_AHEAD = 128;
 
 /** The worker failed for a reason of its own (not the file's): the import parses on its own thread instead. */
 export class ParseWorkerFailed extends Error {
@@ -232,8 +234,8 @@ export async function* parseInWorker(
 				w.post({ t: "chunk", bytes: null } satisfies ToWorker);
 				return;
 			}
-			// a copy of at most PIECE bytes: the caller's bytes stay whole and usable
-			const copy = rest.slice(0, PIECE);
+			// a copy of at most PIECE_BYTES: the caller's bytes stay whole and usable
+			const copy = rest.slice(0, PIECE_BYTES);
 			rest = rest.subarray(copy.byteLength);
 			w.post({ t: "chunk", bytes: copy } satisfies ToWorker, [copy.buffer as ArrayBuffer]);
 		} catch (e) {

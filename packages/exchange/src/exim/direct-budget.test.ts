@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DIRECT_PROBE_BYTES, directBudget } from "./direct-budget.ts";
+import { DIRECT_PROBE_BYTES, DIRECT_WARMUP_BYTES, directBudget } from "./direct-budget.ts";
 
 const MB = 1024 * 1024;
 const SLICE = 5000;
@@ -16,9 +16,9 @@ describe("directBudget: when a direct import goes on parsing", () => {
 
 	it("a big file is projected at the probe: kept when it fits two slices, then allowed up to four", () => {
 		const b = directBudget(SLICE, 100 * MB, 200);
-		expect(b.fits(300, 4 * MB)).toBe(true);
-		// 8 MB in 600 ms → 100 MB in 7.5 s (+0.2 s before): within 10 s
-		expect(b.fits(600, DIRECT_PROBE_BYTES)).toBe(true);
+		expect(b.fits(200, DIRECT_WARMUP_BYTES)).toBe(true);
+		// 8 MB more in 600 ms → the other 88 MB in 6.6 s (+0.8 s parsed, +0.2 s before): within 10 s
+		expect(b.fits(800, DIRECT_PROBE_BYTES)).toBe(true);
 		// slower than projected: past one slice it goes on (the plan so far is not thrown away)…
 		expect(b.fits(12_000, 60 * MB)).toBe(true);
 		// …but not past four
@@ -27,8 +27,18 @@ describe("directBudget: when a direct import goes on parsing", () => {
 
 	it("a big file projected past two slices is given up at the probe", () => {
 		const b = directBudget(SLICE, 100 * MB, 0);
-		// 8 MB in 900 ms → 100 MB in 11.25 s
-		expect(b.fits(900, DIRECT_PROBE_BYTES)).toBe(false);
+		expect(b.fits(300, DIRECT_WARMUP_BYTES)).toBe(true);
+		// 8 MB more in 900 ms → the other 88 MB in 9.9 s, 11.1 s in all
+		expect(b.fits(1200, DIRECT_PROBE_BYTES)).toBe(false);
+	});
+
+	it("the warm-up is left out of the projection: a slow first 4 MB does not give a fast parse up", () => {
+		const cold = (b: ReturnType<typeof directBudget>) => [b.fits(1000, DIRECT_WARMUP_BYTES), b.fits(1400, DIRECT_PROBE_BYTES)];
+		// 4 MB in 1 s, then 8 MB in 400 ms: 1.4 s + 4.4 s for the rest
+		expect(cold(directBudget(SLICE, 100 * MB, 0))).toEqual([true, true]);
+		// the same 1.4 s for 12 MB at one rate (no warm-up seen) projects 11.7 s
+		const b = directBudget(SLICE, 100 * MB, 0);
+		expect(b.fits(1400, DIRECT_PROBE_BYTES)).toBe(false);
 	});
 
 	it("before the probe a big file is held to one slice (a very slow start)", () => {

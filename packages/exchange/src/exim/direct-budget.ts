@@ -8,8 +8,13 @@
  * planning between its pages.
  */
 
-/** Bytes parsed before the time of the whole parse is projected. */
-export const DIRECT_PROBE_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes parsed before the rate of the parse is taken: the first megabytes run cold (the parser not yet compiled, a
+ * parse worker still starting), up to ~3× slower than the rest, and would make a fast parse look slow.
+ */
+export const DIRECT_WARMUP_BYTES = 4 * 1024 * 1024;
+/** Bytes parsed before the time of the whole parse is projected (from the rate since the warm-up). */
+export const DIRECT_PROBE_BYTES = 12 * 1024 * 1024;
 /** A direct parse goes on when its whole parse is projected to take at most this many slices… */
 export const DIRECT_SLICES = 2;
 /** …and is given up when it takes more than this many all the same. */
@@ -24,17 +29,22 @@ export interface DirectBudget {
 /**
  * The budget of a direct parse of a `size`-byte file, `before` ms after the request started, with slices of
  * `slice` ms. Until {@link DIRECT_PROBE_BYTES} are read the parse must stay within one slice (a small file, or a
- * very slow start); at the probe the whole parse is projected from its rate so far and must fit
- * {@link DIRECT_SLICES} slices; from then on it may take up to {@link DIRECT_MAX_SLICES}.
+ * very slow start); at the probe the rest of the parse is projected from its rate since {@link DIRECT_WARMUP_BYTES},
+ * and the whole must fit {@link DIRECT_SLICES} slices; from then on it may take up to {@link DIRECT_MAX_SLICES}.
  */
 export function directBudget(slice: number, size: number, before: number): DirectBudget {
 	let allowed = slice;
 	let probed = false;
+	// where the warm-up ended: ms and bytes (the rate is taken from here)
+	let warm: { parsing: number; read: number } | null = null;
 	return {
 		fits(parsing, read) {
+			if (!warm && read >= DIRECT_WARMUP_BYTES) warm = { parsing, read };
 			if (!probed && read >= DIRECT_PROBE_BYTES && read < size) {
 				probed = true;
-				if (before + (parsing * size) / read > DIRECT_SLICES * slice) return false;
+				const from = warm && warm.read < read ? warm : { parsing: 0, read: 0 };
+				const rest = ((parsing - from.parsing) * (size - read)) / (read - from.read);
+				if (before + parsing + rest > DIRECT_SLICES * slice) return false;
 				allowed = DIRECT_MAX_SLICES * slice;
 			}
 			return before + parsing < allowed;
