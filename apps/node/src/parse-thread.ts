@@ -13,8 +13,8 @@ import type { ParseWorker, ParseWorkerFactory } from "@obmen/exchange";
 const SCRIPT = new URL(import.meta.url.endsWith(".ts") ? "../dist/parse-worker.js" : "./parse-worker.js", import.meta.url);
 
 /**
- * The worker's V8 heap (MB). The parse streams: the worker holds at most 8 pieces of 1 MiB of the file and a few
- * batches of at most 4 MiB of it, so a small heap is enough, and it keeps the server's peak RSS within its budget (a thread that runs
+ * The worker's V8 heap (MB). The parse streams: the worker holds at most 8 MiB of the file in pieces of 64 KiB and a
+ * few batches of at most 4 MiB of it, so a small heap is enough, and it keeps the server's peak RSS within its budget (a thread that runs
  * out of it fails, and the import falls back to parsing on the request's thread).
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };

@@ -247,4 +247,25 @@ describe("parse worker (parsing on another thread, the protocol of both ends)", 
 		// handed over as copies: the caller's buffer is intact
 		expect(bytes).toEqual(kept);
 	});
+
+	it("copies a chunk whose slice is a view (a Node Buffer in a shared pool): the pool is never transferred", async () => {
+		// Node's Buffer#slice returns a view of the same memory, as this one does
+		class ViewSlice extends Uint8Array {
+			override slice(start?: number, end?: number): Uint8Array {
+				return this.subarray(start, end);
+			}
+		}
+		const bytes = file(300);
+		const pool = new ViewSlice(bytes.byteLength + 10);
+		pool.set(bytes, 10);
+		const chunks = function* () {
+			for (let o = 0; o < bytes.byteLength; o += 100_000) yield pool.subarray(10 + o, 10 + Math.min(o + 100_000, bytes.byteLength));
+		};
+		const { factory } = channel();
+		const batches: StagedDoc[][] = [];
+		for await (const b of parseInWorker(factory, chunks(), { limits: LIMITS, createOrders: false, batch: 100 }, () => {})) batches.push(b);
+		expect(batches.flat()).toEqual(await onThisThread(bytes, false));
+		expect(pool.buffer.byteLength).toBe(bytes.byteLength + 10);
+		expect(new Uint8Array(pool.buffer, 10)).toEqual(bytes);
+	});
 });

@@ -235,7 +235,9 @@ export async function* parseInWorker(
 				return;
 			}
 			// a copy of at most PIECE_BYTES: the caller's bytes stay whole and usable
-			const copy = rest.slice(0, PIECE_BYTES);
+			// (into a buffer of its own: a Node Buffer's slice is a view, and its whole pool would be transferred)
+			const copy = new Uint8Array(Math.min(PIECE_BYTES, rest.byteLength));
+			copy.set(rest.subarray(0, copy.byteLength));
 			rest = rest.subarray(copy.byteLength);
 			w.post({ t: "chunk", bytes: copy } satisfies ToWorker, [copy.buffer as ArrayBuffer]);
 		} catch (e) {
