@@ -251,7 +251,7 @@ describe("parse worker (parsing on another thread, the protocol of both ends)", 
 	it("copies a chunk whose slice is a view (a Node Buffer in a shared pool): the pool is never transferred", async () => {
 		// Node's Buffer#slice returns a view of the same memory, as this one does
 		class ViewSlice extends Uint8Array {
-			override slice(start?: number, end?: number): Uint8Array {
+			override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
 				return this.subarray(start, end);
 			}
 		}
