@@ -84,7 +84,7 @@ describe("apps/worker on workerd", () => {
 		const db = d1Client(workerEnv.DB as NonNullable<WorkerEnv["DB"]>);
 		const applied = await db.execute("SELECT count(*) AS n FROM __drizzle_migrations");
 		expect(Number(applied.rows[0]?.n)).toBeGreaterThanOrEqual(10);
-		expect(Number((await db.execute("SELECT count(*) AS n FROM orders WHERE paid = 1 AND shipped = 1")).rows[0]?.n)).toBe(1);
+		expect(Number((await db.execute("SELECT count(*) AS n FROM order_one_c WHERE paid = 1 AND shipped = 1")).rows[0]?.n)).toBe(1);
 	});
 
 	it("serves a full 1C exchange over a remote libSQL database when DATABASE_URL is set (it wins over DB)", async () => {
@@ -99,7 +99,7 @@ describe("apps/worker on workerd", () => {
 		}) as typeof fetch;
 		await exchange(viaLibsql);
 		const db = createClient({ url });
-		expect(Number((await db.execute("SELECT count(*) AS n FROM orders WHERE paid = 1 AND shipped = 1")).rows[0]?.n)).toBe(1);
+		expect(Number((await db.execute("SELECT count(*) AS n FROM order_one_c WHERE paid = 1 AND shipped = 1")).rows[0]?.n)).toBe(1);
 		db.close();
 	});
 

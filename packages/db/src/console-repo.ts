@@ -86,6 +86,7 @@ export function consoleRepo(ctx: StoreContext): ConsoleRepo {
 				{ sql: `INSERT INTO purge_ids (id) ${removable}`, args: [] },
 				{ sql: "DELETE FROM node_acks WHERE order_id IN (SELECT id FROM purge_ids)", args: [] },
 				{ sql: "DELETE FROM pending_batch WHERE order_id IN (SELECT id FROM purge_ids)", args: [] },
+				{ sql: "DELETE FROM order_one_c WHERE order_id IN (SELECT id FROM purge_ids)", args: [] },
 				{ sql: "DELETE FROM orders WHERE id IN (SELECT id FROM purge_ids)", args: [] },
 			]);
 			return rs.at(-1)?.rowsAffected ?? 0;

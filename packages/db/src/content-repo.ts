@@ -4,7 +4,7 @@
  * content merge) and settling a held content conflict.
  */
 
-import { ORDER_COLUMNS, rowToStored } from "./orders-repo.ts";
+import { ORDER_COLUMNS, ORDER_FROM, rowToStored } from "./orders-repo.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { StoreContext } from "./write-queue.ts";
 
@@ -24,7 +24,7 @@ export function contentRepo(ctx: StoreContext): ContentRepo {
 		},
 		async listHeld(limit) {
 			const rs = await client.execute({
-				sql: `SELECT ${ORDER_COLUMNS} FROM orders WHERE held IS NOT NULL ORDER BY id LIMIT ?`,
+				sql: `SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM} WHERE o.held IS NOT NULL ORDER BY o.id LIMIT ?`,
 				args: [limit],
 			});
 			return rs.rows.map(rowToStored);

@@ -5,7 +5,7 @@
 import type { SqlClient } from "./write-queue.ts";
 
 /** Tables whose content is "the data" (not exchange scratch state such as sessions, uploads or the journal). */
-export const DOMAIN_TABLES = ["orders", "node_acks", "order_changes", "import_ledger", "nodes"] as const;
+export const DOMAIN_TABLES = ["orders", "order_one_c", "node_acks", "order_changes", "import_ledger", "nodes"] as const;
 
 /**
  * SHA-256 (hex) over every row of the domain tables in primary-key order. `tables` narrows it (e.g. without `nodes`,
@@ -14,6 +14,7 @@ export const DOMAIN_TABLES = ["orders", "node_acks", "order_changes", "import_le
 export async function domainDigest(client: SqlClient, tables: readonly (typeof DOMAIN_TABLES)[number][] = DOMAIN_TABLES): Promise<string> {
 	const order: Record<(typeof DOMAIN_TABLES)[number], string> = {
 		orders: "id",
+		order_one_c: "order_id",
 		node_acks: "node_id, order_id",
 		order_changes: "cursor",
 		import_ledger: "node_id, sha256",

@@ -166,7 +166,8 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			where += exportFilter(f, args);
 			args.push(f.limit);
 			const rs = await ctx.client.execute({
-				sql: `SELECT o.id, o.data, o.revision, o.one_c_id, o.one_c_number, o.deleted_at FROM orders o
+				sql: `SELECT o.id, o.data, o.revision, c.one_c_id, c.one_c_number, o.deleted_at FROM orders o
+					LEFT JOIN order_one_c c ON c.order_id = o.id
 					LEFT JOIN node_acks a ON a.node_id = ? AND a.order_id = o.id
 					LEFT JOIN pending_batch p ON p.session_id = ? AND p.order_id = o.id
 					WHERE ${where} ORDER BY o.revision LIMIT ?`,

@@ -187,7 +187,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 				sql: `SELECT ${UNMATCHED_COLS} FROM unmatched_documents u WHERE u.node_id = ?1 AND (
 						EXISTS (SELECT 1 FROM orders o WHERE o.number = u.number OR o.number = u.basis)
 						OR EXISTS (SELECT 1 FROM orders o WHERE o.id = u.basis)
-						OR (u.kind = 'order' AND EXISTS (SELECT 1 FROM orders o WHERE o.one_c_id = u.one_c_id))
+						OR (u.kind = 'order' AND EXISTS (SELECT 1 FROM order_one_c c WHERE c.one_c_id = u.one_c_id))
 						OR EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ?1 AND i.cut = substr(u.number, 1, 11))
 						OR EXISTS (SELECT 1 FROM export_identities i WHERE i.node_id = ?1 AND i.cut = substr(u.basis, 1, 11)))
 					ORDER BY u.id LIMIT ?2`,
@@ -219,8 +219,16 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					COLUMN[k as keyof OneCFields],
 					typeof v === "boolean" ? sqlBool(v) : (v ?? null),
 				]);
-				const cols = [...sets.map(([c]) => `${c} = ?`), "last_import_at = ?"];
-				const args: (string | number | null)[] = [...sets.map(([, v]) => v), at];
+				// what 1C told, on the order's row of order_one_c (made when the order has none yet)
+				const oneC = [...sets.map(([c]) => c), "last_import_at"];
+				stmts.push({
+					sql: `INSERT INTO order_one_c (order_id, ${oneC.join(", ")})
+						SELECT id, ${oneC.map(() => "?").join(", ")} FROM orders WHERE id = ?
+						ON CONFLICT(order_id) DO UPDATE SET ${oneC.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+					args: [...sets.map(([, v]) => v), at, patch.orderId],
+				});
+				const cols: string[] = [];
+				const args: (string | number | null)[] = [];
 				// 1C's content applied or a conflict held (issue #12): only while the order is still at the revision the
 				// patch was planned against (a store write in between wins; the event still reports 1C's change)
 				const still = revision === undefined ? "1" : `revision = ${Number(revision)}`;
@@ -240,7 +248,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					cols.push("status = ?", "data = json_set(data, '$.status', ?, '$.statusChangedAt', ?)");
 					args.push(patch.status, patch.status, at);
 				}
-				stmts.push({ sql: `UPDATE orders SET ${cols.join(", ")} WHERE id = ?`, args: [...args, patch.orderId] });
+				if (cols.length) stmts.push({ sql: `UPDATE orders SET ${cols.join(", ")} WHERE id = ?`, args: [...args, patch.orderId] });
 				if (patch.data !== undefined && patch.status !== undefined)
 					// SET expressions read the old row: the status goes into the new JSON in a second step
 					stmts.push({

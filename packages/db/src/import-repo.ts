@@ -7,8 +7,9 @@
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
  * the planner reads documents (staged, or from the parser) and their matched orders in pages and appends each
  * order's net patch and each order to create to scratch tables in
- * batches of at most {@link SCRATCH_ROWS_PER_COMMIT} rows; the applying transaction is a handful of set-based statements (`UPDATE … FROM import_patches`,
- * `INSERT … SELECT`), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
+ * batches of at most {@link SCRATCH_ROWS_PER_COMMIT} rows; the applying transaction is a handful of set-based statements (`INSERT … SELECT`
+ * into the narrow `order_one_c` rows, `UPDATE … FROM import_patches` of the orders whose status, JSON or held conflict
+ * changes), so SQLite, not JavaScript, walks the rows. Planning runs under the in-process write mutex, so
  * no write of this process lands between planning and applying (other writes of the process wait: with a file planned
  * as it is parsed, the parse too, ~10 s for 100 MB); the SQLite write lock is held only for the final batch, so other
  * processes keep writing. A patch that gives an order new JSON or a held conflict records the revision it was planned
@@ -138,34 +139,50 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 	const staged = [sessionId, run.sha256];
 	const key = [sessionId, attempt];
 	const pick = (table: string, k: keyof OneCFields) => `json_extract(${table}.fields, '$.${k}')`;
-	// columns, not JSON: 16 json_extract calls of a ~600-character text per row cost ~3x the copy of the row
-	const sets = FIELDS.map((k) => `${COLUMN[k]} = CASE WHEN p.mask & ${BIT.get(k)} THEN p.${COLUMN[k]} ELSE orders.${COLUMN[k]} END`);
-	// SQLite materialises the FROM side of an UPDATE … FROM (in memory with the default temp store: ~1 KB a row),
-	// so the update runs in order-id ranges of at most UPDATE_ROWS patches each
+	const cols = FIELDS.map((k) => COLUMN[k]).join(", ");
+	// each set column from the patch, the others as they are (no row yet: null)
+	const merged = FIELDS.map((k) => `CASE WHEN p.mask & ${BIT.get(k)} THEN p.${COLUMN[k]} ELSE c.${COLUMN[k]} END`).join(", ");
+	// the statements read and write ranges of at most UPDATE_ROWS patches in order-id order: SQLite materialises the
+	// FROM side of an UPDATE … FROM, and the SELECT of an INSERT that reads its own table (~1 KB a row in memory)
 	const ranges = [...bounds.map((b, i) => [bounds[i - 1] ?? null, b] as const), [bounds.at(-1) ?? null, null] as const];
-	const updates = ranges.map(([from, to]): InStatement => {
-		const args: (string | null)[] = [run.at, run.at, ...key];
-		let range = "";
+	const rangeOf = (from: string | null, to: string | null) => {
+		const args: string[] = [];
+		let sql = "";
 		if (from !== null) {
-			range += " AND order_id > ?";
+			sql += " AND p.order_id > ?";
 			args.push(from);
 		}
 		if (to !== null) {
-			range += " AND order_id <= ?";
+			sql += " AND p.order_id <= ?";
 			args.push(to);
 		}
-		return {
-			sql: `UPDATE orders SET ${sets.join(", ")},
-				status = coalesce(p.status, orders.status),
-				data = CASE WHEN p.status IS NULL THEN coalesce(p.data, orders.data)
-					ELSE json_set(coalesce(p.data, orders.data), '$.status', p.status, '$.statusChangedAt', ?) END,
-				revision = CASE WHEN p.data IS NULL THEN orders.revision ELSE (SELECT max(revision) FROM orders) + 1 END,
-				updated_at = CASE WHEN p.data IS NULL THEN orders.updated_at ELSE p.at END,
-				held = CASE WHEN p.held IS NULL THEN orders.held WHEN p.held = '' THEN NULL ELSE p.held END,
-				last_import_at = ?
-				FROM (SELECT *, ? AS at FROM import_patches WHERE session_id = ? AND sha256 = ?${range}) p WHERE p.order_id = orders.id`,
-			args: [args[0] as string, args[1] as string, run.at, ...args.slice(2)],
-		};
+		return { sql, args };
+	};
+	const updates = ranges.flatMap(([from, to]): InStatement[] => {
+		const range = rangeOf(from, to);
+		return [
+			{
+				// 1C's columns: a narrow row of their own, written for every matched order (its last import)
+				sql: `INSERT INTO order_one_c (order_id, ${cols}, last_import_at)
+					SELECT p.order_id, ${merged}, ? FROM import_patches p LEFT JOIN order_one_c c ON c.order_id = p.order_id
+					WHERE p.session_id = ? AND p.sha256 = ?${range.sql} ORDER BY p.order_id
+					ON CONFLICT(order_id) DO UPDATE SET ${FIELDS.map((k) => `${COLUMN[k]} = excluded.${COLUMN[k]}`).join(", ")},
+						last_import_at = excluded.last_import_at`,
+				args: [run.at, ...key, ...range.args],
+			},
+			{
+				// the order's own row only when its status, JSON or held conflict changes
+				sql: `UPDATE orders SET status = coalesce(p.status, orders.status),
+					data = CASE WHEN p.status IS NULL THEN coalesce(p.data, orders.data)
+						ELSE json_set(coalesce(p.data, orders.data), '$.status', p.status, '$.statusChangedAt', ?) END,
+					revision = CASE WHEN p.data IS NULL THEN orders.revision ELSE (SELECT max(revision) FROM orders) + 1 END,
+					updated_at = CASE WHEN p.data IS NULL THEN orders.updated_at ELSE p.at END,
+					held = CASE WHEN p.held IS NULL THEN orders.held WHEN p.held = '' THEN NULL ELSE p.held END
+					FROM (SELECT p.*, ? AS at FROM import_patches p WHERE p.session_id = ? AND p.sha256 = ?${range.sql}
+						AND (p.status IS NOT NULL OR p.data IS NOT NULL OR p.held IS NOT NULL)) p WHERE p.order_id = orders.id`,
+				args: [run.at, run.at, ...key, ...range.args],
+			},
+		];
 	});
 	return [
 		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
@@ -199,10 +216,17 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 			args: [run.nodeId, run.at, ...key],
 		},
 		{
-			sql: `INSERT OR IGNORE INTO orders (id, number, number_num, status, created_at, data, revision, updated_at, last_import_at, ${FIELDS.map((k) => COLUMN[k]).join(", ")})
-				SELECT order_id, number, number_num, status, created_at, data, 0, ?, ?, ${FIELDS.map((k) => pick("import_creates", k)).join(", ")}
-				FROM import_creates WHERE session_id = ? AND sha256 = ? ORDER BY seq`,
-			args: [run.at, run.at, ...key],
+			// before the orders, so an id that already exists keeps what 1C told about it (as it keeps its row)
+			sql: `INSERT OR IGNORE INTO order_one_c (order_id, ${cols}, last_import_at)
+				SELECT c.order_id, ${FIELDS.map((k) => pick("c", k)).join(", ")}, ? FROM import_creates c
+				WHERE c.session_id = ? AND c.sha256 = ? AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id) ORDER BY c.seq`,
+			args: [run.at, ...key],
+		},
+		{
+			sql: `INSERT OR IGNORE INTO orders (id, number, number_num, status, created_at, data, revision, updated_at)
+				SELECT order_id, number, number_num, status, created_at, data, 0, ? FROM import_creates
+				WHERE session_id = ? AND sha256 = ? ORDER BY seq`,
+			args: [run.at, ...key],
 		},
 		{
 			sql: `INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied)
@@ -234,7 +258,8 @@ function candidatesOf({ numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): 
 		: "";
 	return {
 		where: `o.id IN (SELECT id FROM orders WHERE number IN (SELECT value FROM json_each(?2))
-			OR one_c_id IN (SELECT value FROM json_each(?3)) OR id IN (SELECT value FROM json_each(?4)) ${exported})`,
+			OR id IN (SELECT order_id FROM order_one_c WHERE one_c_id IN (SELECT value FROM json_each(?3)))
+			OR id IN (SELECT value FROM json_each(?4)) ${exported})`,
 		args: [nodeId ?? "", json(numbers), json(oneCIds), json(orderIds), json(cuts)],
 	};
 }
@@ -243,7 +268,8 @@ function candidatesOf({ numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): 
 export async function findTargets(client: SqlClient, keys: ImportKeys): Promise<ImportMatch[]> {
 	const { where, args } = candidatesOf(keys);
 	const rs = await client.execute({
-		sql: `SELECT o.id, o.number, o.one_c_id, o.one_c_number, i.number AS exported FROM orders o
+		sql: `SELECT o.id, o.number, c.one_c_id, c.one_c_number, i.number AS exported FROM orders o
+			LEFT JOIN order_one_c c ON c.order_id = o.id
 			LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id WHERE ${where} ORDER BY o.id`,
 		args,
 	});
@@ -266,8 +292,8 @@ export async function findCandidates(client: SqlClient, keys: ImportKeys, import
 	const { where, args } = candidatesOf(keys);
 	const rs = await client.execute({
 		sql: `SELECT o.data, nullif(a.data, o.data) AS acked_data, json_array(o.id, o.number, o.status, o.revision, o.held,
-				a.acked_revision, i.number, ${FIELDS.map((k) => `o.${COLUMN[k]}`).join(", ")}) AS f
-			FROM orders o LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
+				a.acked_revision, i.number, ${FIELDS.map((k) => `c.${COLUMN[k]}`).join(", ")}) AS f
+			FROM orders o LEFT JOIN order_one_c c ON c.order_id = o.id LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
 			LEFT JOIN node_acks a ON a.node_id = ?6 AND a.order_id = o.id WHERE ${where} ORDER BY o.id`,
 		args: [...args, importingNode],
 	});

@@ -15,9 +15,12 @@ export function numberValue(n: string | null): number | null {
 	return n !== null && /^\d{1,15}$/.test(n) ? Number(n) : null;
 }
 
-/** @internal */
+/** @internal The columns {@link rowToStored} reads, from {@link ORDER_FROM}. */
 export const ORDER_COLUMNS =
-	"id, data, revision, updated_at, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, last_import_at, one_c_content, held, deleted_at";
+	"o.id, o.data, o.revision, o.updated_at, c.one_c_id, c.one_c_number, c.one_c_date, c.posted, c.paid, c.paid_at, c.payment_number, c.shipped, c.shipped_at, c.shipment_number, c.cancelled, c.deleted, c.final, c.one_c_status, c.one_c_status_id, c.last_import_at, c.one_c_content, o.held, o.deleted_at";
+
+/** @internal A store order (`o`) with what 1C told about it (`c`, null columns when 1C never sent a document for it). */
+export const ORDER_FROM = "orders o LEFT JOIN order_one_c c ON c.order_id = o.id";
 
 /** @internal */
 export function rowToStored(row: Row): StoredOrder {
@@ -89,12 +92,12 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 				return { created: !row, changed: true, revision };
 			}),
 		async getOrder(id) {
-			const rs = await client.execute({ sql: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, args: [id] });
+			const rs = await client.execute({ sql: `SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM} WHERE o.id = ?`, args: [id] });
 			return rs.rows[0] ? rowToStored(rs.rows[0]) : null;
 		},
 		async listOrders({ limit, cursor }) {
 			const rs = await client.execute({
-				sql: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id > ? ORDER BY id LIMIT ?`,
+				sql: `SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM} WHERE o.id > ? ORDER BY o.id LIMIT ?`,
 				args: [cursor ?? "", limit + 1],
 			});
 			const items = rs.rows.slice(0, limit).map(rowToStored);
@@ -103,8 +106,10 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 		async findOrdersForImport({ numbers, oneCIds, oneCNumbers = [], orderIds = [] }) {
 			// each list is one JSON argument (D1 binds at most 100 parameters per statement)
 			const rs = await client.execute({
-				sql: `SELECT ${ORDER_COLUMNS}, number FROM orders WHERE number IN (SELECT value FROM json_each(?)) OR one_c_id IN (SELECT value FROM json_each(?))
-					OR one_c_number IN (SELECT value FROM json_each(?)) OR id IN (SELECT value FROM json_each(?))`,
+				sql: `SELECT ${ORDER_COLUMNS}, o.number FROM ${ORDER_FROM} WHERE o.id IN (
+						SELECT id FROM orders WHERE number IN (SELECT value FROM json_each(?1)) OR id IN (SELECT value FROM json_each(?4))
+						UNION SELECT order_id FROM order_one_c WHERE one_c_id IN (SELECT value FROM json_each(?2))
+							OR one_c_number IN (SELECT value FROM json_each(?3)))`,
 				args: [numbers, oneCIds, oneCNumbers, orderIds].map((a) => JSON.stringify(a)),
 			});
 			return rs.rows.map(rowToStored);

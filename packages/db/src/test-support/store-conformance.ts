@@ -317,9 +317,9 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 				expect((out?.cursorTo ?? 0) - (out?.cursorFrom ?? 0)).toBe(1198);
 				expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
 				expect((await store.getOrder("o777"))?.oneC).toMatchObject({ paid: true, number: "УТ-776", lastImportAt: AT });
-				// the UPDATE runs in order-id ranges of 1000: every range was applied
+				// the applying statements run in order-id ranges of 1000: every range was applied
 				const updated = await db.client.execute({
-					sql: "SELECT count(*) AS n FROM orders WHERE paid = 1 AND last_import_at = ?",
+					sql: "SELECT count(*) AS n FROM order_one_c WHERE paid = 1 AND last_import_at = ?",
 					args: [AT],
 				});
 				expect(Number(updated.rows[0]?.n)).toBe(1196);
