@@ -147,10 +147,9 @@ describe("T-RR: 3 instances on one file behind a round-robin proxy", () => {
 		const { client, store } = await openDb(`file:${dbPath}`);
 		try {
 			const flags = new Map(
-				(await client.execute("SELECT o.number, c.paid, c.shipped FROM orders o LEFT JOIN order_one_c c ON c.order_id = o.id")).rows.map((r) => [
-					String(r.number),
-					{ paid: Number(r.paid) === 1, shipped: Number(r.shipped) === 1 },
-				]),
+				(await client.execute("SELECT o.number, c.paid, c.shipped FROM orders o LEFT JOIN order_one_c c ON c.order_id = o.id")).rows.map(
+					(r) => [String(r.number), { paid: Number(r.paid) === 1, shipped: Number(r.shipped) === 1 }],
+				),
 			);
 			for (const [node, base] of bases) {
 				// nothing of 1C's left unsent, and every payment / shipment reached the store order
