@@ -412,7 +412,11 @@ export function alignContent(oneC: OrderContent, ...references: OrderContent[]):
 	const ref = new Map<string, ContentLine>();
 	for (const c of references) for (const l of c.lines) if (!ref.has(l.key)) ref.set(l.key, l);
 	const taken = new Set(oneC.lines.filter((l) => ref.has(l.key)).map((l) => l.key));
-	const free = () => [...ref.values()].filter((r) => !taken.has(r.key));
+	// the first reference line not taken yet that `is` accepts
+	const free = (is: (r: ContentLine) => boolean) => {
+		for (const r of ref.values()) if (!taken.has(r.key) && is(r)) return r;
+		return undefined;
+	};
 	const lines: ContentLine[] = [];
 	let delivery = oneC.delivery;
 	for (const l of oneC.lines) {
@@ -420,9 +424,9 @@ export function alignContent(oneC: OrderContent, ...references: OrderContent[]):
 			lines.push(l);
 			continue;
 		}
+		const name = plainName(l.name);
 		const match =
-			(l.sku !== null ? free().find((r) => r.sku === l.sku) : undefined) ??
-			(plainName(l.name) !== null ? free().find((r) => plainName(r.name) === plainName(l.name)) : undefined);
+			(l.sku !== null ? free((r) => r.sku === l.sku) : undefined) ?? (name !== null ? free((r) => plainName(r.name) === name) : undefined);
 		if (match) {
 			taken.add(match.key);
 			lines.push({ ...l, key: match.key });

@@ -14,7 +14,7 @@
 import type { Decimal } from "../model/decimal.ts";
 import { fastDecimal, formatMoney, formatPlain } from "./decimal-fast.ts";
 import type { IncomingCounterparty, IncomingDocument, IncomingItem } from "./document-mapper.ts";
-import { type ExportOrder, type ExportSettings, resolveSettings } from "./export-settings.ts";
+import { type ExportOrder, type ExportSettings, resolveSettings, type WriterContext } from "./export-settings.ts";
 import { clip } from "./field-text.ts";
 import { deliveryFigures, lineFigures, ORDER_DELIVERY_ID, ORDER_DELIVERY_NAME, ZERO } from "./line-figures.ts";
 import { lineIdentity } from "./line-identity.ts";
@@ -34,12 +34,20 @@ const NOT_IDENTITY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe
 
 const money = (d: Decimal) => normalizeCmlDecimal(formatMoney(d));
 
+/** Settings objects resolved so far: an import computes the content of every order it updates with one object. */
+const RESOLVED = new WeakMap<ExportSettings, WriterContext>();
+
 /**
  * The content-bearing fields of `order` as 1C reads them from the export with `settings` (see the module note), or
- * null when a value would not survive the XML unchanged.
+ * null when a value would not survive the XML unchanged. A settings object is read once, at its first call: pass a
+ * new object for other settings, not the same one changed.
  */
 export function exportedContent(order: ExportOrder, settings: ExportSettings = {}): ExportedContent | null {
-	const ctx = resolveSettings(settings);
+	let ctx = RESOLVED.get(settings);
+	if (!ctx) {
+		ctx = resolveSettings(settings);
+		RESOLVED.set(settings, ctx);
+	}
 	const texts: string[] = [];
 	const text = (s: string) => {
 		texts.push(s);
