@@ -9,7 +9,7 @@ import { nodeParseWorker, parseWorkerOf } from "./parse-thread.ts";
 
 const enc = new TextEncoder();
 const ORDERS = 400;
-const DATA = ["orders", "node_acks", "order_changes", "import_ledger"] as const;
+const DATA = ["orders", "order_one_c", "node_acks", "order_changes", "import_ledger"] as const;
 const settings = {
 	applyOnUpload: "never" as const,
 	createOrdersFrom1C: true,

@@ -25,22 +25,25 @@ CREATE INDEX `order_one_c_number` ON `order_one_c` (`one_c_number`);--> statemen
 INSERT INTO `order_one_c` (order_id, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, one_c_content, last_import_at)
 	SELECT id, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, one_c_content, last_import_at FROM `orders`
 	WHERE coalesce(one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, one_c_content, last_import_at) IS NOT NULL;--> statement-breakpoint
-DROP INDEX `orders_one_c_id`;--> statement-breakpoint
-DROP INDEX `orders_one_c_number`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `one_c_id`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `one_c_number`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `one_c_date`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `posted`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `paid`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `paid_at`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `payment_number`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `shipped`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `shipped_at`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `shipment_number`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `cancelled`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `deleted`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `final`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `one_c_status`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `one_c_status_id`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `one_c_content`;--> statement-breakpoint
-ALTER TABLE `orders` DROP COLUMN `last_import_at`;
+-- orders without those columns: rebuilt once (each DROP COLUMN would rewrite the whole table again)
+CREATE TABLE `__new_orders` (
+	`id` text PRIMARY KEY NOT NULL,
+	`number` text NOT NULL,
+	`number_num` integer,
+	`status` text NOT NULL,
+	`created_at` text NOT NULL,
+	`data` text NOT NULL,
+	`revision` integer NOT NULL,
+	`updated_at` text NOT NULL,
+	`deleted_at` text,
+	`held` text
+);
+--> statement-breakpoint
+INSERT INTO `__new_orders` (id, number, number_num, status, created_at, data, revision, updated_at, deleted_at, held)
+	SELECT id, number, number_num, status, created_at, data, revision, updated_at, deleted_at, held FROM `orders`;--> statement-breakpoint
+DROP TABLE `orders`;--> statement-breakpoint
+ALTER TABLE `__new_orders` RENAME TO `orders`;--> statement-breakpoint
+CREATE INDEX `orders_number` ON `orders` (`number`);--> statement-breakpoint
+CREATE INDEX `orders_deleted_at` ON `orders` (`deleted_at`);--> statement-breakpoint
+CREATE INDEX `orders_revision` ON `orders` (`revision`);--> statement-breakpoint
+CREATE INDEX `orders_status` ON `orders` (`status`);

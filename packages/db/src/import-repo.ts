@@ -162,9 +162,11 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		const range = rangeOf(from, to);
 		return [
 			{
-				// 1C's columns: a narrow row of their own, written for every matched order (its last import)
+				// 1C's columns: a narrow row of their own, written for every matched order (its last import) that still
+				// exists (another process may have purged it since it was planned)
 				sql: `INSERT INTO order_one_c (order_id, ${cols}, last_import_at)
-					SELECT p.order_id, ${merged}, ? FROM import_patches p LEFT JOIN order_one_c c ON c.order_id = p.order_id
+					SELECT p.order_id, ${merged}, ? FROM import_patches p JOIN orders o ON o.id = p.order_id
+						LEFT JOIN order_one_c c ON c.order_id = p.order_id
 					WHERE p.session_id = ? AND p.sha256 = ?${range.sql} ORDER BY p.order_id
 					ON CONFLICT(order_id) DO UPDATE SET ${FIELDS.map((k) => `${COLUMN[k]} = excluded.${COLUMN[k]}`).join(", ")},
 						last_import_at = excluded.last_import_at`,
@@ -217,7 +219,7 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		},
 		{
 			// before the orders, so an id that already exists keeps what 1C told about it (as it keeps its row)
-			sql: `INSERT OR IGNORE INTO order_one_c (order_id, ${cols}, last_import_at)
+			sql: `INSERT OR REPLACE INTO order_one_c (order_id, ${cols}, last_import_at)
 				SELECT c.order_id, ${FIELDS.map((k) => pick("c", k)).join(", ")}, ? FROM import_creates c
 				WHERE c.session_id = ? AND c.sha256 = ? AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id) ORDER BY c.seq`,
 			args: [run.at, ...key],

@@ -174,31 +174,20 @@ export const migrations: EmbeddedMigration[] = [
 	{
 		"tag": "0012_order_one_c",
 		"when": 1796573236286,
-		"hash": "e73640aafefeb7978a5eed54e5393a2fc02cd8337657cdbced1e419120727ccd",
+		"hash": "750d47f1ac2dc9dc292fecaa6439d9fb4bb0a2f2cc1fc460de4c839d0603cf71",
 		"statements": [
 			"CREATE TABLE `order_one_c` (\n\t`order_id` text PRIMARY KEY NOT NULL,\n\t`one_c_id` text,\n\t`one_c_number` text,\n\t`one_c_date` text,\n\t`posted` integer,\n\t`paid` integer,\n\t`paid_at` text,\n\t`payment_number` text,\n\t`shipped` integer,\n\t`shipped_at` text,\n\t`shipment_number` text,\n\t`cancelled` integer,\n\t`deleted` integer,\n\t`final` integer,\n\t`one_c_status` text,\n\t`one_c_status_id` text,\n\t`one_c_content` text,\n\t`last_import_at` text\n);",
 			"CREATE INDEX `order_one_c_id` ON `order_one_c` (`one_c_id`);",
 			"CREATE INDEX `order_one_c_number` ON `order_one_c` (`one_c_number`);",
 			"-- what 1C told about each order moves to its own table (orders that 1C never sent a document for have no row)\nINSERT INTO `order_one_c` (order_id, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, one_c_content, last_import_at)\n\tSELECT id, one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, one_c_content, last_import_at FROM `orders`\n\tWHERE coalesce(one_c_id, one_c_number, one_c_date, posted, paid, paid_at, payment_number, shipped, shipped_at, shipment_number, cancelled, deleted, final, one_c_status, one_c_status_id, one_c_content, last_import_at) IS NOT NULL;",
-			"DROP INDEX `orders_one_c_id`;",
-			"DROP INDEX `orders_one_c_number`;",
-			"ALTER TABLE `orders` DROP COLUMN `one_c_id`;",
-			"ALTER TABLE `orders` DROP COLUMN `one_c_number`;",
-			"ALTER TABLE `orders` DROP COLUMN `one_c_date`;",
-			"ALTER TABLE `orders` DROP COLUMN `posted`;",
-			"ALTER TABLE `orders` DROP COLUMN `paid`;",
-			"ALTER TABLE `orders` DROP COLUMN `paid_at`;",
-			"ALTER TABLE `orders` DROP COLUMN `payment_number`;",
-			"ALTER TABLE `orders` DROP COLUMN `shipped`;",
-			"ALTER TABLE `orders` DROP COLUMN `shipped_at`;",
-			"ALTER TABLE `orders` DROP COLUMN `shipment_number`;",
-			"ALTER TABLE `orders` DROP COLUMN `cancelled`;",
-			"ALTER TABLE `orders` DROP COLUMN `deleted`;",
-			"ALTER TABLE `orders` DROP COLUMN `final`;",
-			"ALTER TABLE `orders` DROP COLUMN `one_c_status`;",
-			"ALTER TABLE `orders` DROP COLUMN `one_c_status_id`;",
-			"ALTER TABLE `orders` DROP COLUMN `one_c_content`;",
-			"ALTER TABLE `orders` DROP COLUMN `last_import_at`;"
+			"-- orders without those columns: rebuilt once (each DROP COLUMN would rewrite the whole table again)\nCREATE TABLE `__new_orders` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`number` text NOT NULL,\n\t`number_num` integer,\n\t`status` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`data` text NOT NULL,\n\t`revision` integer NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`deleted_at` text,\n\t`held` text\n);",
+			"INSERT INTO `__new_orders` (id, number, number_num, status, created_at, data, revision, updated_at, deleted_at, held)\n\tSELECT id, number, number_num, status, created_at, data, revision, updated_at, deleted_at, held FROM `orders`;",
+			"DROP TABLE `orders`;",
+			"ALTER TABLE `__new_orders` RENAME TO `orders`;",
+			"CREATE INDEX `orders_number` ON `orders` (`number`);",
+			"CREATE INDEX `orders_deleted_at` ON `orders` (`deleted_at`);",
+			"CREATE INDEX `orders_revision` ON `orders` (`revision`);",
+			"CREATE INDEX `orders_status` ON `orders` (`status`);"
 		]
 	}
 ];

@@ -369,6 +369,28 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect(await domainDigest(client)).not.toBe(before);
 		});
 
+		it("an order removed by another process while the file was planned gets no row of 1C's fields; the others apply", async () => {
+			const { store, client } = await withNode(open);
+			await store.upsertOrder(order("o1", "1"), AT);
+			await store.upsertOrder(order("o2", "2"), AT);
+			const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
+			const out = await store.runImport(run, "s", async (p) => {
+				await p.addPatches([
+					{ orderId: "o1", set: { paid: true, number: "УТ-1" }, changes: {} },
+					{ orderId: "o2", set: { paid: true }, changes: {} },
+				]);
+				// another process purges o1 (deleted and acknowledged everywhere) meanwhile, without this one's lock
+				await client.execute("DELETE FROM orders WHERE id = 'o1'");
+			});
+			expect(out).not.toBeNull();
+			const rows = await client.execute("SELECT order_id FROM order_one_c ORDER BY order_id");
+			expect(rows.rows.map((r) => String(r.order_id))).toEqual(["o2"]);
+			expect((await store.getOrder("o2"))?.oneC).toMatchObject({ paid: true, lastImportAt: AT });
+			// an order made later under the same id starts with nothing from 1C
+			await store.upsertOrder(order("o1", "1"), AT);
+			expect((await store.getOrder("o1"))?.oneC).toBeNull();
+		});
+
 		it("an order written by another process while its new JSON was planned: the apply refuses (busy), then a new plan applies", async () => {
 			const { store, client } = await withNode(open);
 			await store.upsertOrder(order("o1", "1"), AT);

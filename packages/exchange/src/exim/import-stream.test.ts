@@ -8,7 +8,7 @@ import { readSettings } from "../settings.ts";
 const enc = new TextEncoder();
 const ORDERS = 900;
 /** Digest of the data without `nodes` (salted password hashes differ between harnesses). */
-const DATA = ["orders", "node_acks", "order_changes", "import_ledger"] as const;
+const DATA = ["orders", "order_one_c", "node_acks", "order_changes", "import_ledger"] as const;
 
 const settings = {
 	// this suite is about `mode=import`'s own time slices (apply on upload has its own tests)
