@@ -17,7 +17,7 @@ const SCRIPT = new URL(import.meta.url.endsWith(".ts") ? "../dist/parse-worker.j
  * few batches of at most 4 MiB of it, so a small heap is enough, and it keeps the server's peak RSS within its budget (a thread that runs
  * out of it fails, and the import falls back to parsing on the request's thread).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 6 };
 
 /**
  * The importer's end of a started parse thread (its `exit` before `terminate` is a failure). A thread may be started
