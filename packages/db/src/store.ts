@@ -198,12 +198,17 @@ export interface ExchangeStore {
 	 * import, which holds the queue.
 	 */
 	renewUploadApply(sessionId: string, name: string, heldUntil: number, until: number): Promise<boolean>;
-	/** Saves progress (`result`), optionally the final state, and frees the lease. */
+	/**
+	 * Saves progress (`result`), optionally the final state, and frees the lease. With `heldUntil` (the lease end the
+	 * caller's claim or last renewal set) only while the caller still holds the lease: false when another worker took
+	 * it meanwhile (nothing is saved; that worker's progress stands).
+	 */
 	saveUploadApply(
 		sessionId: string,
 		name: string,
 		patch: { result: UploadApply["result"]; state?: "done" | "failed"; error?: string | null },
-	): Promise<void>;
+		heldUntil?: number,
+	): Promise<boolean>;
 	/** Pending applies whose lease is free at `now`, oldest first. */
 	listClaimableApplies(now: number, limit: number): Promise<UploadApply[]>;
 

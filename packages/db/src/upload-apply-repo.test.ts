@@ -51,6 +51,25 @@ describe("upload_applies (apply on upload)", () => {
 		expect(await store.renewUploadApply("s1", "f.xml", 0, 40_000)).toBe(false);
 	});
 
+	it("a save with the lease end its worker held is refused once another worker took the lease: that one's progress stands", async () => {
+		const { store } = await openDb(":memory:");
+		await store.appendChunk("s1", "f.xml", 0, new Uint8Array([60]), caps);
+		await store.queueUploadApply("s1", "f.xml", "n1", 1000);
+		expect(await store.claimUploadApply("s1", "f.xml", 10_000, 5000)).toBe(true); // held until 15,000
+		// the first worker stalls past its lease; another claims it and saves its progress (keeping no lease)
+		expect(await store.claimUploadApply("s1", "f.xml", 15_000, 5000)).toBe(true); // held until 20,000
+		expect(await store.saveUploadApply("s1", "f.xml", { result: { done: { "a.xml": "documents: 2" } } }, 20_000)).toBe(true);
+		// the first worker's late save changes nothing
+		expect(await store.saveUploadApply("s1", "f.xml", { result: { done: {} }, state: "failed", error: "x" }, 15_000)).toBe(false);
+		expect(await store.getUploadApply("s1", "f.xml")).toMatchObject({
+			state: "pending",
+			error: null,
+			result: { done: { "a.xml": "documents: 2" } },
+		});
+		// without a lease end (a finished apply's summary): saved as before
+		expect(await store.saveUploadApply("s1", "f.xml", { result: { done: { "a.xml": "already imported" } } })).toBe(true);
+	});
+
 	it("queueing marks the upload done: its next chunk starts a new file", async () => {
 		const { store } = await openDb(":memory:");
 		await store.appendChunk("s1", "f.xml", 0, new TextEncoder().encode("old"), caps);

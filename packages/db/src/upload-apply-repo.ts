@@ -72,16 +72,25 @@ export function uploadApplyRepo(ctx: StoreContext): UploadApplyRepo {
 			});
 			return rs.rowsAffected === 1;
 		},
-		async saveUploadApply(sessionId, name, patch) {
-			await ctx.write([
+		async saveUploadApply(sessionId, name, patch, heldUntil) {
+			const held = heldUntil === undefined ? "" : " AND state = 'pending' AND claimed_until = ?";
+			const [rs] = await ctx.write([
 				{
 					sql: `UPDATE upload_applies SET result = ?, state = coalesce(?, state), error = coalesce(?, error), claimed_until = 0
-						WHERE session_id = ? AND name = ?`,
-					args: [JSON.stringify(patch.result), patch.state ?? null, patch.error ?? null, sessionId, name],
+						WHERE session_id = ? AND name = ?${held}`,
+					args: [
+						JSON.stringify(patch.result),
+						patch.state ?? null,
+						patch.error ?? null,
+						sessionId,
+						name,
+						...(heldUntil === undefined ? [] : [heldUntil]),
+					],
 				},
 				// the session may have been purged while this was pending: its upload rows go once nothing is pending
 				...(patch.state ? dropOrphanUploads(sessionId) : []),
 			]);
+			return (rs?.rowsAffected ?? 0) === 1;
 		},
 		async listClaimableApplies(now, limit) {
 			const rs = await client.execute({

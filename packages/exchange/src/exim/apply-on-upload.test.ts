@@ -356,6 +356,34 @@ describe("the lease of an apply", () => {
 		expect(await ledgerRows(h)).toBe(1);
 	});
 
+	it("a slice that outlived its lease unnoticed cannot save over the worker that took it: it stops, the file applies once", async () => {
+		const h = await createHarness();
+		await seeded(h);
+		const save = h.store.saveUploadApply.bind(h.store);
+		let taken = false;
+		h.store.saveUploadApply = async (...a) => {
+			if (!taken && a[3] !== undefined) {
+				// just before the slice saves, another worker claims the apply (the slice's lease ran out meanwhile)
+				taken = true;
+				await h.client.execute("UPDATE upload_applies SET claimed_until = claimed_until + 1");
+			}
+			return save(...a);
+		};
+		const { cookie } = await h.login();
+		expect(await upload(h, cookie, "orders-1.xml", file())).toEqual(["success\n"]);
+		expect(taken).toBe(true);
+		// the other worker's claim stands (the slice did not free it or mark the apply done)
+		const row = (await h.client.execute("SELECT state, claimed_until FROM upload_applies")).rows[0];
+		expect([row?.state, Number(row?.claimed_until) > 0]).toEqual(["pending", true]);
+		// that worker gives up its lease; the background work finishes the apply: the file was applied once
+		await h.client.execute("UPDATE upload_applies SET claimed_until = 0");
+		await h.app.runBackgroundWork();
+		await h.store.idle();
+		expect(await oneC(h, "o1")).toMatchObject({ paid: true });
+		expect(await ledgerRows(h)).toBe(1);
+		expect((await h.client.execute("SELECT state FROM upload_applies")).rows[0]?.state).toBe("done");
+	});
+
 	it("a slice whose lease another worker took stops; that worker applies the file, once", async () => {
 		const h = await createHarness({ limits: { applyLeaseMs: 1 } });
 		await seeded(h);

@@ -17,7 +17,7 @@
  * (УНФ re-sends earlier portions' xml inside later zips and polls them all: the ledger makes those no-ops).
  */
 import { CommerceMLError, concatBytes, encodeCp1251, isCommerceMLError, isZip, replyProgress, replySuccess, unzipXml } from "@obmen/core";
-import { StoreBusyError, type UploadApply } from "@obmen/db";
+import { type ExchangeStore, StoreBusyError, type UploadApply } from "@obmen/db";
 import type { Context } from "hono";
 import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
@@ -159,17 +159,17 @@ export function applyNote(apply: UploadApply): string {
  * done; saves the progress and frees the lease. A file that is not a valid 1C order file fails the apply (nothing of
  * it is applied; a later `import` tells 1C the same reason).
  */
-export async function applyUploadSlice(
-	o: ResolvedOptions,
-	apply: UploadApply,
-	c?: Context,
-	renewLease?: () => Promise<void>,
-): Promise<ApplySlice> {
+export async function applyUploadSlice(o: ResolvedOptions, apply: UploadApply, c?: Context, renewLease?: LeaseKeeper): Promise<ApplySlice> {
 	const started = Date.now();
 	const { sessionId, name } = apply;
 	const result: UploadApply["result"] = { ...apply.result, done: { ...apply.result.done } };
+	// saved only while this slice still holds the lease (when it has one): else the work is another worker's now
+	const save = async (patch: Parameters<ExchangeStore["saveUploadApply"]>[2]) => {
+		if (!(await o.store.saveUploadApply(sessionId, name, patch, renewLease?.held())) && renewLease)
+			throw new LeaseLost("lease taken by another worker");
+	};
 	const fail = async (reason: string): Promise<ApplySlice> => {
-		await o.store.saveUploadApply(sessionId, name, { result, state: "failed", error: reason });
+		await save({ result, state: "failed", error: reason });
 		return { state: "failed", apply: { ...apply, result, state: "failed", error: reason }, reason };
 	};
 	const node = await o.store.getNode(apply.nodeId);
@@ -217,13 +217,13 @@ export async function applyUploadSlice(
 		for (const xml of result.entries) {
 			if (Object.hasOwn(result.done, xml)) continue;
 			if (Date.now() - started >= o.limits.importSliceMs && Object.keys(result.done).length > 0) {
-				await o.store.saveUploadApply(sessionId, name, { result });
+				await save({ result });
 				return { state: "progress", apply: { ...apply, result }, staged: 0 };
 			}
 			current = xml;
 			const step = await applyXmlSlice(x, xml, await sources(xml));
 			if (step.kind === "progress") {
-				await o.store.saveUploadApply(sessionId, name, { result });
+				await save({ result });
 				return { state: "progress", apply: { ...apply, result }, staged: step.staged };
 			}
 			if (step.kind === "already") result.done[xml] = ALREADY_IMPORTED;
@@ -240,7 +240,7 @@ export async function applyUploadSlice(
 		if (isCommerceMLError(e)) return fail(current === name ? cmlFailureReason(e) : `${current}: ${cmlFailureReason(e)}`);
 		throw e;
 	}
-	await o.store.saveUploadApply(sessionId, name, { result, state: "done" });
+	await save({ result, state: "done" });
 	return { state: "done", apply: { ...apply, result, state: "done" }, ordersImported, problems, changes };
 }
 
@@ -248,13 +248,19 @@ export async function applyUploadSlice(
 class LeaseLost extends Error {}
 
 /**
+ * @internal What a slice calls between pages of work, with the lease end it holds (`held`, which its saves must
+ * still find). A call renews the lease once half of it has passed.
+ */
+export type LeaseKeeper = (() => Promise<void>) & { held(): number };
+
+/**
  * @internal What a slice calls between pages of work: renews the apply's lease once half of it has passed (a 100 MB
  * file planned as it is parsed takes 10–15 s here, a slower machine may need longer than the lease), and throws
  * {@link LeaseLost} when another worker took it meanwhile, so the slice stops instead of doing the work twice.
  */
-export function leaseKeeper(o: ResolvedOptions, apply: UploadApply, heldUntil: number, now = Date.now): () => Promise<void> {
+export function leaseKeeper(o: ResolvedOptions, apply: UploadApply, heldUntil: number, now = Date.now): LeaseKeeper {
 	let held = heldUntil;
-	return async () => {
+	const keep = async () => {
 		const t = now();
 		if (t < held - o.limits.applyLeaseMs / 2) return;
 		const next = t + o.limits.applyLeaseMs;
@@ -269,19 +275,22 @@ export function leaseKeeper(o: ResolvedOptions, apply: UploadApply, heldUntil: n
 		if (!renewed) throw new LeaseLost("lease taken by another worker");
 		held = next;
 	};
+	return Object.assign(keep, { held: () => held });
 }
 
 /** Claims the apply and works one slice on it; null when another worker holds its lease (or it is not pending). */
 async function claimAndSlice(o: ResolvedOptions, apply: UploadApply, c?: Context): Promise<ApplySlice | null> {
 	const now = Date.now();
 	if (!(await o.store.claimUploadApply(apply.sessionId, apply.name, now, o.limits.applyLeaseMs))) return null;
+	const keeper = leaseKeeper(o, apply, now + o.limits.applyLeaseMs);
 	try {
-		return await applyUploadSlice(o, apply, c, leaseKeeper(o, apply, now + o.limits.applyLeaseMs));
+		return await applyUploadSlice(o, apply, c, keeper);
 	} catch (e) {
 		// the lease was lost to another worker: the work is its own now (what this slice applied stays applied, once)
 		if (e instanceof LeaseLost) return null;
-		// an unexpected error (database busy…): free the lease so the work is retried, and pass the error on
-		await o.store.saveUploadApply(apply.sessionId, apply.name, { result: apply.result }).catch(() => undefined);
+		// an unexpected error (database busy…): free the lease (if still this slice's) so the work is retried, and pass
+		// the error on
+		await o.store.saveUploadApply(apply.sessionId, apply.name, { result: apply.result }, keeper.held()).catch(() => undefined);
 		throw e;
 	}
 }
