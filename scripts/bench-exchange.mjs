@@ -7,7 +7,8 @@
  *     uploads it in `file_limit` chunks (`init`, `file`…), then polls `import` until `success`. Reports the apply time
  *     (from the last chunk, which completes the upload and may start the apply on upload, to `success`), documents/s,
  *     the 1C change events made and the server process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
- *     alone over the same bytes (its own child process).
+ *     alone over the same bytes (its own child process). Also the apply's CPU time (all the server's threads) and how
+ *     long its request thread was busy: on a shared machine they vary far less than the wall time.
  * (b) query: a second DB with 100k orders; 1 connection (`--connections`), each with its own session, sends `query` + `success`
  *     (the 1C export handshake, 500-order batches) for a bounded 200 queries; reports requests/s, p50/p99 and
  *     the server's peak RSS, and the ratio to rendering the same 500-order batch with `writeOrdersXmlBytes` alone.
@@ -148,7 +149,10 @@ async function generateFile(file, docs) {
 
 // ---------- children ----------
 
-/** A server child: starts the app and reports its URL; answers "rss" with its peak RSS. */
+/**
+ * A server child: starts the app and reports its URL; answers "cpu" with its CPU time (all threads) and its main
+ * thread's event-loop utilisation so far, and "rss" with its peak RSS (then exits).
+ */
 async function serveChild(url) {
 	const { readConfig, startServer } = await import(APP);
 	const cfg = readConfig(
@@ -176,6 +180,7 @@ async function serveChild(url) {
 	}
 	const profile = PROFILE ? await startProfile() : null;
 	process.on("message", async (m) => {
+		if (m === "cpu") process.send({ cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() });
 		if (m === "rss") {
 			if (profile) await profile(PROFILE);
 			process.send({ rss: process.resourceUsage().maxRSS / 1024 });
@@ -255,6 +260,14 @@ function stopServerChild(s) {
 	});
 }
 
+/** The server's CPU time and main-thread utilisation so far (asked while it is idle, between requests). */
+function serverCpu(s) {
+	return new Promise((resolve) => {
+		s.child.once("message", (m) => resolve(m));
+		s.child.send("cpu");
+	});
+}
+
 function runChild(args) {
 	const r = spawnSync(process.execPath, [SELF, "--child", ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
 	if (r.status !== 0) throw new Error(`child ${args[0]} failed: ${r.stderr}`);
@@ -307,8 +320,10 @@ async function partImport(dir, orders) {
 	let chunks = 0;
 	// the upload is complete with the last chunk: the server may start applying it then (apply on upload)
 	let lastChunkAt = 0;
+	let cpuAtLastChunk = null;
 	for (let off = 0; off < size; off += limit) {
 		const n = readSync(fd, buf, 0, limit, off);
+		if (off + limit >= size) cpuAtLastChunk = await serverCpu(server);
 		lastChunkAt = performance.now();
 		const r = await exim(server.url, "type=sale&mode=file&filename=orders.xml", cookie, buf.subarray(0, n));
 		if (TRACE) console.error(`chunk ${chunks}`);
@@ -329,6 +344,10 @@ async function partImport(dir, orders) {
 	const importMs = performance.now() - t1;
 	const applyMs = performance.now() - lastChunkAt;
 	if (!reply.startsWith("success")) throw new Error(`import: ${reply}`);
+	// the apply's CPU, which the machine's noise changes less than its wall time: all threads, and the request thread
+	const cpuAfter = await serverCpu(server);
+	const applyCpuS = (cpuAfter.cpu.user + cpuAfter.cpu.system - cpuAtLastChunk.cpu.user - cpuAtLastChunk.cpu.system) / 1e6;
+	const mainBusyS = (cpuAfter.elu.active - cpuAtLastChunk.elu.active) / 1000;
 	const again = (await exim(server.url, "type=sale&mode=import&filename=orders.xml", cookie)).text;
 	const rss = await stopServerChild(server);
 	const { openDb } = await import(DB_NODE);
@@ -348,6 +367,8 @@ async function partImport(dir, orders) {
 		uploadS: +(uploadMs / 1000).toFixed(2),
 		importS: +(importMs / 1000).toFixed(2),
 		applyS: +(applyMs / 1000).toFixed(2),
+		applyCpuS: +applyCpuS.toFixed(2),
+		applyMainThreadBusyS: +mainBusyS.toFixed(2),
 		docsPerS: Math.round(base.docs / (applyMs / 1000)),
 		events: Number(events.rows[0]?.n ?? 0),
 		contentEvents: Number(events.rows[0]?.content ?? 0),

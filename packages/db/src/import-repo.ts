@@ -1,8 +1,9 @@
 /**
  * @module
  * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging (files not planned as
- * they are parsed), planning scratch tables filled in pages (keyed per planning attempt), and the single write
- * transaction that applies every document of the file.
+ * they are parsed), planning scratch tables filled in pages (keyed per planning attempt; on a local database the
+ * connection's own TEMP tables, {@link TEMP_SCRATCH}), and the single write transaction that applies every document of
+ * the file.
  *
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
  * the planner reads documents (staged, or from the parser) and their matched orders in pages and appends each
@@ -69,9 +70,9 @@ const BIT = new Map(FIELDS.map((k, i) => [k, 1 << i]));
 /** Statements per scratch batch. */
 const STATEMENTS_PER_BATCH = 50;
 /**
- * Scratch rows the planner buffers before committing them together (libSQL/SQLite): each commit waits for the disk
+ * Scratch rows the planner buffers before committing them together (remote libSQL): each commit waits for the disk
  * (~10 ms), and scratch rows need no commit of their own per page (a 45,000-document file: 90 commits → under 20).
- * On D1 each page is committed as it comes (its batches stay small).
+ * On D1 each page is committed as it comes (its batches stay small), and so are the TEMP tables' (no commit at all).
  */
 const SCRATCH_ROWS_PER_COMMIT = 5000;
 /** …and at most this many characters of values (rows may carry whole orders: memory stays bounded). */
@@ -90,8 +91,56 @@ export function scratchKey(sha256: string): string {
 	return `${sha256.slice(0, 16)}#${random}`;
 }
 
-/** Scratch tables of one import, deleted by the applying transaction (and purged with the session). */
-const SCRATCH = ["import_patches", "import_creates"] as const;
+/**
+ * @internal Where one import keeps its planning scratch: the database's shared tables (their rows keyed by session and
+ * planning attempt, purged with the session), or, on a client that runs every call on one connection, that
+ * connection's own TEMP tables of the same shape ({@link TEMP_SCRATCH}).
+ */
+export interface ScratchTables {
+	patches: string;
+	creates: string;
+}
+
+/** @internal The shared scratch tables (D1, remote libSQL: each call may be another connection). */
+export const SHARED_SCRATCH: ScratchTables = { patches: "import_patches", creates: "import_creates" };
+/**
+ * @internal The connection's TEMP copies (local libSQL through {@link SqlClient.singleConnection}): never in the WAL,
+ * so the planner's pages cost no commits, the applying transaction's commit carries only the orders' changes, and
+ * another process never sees them. `temp_store` is set to FILE so they spill to a temporary file, not to memory.
+ */
+export const TEMP_SCRATCH: ScratchTables = { patches: "temp.plan_patches", creates: "temp.plan_creates" };
+
+/** The scratch tables as a list (deleted by the applying transaction, and when an attempt fails). */
+function scratchList(t: ScratchTables): string[] {
+	return [t.patches, t.creates];
+}
+
+/**
+ * The statements deleting one attempt's scratch rows (`key`: session, attempt). The connection's TEMP tables hold no
+ * other attempt's rows (one planner at a time per store): emptied whole, which SQLite does without visiting each row.
+ */
+function scratchDeletes(t: ScratchTables, key: string[]): InStatement[] {
+	return scratchList(t).map((table) =>
+		t === TEMP_SCRATCH
+			? { sql: `DELETE FROM ${table}`, args: [] }
+			: { sql: `DELETE FROM ${table} WHERE session_id = ? AND sha256 = ?`, args: key },
+	);
+}
+
+/**
+ * @internal The DDL of the TEMP scratch tables and indexes from the shared tables' own DDL (`sqlite_master.sql`), so
+ * the copies always have the shape the migrations gave the originals: `import_x` becomes `temp.plan_x`.
+ */
+export function tempScratchDdl(sql: string): string {
+	const m = /^CREATE\s+(UNIQUE\s+)?(TABLE|INDEX)\s+[`"]?(\w+)[`"]?(\s+ON\s+[`"]?(\w+)[`"]?)?/i.exec(sql);
+	if (!m) throw new Error(`unexpected scratch DDL: ${sql.slice(0, 80)}`);
+	const rename = (n: string) => n.replace(/^import_/, "plan_");
+	const [head, unique = "", kind, name = "", , table] = m;
+	const rest = sql.slice(head.length);
+	return kind?.toUpperCase() === "TABLE"
+		? `CREATE TEMP TABLE IF NOT EXISTS ${rename(name)}${rest}`
+		: `CREATE ${unique}INDEX IF NOT EXISTS temp.${rename(name)} ON ${rename(table ?? "")}${rest}`;
+}
 
 /** A 1C column's value as stored (booleans 0/1) → the field's value. */
 function fieldValue(k: keyof OneCFields, v: unknown): unknown {
@@ -127,14 +176,22 @@ function definedSet(set: Partial<OneCFields>): Partial<OneCFields> {
 }
 
 /** Patches of one planning attempt (`?`, `?`: session, attempt) planned from a revision their order has left. */
-const MOVED_ON = `SELECT 1 FROM import_patches p JOIN orders o ON o.id = p.order_id
+function movedOn(t: ScratchTables): string {
+	return `SELECT 1 FROM ${t.patches} p JOIN orders o ON o.id = p.order_id
 	WHERE p.session_id = ? AND p.sha256 = ? AND p.base_revision IS NOT NULL AND o.revision <> p.base_revision`;
+}
 
 /**
  * @internal The statements of the applying transaction: set-based, so their number does not grow with the file.
  * The first and the last statement read the changes-feed cursor (the range of this import's events).
  */
-export function applyStatements(run: ImportRun, sessionId: string, bounds: string[] = [], attempt = run.sha256): InStatement[] {
+export function applyStatements(
+	run: ImportRun,
+	sessionId: string,
+	bounds: string[] = [],
+	attempt = run.sha256,
+	t: ScratchTables = SHARED_SCRATCH,
+): InStatement[] {
 	// staged documents are keyed by the file's hash, scratch rows by the planning attempt (scratchKey)
 	const staged = [sessionId, run.sha256];
 	const key = [sessionId, attempt];
@@ -165,7 +222,7 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 				// 1C's columns: a narrow row of their own, written for every matched order (its last import) that still
 				// exists (another process may have purged it since it was planned)
 				sql: `INSERT INTO order_one_c (order_id, ${cols}, last_import_at)
-					SELECT p.order_id, ${merged}, ? FROM import_patches p JOIN orders o ON o.id = p.order_id
+					SELECT p.order_id, ${merged}, ? FROM ${t.patches} p JOIN orders o ON o.id = p.order_id
 						LEFT JOIN order_one_c c ON c.order_id = p.order_id
 					WHERE p.session_id = ? AND p.sha256 = ?${range.sql} ORDER BY p.order_id
 					ON CONFLICT(order_id) DO UPDATE SET ${FIELDS.map((k) => `${COLUMN[k]} = excluded.${COLUMN[k]}`).join(", ")},
@@ -180,7 +237,7 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 					revision = CASE WHEN p.data IS NULL THEN orders.revision ELSE (SELECT max(revision) FROM orders) + 1 END,
 					updated_at = CASE WHEN p.data IS NULL THEN orders.updated_at ELSE p.at END,
 					held = CASE WHEN p.held IS NULL THEN orders.held WHEN p.held = '' THEN NULL ELSE p.held END
-					FROM (SELECT p.*, ? AS at FROM import_patches p WHERE p.session_id = ? AND p.sha256 = ?${range.sql}
+					FROM (SELECT p.*, ? AS at FROM ${t.patches} p WHERE p.session_id = ? AND p.sha256 = ?${range.sql}
 						AND (p.status IS NOT NULL OR p.data IS NOT NULL OR p.held IS NOT NULL)) p WHERE p.order_id = orders.id`,
 				args: [run.at, run.at, ...key, ...range.args],
 			},
@@ -193,19 +250,19 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		// triggers); runImport reports it as busy, and the file is planned again from the order as it is now
 		{
 			sql: `INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied)
-				SELECT NULL, '', '', '', 0, 0 WHERE EXISTS (${MOVED_ON})`,
+				SELECT NULL, '', '', '', 0, 0 WHERE EXISTS (${movedOn(t)})`,
 			args: key,
 		},
 		...updates,
 		{
 			sql: `INSERT INTO order_changes (order_id, node_id, at, changes)
-				SELECT order_id, ?, ?, changes FROM import_patches WHERE session_id = ? AND sha256 = ? AND changes <> '' ORDER BY order_id`,
+				SELECT order_id, ?, ?, changes FROM ${t.patches} WHERE session_id = ? AND sha256 = ? AND changes <> '' ORDER BY order_id`,
 			args: [run.nodeId, run.at, ...key],
 		},
 		{
 			// 1C's content applied: the node already has it (no echo); other nodes get the new revision
 			sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
-				SELECT ?, o.id, o.revision, o.data FROM import_patches p JOIN orders o ON o.id = p.order_id
+				SELECT ?, o.id, o.revision, o.data FROM ${t.patches} p JOIN orders o ON o.id = p.order_id
 				WHERE p.session_id = ? AND p.sha256 = ? AND p.data IS NOT NULL AND p.ack = 1 AND true
 				ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
 			args: [run.nodeId, ...key],
@@ -213,33 +270,33 @@ export function applyStatements(run: ImportRun, sessionId: string, bounds: strin
 		{
 			// before the insert, so an id that already exists (INSERT OR IGNORE below) gets no "created" event
 			sql: `INSERT INTO order_changes (order_id, node_id, at, changes)
-				SELECT c.order_id, ?, ?, '{"source":"1c","type":"created"}' FROM import_creates c
+				SELECT c.order_id, ?, ?, '{"source":"1c","type":"created"}' FROM ${t.creates} c
 				WHERE c.session_id = ? AND c.sha256 = ? AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id) ORDER BY c.seq`,
 			args: [run.nodeId, run.at, ...key],
 		},
 		{
 			// before the orders, so an id that already exists keeps what 1C told about it (as it keeps its row)
 			sql: `INSERT OR REPLACE INTO order_one_c (order_id, ${cols}, last_import_at)
-				SELECT c.order_id, ${FIELDS.map((k) => pick("c", k)).join(", ")}, ? FROM import_creates c
+				SELECT c.order_id, ${FIELDS.map((k) => pick("c", k)).join(", ")}, ? FROM ${t.creates} c
 				WHERE c.session_id = ? AND c.sha256 = ? AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id) ORDER BY c.seq`,
 			args: [run.at, ...key],
 		},
 		{
 			sql: `INSERT OR IGNORE INTO orders (id, number, number_num, status, created_at, data, revision, updated_at)
-				SELECT order_id, number, number_num, status, created_at, data, 0, ? FROM import_creates
+				SELECT order_id, number, number_num, status, created_at, data, 0, ? FROM ${t.creates}
 				WHERE session_id = ? AND sha256 = ? ORDER BY seq`,
 			args: [run.at, ...key],
 		},
 		{
 			sql: `INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied)
-				VALUES (?, ?, ?, ?, ?, (SELECT count(*) FROM import_patches WHERE session_id = ? AND sha256 = ?)
-					+ (SELECT count(*) FROM import_creates WHERE session_id = ? AND sha256 = ?))`,
+				VALUES (?, ?, ?, ?, ?, (SELECT count(*) FROM ${t.patches} WHERE session_id = ? AND sha256 = ?)
+					+ (SELECT count(*) FROM ${t.creates} WHERE session_id = ? AND sha256 = ?))`,
 			args: [run.nodeId, run.sha256, run.filename, run.at, run.documents, ...key, ...key],
 		},
-		{ sql: "SELECT count(*) AS n FROM import_patches WHERE session_id = ? AND sha256 = ?", args: key },
-		{ sql: "SELECT count(*) AS n FROM import_creates WHERE session_id = ? AND sha256 = ?", args: key },
+		{ sql: `SELECT count(*) AS n FROM ${t.patches} WHERE session_id = ? AND sha256 = ?`, args: key },
+		{ sql: `SELECT count(*) AS n FROM ${t.creates} WHERE session_id = ? AND sha256 = ?`, args: key },
 		{ sql: "DELETE FROM import_docs WHERE session_id = ? AND sha256 = ?", args: staged },
-		...SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key })),
+		...scratchDeletes(t, key),
 		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
 	];
 }
@@ -339,15 +396,35 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 		const rs = await client.execute({ sql: "SELECT 1 FROM import_ledger WHERE node_id = ? AND sha256 = ?", args: [nodeId, sha256] });
 		return rs.rows.length > 0;
 	};
-	/** Scratch writes while the planner holds the mutex: small batches of their own (scratch data, not domain data). */
+	const tables = ctx.singleConnection ? TEMP_SCRATCH : SHARED_SCRATCH;
+	/**
+	 * Scratch writes while the planner holds the mutex: small batches of their own (scratch data, not domain data). The
+	 * TEMP tables' batches are deferred: they write nothing of the database file, so they take none of its locks.
+	 */
 	const scratch = async (stmts: InStatement[]) => {
-		for (let i = 0; i < stmts.length; i += STATEMENTS_PER_BATCH) await client.batch(stmts.slice(i, i + STATEMENTS_PER_BATCH), "write");
+		const mode = tables === TEMP_SCRATCH ? "deferred" : "write";
+		for (let i = 0; i < stmts.length; i += STATEMENTS_PER_BATCH) await client.batch(stmts.slice(i, i + STATEMENTS_PER_BATCH), mode);
 	};
-	const buffersScratch = ctx.maxParameters > D1_MAX_PARAMETERS;
+	/** The connection's TEMP scratch tables, made on its first import (a new connection, e.g. after an error, too). */
+	const ensureTempScratch = async () => {
+		if (tables !== TEMP_SCRATCH) return;
+		// the same value again is a no-op; a change (the first time) drops the connection's TEMP tables, none of ours yet
+		await client.execute("PRAGMA temp_store = FILE");
+		const ddl = await client.execute(
+			"SELECT sql FROM main.sqlite_master WHERE tbl_name IN ('import_patches', 'import_creates') AND sql IS NOT NULL ORDER BY type DESC",
+		);
+		await client.batch(
+			ddl.rows.map((r) => tempScratchDdl(String(r.sql))),
+			"deferred",
+		);
+	};
+	// the TEMP tables cost no commit: each page's rows go at once, and die young in the JavaScript heap
+	const buffersScratch = tables === SHARED_SCRATCH && ctx.maxParameters > D1_MAX_PARAMETERS;
 
 	const runImport: ImportRepo["runImport"] = (run, sessionId, plan) =>
 		ctx.lock.run(async (): Promise<ImportOutcome | null> => {
 			if (await isImported(run.nodeId, run.sha256)) return null;
+			await ensureTempScratch();
 			// this attempt's own scratch rows: a planner racing on the same file (another instance) cannot touch them
 			const attempt = scratchKey(run.sha256);
 			const key = [sessionId, attempt];
@@ -400,7 +477,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 						]),
 						(rows) =>
 							inserts(
-								"INSERT OR IGNORE INTO import_creates (session_id, sha256, seq, label, order_id, number, number_num, status, created_at, data, fields)",
+								`INSERT OR IGNORE INTO ${tables.creates} (session_id, sha256, seq, label, order_id, number, number_num, status, created_at, data, fields)`,
 								11,
 								rows,
 							),
@@ -416,7 +493,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					}
 					if (committed.length === 0) return out;
 					const rs = await client.execute({
-						sql: `SELECT order_id, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")} FROM import_patches
+						sql: `SELECT order_id, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")} FROM ${tables.patches}
 							WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))`,
 						args: [...key, JSON.stringify(committed)],
 					});
@@ -428,7 +505,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					if (buffersScratch) for (const id of orderIds) pending.set(id, null);
 					await addScratch([], () => [
 						{
-							sql: "DELETE FROM import_patches WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))",
+							sql: `DELETE FROM ${tables.patches} WHERE session_id = ? AND sha256 = ? AND order_id IN (SELECT value FROM json_each(?))`,
 							args: [...key, JSON.stringify(orderIds)],
 						},
 					]);
@@ -450,7 +527,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 						]),
 						(rows) =>
 							inserts(
-								`INSERT OR REPLACE INTO import_patches (session_id, sha256, order_id, fields, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")}, status, changes, data, held, ack, base_revision)`,
+								`INSERT OR REPLACE INTO ${tables.patches} (session_id, sha256, order_id, fields, mask, ${FIELDS.map((k) => COLUMN[k]).join(", ")}, status, changes, data, held, ack, base_revision)`,
 								10 + 1 + FIELDS.length,
 								rows,
 							),
@@ -458,8 +535,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				},
 			};
 			// an attempt that fails (or is given up) leaves no scratch rows behind (best effort: the session purge clears them too)
-			const dropScratch = () =>
-				scratch(SCRATCH.map((t) => ({ sql: `DELETE FROM ${t} WHERE session_id = ? AND sha256 = ?`, args: key }))).catch(() => undefined);
+			const dropScratch = () => scratch(scratchDeletes(tables, key)).catch(() => undefined);
 			try {
 				await plan(planning);
 				await flushScratch();
@@ -469,7 +545,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				throw e;
 			}
 			const bounds = await client.execute({
-				sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM import_patches
+				sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM ${tables.patches}
 					WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
 				args: [...key, UPDATE_ROWS],
 			});
@@ -480,6 +556,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 					sessionId,
 					bounds.rows.map((r) => String(r.order_id)),
 					attempt,
+					tables,
 				);
 				// kept before the ledger row is read back: the last statement must stay the cursor read
 				stmts.splice(1, 0, ...unmatchedUpserts(run.nodeId, run.at, unmatched));
@@ -487,22 +564,22 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				rs.splice(1, unmatched.length);
 			} catch (e) {
 				// the guard's refused row names the ledger's node_id (the only NULL ever inserted there), else the query tells
-				const movedOn =
+				const stale =
 					/NOT NULL constraint failed: import_ledger\.node_id/.test(String((e as Error)?.message ?? e)) ||
-					(await client.execute({ sql: MOVED_ON, args: key }).then(
+					(await client.execute({ sql: movedOn(tables), args: key }).then(
 						(r) => r.rows.length > 0,
 						() => false,
 					));
 				await dropScratch();
 				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
 				if (await isImported(run.nodeId, run.sha256)) return null;
-				if (movedOn)
+				if (stale)
 					throw new StoreBusyError("an order changed while the file was planned (another process wrote it): plan again", { cause: e });
 				throw e;
 			}
 			const n = (i: number, col: string) => Number(rs[i]?.rows[0]?.[col] ?? 0);
 			// … the two counts, the DELETEs of import_docs and of the scratch tables, the last cursor
-			const counts = rs.length - 1 - (1 + SCRATCH.length) - 2;
+			const counts = rs.length - 1 - (1 + scratchList(tables).length) - 2;
 			return { cursorFrom: n(0, "c"), updated: n(counts, "n"), created: n(counts + 1, "n"), cursorTo: n(rs.length - 1, "c") };
 		});
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { openStore } from "./libsql-store.ts";
 import type { ExchangeStore } from "./store.ts";
+import type { SqlClient } from "./write-queue.ts";
 
 /** An open database: the store plus the raw client (for digests and tests). */
 export interface OpenDb {
@@ -25,12 +26,21 @@ function filePath(url: string): string | null {
 
 /**
  * Opens (and migrates) a database. File databases get WAL and a 1 s busy timeout for cross-process contention.
+ * A local database is opened on one connection (`concurrency: 1`: each call is synchronous, so a pool gains nothing),
+ * whose TEMP tables then hold an import's planning scratch ({@link SqlClient.singleConnection}).
  * @example const { store } = await openDb("file:./data/obmen.db");
  */
 export async function openDb(url: string, opts: { authToken?: string } = {}): Promise<OpenDb> {
 	const path = filePath(url);
 	if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-	const client = createClient({ url, authToken: opts.authToken, timeout: path ? 1000 : undefined } as Parameters<typeof createClient>[0]);
+	const local = path !== null || url === ":memory:";
+	const client = createClient({
+		url,
+		authToken: opts.authToken,
+		timeout: path ? 1000 : undefined,
+		concurrency: local ? 1 : undefined,
+	} as Parameters<typeof createClient>[0]);
+	if (local) Object.assign(client, { singleConnection: true } satisfies Pick<SqlClient, "singleConnection">);
 	const store = await openStore(client, { wal: path !== null && path !== ":memory:" });
 	return { store, client };
 }

@@ -203,20 +203,28 @@ export function sessionRepo(ctx: StoreContext): SessionRepo {
 		},
 		async *readUploadChunks(sessionId, name) {
 			let after = -1;
+			// the sizes of the next rows (length() does not load the blob), read 256 at a time and used up read by read
+			let sizes: { seq: number; n: number }[] = [];
 			for (;;) {
-				// sizes first (length() does not load the blob), then at most READ_BYTES of data (at least one chunk)
-				const sizes = await client.execute({
-					sql: "SELECT seq, length(data) AS n FROM upload_chunks WHERE session_id = ? AND name = ? AND seq > ? ORDER BY seq LIMIT 256",
-					args: [sessionId, name, after],
-				});
-				if (sizes.rows.length === 0) return;
+				if (sizes.length === 0) {
+					const rs = await client.execute({
+						sql: "SELECT seq, length(data) AS n FROM upload_chunks WHERE session_id = ? AND name = ? AND seq > ? ORDER BY seq LIMIT 256",
+						args: [sessionId, name, after],
+					});
+					if (rs.rows.length === 0) return;
+					sizes = rs.rows.map((r) => ({ seq: num(r, "seq"), n: num(r, "n") }));
+				}
+				// at most READ_BYTES of data (at least one row)
 				let last = after;
 				let total = 0;
-				for (const r of sizes.rows) {
-					if (last !== after && total + num(r, "n") > READ_BYTES) break;
-					total += num(r, "n");
-					last = num(r, "seq");
+				let taken = 0;
+				for (const r of sizes) {
+					if (taken > 0 && total + r.n > READ_BYTES) break;
+					total += r.n;
+					last = r.seq;
+					taken++;
 				}
+				sizes = sizes.slice(taken);
 				const rs = await client.execute({
 					sql: "SELECT data FROM upload_chunks WHERE session_id = ? AND name = ? AND seq > ? AND seq <= ? ORDER BY seq",
 					args: [sessionId, name, after, last],

@@ -26,7 +26,15 @@ export const UPLOAD_ROW_BYTES = 64 * 1024;
  * The part of a libSQL `Client` the store uses: single statements and atomic batches, never an interactive
  * transaction. An `@libsql/client` client is one; so is the D1 adapter (`@obmen/db/d1`).
  */
-export type SqlClient = Pick<Client, "execute" | "batch" | "close">;
+export type SqlClient = Pick<Client, "execute" | "batch" | "close"> & {
+	/**
+	 * True when the client runs every call on one and the same connection, so that connection's TEMP tables persist
+	 * from one call to the next: a local `@libsql/client` client made with `concurrency: 1`, as `openDb` makes it. The
+	 * import then plans into TEMP tables (import-repo.ts). Remote libSQL and D1 may serve each call on another
+	 * connection: unset.
+	 */
+	singleConnection?: boolean;
+};
 
 /** @internal What each repository of the libSQL store works with. */
 export interface StoreContext {
@@ -35,6 +43,8 @@ export interface StoreContext {
 	maxParameters: number;
 	/** Largest row an upload is stored in on this engine ({@link UPLOAD_ROW_BYTES} unless the client states its own). */
 	uploadRowBytes: number;
+	/** The client's {@link SqlClient.singleConnection}. */
+	singleConnection: boolean;
 	lock: Mutex;
 	/**
 	 * Runs statements as one `batch(…, "write")` (BEGIN IMMEDIATE … COMMIT) inside the write mutex; waiting riders
@@ -98,6 +108,7 @@ export function createContext(client: SqlClient): StoreContext {
 		// a client may state its engine's limit (the D1 adapter does); libSQL/SQLite's otherwise
 		maxParameters: (client as { maxParameters?: number }).maxParameters ?? SQLITE_MAX_PARAMETERS,
 		uploadRowBytes: (client as { uploadRowBytes?: number }).uploadRowBytes ?? UPLOAD_ROW_BYTES,
+		singleConnection: client.singleConnection === true,
 		lock,
 		write: (stmts) => lock.run(() => batchWithRiders(stmts)),
 		batchWithRiders,
