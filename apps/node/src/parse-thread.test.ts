@@ -5,7 +5,7 @@ import type { ExchangeAppOptions, ParseWorkerFactory } from "@obmen/exchange";
 import { createHarness, type Harness, oneCFile, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it, vi } from "vitest";
 import { readConfig } from "./config.ts";
-import { nodeParseWorker, parseWorkerOf } from "./parse-thread.ts";
+import { createNodeParseWorker, nodeParseWorker, parseWorkerOf, startParseThread } from "./parse-thread.ts";
 
 const enc = new TextEncoder();
 const ORDERS = 400;
@@ -159,6 +159,47 @@ describe("parse worker thread (node:worker_threads)", () => {
 		expect(there.staged).toBe(true);
 		expect(there.failures).toHaveLength(1);
 		expect({ ...there, staged: false, failures: [] }).toEqual(here);
+	});
+
+	it("a thread started ahead (prepare) is the one the next parse takes; one waits at most; unused, it is stopped", async () => {
+		const { parseInWorker } = await import("@obmen/exchange/parse-worker");
+		let started = 0;
+		const factory = createNodeParseWorker({
+			spareIdleMs: 300,
+			start: () => {
+				started++;
+				return startParseThread();
+			},
+		});
+		expect(factory.spare()).toBe(false);
+		factory.prepare();
+		factory.prepare();
+		expect([factory.spare(), started]).toEqual([true, 1]);
+		const docs: unknown[] = [];
+		for await (const batch of parseInWorker(factory, [file()], { limits: {}, createOrders: true, batch: 100 }, () => {}))
+			docs.push(...batch);
+		expect(docs).toHaveLength(593);
+		// taken by that parse (no thread of its own): the next one starts its own
+		expect([factory.spare(), started]).toEqual([false, 1]);
+		factory.prepare();
+		expect(factory.spare()).toBe(true);
+		await vi.waitFor(() => expect(factory.spare()).toBe(false), { timeout: 5000, interval: 50 });
+	});
+
+	it("a thread started ahead that dies while it waits is not handed out", async () => {
+		const { parseInWorker } = await import("@obmen/exchange/parse-worker");
+		let started = 0;
+		// the first thread dies at once (as a broken script or an out-of-memory kill would), the next ones are real
+		const factory = createNodeParseWorker({
+			start: () => (started++ === 0 ? new Worker("process.exit(3)", { eval: true }) : startParseThread()),
+		});
+		factory.prepare();
+		await vi.waitFor(() => expect(factory.spare()).toBe(false), { timeout: 5000, interval: 20 });
+		const docs: unknown[] = [];
+		for await (const batch of parseInWorker(factory, [file()], { limits: {}, createOrders: true, batch: 100 }, () => {}))
+			docs.push(...batch);
+		expect(docs).toHaveLength(593);
+		expect(started).toBe(2);
 	});
 
 	it("the thread reports a parse error with its code and position", async () => {

@@ -4,7 +4,11 @@
  * hands it and sends back its staged documents (`serveParseWorker` of `@obmen/exchange`).
  */
 import { parentPort } from "node:worker_threads";
-import { serveParseWorker } from "@obmen/exchange/parse-worker";
+import { serveParseWorker, warmUpParser } from "@obmen/exchange/parse-worker";
 
 const port = parentPort;
-if (port) serveParseWorker({ post: (m) => port.postMessage(m), listen: (f) => port.on("message", f) });
+// the parser is compiled first (messages wait on the port meanwhile); a warm-up that fails changes nothing
+if (port)
+	void warmUpParser()
+		.catch(() => undefined)
+		.then(() => serveParseWorker({ post: (m) => port.postMessage(m), listen: (f) => port.on("message", f) }));

@@ -9,6 +9,7 @@ import {
 	PIECE_BYTES,
 	parseInWorker,
 	serveParseWorker,
+	warmUpParser,
 } from "./parse-worker.ts";
 import { type StagedDoc, stageDocument } from "./staged-doc.ts";
 
@@ -118,6 +119,11 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe("parse worker (parsing on another thread, the protocol of both ends)", () => {
+	it("the warm-up parses and stages every document of its generated file (a thread started ahead runs it)", async () => {
+		expect(await warmUpParser(3)).toBe(3);
+		expect(await warmUpParser()).toBe(200);
+	});
+
 	it("yields the documents the parser on this thread stages, in file order and batches, with the bytes read", async () => {
 		const bytes = file(300);
 		for (const createOrders of [false, true]) {

@@ -50,5 +50,7 @@ export async function file(r: EximRequest): Promise<Response> {
 		maxSessionBytes: r.o.limits.maxSessionBytes,
 	});
 	if (!res.ok) throw new EximFailure(TOO_LARGE);
+	// a file big enough for a parse thread: one is started now, so its import finds it ready
+	if (res.fileSize >= r.o.limits.parseWorkerMinBytes) r.o.parseWorker?.prepare?.();
 	return (await applyOnUpload(r, s, name, body)) ?? textReply(r, replySuccess());
 }

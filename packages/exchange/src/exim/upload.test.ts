@@ -36,6 +36,26 @@ async function order(h: Harness, id: string) {
 }
 
 describe("upload and import (T-PART, T-IDEM, T-FNAME, T-BODY)", () => {
+	it("a file that grows big enough for a parse thread has one started ahead (prepare), once per chunk from then on", async () => {
+		let prepared = 0;
+		const factory = Object.assign(
+			() => {
+				throw new Error("no thread in this test");
+			},
+			{ prepare: () => void prepared++ },
+		);
+		const h = await createHarness({ parseWorker: factory, limits: { parseWorkerMinBytes: 2000 }, settings: { applyOnUpload: "never" } });
+		const { cookie } = await h.login();
+		await h.text("type=sale&mode=init", { cookie });
+		const post = (n: number) => h.text("type=sale&mode=file&filename=orders.xml", { cookie, body: new Uint8Array(n).fill(0x20) });
+		expect(await post(1500)).toBe("success\n");
+		expect(prepared).toBe(0);
+		expect(await post(1500)).toBe("success\n");
+		expect(prepared).toBe(1);
+		expect(await post(10)).toBe("success\n");
+		expect(prepared).toBe(2);
+	});
+
 	it("chunks at odd boundaries (inside multi-byte characters) reassemble and apply", async () => {
 		const h = await createHarness();
 		await withOrders(h);
