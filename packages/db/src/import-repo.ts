@@ -93,53 +93,59 @@ export function scratchKey(sha256: string): string {
 
 /**
  * @internal Where one import keeps its planning scratch: the database's shared tables (their rows keyed by session and
- * planning attempt, purged with the session), or, on a client that runs every call on one connection, that
- * connection's own TEMP tables of the same shape ({@link TEMP_SCRATCH}).
+ * planning attempt, purged with the session), or, on a client that runs every call on one connection, TEMP tables of
+ * that connection made for the attempt ({@link tempScratch}); `temp` tells which.
  */
 export interface ScratchTables {
 	patches: string;
 	creates: string;
+	temp: boolean;
 }
 
 /** @internal The shared scratch tables (D1, remote libSQL: each call may be another connection). */
-export const SHARED_SCRATCH: ScratchTables = { patches: "import_patches", creates: "import_creates" };
-/**
- * @internal The connection's TEMP copies (local libSQL through {@link SqlClient.singleConnection}): never in the WAL,
- * so the planner's pages cost no commits, the applying transaction's commit carries only the orders' changes, and
- * another process never sees them. `temp_store` is set to FILE so they spill to a temporary file, not to memory.
- */
-export const TEMP_SCRATCH: ScratchTables = { patches: "temp.plan_patches", creates: "temp.plan_creates" };
+export const SHARED_SCRATCH: ScratchTables = { patches: "import_patches", creates: "import_creates", temp: false };
 
-/** The scratch tables as a list (deleted by the applying transaction, and when an attempt fails). */
+/**
+ * @internal The TEMP tables of one planning attempt on a single-connection client (local libSQL through
+ * {@link SqlClient.singleConnection}), named after the attempt: never in the WAL, so the planner's pages cost no
+ * commits, the applying transaction's commit carries only the orders' changes, and another process never sees them.
+ * Dropped whole by the applying transaction (or when the attempt fails): no row is visited, and another store on the
+ * same connection keeps its own. `temp_store` is FILE, so they spill to a temporary file rather than grow the heap.
+ */
+export function tempScratch(attempt: string): ScratchTables {
+	const suffix = attempt.replace(/[^0-9a-z]/gi, "_");
+	return { patches: `temp.plan_patches_${suffix}`, creates: `temp.plan_creates_${suffix}`, temp: true };
+}
+
+/** The scratch tables as a list (emptied by the applying transaction, and when an attempt fails). */
 function scratchList(t: ScratchTables): string[] {
 	return [t.patches, t.creates];
 }
 
-/**
- * The statements deleting one attempt's scratch rows (`key`: session, attempt). The connection's TEMP tables hold no
- * other attempt's rows (one planner at a time per store): emptied whole, which SQLite does without visiting each row.
- */
+/** The statements removing one attempt's scratch (`key`: session, attempt): its rows, or its TEMP tables. */
 function scratchDeletes(t: ScratchTables, key: string[]): InStatement[] {
 	return scratchList(t).map((table) =>
-		t === TEMP_SCRATCH
-			? { sql: `DELETE FROM ${table}`, args: [] }
+		t.temp
+			? { sql: `DROP TABLE IF EXISTS ${table}`, args: [] }
 			: { sql: `DELETE FROM ${table} WHERE session_id = ? AND sha256 = ?`, args: key },
 	);
 }
 
 /**
- * @internal The DDL of the TEMP scratch tables and indexes from the shared tables' own DDL (`sqlite_master.sql`), so
- * the copies always have the shape the migrations gave the originals: `import_x` becomes `temp.plan_x`.
+ * @internal The DDL of one attempt's TEMP scratch tables and indexes ({@link tempScratch}) from the shared tables' own
+ * DDL (`sqlite_master.sql`), so the copies always have the shape the migrations gave the originals: `import_x` becomes
+ * `temp.plan_x_<attempt>`.
  */
-export function tempScratchDdl(sql: string): string {
+export function tempScratchDdl(sql: string, t: ScratchTables): string {
 	const m = /^CREATE\s+(UNIQUE\s+)?(TABLE|INDEX)\s+[`"]?(\w+)[`"]?(\s+ON\s+[`"]?(\w+)[`"]?)?/i.exec(sql);
 	if (!m) throw new Error(`unexpected scratch DDL: ${sql.slice(0, 80)}`);
-	const rename = (n: string) => n.replace(/^import_/, "plan_");
+	const suffix = t.patches.slice("temp.plan_patches_".length);
+	const rename = (n: string) => `${n.replace(/^import_/, "plan_")}_${suffix}`;
 	const [head, unique = "", kind, name = "", , table] = m;
 	const rest = sql.slice(head.length);
 	return kind?.toUpperCase() === "TABLE"
-		? `CREATE TEMP TABLE IF NOT EXISTS ${rename(name)}${rest}`
-		: `CREATE ${unique}INDEX IF NOT EXISTS temp.${rename(name)} ON ${rename(table ?? "")}${rest}`;
+		? `CREATE TEMP TABLE ${rename(name)}${rest}`
+		: `CREATE ${unique}INDEX temp.${rename(name)} ON ${rename(table ?? "")}${rest}`;
 }
 
 /** A 1C column's value as stored (booleans 0/1) → the field's value. */
@@ -396,37 +402,38 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 		const rs = await client.execute({ sql: "SELECT 1 FROM import_ledger WHERE node_id = ? AND sha256 = ?", args: [nodeId, sha256] });
 		return rs.rows.length > 0;
 	};
-	const tables = ctx.singleConnection ? TEMP_SCRATCH : SHARED_SCRATCH;
 	/**
 	 * Scratch writes while the planner holds the mutex: small batches of their own (scratch data, not domain data). The
 	 * TEMP tables' batches are deferred: they write nothing of the database file, so they take none of its locks.
 	 */
-	const scratch = async (stmts: InStatement[]) => {
-		const mode = tables === TEMP_SCRATCH ? "deferred" : "write";
+	const scratch = async (stmts: InStatement[], t: ScratchTables) => {
+		const mode = t.temp ? "deferred" : "write";
 		for (let i = 0; i < stmts.length; i += STATEMENTS_PER_BATCH) await client.batch(stmts.slice(i, i + STATEMENTS_PER_BATCH), mode);
 	};
-	/** The connection's TEMP scratch tables, made on its first import (a new connection, e.g. after an error, too). */
-	const ensureTempScratch = async () => {
-		if (tables !== TEMP_SCRATCH) return;
-		// the same value again is a no-op; a change (the first time) drops the connection's TEMP tables, none of ours yet
+	/** The scratch tables of one planning attempt: on a single connection, its own TEMP tables, made now. */
+	const scratchFor = async (attempt: string): Promise<ScratchTables> => {
+		if (!ctx.singleConnection) return SHARED_SCRATCH;
+		const t = tempScratch(attempt);
+		// set when the database was opened; again for a connection the driver may have opened since (the same value: a no-op)
 		await client.execute("PRAGMA temp_store = FILE");
 		const ddl = await client.execute(
 			"SELECT sql FROM main.sqlite_master WHERE tbl_name IN ('import_patches', 'import_creates') AND sql IS NOT NULL ORDER BY type DESC",
 		);
 		await client.batch(
-			ddl.rows.map((r) => tempScratchDdl(String(r.sql))),
+			ddl.rows.map((r) => tempScratchDdl(String(r.sql), t)),
 			"deferred",
 		);
+		return t;
 	};
 	// the TEMP tables cost no commit: each page's rows go at once, and die young in the JavaScript heap
-	const buffersScratch = tables === SHARED_SCRATCH && ctx.maxParameters > D1_MAX_PARAMETERS;
+	const buffersScratch = !ctx.singleConnection && ctx.maxParameters > D1_MAX_PARAMETERS;
 
 	const runImport: ImportRepo["runImport"] = (run, sessionId, plan) =>
 		ctx.lock.run(async (): Promise<ImportOutcome | null> => {
 			if (await isImported(run.nodeId, run.sha256)) return null;
-			await ensureTempScratch();
 			// this attempt's own scratch rows: a planner racing on the same file (another instance) cannot touch them
 			const attempt = scratchKey(run.sha256);
+			const tables = await scratchFor(attempt);
 			const key = [sessionId, attempt];
 			const unmatched: UnmatchedInput[] = [];
 			// scratch rows waiting for one commit (flushed before the applying batch), and the net fields of the
@@ -441,7 +448,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				bufferedRows = 0;
 				bufferedChars = 0;
 				pending = new Map();
-				await scratch(stmts);
+				await scratch(stmts, tables);
 			};
 			const addScratch = async (rows: JsonRowValue[][], toStatements: (rows: JsonRowValue[][]) => InStatement[]) => {
 				buffered.push(...toStatements(rows));
@@ -535,7 +542,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				},
 			};
 			// an attempt that fails (or is given up) leaves no scratch rows behind (best effort: the session purge clears them too)
-			const dropScratch = () => scratch(scratchDeletes(tables, key)).catch(() => undefined);
+			const dropScratch = () => scratch(scratchDeletes(tables, key), tables).catch(() => undefined);
 			try {
 				await plan(planning);
 				await flushScratch();

@@ -40,7 +40,11 @@ export async function openDb(url: string, opts: { authToken?: string } = {}): Pr
 		timeout: path ? 1000 : undefined,
 		concurrency: local ? 1 : undefined,
 	} as Parameters<typeof createClient>[0]);
-	if (local) Object.assign(client, { singleConnection: true } satisfies Pick<SqlClient, "singleConnection">);
+	if (local) {
+		Object.assign(client, { singleConnection: true } satisfies Pick<SqlClient, "singleConnection">);
+		// TEMP tables (an import's planning scratch) spill to a temporary file, not to memory (this libSQL build's default)
+		await client.execute("PRAGMA temp_store = FILE");
+	}
 	const store = await openStore(client, { wal: path !== null && path !== ":memory:" });
 	return { store, client };
 }

@@ -54,10 +54,14 @@ describe("planning scratch of a local database", () => {
 			items: [{ productId: "p", name: "Товар", quantity: 1, price: 10 }],
 		});
 
-	it("openDb plans into its connection's TEMP tables: never in the file, unseen by other connections, emptied after", async () => {
+	it("openDb plans into TEMP tables of the attempt: never in the file, unseen by other connections, dropped after", async () => {
 		const url = `file:${tmp()}`;
 		const { store, client } = await openDb(url);
 		const other = openClient(url);
+		const temps = async () =>
+			(await client.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table' AND name LIKE 'plan%' ORDER BY name")).rows.map((r) =>
+				String(r.name),
+			);
 		await store.upsertOrder(order("o1"), AT);
 		await store.upsertOrder(order("o2"), AT);
 		const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
@@ -68,8 +72,10 @@ describe("planning scratch of a local database", () => {
 			]);
 			await p.addCreates([]);
 			expect(await p.plannedSets(["o1"])).toEqual(new Map([["o1", { paid: true }]]));
-			// the planned rows are this connection's alone
-			expect(await count(client, "temp.plan_patches")).toBe(2);
+			// the planned rows are this connection's alone, in tables of this attempt
+			const [creates, patches] = await temps();
+			expect([creates, patches]).toEqual([expect.stringMatching(/^plan_creates_h_/), expect.stringMatching(/^plan_patches_h_/)]);
+			expect(await count(client, `temp.${patches}`)).toBe(2);
 			expect(await count(client, "main.import_patches")).toBe(0);
 			expect(await count(other, "import_patches")).toBe(0);
 		});
@@ -79,7 +85,7 @@ describe("planning scratch of a local database", () => {
 			["o1", 1, null],
 			["o2", 0, "УТ-2"],
 		]);
-		expect(await count(client, "temp.plan_patches")).toBe(0);
+		expect(await temps()).toEqual([]);
 		// spilled to a temporary file, not kept in memory
 		expect(Number((await client.execute("PRAGMA temp_store")).rows[0]?.temp_store)).toBe(1);
 		// a plan that fails leaves nothing behind either
@@ -89,31 +95,40 @@ describe("planning scratch of a local database", () => {
 				throw new Error("injected");
 			}),
 		).rejects.toThrow(/injected/);
-		expect(await count(client, "temp.plan_patches")).toBe(0);
+		expect(await temps()).toEqual([]);
+		// two stores on the one connection plan side by side: neither drops the other's tables
+		const second = createLibsqlStore(client);
+		const both = await Promise.all([
+			store.runImport({ ...run, sha256: "h3" }, "s", (p) => p.addPatches([{ orderId: "o1", set: { shipped: true }, changes: {} }])),
+			second.runImport({ ...run, sha256: "h4" }, "s", (p) => p.addPatches([{ orderId: "o2", set: { shipped: true }, changes: {} }])),
+		]);
+		expect(both.map((o) => o?.updated)).toEqual([1, 1]);
+		expect(await temps()).toEqual([]);
 		other.close();
 		store.close();
 	});
 
 	it("the TEMP tables have the shared tables' columns, keys and indexes", async () => {
 		const { store, client } = await openDb(`file:${tmp()}`);
-		await store.runImport({ nodeId: "n1", sha256: "h", filename: "f.xml", documents: 0, at: AT }, "s", async () => undefined);
 		const shape = async (schema: string, table: string) => {
 			const cols = await client.execute(`PRAGMA ${schema}.table_info(${table})`);
 			const indexes = await client.execute(`PRAGMA ${schema}.index_list(${table})`);
 			return {
 				cols: cols.rows.map((r) => [r.name, r.type, Number(r.notnull), r.dflt_value, Number(r.pk)]),
-				unique: indexes.rows.map((r) => [String(r.name).replace(/^import_|^plan_/, ""), Number(r.unique), r.origin]).sort(),
+				unique: indexes.rows.map((r) => [Number(r.unique), r.origin]).sort(),
 			};
 		};
-		for (const t of ["patches", "creates"]) {
-			const shared = await shape("main", `import_${t}`);
-			expect(shared.cols.length).toBeGreaterThan(5);
-			expect(await shape("temp", `plan_${t}`)).toEqual({
-				...shared,
-				// SQLite names the key's automatic index after its table
-				unique: shared.unique.map(([n, ...r]) => [String(n).replace("autoindex_import_", "autoindex_plan_"), ...r]).sort(),
-			});
-		}
+		await store.runImport({ nodeId: "n1", sha256: "h", filename: "f.xml", documents: 0, at: AT }, "s", async () => {
+			const names = (await client.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) =>
+				String(r.name),
+			);
+			expect(names).toHaveLength(2);
+			for (const t of ["patches", "creates"]) {
+				const shared = await shape("main", `import_${t}`);
+				expect(shared.cols.length).toBeGreaterThan(5);
+				expect(await shape("temp", names.find((n) => n.startsWith(`plan_${t}_`)) ?? "")).toEqual(shared);
+			}
+		});
 		store.close();
 	});
 

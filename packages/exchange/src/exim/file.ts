@@ -51,6 +51,12 @@ export async function file(r: EximRequest): Promise<Response> {
 	});
 	if (!res.ok) throw new EximFailure(TOO_LARGE);
 	// a file big enough for a parse thread: one is started now, so its import finds it ready
-	if (res.fileSize >= r.o.limits.parseWorkerMinBytes) r.o.parseWorker?.prepare?.();
+	if (res.fileSize >= r.o.limits.parseWorkerMinBytes) {
+		try {
+			r.o.parseWorker?.prepare?.();
+		} catch {
+			// a thread that cannot start fails again when the import asks for one, and is reported then
+		}
+	}
 	return (await applyOnUpload(r, s, name, body)) ?? textReply(r, replySuccess());
 }
