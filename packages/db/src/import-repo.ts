@@ -237,9 +237,13 @@ export function applyStatements(
 			},
 			{
 				// the order's own row only when its status, JSON or held conflict changes
+				// new JSON without a new status keeps the status the order has now: another process may have changed only
+				// the status since the JSON was planned (a status change keeps the revision, so the guard cannot see it)
 				sql: `UPDATE orders SET status = coalesce(p.status, orders.status),
-					data = CASE WHEN p.status IS NULL THEN coalesce(p.data, orders.data)
-						ELSE json_set(coalesce(p.data, orders.data), '$.status', p.status, '$.statusChangedAt', ?) END,
+					data = CASE WHEN p.status IS NOT NULL THEN json_set(coalesce(p.data, orders.data), '$.status', p.status, '$.statusChangedAt', ?)
+						WHEN p.data IS NULL THEN orders.data
+						WHEN json_type(orders.data, '$.statusChangedAt') IS NULL THEN json_remove(json_set(p.data, '$.status', orders.status), '$.statusChangedAt')
+						ELSE json_set(p.data, '$.status', orders.status, '$.statusChangedAt', json_extract(orders.data, '$.statusChangedAt')) END,
 					revision = CASE WHEN p.data IS NULL THEN orders.revision ELSE (SELECT max(revision) FROM orders) + 1 END,
 					updated_at = CASE WHEN p.data IS NULL THEN orders.updated_at ELSE p.at END,
 					held = CASE WHEN p.held IS NULL THEN orders.held WHEN p.held = '' THEN NULL ELSE p.held END

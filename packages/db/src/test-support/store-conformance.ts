@@ -432,6 +432,36 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect((await store.getOrder("o2"))?.oneC).toMatchObject({ paid: true });
 		});
 
+		it("new JSON planned while another process changed only the order's status (same revision) keeps that status", async () => {
+			const { store, client } = await withNode(open);
+			await store.upsertOrder(order("o1", "1"), AT);
+			const stored = await store.getOrder("o1");
+			const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 1, at: AT };
+			// 1C's content applied to the order as it was planned (status "new")
+			const applied = JSON.stringify(order("o1", "1", { comment: "из 1С" }));
+			const out = await store.runImport(run, "s", async (p) => {
+				await p.addPatches([{ orderId: "o1", set: { paid: true }, changes: {}, data: applied, baseRevision: stored?.revision ?? -1 }]);
+				// another process imports a status for the order meanwhile: its status and JSON change, its revision does not
+				await client.execute(
+					`UPDATE orders SET status = 'paid', data = json_set(data, '$.status', 'paid', '$.statusChangedAt', '2026-11-28T12:30:00.000Z') WHERE id = 'o1'`,
+				);
+			});
+			expect(out).toMatchObject({ updated: 1 });
+			const after = await store.getOrder("o1");
+			expect(after?.order).toMatchObject({ comment: "из 1С", status: "paid", statusChangedAt: "2026-11-28T12:30:00.000Z" });
+			const row = await client.execute("SELECT status, json_extract(data, '$.status') AS s FROM orders WHERE id = 'o1'");
+			expect([row.rows[0]?.status, row.rows[0]?.s]).toEqual(["paid", "paid"]);
+			// without such a change the planned JSON is what the order gets (no statusChangedAt added)
+			await store.upsertOrder(order("o2", "2"), AT);
+			const o2 = await store.getOrder("o2");
+			const content = JSON.stringify(order("o2", "2", { comment: "из 1С" }));
+			await store.runImport({ ...run, sha256: "h2" }, "s", (p) =>
+				p.addPatches([{ orderId: "o2", set: { paid: true }, changes: {}, data: content, baseRevision: o2?.revision ?? -1 }]),
+			);
+			const o2After = await store.getOrder("o2");
+			expect(o2After?.order).toEqual(JSON.parse(content));
+		});
+
 		it("export candidates: parsed orders are shared per stored JSON text, frozen, and never stale after a change", async () => {
 			const { store } = await withNode(open);
 			await store.upsertOrder(order("a", "1"), AT);
