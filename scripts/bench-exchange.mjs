@@ -8,7 +8,8 @@
  *     (from the last chunk, which completes the upload and may start the apply on upload, to `success`), documents/s,
  *     the 1C change events made and the server process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
  *     alone over the same bytes (its own child process). Also the apply's CPU time (all the server's threads) and how
- *     long its request thread was busy: on a shared machine they vary far less than the wall time.
+ *     long its request thread was busy: where the time went (on a shared machine they vary with its speed, as the wall
+ *     time does).
  * (b) query: a second DB with 100k orders; 1 connection (`--connections`), each with its own session, sends `query` + `success`
  *     (the 1C export handshake, 500-order batches) for a bounded 200 queries; reports requests/s, p50/p99 and
  *     the server's peak RSS, and the ratio to rendering the same 500-order batch with `writeOrdersXmlBytes` alone.
@@ -344,7 +345,7 @@ async function partImport(dir, orders) {
 	const importMs = performance.now() - t1;
 	const applyMs = performance.now() - lastChunkAt;
 	if (!reply.startsWith("success")) throw new Error(`import: ${reply}`);
-	// the apply's CPU, which the machine's noise changes less than its wall time: all threads, and the request thread
+	// the apply's CPU time: all threads, and how long the request thread was busy (the rest of the wall time it waited)
 	const cpuAfter = await serverCpu(server);
 	const applyCpuS = (cpuAfter.cpu.user + cpuAfter.cpu.system - cpuAtLastChunk.cpu.user - cpuAtLastChunk.cpu.system) / 1e6;
 	const mainBusyS = (cpuAfter.elu.active - cpuAtLastChunk.elu.active) / 1000;

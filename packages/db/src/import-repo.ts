@@ -2,7 +2,7 @@
  * @module
  * Applying a 1C file: the content-hash ledger (re-import = no-op), time-sliced parse staging (files not planned as
  * they are parsed), planning scratch tables filled in pages (keyed per planning attempt; on a local database the
- * connection's own TEMP tables, {@link TEMP_SCRATCH}), and the single write transaction that applies every document of
+ * connection's own TEMP tables, {@link tempScratch}), and the single write transaction that applies every document of
  * the file.
  *
  * Memory stays bounded whatever the file size (docs/reliability.md §3.3: 100k statements in one `batch()` cost ~500 MB):
