@@ -12,6 +12,7 @@ const ORDERS = 400;
 const DATA = ["orders", "order_one_c", "node_acks", "order_changes", "import_ledger"] as const;
 const settings = {
 	applyOnUpload: "never" as const,
+	contentFrom1C: "apply" as const,
 	createOrdersFrom1C: true,
 	statusMap: { import: [{ on: "paid" as const, status: "paid" }] },
 };
@@ -36,7 +37,11 @@ function file(): Uint8Array {
 async function seeded(opts: Partial<ExchangeAppOptions>): Promise<Harness> {
 	const h = await createHarness({ settings, limits: { parseWorkerMinBytes: 0 }, ...opts });
 	const at = h.clock.now().toISOString();
-	for (let i = 1; i <= ORDERS; i++) await h.store.upsertOrder(parseOrder(sampleOrder(`o${i}`, { number: String(i) })), at);
+	// every fifth order has two of the item 1C sends one of: a content change, applied
+	for (let i = 1; i <= ORDERS; i++) {
+		const items = [{ productId: "p1", name: "Чайник «Север»", quantity: i % 5 === 0 ? 2 : 1, price: "100.00" }];
+		await h.store.upsertOrder(parseOrder(sampleOrder(`o${i}`, { number: String(i), items })), at);
+	}
 	return h;
 }
 
@@ -46,7 +51,7 @@ async function seeded(opts: Partial<ExchangeAppOptions>): Promise<Harness> {
  */
 async function imported(opts: {
 	parseWorker?: ParseWorkerFactory;
-}): Promise<{ reply: string; digest: string; staged: boolean; failures: string[] }> {
+}): Promise<{ reply: string; digest: string; staged: boolean; failures: string[]; contentEvents: number }> {
 	const failures: string[] = [];
 	const h = await seeded({
 		...(opts.parseWorker ? { parseWorker: opts.parseWorker } : {}),
@@ -58,7 +63,14 @@ async function imported(opts: {
 	const { cookie } = await h.login();
 	const replies = await uploadAndImport(h, cookie, "orders.xml", file(), 64 * 1024);
 	await h.store.idle();
-	return { reply: replies.at(-1) ?? "", digest: await domainDigest(h.client, DATA), staged: staged.mock.calls.length > 0, failures };
+	const events = await h.client.execute(`SELECT count(*) AS n FROM order_changes WHERE changes LIKE '%"applied":true%'`);
+	return {
+		reply: replies.at(-1) ?? "",
+		digest: await domainDigest(h.client, DATA),
+		staged: staged.mock.calls.length > 0,
+		failures,
+		contentEvents: Number(events.rows[0]?.n),
+	};
 }
 
 /** Counts the workers a factory started, and those stopped. */
@@ -90,6 +102,8 @@ describe("parse worker thread (node:worker_threads)", () => {
 		expect(worker.started()).toBe(1);
 		expect(worker.stopped()).toBe(1);
 		expect(there.reply).toMatch(/^success\ndocuments: 593, updated: 400, created: 60, unknown: 0\n$/);
+		// 1C's content compared with each order's: the orders it changed took 1C's lines
+		expect(there.contentEvents).toBe(ORDERS / 5);
 		// planned as the worker parsed it: no failure reported (a worker that failed at once would fall back unseen)
 		expect(there.failures).toEqual([]);
 		expect(there.staged).toBe(false);
