@@ -118,4 +118,39 @@ describe("resolveUnmatched with 1C's content (issue #12)", () => {
 		await db.store.resolveUnmatched(3, "n1", patch({ silent: true }), AT);
 		expect((await db.client.execute("SELECT count(*) AS n FROM order_changes WHERE node_id = 'n1'")).rows[0]?.n).toBe(2);
 	});
+
+	it("new JSON planned while another process changed only the order's status (same revision) keeps that status; the node still acknowledges it", async () => {
+		const db = await createMemoryDb();
+		await db.store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
+		const status = async (id: string) =>
+			(await db.client.execute({ sql: "SELECT status, json_extract(data, '$.status') AS s FROM orders WHERE id = ?", args: [id] })).rows[0];
+		for (const [id, n] of [
+			["a", "1"],
+			["b", "2"],
+		] as const)
+			await db.store.upsertOrder(order(id, n), AT);
+		const planned = (await db.store.getOrder("a"))?.revision as number;
+		// 1C's content applied to the order as it was planned (status "new")
+		const applied = JSON.stringify({ ...order("a", "1"), comment: "from 1C" });
+		// another process imports a status for the order meanwhile: its status and JSON change, its revision does not
+		await db.client.execute(
+			"UPDATE orders SET status = 'paid', data = json_set(data, '$.status', 'paid', '$.statusChangedAt', '2026-11-28T12:30:00.000Z') WHERE id = 'a'",
+		);
+		const patch = { orderId: "a", set: { content: "{}" }, changes: {}, event: { content: {} }, data: applied, ack: true };
+		await db.store.resolveUnmatched(1, "n1", patch, AT, planned);
+		const after = await db.store.getOrder("a");
+		expect(after?.order).toMatchObject({ comment: "from 1C", status: "paid", statusChangedAt: "2026-11-28T12:30:00.000Z" });
+		expect(after?.revision).toBeGreaterThan(planned);
+		const row = await status("a");
+		expect([row?.status, row?.s]).toEqual(["paid", "paid"]);
+		expect((await db.store.getAck("n1", "a"))?.revision).toBe(after?.revision);
+		// without such a change the planned JSON is what the order gets (no statusChangedAt added)
+		const b = JSON.stringify({ ...order("b", "2"), comment: "from 1C" });
+		const revB = (await db.store.getOrder("b"))?.revision as number;
+		await db.store.resolveUnmatched(2, "n1", { ...patch, orderId: "b", data: b }, AT, revB);
+		expect((await db.store.getOrder("b"))?.order).toEqual(JSON.parse(b));
+		expect((await db.store.getAck("n1", "b"))?.data).toBe(
+			(await db.client.execute("SELECT data FROM orders WHERE id = 'b'")).rows[0]?.data,
+		);
+	});
 });

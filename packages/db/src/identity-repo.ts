@@ -233,12 +233,17 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 				// patch was planned against (a store write in between wins; the event still reports 1C's change)
 				const still = revision === undefined ? "1" : `revision = ${Number(revision)}`;
 				if (patch.data !== undefined) {
+					// the new JSON keeps the status the order has now: another process may have changed only the status since
+					// the patch was planned (a status change keeps the revision, so the revision check cannot see it); a status of the
+					// patch's own is set by the second step below
 					cols.push(
-						`data = CASE WHEN ${still} THEN ? ELSE data END`,
+						`data = CASE WHEN NOT (${still}) THEN data
+							WHEN json_type(data, '$.statusChangedAt') IS NULL THEN json_remove(json_set(?, '$.status', status), '$.statusChangedAt')
+							ELSE json_set(?, '$.status', status, '$.statusChangedAt', json_extract(data, '$.statusChangedAt')) END`,
 						`revision = CASE WHEN ${still} THEN (SELECT max(revision) FROM orders) + 1 ELSE revision END`,
 						`updated_at = CASE WHEN ${still} THEN ? ELSE updated_at END`,
 					);
-					args.push(patch.data, at);
+					args.push(patch.data, patch.data, at);
 				}
 				if (patch.held !== undefined) {
 					cols.push(`held = CASE WHEN ${still} THEN ? ELSE held END`);
@@ -257,13 +262,13 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					});
 				if (patch.data !== undefined && patch.ack) {
 					// the node already has 1C's own content: it acknowledges the new revision (no echo) — only when the order
-					// now holds exactly that JSON (the update above was not skipped by a store write in between)
-					const expected = patch.status !== undefined ? "json_set(?, '$.status', ?, '$.statusChangedAt', ?)" : "?";
+					// now holds that JSON, whatever its status (the update above was not skipped by a store write in between)
+					const bare = (json: string) => `json_remove(${json}, '$.status', '$.statusChangedAt')`;
 					stmts.push({
 						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
-							SELECT ?, id, revision, data FROM orders WHERE id = ? AND data = ${expected}
+							SELECT ?, id, revision, data FROM orders WHERE id = ? AND ${bare("data")} = ${bare("?")}
 							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
-						args: [nodeId, patch.orderId, patch.data, ...(patch.status !== undefined ? [patch.status, at] : [])],
+						args: [nodeId, patch.orderId, patch.data],
 					});
 				}
 				if (!patch.silent)
