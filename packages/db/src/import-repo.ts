@@ -17,7 +17,7 @@
  * from; when another process wrote the order meanwhile, the final batch refuses to run ({@link StoreBusyError}: nothing
  * is applied, and the file is planned again), so a stale plan never overwrites a store edit.
  */
-import type { InStatement, Row } from "@libsql/client";
+import type { InStatement, ResultSet, Row } from "@libsql/client";
 import { StoreBusyError } from "./errors.ts";
 import { unmatchedUpserts } from "./identity-repo.ts";
 import { D1_MAX_PARAMETERS, type JsonRowValue, rowChars, rowInserts } from "./json-rows.ts";
@@ -77,6 +77,12 @@ const STATEMENTS_PER_BATCH = 50;
 const SCRATCH_ROWS_PER_COMMIT = 5000;
 /** …and at most this many characters of values (rows may carry whole orders: memory stays bounded). */
 const SCRATCH_CHARS_PER_COMMIT = 4_000_000;
+/**
+ * Times the orders a refused applying batch found moved on are planned again (`runImport`'s `replan`) before the
+ * import gives up as busy: each time only those orders are read and planned, and the batch runs at once, so another
+ * process would have to write one of them within that moment again.
+ */
+const REPLANS = 3;
 /** Patches per ranged UPDATE of the applying transaction. */
 const UPDATE_ROWS = 1000;
 
@@ -181,9 +187,12 @@ function definedSet(set: Partial<OneCFields>): Partial<OneCFields> {
 	return out as Partial<OneCFields>;
 }
 
-/** Patches of one planning attempt (`?`, `?`: session, attempt) planned from a revision their order has left. */
-function movedOn(t: ScratchTables): string {
-	return `SELECT 1 FROM ${t.patches} p JOIN orders o ON o.id = p.order_id
+/**
+ * Patches of one planning attempt (`?`, `?`: session, attempt) planned from a revision their order has left
+ * (`what`: the column selected, e.g. `p.order_id`).
+ */
+function movedOn(t: ScratchTables, what = "1"): string {
+	return `SELECT ${what} FROM ${t.patches} p JOIN orders o ON o.id = p.order_id
 	WHERE p.session_id = ? AND p.sha256 = ? AND p.base_revision IS NOT NULL AND o.revision <> p.base_revision`;
 }
 
@@ -333,6 +342,14 @@ function candidatesOf({ numbers, oneCIds, orderIds = [], nodeId }: ImportKeys): 
 	};
 }
 
+/** What the applying batch's results tell (see {@link applyStatements}). */
+function outcomeOf(rs: ResultSet[], tables: ScratchTables): ImportOutcome {
+	const n = (i: number, col: string) => Number(rs[i]?.rows[0]?.[col] ?? 0);
+	// … the two counts, the DELETEs of import_docs and of the scratch tables, the last cursor
+	const counts = rs.length - 1 - (1 + scratchList(tables).length) - 2;
+	return { cursorFrom: n(0, "c"), updated: n(counts, "n"), created: n(counts + 1, "n"), cursorTo: n(rs.length - 1, "c") };
+}
+
 /** @internal Store orders an incoming 1C document may refer to ({@link candidatesOf}), as matching needs them. */
 export async function findTargets(client: SqlClient, keys: ImportKeys): Promise<ImportMatch[]> {
 	const { where, args } = candidatesOf(keys);
@@ -432,7 +449,7 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 	// the TEMP tables cost no commit: each page's rows go at once, and die young in the JavaScript heap
 	const buffersScratch = !ctx.singleConnection && ctx.maxParameters > D1_MAX_PARAMETERS;
 
-	const runImport: ImportRepo["runImport"] = (run, sessionId, plan) =>
+	const runImport: ImportRepo["runImport"] = (run, sessionId, plan, replan) =>
 		ctx.lock.run(async (): Promise<ImportOutcome | null> => {
 			if (await isImported(run.nodeId, run.sha256)) return null;
 			// this attempt's own scratch rows: a planner racing on the same file (another instance) cannot touch them
@@ -555,43 +572,52 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				await dropScratch();
 				throw e;
 			}
-			const bounds = await client.execute({
-				sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM ${tables.patches}
-					WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
-				args: [...key, UPDATE_ROWS],
-			});
-			let rs: Awaited<ReturnType<typeof client.batch>>;
-			try {
-				const stmts = applyStatements(
-					run,
-					sessionId,
-					bounds.rows.map((r) => String(r.order_id)),
-					attempt,
-					tables,
-				);
-				// kept before the ledger row is read back: the last statement must stay the cursor read
-				stmts.splice(1, 0, ...unmatchedUpserts(run.nodeId, run.at, unmatched));
-				rs = await client.batch(stmts, "write");
-				rs.splice(1, unmatched.length);
-			} catch (e) {
-				// the guard's refused row names the ledger's node_id (the only NULL ever inserted there), else the query tells
-				const stale =
-					/NOT NULL constraint failed: import_ledger\.node_id/.test(String((e as Error)?.message ?? e)) ||
-					(await client.execute({ sql: movedOn(tables), args: key }).then(
-						(r) => r.rows.length > 0,
-						() => false,
-					));
-				await dropScratch();
-				// another process applied the same content meanwhile: the ledger's primary key refused the second copy
-				if (await isImported(run.nodeId, run.sha256)) return null;
-				if (stale)
-					throw new StoreBusyError("an order changed while the file was planned (another process wrote it): plan again", { cause: e });
-				throw e;
+			for (let replans = 0; ; replans++) {
+				const bounds = await client.execute({
+					sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM ${tables.patches}
+						WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
+					args: [...key, UPDATE_ROWS],
+				});
+				try {
+					const stmts = applyStatements(
+						run,
+						sessionId,
+						bounds.rows.map((r) => String(r.order_id)),
+						attempt,
+						tables,
+					);
+					// kept before the ledger row is read back: the last statement must stay the cursor read
+					stmts.splice(1, 0, ...unmatchedUpserts(run.nodeId, run.at, unmatched));
+					const rs = await client.batch(stmts, "write");
+					rs.splice(1, unmatched.length);
+					return outcomeOf(rs, tables);
+				} catch (e) {
+					// the guard's refused row names the ledger's node_id (the only NULL ever inserted there), else the query tells
+					const moved = await client.execute({ sql: movedOn(tables, "p.order_id"), args: key }).then(
+						(r) => r.rows.map((row) => String(row.order_id)),
+						() => [],
+					);
+					const stale = /NOT NULL constraint failed: import_ledger\.node_id/.test(String((e as Error)?.message ?? e)) || moved.length > 0;
+					// only the orders that moved on are planned again, from what they are now: the file is not
+					if (stale && replan && moved.length > 0 && replans < REPLANS) {
+						try {
+							await replan(moved, planning);
+							await flushScratch();
+							continue;
+						} catch (again) {
+							buffered = [];
+							await dropScratch();
+							throw again;
+						}
+					}
+					await dropScratch();
+					// another process applied the same content meanwhile: the ledger's primary key refused the second copy
+					if (await isImported(run.nodeId, run.sha256)) return null;
+					if (stale)
+						throw new StoreBusyError("an order changed while the file was planned (another process wrote it): plan again", { cause: e });
+					throw e;
+				}
 			}
-			const n = (i: number, col: string) => Number(rs[i]?.rows[0]?.[col] ?? 0);
-			// … the two counts, the DELETEs of import_docs and of the scratch tables, the last cursor
-			const counts = rs.length - 1 - (1 + scratchList(tables).length) - 2;
-			return { cursorFrom: n(0, "c"), updated: n(counts, "n"), created: n(counts + 1, "n"), cursorTo: n(rs.length - 1, "c") };
 		});
 
 	return {

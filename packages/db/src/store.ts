@@ -230,9 +230,16 @@ export interface ExchangeStore {
 	 * patch and creation set-based, adds the ledger row and drops the staging and scratch rows, all or nothing.
 	 * Ledger hit → no-op, returns null. Throws {@link StoreBusyError} (nothing applied) when a patch carrying new order
 	 * JSON or a held conflict was planned from a revision its order has left since (`OrderPatch.baseRevision`: another
-	 * process wrote it): the caller plans the file again.
+	 * process wrote it) — unless `replan` is given: then the batch is refused, those orders are given to `replan`, which
+	 * adds their patches again from the orders as they are now (or drops them), and the batch runs again, a few times at
+	 * most; only then is the import busy. Without `replan` the caller plans the file again.
 	 */
-	runImport(run: ImportRun, sessionId: string, plan: (p: ImportPlanning) => Promise<void>): Promise<ImportOutcome | null>;
+	runImport(
+		run: ImportRun,
+		sessionId: string,
+		plan: (p: ImportPlanning) => Promise<void>,
+		replan?: (orderIds: string[], p: ImportPlanning) => Promise<void>,
+	): Promise<ImportOutcome | null>;
 	/**
 	 * {@link ExchangeStore.runImport} for a plan already in memory (made outside the lock: a patch's `baseRevision`
 	 * still guards its order). Ledger hit → no-op, returns false.

@@ -1,7 +1,10 @@
+import { parseOrder } from "@obmen/core";
 import type { ImportPlanning, ImportTarget, OneCFields, OrderPatch } from "@obmen/db";
+import { sampleOrder } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DocPage, keysOf, type PlanReport, patchFor, planPage, planPages } from "./apply.ts";
+import { type DocPage, keysOf, type PlanReport, patchFor, planPage, planPages, replanOrders } from "./apply.ts";
+import { contentOfOrder, contentText } from "./content.ts";
 import { EMPTY_FIELDS } from "./document-fields.ts";
 import { readSettings } from "./settings.ts";
 import type { StagedDoc } from "./staged-doc.ts";
@@ -132,5 +135,47 @@ describe("planPages (apply.ts): paging does not change the plan", () => {
 			changes: { paid: { from: false, to: true }, shipped: { from: null, to: true } },
 		});
 		expect(keysOf(docs)).toEqual({ numbers: ["1", "2", "3"], oneCIds: [], orderIds: ["1", "2"] });
+	});
+
+	it("replanOrders plans the patches again from the orders as they are now: fields, status and 1C's content", async () => {
+		const apply = readSettings({ ...settings, contentFrom1C: "apply" });
+		const order = parseOrder(
+			sampleOrder("o1", {
+				number: "1",
+				items: [
+					{ productId: "p1", name: "Товар p1", quantity: 2, price: "100" },
+					{ productId: "p2", name: "Товар p2", quantity: 1, price: "300" },
+				],
+				comment: "до 18:00",
+			}),
+		);
+		// 1C took one p1 off the order
+		const base = contentOfOrder(order, apply);
+		const oneC = { ...base, lines: base.lines.map((l) => (l.key === "p1" ? { ...l, quantity: "1", total: "100" } : l)), total: "400" };
+		const stored = (o: typeof order, revision: number, over: Partial<ImportTarget> = {}): ImportTarget => ({
+			id: o.id,
+			number: o.number,
+			status: "new",
+			oneC: EMPTY_FIELDS,
+			// the node acknowledged the order as it was at revision 5
+			store: { data: JSON.stringify(o), revision, ackedRevision: 5, ackedData: JSON.stringify(order), held: null },
+			...over,
+		});
+		// another process changed the comment (a new revision), o2 got its payment from another import, o3 is gone
+		const targets = [stored({ ...order, comment: "позвонить" }, 6), { ...target(2, true, null), status: "paid" }];
+		const { p, patches } = memoryPlanning(targets);
+		await p.addPatches([
+			{ orderId: "o1", set: { paid: true, content: contentText(oneC) }, changes: {}, baseRevision: 5 },
+			{ orderId: "o2", set: { paid: true }, changes: {}, status: "paid" },
+			{ orderId: "o3", set: { paid: true }, changes: {} },
+		]);
+		await replanOrders(p, ["o1", "o2", "o3"], apply, "n1");
+		expect([...patches.keys()]).toEqual(["o1"]);
+		const o1 = patches.get("o1");
+		expect(o1).toMatchObject({ baseRevision: 6, status: "paid", event: { merged: true, applied: true } });
+		// the store's edit and 1C's are both in the new JSON
+		const data = JSON.parse(o1?.data ?? "{}");
+		expect(data.comment).toBe("позвонить");
+		expect(data.items.map((i: { quantity: string }) => i.quantity)).toEqual(["1", "1"]);
 	});
 });

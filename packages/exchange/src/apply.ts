@@ -257,6 +257,29 @@ export async function planPages(
 	return out;
 }
 
+/**
+ * Plans the patches of `orderIds` again from the orders as they are now: the applying batch found that another process
+ * wrote them after their patches were planned (a patch with new order JSON or a held conflict is planned from one
+ * revision; `runImport`'s `replan`). Each order's net 1C fields of the file, as planned, are the patch's fields; what
+ * they change, the status they map to and what 1C's content does are worked out again ({@link patchFor},
+ * {@link withContent}). An order that is gone, or that the file no longer changes, loses its patch.
+ */
+export async function replanOrders(p: ImportPlanning, orderIds: string[], settings: NodeSettings, nodeId = ""): Promise<void> {
+	const sets = await p.plannedSets(orderIds);
+	const targets = new Map((await p.findTargets({ numbers: [], oneCIds: [], orderIds })).map((c) => [c.id, c.target]));
+	const patches: OrderPatch[] = [];
+	const dropped: string[] = [];
+	for (const id of orderIds) {
+		const target = targets.get(id);
+		const set = sets.get(id);
+		const patch = target && set ? patchFor(target, [set], settings) : null;
+		if (patch && target) patches.push(withContent(patch, target, settings, nodeId));
+		else dropped.push(id);
+	}
+	await p.addPatches(patches);
+	await p.dropPatches(dropped);
+}
+
 /** Plans the documents staged in `import_docs` ({@link planPages} over their pages; `keepAlive` before each). */
 export function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = "", keepAlive?: () => Promise<void>): Promise<PlanReport> {
 	async function* staged(): AsyncGenerator<DocPage> {

@@ -432,6 +432,73 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect((await store.getOrder("o2"))?.oneC).toMatchObject({ paid: true });
 		});
 
+		it("with replan, only the orders that moved on are planned again and the file applies; an order that keeps moving ends busy", async () => {
+			const { store, client } = await withNode(open);
+			await store.upsertOrder(order("o1", "1"), AT);
+			await store.upsertOrder(order("o2", "2"), AT);
+			const planned = (await store.getOrder("o1"))?.revision ?? -1;
+			const run = { nodeId: "n1", sha256: "h", filename: "f.xml", documents: 2, at: AT };
+			const applied = (comment: string) => JSON.stringify(order("o1", "1", { comment }));
+			const edit = (comment: string) =>
+				client.execute({ sql: "UPDATE orders SET data = ?, revision = revision + 100 WHERE id = 'o1'", args: [applied(comment)] });
+			const asked: string[][] = [];
+			const out = await store.runImport(
+				run,
+				"s",
+				async (p) => {
+					await p.addPatches([
+						{ orderId: "o1", set: { paid: true }, changes: {}, data: applied("из 1С"), ack: true, baseRevision: planned },
+						{ orderId: "o2", set: { paid: true }, changes: {} },
+					]);
+					// the storefront edits o1 through another process while the file is planned
+					await edit("правка на сайте");
+				},
+				async (ids, p) => {
+					asked.push(ids);
+					// planned again from the order as it is now: the planned 1C fields are still there
+					expect(await p.plannedSets(ids)).toEqual(new Map([["o1", { paid: true }]]));
+					const now = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ids }))[0]?.target.store;
+					await p.addPatches([
+						{ orderId: "o1", set: { paid: true }, changes: {}, data: applied("правка на сайте + из 1С"), baseRevision: now?.revision },
+					]);
+				},
+			);
+			expect(asked).toEqual([["o1"]]);
+			expect(out).toMatchObject({ updated: 2 });
+			expect((await store.getOrder("o1"))?.order.comment).toBe("правка на сайте + из 1С");
+			expect((await store.getOrder("o2"))?.oneC).toMatchObject({ paid: true });
+			expect(await store.isImported("n1", "h")).toBe(true);
+			expect(await scratchLeft(client)).toBe(0);
+
+			// an order written again after every replan: after a few, the import is busy and nothing is applied
+			await store.upsertOrder(order("o3", "3"), AT);
+			const o3 = (await store.getOrder("o3"))?.revision ?? -1;
+			const before = await domainDigest(client);
+			let replans = 0;
+			const patch = (base: number) => ({ orderId: "o3", set: { paid: true }, changes: {}, data: applied("x"), baseRevision: base });
+			const busy = store.runImport(
+				{ ...run, sha256: "h2" },
+				"s",
+				async (p) => {
+					await p.addPatches([patch(o3)]);
+					await client.execute("UPDATE orders SET revision = revision + 100 WHERE id = 'o3'");
+				},
+				async (_ids, p) => {
+					replans++;
+					const now = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["o3"] }))[0]?.target.store?.revision ?? -1;
+					await p.addPatches([patch(now)]);
+					await client.execute("UPDATE orders SET revision = revision + 100 WHERE id = 'o3'");
+				},
+			);
+			await expect(busy).rejects.toBeInstanceOf(StoreBusyError);
+			expect(replans).toBe(3);
+			expect(await store.isImported("n1", "h2")).toBe(false);
+			expect(await scratchLeft(client)).toBe(0);
+			// only the other process's revision bumps changed the domain tables
+			await client.execute("UPDATE orders SET revision = revision - 400 WHERE id = 'o3'");
+			expect(await domainDigest(client)).toBe(before);
+		});
+
 		it("new JSON planned while another process changed only the order's status (same revision) keeps that status", async () => {
 			const { store, client } = await withNode(open);
 			await store.upsertOrder(order("o1", "1"), AT);

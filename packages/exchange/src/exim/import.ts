@@ -25,7 +25,7 @@ import {
 } from "@obmen/core";
 import type { ExchangeStore, ImportOutcome, ImportRun } from "@obmen/db";
 import type { Context } from "hono";
-import { type DocPage, PLAN_PAGE, type PlanReport, planPages, planStaged } from "../apply.ts";
+import { type DocPage, PLAN_PAGE, type PlanReport, planPages, planStaged, replanOrders } from "../apply.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { pacer } from "../pacer.ts";
 import { type ParseWorker, type ParseWorkerFactory, ParseWorkerFailed, parseInWorker } from "../parse-worker.ts";
@@ -272,9 +272,14 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: next, at: x.now.toISOString() };
 	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
-	const outcome = await store.runImport(run, sessionId, async (p) => {
-		report = await planStaged(p, settings, x.nodeId, x.keepAlive);
-	});
+	const outcome = await store.runImport(
+		run,
+		sessionId,
+		async (p) => {
+			report = await planStaged(p, settings, x.nodeId, x.keepAlive);
+		},
+		(ids, p) => replanOrders(p, ids, settings, x.nodeId),
+	);
 	return afterApply(x, run, outcome, report);
 }
 
@@ -359,9 +364,14 @@ async function applyDirect(
 	let report: PlanReport = { unknown: [], unknownCount: 0, errors: [] };
 	let outcome: ImportOutcome | null;
 	try {
-		outcome = await o.store.runImport(run, x.sessionId, async (p) => {
-			report = await planPages(p, pages(), settings, x.nodeId);
-		});
+		outcome = await o.store.runImport(
+			run,
+			x.sessionId,
+			async (p) => {
+				report = await planPages(p, pages(), settings, x.nodeId);
+			},
+			(ids, p) => replanOrders(p, ids, settings, x.nodeId),
+		);
 	} catch (e) {
 		// given up (nothing applied): the file is staged slice by slice, parsed on this thread
 		if (e instanceof SliceOverrun) return null;
