@@ -14,8 +14,9 @@
  * no write of this process lands between planning and applying (other writes of the process wait: with a file planned
  * as it is parsed, the parse too, ~10 s for 100 MB); the SQLite write lock is held only for the final batch, so other
  * processes keep writing. A patch that gives an order new JSON or a held conflict records the revision it was planned
- * from; when another process wrote the order meanwhile, the final batch refuses to run ({@link StoreBusyError}: nothing
- * is applied, and the file is planned again), so a stale plan never overwrites a store edit.
+ * from; when another process wrote the order meanwhile, the final batch refuses to run, so a stale plan never overwrites
+ * a store edit: the orders that moved on are planned again (`runImport`'s `replan`) and the batch runs again, a few times
+ * at most, before {@link StoreBusyError} (nothing is applied, and the file is planned again).
  */
 import type { InStatement, ResultSet, Row } from "@libsql/client";
 import { StoreBusyError } from "./errors.ts";
