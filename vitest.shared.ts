@@ -14,8 +14,15 @@ const conformance = locateConformance();
 const RUN_TMP_PREFIX = "obmen-test-run-";
 if (!basename(tmpdir()).startsWith(RUN_TMP_PREFIX)) {
 	const runTmp = mkdtempSync(join(tmpdir(), RUN_TMP_PREFIX));
-	process.env.TMPDIR = runTmp;
-	process.on("exit", () => rmSync(runTmp, { recursive: true, force: true }));
+	// TMPDIR on POSIX; Windows reads TEMP/TMP
+	for (const name of ["TMPDIR", "TEMP", "TMP"]) process.env[name] = runTmp;
+	process.on("exit", () => {
+		try {
+			rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
+		} catch {
+			// a process of a test still writing there: the directory stays, the run's result does not change
+		}
+	});
 }
 
 /**

@@ -152,5 +152,14 @@ describe("resolveUnmatched with 1C's content (issue #12)", () => {
 		expect((await db.store.getAck("n1", "b"))?.data).toBe(
 			(await db.client.execute("SELECT data FROM orders WHERE id = 'b'")).rows[0]?.data,
 		);
+		// the store itself wrote what 1C sent, with a status of its own, after planning: nothing is acknowledged, so the
+		// store's status still goes to 1C
+		await db.store.upsertOrder(order("c", "3"), AT);
+		const revC = (await db.store.getOrder("c"))?.revision as number;
+		const c = JSON.stringify({ ...order("c", "3"), comment: "from 1C" });
+		await db.store.upsertOrder({ ...order("c", "3"), comment: "from 1C", status: "paid" }, AT);
+		await db.store.resolveUnmatched(3, "n1", { ...patch, orderId: "c", data: c }, AT, revC);
+		expect((await db.store.getOrder("c"))?.order).toMatchObject({ comment: "from 1C", status: "paid" });
+		expect(await db.store.getAck("n1", "c")).toBeNull();
 	});
 });

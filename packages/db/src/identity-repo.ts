@@ -253,6 +253,17 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					cols.push("status = ?", "data = json_set(data, '$.status', ?, '$.statusChangedAt', ?)");
 					args.push(patch.status, patch.status, at);
 				}
+				// the node already has 1C's own content: it acknowledges the revision the update below gives the order (no
+				// echo) — decided by the same revision check, so an update skipped for a store write in between acknowledges
+				// nothing (the store's write goes to 1C); the JSON is filled in once the order holds it
+				const ack = patch.data !== undefined && patch.ack;
+				if (ack)
+					stmts.push({
+						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
+							SELECT ?, id, (SELECT max(revision) FROM orders) + 1, NULL FROM orders WHERE id = ? AND ${still}
+							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
+						args: [nodeId, patch.orderId],
+					});
 				if (cols.length) stmts.push({ sql: `UPDATE orders SET ${cols.join(", ")} WHERE id = ?`, args: [...args, patch.orderId] });
 				if (patch.data !== undefined && patch.status !== undefined)
 					// SET expressions read the old row: the status goes into the new JSON in a second step
@@ -260,17 +271,12 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 						sql: "UPDATE orders SET status = ?, data = json_set(data, '$.status', ?, '$.statusChangedAt', ?) WHERE id = ?",
 						args: [patch.status, patch.status, at, patch.orderId],
 					});
-				if (patch.data !== undefined && patch.ack) {
-					// the node already has 1C's own content: it acknowledges the new revision (no echo) — only when the order
-					// now holds that JSON, whatever its status (the update above was not skipped by a store write in between)
-					const bare = (json: string) => `json_remove(${json}, '$.status', '$.statusChangedAt')`;
+				if (ack)
 					stmts.push({
-						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
-							SELECT ?, id, revision, data FROM orders WHERE id = ? AND ${bare("data")} = ${bare("?")}
-							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
-						args: [nodeId, patch.orderId, patch.data],
+						sql: `UPDATE node_acks SET data = (SELECT data FROM orders WHERE id = ?2)
+							WHERE node_id = ?1 AND order_id = ?2 AND acked_revision = (SELECT revision FROM orders WHERE id = ?2)`,
+						args: [nodeId, patch.orderId],
 					});
-				}
 				if (!patch.silent)
 					stmts.push({
 						sql: "INSERT INTO order_changes (order_id, node_id, at, changes) VALUES (?, ?, ?, ?)",

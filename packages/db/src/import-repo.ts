@@ -267,7 +267,8 @@ export function applyStatements(
 		"SELECT coalesce(max(cursor), 0) AS c FROM order_changes",
 		// an order whose new JSON or held conflict was planned from a revision it has left (another process wrote it
 		// while the file was planned) aborts the batch: a row the ledger's NOT NULL refuses (SQLite has no RAISE outside
-		// triggers); runImport reports it as busy, and the file is planned again from the order as it is now
+		// triggers); runImport plans those orders again from what they are now and runs the batch again (`replan`, a few
+		// rounds), else reports it as busy and the file is planned again
 		{
 			sql: `INSERT INTO import_ledger (node_id, sha256, filename, at, documents, applied)
 				SELECT NULL, '', '', '', 0, 0 WHERE EXISTS (${movedOn(t)})`,
@@ -574,12 +575,12 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 				throw e;
 			}
 			for (let replans = 0; ; replans++) {
-				const bounds = await client.execute({
-					sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM ${tables.patches}
-						WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
-					args: [...key, UPDATE_ROWS],
-				});
 				try {
+					const bounds = await client.execute({
+						sql: `SELECT order_id FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS rn FROM ${tables.patches}
+							WHERE session_id = ? AND sha256 = ?) WHERE rn % ? = 0 ORDER BY order_id`,
+						args: [...key, UPDATE_ROWS],
+					});
 					const stmts = applyStatements(
 						run,
 						sessionId,
@@ -599,8 +600,9 @@ export function importRepo(ctx: StoreContext): ImportRepo {
 						() => [],
 					);
 					const stale = /NOT NULL constraint failed: import_ledger\.node_id/.test(String((e as Error)?.message ?? e)) || moved.length > 0;
-					// only the orders that moved on are planned again, from what they are now: the file is not
-					if (stale && replan && moved.length > 0 && replans < REPLANS) {
+					// only the orders that moved on are planned again, from what they are now: the file is not (unless another
+					// process applied this very file meanwhile, which moved them)
+					if (stale && replan && moved.length > 0 && replans < REPLANS && !(await isImported(run.nodeId, run.sha256))) {
 						try {
 							await replan(moved, planning);
 							await flushScratch();

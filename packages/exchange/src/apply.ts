@@ -265,19 +265,23 @@ export async function planPages(
  * {@link withContent}). An order that is gone, or that the file no longer changes, loses its patch.
  */
 export async function replanOrders(p: ImportPlanning, orderIds: string[], settings: NodeSettings, nodeId = ""): Promise<void> {
-	const sets = await p.plannedSets(orderIds);
-	const targets = new Map((await p.findTargets({ numbers: [], oneCIds: [], orderIds })).map((c) => [c.id, c.target]));
-	const patches: OrderPatch[] = [];
-	const dropped: string[] = [];
-	for (const id of orderIds) {
-		const target = targets.get(id);
-		const set = sets.get(id);
-		const patch = target && set ? patchFor(target, [set], settings) : null;
-		if (patch && target) patches.push(withContent(patch, target, settings, nodeId));
-		else dropped.push(id);
+	// a page at a time, as they were planned: memory stays bounded however many orders another process wrote
+	for (let i = 0; i < orderIds.length; i += PLAN_PAGE) {
+		const ids = orderIds.slice(i, i + PLAN_PAGE);
+		const sets = await p.plannedSets(ids);
+		const targets = new Map((await p.findTargets({ numbers: [], oneCIds: [], orderIds: ids })).map((c) => [c.id, c.target]));
+		const patches: OrderPatch[] = [];
+		const dropped: string[] = [];
+		for (const id of ids) {
+			const target = targets.get(id);
+			const set = sets.get(id);
+			const patch = target && set ? patchFor(target, [set], settings) : null;
+			if (patch && target) patches.push(withContent(patch, target, settings, nodeId));
+			else dropped.push(id);
+		}
+		await p.addPatches(patches);
+		await p.dropPatches(dropped);
 	}
-	await p.addPatches(patches);
-	await p.dropPatches(dropped);
 }
 
 /** Plans the documents staged in `import_docs` ({@link planPages} over their pages; `keepAlive` before each). */

@@ -11,6 +11,7 @@ import { createLibsqlStore } from "../libsql-store.ts";
 import { Mutex } from "../mutex.ts";
 import type { ExchangeStore } from "../store.ts";
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "../store.ts";
+import type { ImportPlanning } from "../types.ts";
 import type { SqlClient } from "../write-queue.ts";
 
 /** A fresh, migrated, empty database: the store and the raw SQL client under it. */
@@ -475,21 +476,24 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			const o3 = (await store.getOrder("o3"))?.revision ?? -1;
 			const before = await domainDigest(client);
 			let replans = 0;
-			const patch = (base: number) => ({ orderId: "o3", set: { paid: true }, changes: {}, data: applied("x"), baseRevision: base });
-			const busy = store.runImport(
-				{ ...run, sha256: "h2" },
-				"s",
-				async (p) => {
-					await p.addPatches([patch(o3)]);
-					await client.execute("UPDATE orders SET revision = revision + 100 WHERE id = 'o3'");
-				},
-				async (_ids, p) => {
-					replans++;
-					const now = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["o3"] }))[0]?.target.store?.revision ?? -1;
-					await p.addPatches([patch(now)]);
-					await client.execute("UPDATE orders SET revision = revision + 100 WHERE id = 'o3'");
-				},
-			);
+			const patch = (base: number) => ({
+				orderId: "o3",
+				set: { paid: true },
+				changes: {},
+				data: JSON.stringify(order("o3", "3", { comment: "x" })),
+				baseRevision: base,
+			});
+			// planned, then written by another process
+			const planThenMoved = async (p: ImportPlanning) => {
+				await p.addPatches([patch(o3)]);
+				await client.execute("UPDATE orders SET revision = revision + 100 WHERE id = 'o3'");
+			};
+			const busy = store.runImport({ ...run, sha256: "h2" }, "s", planThenMoved, async (_ids, p) => {
+				replans++;
+				const now = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["o3"] }))[0]?.target.store?.revision ?? -1;
+				await p.addPatches([patch(now)]);
+				await client.execute("UPDATE orders SET revision = revision + 100 WHERE id = 'o3'");
+			});
 			await expect(busy).rejects.toBeInstanceOf(StoreBusyError);
 			expect(replans).toBe(3);
 			expect(await store.isImported("n1", "h2")).toBe(false);
@@ -497,6 +501,14 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			// only the other process's revision bumps changed the domain tables
 			await client.execute("UPDATE orders SET revision = revision - 400 WHERE id = 'o3'");
 			expect(await domainDigest(client)).toBe(before);
+
+			// a replan that fails: its error, nothing applied, no scratch left
+			const failed = store.runImport({ ...run, sha256: "h3" }, "s", planThenMoved, async () => {
+				throw new Error("replan failed");
+			});
+			await expect(failed).rejects.toThrow(/replan failed/);
+			expect(await store.isImported("n1", "h3")).toBe(false);
+			expect(await scratchLeft(client)).toBe(0);
 		});
 
 		it("new JSON planned while another process changed only the order's status (same revision) keeps that status", async () => {
