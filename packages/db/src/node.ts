@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { openStore } from "./libsql-store.ts";
+import { openLocalClient } from "./local-client.ts";
 import type { ExchangeStore } from "./store.ts";
 import type { SqlClient } from "./write-queue.ts";
 
@@ -26,20 +27,25 @@ function filePath(url: string): string | null {
 
 /**
  * Opens (and migrates) a database. File databases get WAL and a 1 s busy timeout for cross-process contention.
- * A local database is opened on one connection (`concurrency: 1`: each call is synchronous, so a pool gains nothing),
- * whose TEMP tables then hold an import's planning scratch ({@link SqlClient.singleConnection}).
+ * A local database is opened on one connection (each call is synchronous, so a pool gains nothing) that keeps its
+ * prepared statements ({@link openLocalClient}), whose TEMP tables then hold an import's planning scratch
+ * ({@link SqlClient.singleConnection}).
  * @example const { store } = await openDb("file:./data/obmen.db");
  */
 export async function openDb(url: string, opts: { authToken?: string } = {}): Promise<OpenDb> {
 	const path = filePath(url);
 	if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
 	const local = path !== null || url === ":memory:";
-	const client = createClient({
-		url,
-		authToken: opts.authToken,
-		timeout: path ? 1000 : undefined,
-		concurrency: local ? 1 : undefined,
-	} as Parameters<typeof createClient>[0]);
+	// a local database without URL parameters (which `@libsql/client` checks): one connection keeping its statements
+	const client: Client =
+		local && !url.includes("?")
+			? openLocalClient(path ?? url, { timeout: path ? 1000 : undefined })
+			: createClient({
+					url,
+					authToken: opts.authToken,
+					timeout: path ? 1000 : undefined,
+					concurrency: local ? 1 : undefined,
+				} as Parameters<typeof createClient>[0]);
 	if (local) {
 		Object.assign(client, { singleConnection: true } satisfies Pick<SqlClient, "singleConnection">);
 		// TEMP tables (an import's planning scratch) spill to a temporary file, not to memory (this libSQL build's default)
