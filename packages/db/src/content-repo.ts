@@ -46,7 +46,7 @@ export function contentRepo(ctx: StoreContext): ContentRepo {
 								{
 									sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
 										SELECT ?, id, revision, data FROM orders WHERE id = ? AND true
-										ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
+										ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data, content = NULL`,
 									args: [r.ackNodeId, orderId],
 								},
 							]

@@ -18,31 +18,33 @@ type ExportRepo = Pick<ExchangeStore, "selectExport" | "recordPending" | "acknow
 const PENDING_ROWS = 100;
 
 /**
- * @internal Records a session's `[order id, revision, data?]` items as pending; the order JSON as sent is kept with
- * them (the base of a later content merge with 1C's edits, see node_acks.data): the text given, else the stored text
- * of that revision if it is still current. The rows are bound as a `VALUES` list where the engine takes 3 × 100
+ * @internal Records a session's `[order id, revision, data?, content?]` items as pending; the order JSON as sent is
+ * kept with them (the base of a later content merge with 1C's edits, see node_acks.data): the text given, else the
+ * stored text of that revision if it is still current; and its content as sent, when given (node_acks.content). The rows are bound as a `VALUES` list where the engine takes 3 × 100
  * parameters, else (D1) passed as one JSON argument (see json-rows.ts).
  */
 export function pendingInserts(sessionId: string, items: PendingItem[], maxParameters: number): InStatement[] {
-	const upsert = `INSERT INTO pending_batch (session_id, order_id, revision, data)
+	const upsert = `INSERT INTO pending_batch (session_id, order_id, revision, data, content)
 		SELECT ?, v.order_id, v.revision,
-			coalesce(v.data, (SELECT data FROM orders o WHERE o.id = v.order_id AND o.revision = v.revision))
+			coalesce(v.data, (SELECT data FROM orders o WHERE o.id = v.order_id AND o.revision = v.revision)), v.content
 		FROM v WHERE true
 		ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
+			content = CASE WHEN excluded.revision >= revision THEN excluded.content ELSE content END,
 			revision = max(revision, excluded.revision)`;
 	const out: InStatement[] = [];
 	for (let i = 0; i < items.length; i += PENDING_ROWS) {
 		const part = items.slice(i, i + PENDING_ROWS);
-		if (3 * PENDING_ROWS + 1 <= maxParameters)
+		const row = (p: PendingItem) => [p.orderId, p.revision, p.data ?? null, p.content ?? null];
+		if (4 * PENDING_ROWS + 1 <= maxParameters)
 			out.push({
-				sql: `WITH v(order_id, revision, data) AS (VALUES ${part.map(() => "(?, ?, ?)").join(", ")}) ${upsert}`,
-				args: [...part.flatMap((p) => [p.orderId, p.revision, p.data ?? null]), sessionId],
+				sql: `WITH v(order_id, revision, data, content) AS (VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}) ${upsert}`,
+				args: [...part.flatMap(row), sessionId],
 			});
 		else
 			out.push({
-				sql: `WITH v(order_id, revision, data) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-					FROM json_each(?) ORDER BY key) ${upsert}`,
-				args: [JSON.stringify(part.map((p) => [p.orderId, p.revision, p.data ?? null])), sessionId],
+				sql: `WITH v(order_id, revision, data, content) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+					json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?) ORDER BY key) ${upsert}`,
+				args: [JSON.stringify(part.map(row)), sessionId],
 			});
 	}
 	return out;
@@ -199,10 +201,11 @@ export function exportRepo(ctx: StoreContext): ExportRepo {
 			ctx.lock.run(async () => {
 				const rs = await ctx.batchWithRiders([
 					{
-						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
-								SELECT ?, order_id, revision, data FROM pending_batch WHERE session_id = ? AND true
+						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data, content)
+								SELECT ?, order_id, revision, data, content FROM pending_batch WHERE session_id = ? AND true
 								ON CONFLICT(node_id, order_id) DO UPDATE SET
 									data = CASE WHEN excluded.acked_revision >= acked_revision THEN excluded.data ELSE data END,
+									content = CASE WHEN excluded.acked_revision >= acked_revision THEN excluded.content ELSE content END,
 									acked_revision = max(acked_revision, excluded.acked_revision)`,
 						args: [nodeId, sessionId],
 					},

@@ -261,7 +261,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					stmts.push({
 						sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
 							SELECT ?, id, (SELECT max(revision) FROM orders) + 1, NULL FROM orders WHERE id = ? AND ${still}
-							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
+							ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data, content = NULL`,
 						args: [nodeId, patch.orderId],
 					});
 				if (cols.length) stmts.push({ sql: `UPDATE orders SET ${cols.join(", ")} WHERE id = ?`, args: [...args, patch.orderId] });

@@ -285,7 +285,7 @@ export function applyStatements(
 			sql: `INSERT INTO node_acks (node_id, order_id, acked_revision, data)
 				SELECT ?, o.id, o.revision, o.data FROM ${t.patches} p JOIN orders o ON o.id = p.order_id
 				WHERE p.session_id = ? AND p.sha256 = ? AND p.data IS NOT NULL AND p.ack = 1 AND true
-				ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data`,
+				ON CONFLICT(node_id, order_id) DO UPDATE SET acked_revision = excluded.acked_revision, data = excluded.data, content = NULL`,
 			args: [run.nodeId, ...key],
 		},
 		{
@@ -374,12 +374,12 @@ export async function findTargets(client: SqlClient, keys: ImportKeys): Promise<
  * @internal The same orders with what planning needs of them ({@link ImportCandidate}), in one query. The small
  * values travel as one JSON array: the driver builds each row column by column, and 25 columns cost twice what 3
  * do (45,000 rows: ~1.3 s against ~0.6 s). The acknowledged JSON only when it differs from the order's: equal, the
- * store's content is the base (content-sync.ts).
+ * store's content is the base (content-sync.ts); the acknowledged content text (node_acks.content) as it is.
  */
 export async function findCandidates(client: SqlClient, keys: ImportKeys, importingNode: string): Promise<ImportCandidate[]> {
 	const { where, args } = candidatesOf(keys);
 	const rs = await client.execute({
-		sql: `SELECT o.data, nullif(a.data, o.data) AS acked_data, json_array(o.id, o.number, o.status, o.revision, o.held,
+		sql: `SELECT o.data, nullif(a.data, o.data) AS acked_data, a.content AS acked_content, json_array(o.id, o.number, o.status, o.revision, o.held,
 				a.acked_revision, i.number, ${FIELDS.map((k) => `c.${COLUMN[k]}`).join(", ")}) AS f
 			FROM orders o LEFT JOIN order_one_c c ON c.order_id = o.id LEFT JOIN export_identities i ON i.node_id = ?1 AND i.order_id = o.id
 			LEFT JOIN node_acks a ON a.node_id = ?6 AND a.order_id = o.id WHERE ${where} ORDER BY o.id`,
@@ -402,6 +402,7 @@ export async function findCandidates(client: SqlClient, keys: ImportKeys, import
 				revision: Number(f[3]),
 				ackedRevision: f[5] === null ? null : Number(f[5]),
 				ackedData: str(r, "acked_data"),
+				ackedContent: str(r, "acked_content"),
 				held: nullable(f[4]),
 			},
 		};

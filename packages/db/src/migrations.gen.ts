@@ -189,5 +189,14 @@ export const migrations: EmbeddedMigration[] = [
 			"CREATE INDEX `orders_revision` ON `orders` (`revision`);",
 			"CREATE INDEX `orders_status` ON `orders` (`status`);"
 		]
+	},
+	{
+		"tag": "0013_acked_content",
+		"when": 1796605784275,
+		"hash": "601b24e025bf1e862a468381d96f27c68c4575cf755d037543c63028f657d372",
+		"statements": [
+			"ALTER TABLE `node_acks` ADD `content` text;",
+			"ALTER TABLE `pending_batch` ADD `content` text;"
+		]
 	}
 ];

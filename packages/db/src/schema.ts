@@ -110,6 +110,12 @@ export const nodeAcks = sqliteTable(
 		ackedRevision: integer("acked_revision").notNull(),
 		/** The order JSON at the acknowledged revision (what the node last received): the base of content merges. */
 		data: text("data"),
+		/**
+		 * The content of `data` as the node received it (exchange's `contentText` under the node's settings then), when
+		 * the acknowledgement came from an export; NULL otherwise. 1C sending back this very text changed nothing, which
+		 * an import sees without reading `data`. Written with `data`, always: a new `data` without one is NULL.
+		 */
+		content: text("content"),
 	},
 	(t) => [primaryKey({ columns: [t.nodeId, t.orderId] })],
 );
@@ -172,6 +178,8 @@ export const pendingBatch = sqliteTable(
 		revision: integer("revision").notNull(),
 		/** The order JSON as sent (kept with the acknowledgement). */
 		data: text("data"),
+		/** The order's content as sent (exchange's `contentText`), kept with the acknowledgement. */
+		content: text("content"),
 	},
 	(t) => [primaryKey({ columns: [t.sessionId, t.orderId] })],
 );

@@ -111,6 +111,11 @@ export interface PendingItem {
 	revision: number;
 	/** The order JSON as sent ({@link ExportCandidate.data}); absent: the stored JSON of that revision, if still current. */
 	data?: string;
+	/**
+	 * The order's content as sent (exchange's `contentText` of it under the node's settings), kept with the
+	 * acknowledgement: an import that gets this very text back from 1C knows nothing changed without reading the JSON.
+	 */
+	content?: string;
 }
 
 /** An update derived from one incoming 1C document. */
@@ -153,7 +158,15 @@ export interface ImportTarget {
 	oneC: OneCFields;
 	/** The store order JSON and revision, what the importing node last acknowledged (revision; its order JSON, or null
 	 * when that equals `data`), and a held conflict. */
-	store?: { data: string; revision: number; ackedRevision: number | null; ackedData: string | null; held: string | null };
+	store?: {
+		data: string;
+		revision: number;
+		ackedRevision: number | null;
+		ackedData: string | null;
+		/** The content the node was sent at `ackedRevision` (node_acks.content), when the acknowledgement kept one. */
+		ackedContent?: string | null;
+		held: string | null;
+	};
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ImportPlanning, ImportTarget, OneCFields, OrderPatch } from "@obme
 import { sampleOrder } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DocPage, keysOf, type PlanReport, patchFor, planPage, planPages, replanOrders } from "./apply.ts";
+import { type DocPage, keysOf, type PlanReport, patchFor, planPage, planPages, replanOrders, withContent } from "./apply.ts";
 import { contentOfOrder, contentText } from "./content.ts";
 import { EMPTY_FIELDS } from "./document-fields.ts";
 import { readSettings } from "./settings.ts";
@@ -94,6 +94,20 @@ const doc: fc.Arbitrary<StagedDoc> = fc
 		return order ? { k: "o", n: num, i: null, c: null, s, l: num } : { k: "p", b: num, s, l: num };
 	});
 
+/** Order o1 with two lines (p1 × 2 at 100, p2 × 1 at 300) and a comment. */
+function twoLines() {
+	return parseOrder(
+		sampleOrder("o1", {
+			number: "1",
+			items: [
+				{ productId: "p1", name: "Товар p1", quantity: 2, price: "100" },
+				{ productId: "p2", name: "Товар p2", quantity: 1, price: "300" },
+			],
+			comment: "до 18:00",
+		}),
+	);
+}
+
 describe("planPages (apply.ts): paging does not change the plan", () => {
 	it("gives each order the net patch of the whole file, whatever the page cuts and the in-memory window", async () => {
 		await fc.assert(
@@ -139,16 +153,7 @@ describe("planPages (apply.ts): paging does not change the plan", () => {
 
 	it("replanOrders plans the patches again from the orders as they are now: fields, status and 1C's content", async () => {
 		const apply = readSettings({ ...settings, contentFrom1C: "apply" });
-		const order = parseOrder(
-			sampleOrder("o1", {
-				number: "1",
-				items: [
-					{ productId: "p1", name: "Товар p1", quantity: 2, price: "100" },
-					{ productId: "p2", name: "Товар p2", quantity: 1, price: "300" },
-				],
-				comment: "до 18:00",
-			}),
-		);
+		const order = twoLines();
 		// 1C took one p1 off the order
 		const base = contentOfOrder(order, apply);
 		const oneC = { ...base, lines: base.lines.map((l) => (l.key === "p1" ? { ...l, quantity: "1", total: "100" } : l)), total: "400" };
@@ -177,5 +182,62 @@ describe("planPages (apply.ts): paging does not change the plan", () => {
 		const data = JSON.parse(o1?.data ?? "{}");
 		expect(data.comment).toBe("позвонить");
 		expect(data.items.map((i: { quantity: string }) => i.quantity)).toEqual(["1", "1"]);
+	});
+});
+
+describe("withContent (apply.ts): the content kept with the node's acknowledgement", () => {
+	const order = twoLines();
+	const node = readSettings(settings);
+	const sentContent = contentOfOrder(order, node);
+	const sent = contentText(sentContent);
+	const target = (data: string, ackedContent: string | null): ImportTarget => ({
+		id: "o1",
+		number: "1",
+		status: "new",
+		oneC: EMPTY_FIELDS,
+		store: { data, revision: 3, ackedRevision: 3, ackedData: null, ackedContent, held: null },
+	});
+	const patch = (content: string): OrderPatch => ({ orderId: "o1", set: { content }, changes: {} });
+
+	it("1C's very text of what it was sent is no change, and the order's JSON is not read for it", () => {
+		// JSON that cannot be parsed: the comparison with the order would throw
+		const p = withContent(patch(sent), target("{not json", sent), node, "n1");
+		expect(p.silent).toBe(true);
+		expect([p.event, p.data, p.held, p.baseRevision]).toEqual([undefined, undefined, undefined, undefined]);
+		expect(() => withContent(patch(sent), target("{not json", null), node, "n1")).toThrow(SyntaxError);
+	});
+
+	it("1C's own line Ид against the kept content: compared without the order's JSON unless 1C's content is applied", () => {
+		// 1C keys the lines by its own product GUIDs (matched to the store's by name); the order JSON cannot be read
+		const own = (quantity: string) =>
+			contentText({
+				...sentContent,
+				lines: sentContent.lines.map((l, i) => ({
+					...l,
+					key: `1c-guid-${i}`,
+					...(l.key === "p2" ? { quantity, total: String(300 * Number(quantity)) } : {}),
+				})),
+				total: String(200 + 300 * Number(quantity)),
+			});
+		const unread = target("{not json", sent);
+		const same = withContent(patch(own("1")), unread, node, "n1");
+		expect([same.silent, same.event]).toEqual([true, undefined]);
+		const changed = withContent(patch(own("2")), unread, node, "n1");
+		expect(changed.event).toMatchObject({ content: { lines: { changed: [{ key: "p2", fields: { quantity: { from: "1", to: "2" } } }] } } });
+		expect(changed.data).toBeUndefined();
+		// applied, 1C's content goes into the order's JSON, which is read then
+		const apply = readSettings({ ...settings, contentFrom1C: "apply" });
+		expect(() => withContent(patch(own("2")), unread, apply, "n1")).toThrow(SyntaxError);
+		const ok = withContent(patch(own("2")), target(JSON.stringify(order), sent), apply, "n1");
+		expect(ok.event).toMatchObject({ applied: true });
+		expect(JSON.parse(ok.data ?? "{}").items.map((i: { quantity: string }) => i.quantity)).toEqual(["2", "2"]);
+	});
+
+	it("another text is compared with the order; without a kept content the same text is no change either", () => {
+		const edited = contentText({ ...sentContent, comment: "позвонить" });
+		const p = withContent(patch(edited), target(JSON.stringify(order), sent), node, "n1");
+		expect(p.event).toMatchObject({ content: { comment: { from: "до 18:00", to: "позвонить" } } });
+		const same = withContent(patch(sent), target(JSON.stringify(order), null), node, "n1");
+		expect([same.silent, same.event]).toEqual([true, undefined]);
 	});
 });

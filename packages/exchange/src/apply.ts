@@ -33,7 +33,7 @@ import type {
 } from "@obmen/db";
 import { cutNumber } from "@obmen/db";
 import type { OrderContent } from "./content.ts";
-import { contentOutcome } from "./content-sync.ts";
+import { type ContentOutcome, contentOutcome } from "./content-sync.ts";
 import { EMPTY_FIELDS, fieldsOf, importedStatus } from "./document-fields.ts";
 import { pacer } from "./pacer.ts";
 import type { NodeSettings } from "./settings.ts";
@@ -306,7 +306,10 @@ export function planStaged(p: ImportPlanning, settings: NodeSettings, nodeId = "
 export function withContent(patch: OrderPatch, target: ImportTarget, settings: NodeSettings, nodeId: string): OrderPatch {
 	const text = patch.set.content;
 	if (typeof text !== "string") return patch;
-	const out = contentOutcome(target, JSON.parse(text) as OrderContent, settings, nodeId);
+	// 1C sent back the very content the node was sent (node_acks.content): it changed nothing, which the comparison
+	// would find only after reading the order's JSON and rendering its content
+	const out: ContentOutcome =
+		target.store?.ackedContent === text ? { event: null } : contentOutcome(target, JSON.parse(text) as OrderContent, settings, nodeId);
 	if (out.event) patch.event = out.event;
 	else if (Object.keys(patch.changes).length === 0) patch.silent = true;
 	if (out.data !== undefined) patch.data = out.data;

@@ -1,5 +1,7 @@
+import { type IncomingDocument, readDocumentsSync } from "@obmen/core";
 import { basic, type Harness, sampleOrder, uploadAndImport } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
+import { contentOfDocument, contentText } from "./content.ts";
 import { createCheckedHarness as createHarness } from "./test-support/contract.ts";
 
 const enc = new TextEncoder();
@@ -100,6 +102,23 @@ describe("1C's content of an order (issue #12)", () => {
 			),
 		);
 		expect((await feed(h2)).filter((e) => e.content)).toEqual([]);
+	});
+
+	it("the acknowledgement keeps the content 1C reads from the export, for its import to compare at once", async () => {
+		const h = await createHarness();
+		await h.api("PUT", "/orders/o1001", ORDER);
+		const { cookie } = await h.login();
+		const bytes = new Uint8Array(await (await h.exim("type=sale&mode=query", { cookie })).arrayBuffer());
+		const acked = async () => (await h.client.execute("SELECT content FROM node_acks WHERE order_id = 'o1001'")).rows[0]?.content;
+		expect(await acked()).toBeUndefined();
+		await h.text("type=sale&mode=success", { cookie });
+		const [doc] = readDocumentsSync(bytes);
+		expect(doc).toBeDefined();
+		expect(await acked()).toBe(contentText(contentOfDocument(doc as IncomingDocument)));
+		// the store changes the order and exports it again: the new acknowledgement keeps the new content
+		await h.api("PUT", "/orders/o1001", { ...ORDER, comment: "позвонить" });
+		expect(await exported(h)).toBe(1);
+		expect(JSON.parse(String(await acked()))).toMatchObject({ comment: "позвонить" });
 	});
 
 	it("apply: the store order takes 1C's content and nothing is sent back; a PUT of it is no change", async () => {

@@ -1,7 +1,9 @@
 /**
  * @module
  * What 1C's content of an order (from its upload) does to the store order (issue #12): compared with the content the
- * node last acknowledged (the base) and the store's current content, both as exported to the node.
+ * node last acknowledged (the base) and the store's current content, both as exported to the node. The base is the
+ * content as it was sent, kept with the acknowledgement (node_acks.content: under the node's settings of that export,
+ * which is what 1C has even if the settings changed since), else worked out from the order JSON acknowledged.
  *
  * - 1C's content equals the base: nothing (1C sent back what it got; no feed event).
  * - Only 1C changed it: feed event `content` (the structured diff base → 1C); with `contentFrom1C: "apply"` the store
@@ -52,11 +54,18 @@ function applied(
 export function contentOutcome(target: ImportTarget, oneC: OrderContent, settings: NodeSettings, nodeId: string): ContentOutcome {
 	const s = target.store;
 	if (!s) return { event: null };
-	const order = JSON.parse(s.data) as Order;
-	const store = contentOfOrder(order, settings);
-	// never acknowledged by this node: the store's current content is what it works from
-	// (the same JSON as the store's when the store did not change it since: rendered once)
-	const base = s.ackedData && s.ackedData !== s.data ? contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store;
+	let parsed: Order | undefined;
+	const order = () => {
+		parsed ??= JSON.parse(s.data) as Order;
+		return parsed;
+	};
+	// the base: the content the node was sent, as kept with its acknowledgement (node_acks.content), else worked out
+	// from the order JSON it acknowledged; never acknowledged by this node, the store's current content
+	const sent = s.ackedContent ? (JSON.parse(s.ackedContent) as OrderContent) : null;
+	// the store's content: the one sent when the order is the JSON acknowledged (`ackedData` null), so that the order's
+	// JSON is read only when 1C's content is applied to it
+	const store = sent && s.ackedData === null ? sent : contentOfOrder(order(), settings);
+	const base = sent ?? (s.ackedData && s.ackedData !== s.data ? contentOfOrder(JSON.parse(s.ackedData) as Order, settings) : store);
 	// 1C's lines keyed like the store's (1C sends its own product GUIDs)
 	oneC = alignContent(oneC, base, store);
 	const fromOneC = diffContent(base, oneC);
@@ -64,17 +73,17 @@ export function contentOutcome(target: ImportTarget, oneC: OrderContent, setting
 	const fromStore = diffContent(base, store);
 	if (!fromStore) {
 		const event = { content: fromOneC };
-		return settings.contentFrom1C === "apply" ? applied(order, oneC, settings, true, event) : { event };
+		return settings.contentFrom1C === "apply" ? applied(order(), oneC, settings, true, event) : { event };
 	}
 	const m = mergeContent(base, store, oneC);
 	if (m.ok) {
 		const event = { content: fromOneC, merged: true };
 		// the merge holds the store's edits too: it goes to 1C (no acknowledgement)
-		return settings.contentFrom1C === "apply" ? applied(order, m.content, settings, false, event) : { event };
+		return settings.contentFrom1C === "apply" ? applied(order(), m.content, settings, false, event) : { event };
 	}
 	const conflict: HeldConflict = { nodeId, parts: m.conflicts, base, store, oneC };
 	const event = { content: fromOneC, conflict: { ...conflict, resolution: settings.conflicts } };
-	if (settings.conflicts === "1c-wins") return applied(order, oneC, settings, true, event);
+	if (settings.conflicts === "1c-wins") return applied(order(), oneC, settings, true, event);
 	if (settings.conflicts === "store-wins") return { event };
 	return { event, held: JSON.stringify(conflict) };
 }

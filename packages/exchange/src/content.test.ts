@@ -1,4 +1,5 @@
 import { type Order, parseOrder, readDocumentsSync } from "@obmen/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
 	alignContent,
@@ -11,6 +12,7 @@ import {
 	mergeContent,
 	type OrderContent,
 } from "./content.ts";
+import { sentContent } from "./export.ts";
 import { defaultSettings } from "./settings.ts";
 
 const settings = defaultSettings();
@@ -67,6 +69,40 @@ describe("content as exported", () => {
 		const c = contentOfOrder(order({ discount: 71 }), settings);
 		expect(c.total).toBe("650");
 		expect(c.lines.map((l) => l.total)).not.toEqual(["201", "270"]);
+	});
+});
+
+describe("sentContent (export.ts): the content kept with an acknowledgement", () => {
+	it("is contentText of the order's content, for any lines, duplicates, buyer, comment and discount", () => {
+		const item = fc.record({
+			productId: fc.constantFrom("p1", "p2", "p3"),
+			sku: fc.option(fc.constantFrom("A-1", "B-2", ""), { nil: undefined }),
+			name: fc.constantFrom("Чайник", "Кружка", "Доставка заказа", " "),
+			quantity: fc.integer({ min: 1, max: 5 }),
+			price: fc.constantFrom("100.50", "300", "0.01"),
+		});
+		fc.assert(
+			fc.property(
+				fc.array(item, { minLength: 1, maxLength: 5 }),
+				fc.option(fc.constantFrom("до 18:00", ""), { nil: undefined }),
+				fc.option(
+					fc.record({
+						name: fc.constantFrom("ООО «Ромашка»", "Иванов"),
+						inn: fc.constantFrom("7701234567", ""),
+						kpp: fc.constantFrom("770101001", ""),
+					}),
+					{
+						nil: undefined,
+					},
+				),
+				fc.constantFrom(0, 7),
+				(items, comment, customer, discount) => {
+					const o = order({ items, comment, customer: customer ?? { name: "Иванов Иван" }, discount });
+					const text = sentContent({ order: o, revision: 1, oneC: { id: null, number: null } }, settings);
+					expect(text).toBe(contentText(contentOfOrder(o, settings)));
+				},
+			),
+		);
 	});
 });
 

@@ -6,6 +6,7 @@
  */
 import { type ExportOrder, writeOrdersXmlBytes, xmlContentType } from "@obmen/core";
 import type { ExchangeStore, ExportCandidate, ExportIdentity, NodeRecord } from "@obmen/db";
+import { contentOfOrder } from "./content.ts";
 import { assignIdentities, withIdentity } from "./numbers.ts";
 import { exportSettings, type NodeSettings, readSettings } from "./settings.ts";
 
@@ -25,6 +26,21 @@ export interface ExportBatch {
  */
 export function toExportOrder(c: ExportCandidate, identity?: ExportIdentity): ExportOrder {
 	return withIdentity({ ...c.order, oneC: c.oneC, version: c.revision, ...(c.deleted ? { deleted: true } : {}) }, identity);
+}
+
+/**
+ * The content of an order as the node receives it ({@link contentOfOrder}, as content.ts `contentText` writes it), kept with the
+ * acknowledgement: when 1C sends back this very text, an import knows nothing changed without reading the order's JSON.
+ * None for an order whose content cannot be worked out (its import then compares the JSON, as without one).
+ */
+export function sentContent(c: ExportCandidate, settings: NodeSettings): string | undefined {
+	try {
+		// contentOfOrder's content is canonical already (lines sorted by key, fields in contentText's order): its JSON
+		// is its contentText, without the copy (the export pays this for every order it sends)
+		return JSON.stringify(contentOfOrder(c.order, settings));
+	} catch {
+		return undefined;
+	}
 }
 
 /**
@@ -54,7 +70,7 @@ export async function buildExport(
 		settings.configuration,
 		candidates,
 		now,
-		record && session !== null ? { sessionId: session } : null,
+		record && session !== null ? { sessionId: session, contentOf: (c) => sentContent(c, settings) } : null,
 	);
 	const bytes = await writeOrdersXmlBytes(
 		candidates.map((c) => toExportOrder(c, identities.get(c.order.id))),

@@ -18,7 +18,15 @@
  * `Документ/Ид` stays the store order id.
  */
 import type { ExportOrder } from "@obmen/core";
-import { bpKeyChars, bpOrderKey, CUT_LENGTH, type ExchangeStore, type ExportCandidate, type ExportIdentity } from "@obmen/db";
+import {
+	bpKeyChars,
+	bpOrderKey,
+	CUT_LENGTH,
+	type ExchangeStore,
+	type ExportCandidate,
+	type ExportIdentity,
+	type PendingItem,
+} from "@obmen/db";
 import { type NodeSettings, readSettings } from "./settings.ts";
 
 /** Which 1C configuration is on the other side (node setting `configuration`). */
@@ -163,8 +171,9 @@ export async function planIdentities(
 
 /**
  * The identities of a batch's orders on the node: the stored ones, and for the others a new plan. With `record`,
- * the new identities and the pending batch are stored in one transaction (`query`); a number another assignment took
- * meanwhile (another process) is planned again. Without it nothing is written (preview).
+ * the new identities and the pending batch are stored in one transaction (`query`), each order with its content as
+ * sent when `record.contentOf` gives one; a number another assignment took meanwhile (another process) is planned
+ * again. Without it nothing is written (preview).
  */
 export async function assignIdentities(
 	store: ExchangeStore,
@@ -172,7 +181,7 @@ export async function assignIdentities(
 	config: Configuration,
 	candidates: ExportCandidate[],
 	now: Date,
-	record: { sessionId: string } | null,
+	record: { sessionId: string; contentOf?: (c: ExportCandidate) => string | undefined } | null,
 ): Promise<Map<string, ExportIdentity>> {
 	const ids = new Map(
 		(
@@ -182,7 +191,17 @@ export async function assignIdentities(
 			)
 		).map((x) => [x.orderId, x]),
 	);
-	const items = candidates.map((c) => ({ orderId: c.order.id, revision: c.revision, ...(c.data !== undefined ? { data: c.data } : {}) }));
+	const items = record
+		? candidates.map((c): PendingItem => {
+				const content = record.contentOf?.(c);
+				return {
+					orderId: c.order.id,
+					revision: c.revision,
+					...(c.data !== undefined ? { data: c.data } : {}),
+					...(content !== undefined ? { content } : {}),
+				};
+			})
+		: [];
 	for (let attempt = 0; ; attempt++) {
 		const wants = candidates
 			.filter((c) => !ids.has(c.order.id))

@@ -125,6 +125,41 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect(await store.getAck("n1", "a")).toEqual({ revision: 1, data: sent });
 		});
 
+		it("the acknowledgement keeps the content as sent with its JSON, and an import of the node reads it with the order", async () => {
+			const { store } = await withNode(open);
+			await store.upsertOrder(order("a", "1"), AT);
+			let reads = 0;
+			const acked = async (nodeId: string) => {
+				let content: string | null | undefined;
+				await store.runImport({ nodeId, sha256: `h${++reads}`, filename: "f.xml", documents: 0, at: AT }, "s", async (p) => {
+					content = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["a"] }))[0]?.target.store?.ackedContent;
+				});
+				return content;
+			};
+			expect(await acked("n1")).toBeNull();
+			await store.recordPending("s1", [{ orderId: "a", revision: 1, content: "sent-1" }]);
+			await store.acknowledge("s1", "n1");
+			expect(await acked("n1")).toBe("sent-1");
+			// a stale batch (an older revision) changes neither the revision nor its content
+			await store.recordPending("s2", [{ orderId: "a", revision: 0, content: "older" }]);
+			await store.acknowledge("s2", "n1");
+			expect(await acked("n1")).toBe("sent-1");
+			// a later acknowledgement without one leaves none: the content belongs to the JSON it came with
+			await store.upsertOrder(order("a", "1", { comment: "changed" }), AT);
+			await store.recordPending("s3", [{ orderId: "a", revision: 2 }]);
+			await store.acknowledge("s3", "n1");
+			expect(await acked("n1")).toBeNull();
+			expect((await store.getAck("n1", "a"))?.revision).toBe(2);
+			// pending rows of one session: the newer revision's content wins whichever comes first
+			await store.upsertOrder(order("a", "1", { comment: "again" }), AT);
+			await store.recordPending("s4", [{ orderId: "a", revision: 3, content: "sent-3" }]);
+			await store.recordPending("s4", [{ orderId: "a", revision: 2, content: "sent-2" }]);
+			await store.acknowledge("s4", "n1");
+			expect(await acked("n1")).toBe("sent-3");
+			// another node has no acknowledgement of it
+			expect(await acked("n2")).toBeNull();
+		});
+
 		it("the export floor skips what a node acknowledged, and an old order that changes is sent again", async () => {
 			const { store, client } = await withNode(open);
 			for (let i = 1; i <= 6; i++) await store.upsertOrder(order(`o${i}`, String(i)), AT);
