@@ -159,7 +159,11 @@ export interface ImportTarget {
 	/** The store order JSON and revision, what the importing node last acknowledged (revision; its order JSON, or null
 	 * when that equals `data`), and a held conflict. */
 	store?: {
-		data: string;
+		/**
+		 * The order JSON; null when the planning asked not to read it ({@link ImportKeys.sentStandsIn}) and the order is
+		 * the JSON the node acknowledged with its content kept (`ackedContent` then stands in for it).
+		 */
+		data: string | null;
 		revision: number;
 		ackedRevision: number | null;
 		ackedData: string | null;
@@ -181,6 +185,12 @@ export interface ImportKeys {
 	orderIds?: string[];
 	/** The importing node: numbers also match the `Номер` this node was exported (or its 11-character cut). */
 	nodeId?: string;
+	/**
+	 * The content the importing node was sent stands in for the order JSON of an order that is still that JSON (the
+	 * planning only reports 1C's content, never applies it): such targets come without `store.data`, which is the
+	 * largest value a candidate carries.
+	 */
+	sentStandsIn?: boolean;
 }
 
 /** What matching a document needs of a store order: its id, site number and stored 1C identity. */

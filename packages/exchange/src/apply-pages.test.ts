@@ -1,5 +1,5 @@
 import { parseOrder } from "@obmen/core";
-import type { ImportPlanning, ImportTarget, OneCFields, OrderPatch } from "@obmen/db";
+import type { ImportKeys, ImportPlanning, ImportTarget, OneCFields, OrderPatch } from "@obmen/db";
 import { sampleOrder } from "@obmen/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -22,13 +22,18 @@ const settings = readSettings({
 function memoryPlanning(stored: ImportTarget[]) {
 	const patches = new Map<string, OrderPatch>();
 	const reads = { targets: 0, plannedSets: 0 };
+	const keys: ImportKeys[] = [];
 	const p: ImportPlanning = {
 		staged: async () => [],
-		async findTargets(keys) {
+		async findTargets(k) {
 			reads.targets++;
+			keys.push(k);
+			// as a store reads them: without the JSON where the content the node was sent stands in for it
+			const unread = (t: ImportTarget): ImportTarget =>
+				k.sentStandsIn && t.store?.ackedContent && t.store.ackedData === null ? { ...t, store: { ...t.store, data: null } } : t;
 			return stored
-				.filter((t) => keys.numbers.includes(t.number) || keys.orderIds?.includes(t.id))
-				.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null, target: t }));
+				.filter((t) => k.numbers.includes(t.number) || k.orderIds?.includes(t.id))
+				.map((t) => ({ id: t.id, number: t.number, oneCId: t.oneC.id, oneCNumber: t.oneC.number, exported: null, target: unread(t) }));
 		},
 		addCreates: async () => undefined,
 		keepUnmatched: async () => undefined,
@@ -44,7 +49,7 @@ function memoryPlanning(stored: ImportTarget[]) {
 			for (const id of ids) patches.delete(id);
 		},
 	};
-	return { p, patches, reads };
+	return { p, patches, reads, keys };
 }
 
 /** The reference: the whole file as one page, each order's documents merged in file order (what planImport does). */
@@ -231,6 +236,27 @@ describe("withContent (apply.ts): the content kept with the node's acknowledgeme
 		const ok = withContent(patch(own("2")), target(JSON.stringify(order), sent), apply, "n1");
 		expect(ok.event).toMatchObject({ applied: true });
 		expect(JSON.parse(ok.data ?? "{}").items.map((i: { quantity: string }) => i.quantity)).toEqual(["2", "2"]);
+	});
+
+	it("planPages reads no order JSON for 1C's content when it only reports it, and reads it to apply it", async () => {
+		const edited = contentText({
+			...sentContent,
+			lines: sentContent.lines.map((l) => (l.key === "p2" ? { ...l, quantity: "2", total: "600" } : l)),
+			total: "800",
+		});
+		const page: DocPage = [{ seq: 0, d: { k: "o", n: "1", i: null, c: null, s: { content: edited }, l: "1" } }];
+		async function* once() {
+			yield page;
+		}
+		const report = memoryPlanning([target(JSON.stringify(order), sent)]);
+		await planPages(report.p, once(), node, "n1");
+		expect(report.keys.map((k) => k.sentStandsIn)).toEqual([true]);
+		expect(report.patches.get("o1")?.event).toMatchObject({ content: { lines: { changed: [{ key: "p2" }] } } });
+		expect(report.patches.get("o1")?.data).toBeUndefined();
+		const apply = memoryPlanning([target(JSON.stringify(order), sent)]);
+		await planPages(apply.p, once(), readSettings({ ...settings, contentFrom1C: "apply" }), "n1");
+		expect(apply.keys.map((k) => k.sentStandsIn)).toEqual([false]);
+		expect(JSON.parse(apply.patches.get("o1")?.data ?? "{}").items.map((i: { quantity: string }) => i.quantity)).toEqual(["2", "2"]);
 	});
 
 	it("another text is compared with the order; without a kept content the same text is no change either", () => {

@@ -222,7 +222,8 @@ export async function planPages(
 	};
 	for await (const page of pages) {
 		// one query per page: the candidates come with what the patches are planned from
-		const candidates = await p.findTargets(keysOf(page.map((x) => x.d)));
+		// the content the node was sent stands in for an order's JSON unless 1C's content is applied to it
+		const candidates = await p.findTargets({ ...keysOf(page.map((x) => x.d)), sentStandsIn: settings.contentFrom1C !== "apply" });
 		const { effects, creates, kept } = planPage(page, candidates, settings, out);
 		await p.addCreates(creates);
 		await p.keepUnmatched(kept);

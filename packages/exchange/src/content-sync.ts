@@ -56,6 +56,9 @@ export function contentOutcome(target: ImportTarget, oneC: OrderContent, setting
 	if (!s) return { event: null };
 	let parsed: Order | undefined;
 	const order = () => {
+		// not read only where the content the node was sent stands in for it (ImportKeys.sentStandsIn), and then only
+		// applying 1C's content would need it
+		if (s.data === null) throw new Error(`order ${target.id}: its JSON was not read`);
 		parsed ??= JSON.parse(s.data) as Order;
 		return parsed;
 	};

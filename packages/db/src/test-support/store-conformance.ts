@@ -11,7 +11,7 @@ import { createLibsqlStore } from "../libsql-store.ts";
 import { Mutex } from "../mutex.ts";
 import type { ExchangeStore } from "../store.ts";
 import { JOURNAL_ERROR_MAX, JOURNAL_FIELD_MAX, LOGIN_SUCCESS_KEEP_MS } from "../store.ts";
-import type { ImportPlanning } from "../types.ts";
+import type { ImportPlanning, ImportTarget } from "../types.ts";
 import type { SqlClient } from "../write-queue.ts";
 
 /** A fresh, migrated, empty database: the store and the raw SQL client under it. */
@@ -129,23 +129,30 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			const { store } = await withNode(open);
 			await store.upsertOrder(order("a", "1"), AT);
 			let reads = 0;
-			const acked = async (nodeId: string) => {
-				let content: string | null | undefined;
+			const targetOf = async (nodeId: string, sentStandsIn = false) => {
+				let target: ImportTarget["store"];
 				await store.runImport({ nodeId, sha256: `h${++reads}`, filename: "f.xml", documents: 0, at: AT }, "s", async (p) => {
-					content = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["a"] }))[0]?.target.store?.ackedContent;
+					target = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["a"], sentStandsIn }))[0]?.target.store;
 				});
-				return content;
+				return target;
 			};
+			const acked = async (nodeId: string) => (await targetOf(nodeId))?.ackedContent;
 			expect(await acked("n1")).toBeNull();
 			await store.recordPending("s1", [{ orderId: "a", revision: 1, content: "sent-1" }]);
 			await store.acknowledge("s1", "n1");
 			expect(await acked("n1")).toBe("sent-1");
+			// the content stands in for the order JSON when asked, while the order is the JSON acknowledged
+			expect(await targetOf("n1", true)).toMatchObject({ data: null, ackedData: null, ackedContent: "sent-1", revision: 1 });
+			expect(JSON.parse((await targetOf("n1"))?.data ?? "null")).toMatchObject({ id: "a" });
+			expect(JSON.parse((await targetOf("n2", true))?.data ?? "null")).toMatchObject({ id: "a" });
 			// a stale batch (an older revision) changes neither the revision nor its content
 			await store.recordPending("s2", [{ orderId: "a", revision: 0, content: "older" }]);
 			await store.acknowledge("s2", "n1");
 			expect(await acked("n1")).toBe("sent-1");
 			// a later acknowledgement without one leaves none: the content belongs to the JSON it came with
 			await store.upsertOrder(order("a", "1", { comment: "changed" }), AT);
+			// the order is no longer the JSON acknowledged: it is read
+			expect(JSON.parse((await targetOf("n1", true))?.data ?? "null")).toMatchObject({ comment: "changed" });
 			await store.recordPending("s3", [{ orderId: "a", revision: 2 }]);
 			await store.acknowledge("s3", "n1");
 			expect(await acked("n1")).toBeNull();
