@@ -20,13 +20,16 @@ const PENDING_ROWS = 100;
 /**
  * @internal Records a session's `[order id, revision, data?, content?]` items as pending; the order JSON as sent is
  * kept with them (the base of a later content merge with 1C's edits, see node_acks.data): the text given, else the
- * stored text of that revision if it is still current; and its content as sent, when given (node_acks.content). The rows are bound as a `VALUES` list where the engine takes 3 × 100
+ * stored text of that revision if it is still current; and its content as sent, when given and kept with a JSON
+ * (node_acks.content). The rows are bound as a `VALUES` list where the engine takes 4 × 100
  * parameters, else (D1) passed as one JSON argument (see json-rows.ts).
  */
 export function pendingInserts(sessionId: string, items: PendingItem[], maxParameters: number): InStatement[] {
 	const upsert = `INSERT INTO pending_batch (session_id, order_id, revision, data, content)
 		SELECT ?, v.order_id, v.revision,
-			coalesce(v.data, (SELECT data FROM orders o WHERE o.id = v.order_id AND o.revision = v.revision)), v.content
+			coalesce(v.data, (SELECT data FROM orders o WHERE o.id = v.order_id AND o.revision = v.revision)),
+			CASE WHEN v.data IS NOT NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.id = v.order_id AND o.revision = v.revision)
+				THEN v.content END
 		FROM v WHERE true
 		ON CONFLICT(session_id, order_id) DO UPDATE SET data = CASE WHEN excluded.revision >= revision THEN excluded.data ELSE data END,
 			content = CASE WHEN excluded.revision >= revision THEN excluded.content ELSE content END,

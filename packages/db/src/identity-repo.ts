@@ -273,7 +273,7 @@ export function identityRepo(ctx: StoreContext): IdentityRepo {
 					});
 				if (ack)
 					stmts.push({
-						sql: `UPDATE node_acks SET data = (SELECT data FROM orders WHERE id = ?2)
+						sql: `UPDATE node_acks SET data = (SELECT data FROM orders WHERE id = ?2), content = NULL
 							WHERE node_id = ?1 AND order_id = ?2 AND acked_revision = (SELECT revision FROM orders WHERE id = ?2)`,
 						args: [nodeId, patch.orderId],
 					});

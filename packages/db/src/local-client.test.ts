@@ -17,16 +17,23 @@ function dbFile(): string {
 
 describe("keepStatements", () => {
 	function fakeConnection() {
-		const prepare = vi.fn((sql: string) => ({ sql }));
+		// as libsql's statements: `reader` when it returns rows
+		const prepare = vi.fn((sql: string) => ({ sql, reader: sql.startsWith("SELECT") }));
 		return { db: keepStatements({ prepare } as unknown as Connection, 3), prepare };
 	}
 
 	it("prepares a SQL text once and returns the same statement after", () => {
 		const { db, prepare } = fakeConnection();
-		const a = db.prepare("SELECT 1");
-		expect(db.prepare("SELECT 1")).toBe(a);
-		expect(db.prepare("SELECT 2")).not.toBe(a);
-		expect(prepare.mock.calls.map((c) => c[0])).toEqual(["SELECT 1", "SELECT 2"]);
+		const a = db.prepare("INSERT 1");
+		expect(db.prepare("INSERT 1")).toBe(a);
+		expect(db.prepare("INSERT 2")).not.toBe(a);
+		expect(prepare.mock.calls.map((c) => c[0])).toEqual(["INSERT 1", "INSERT 2"]);
+	});
+
+	it("prepares a statement that returns rows each time", () => {
+		const { db, prepare } = fakeConnection();
+		expect(db.prepare("SELECT 1")).not.toBe(db.prepare("SELECT 1"));
+		expect(prepare).toHaveBeenCalledTimes(2);
 	});
 
 	it("keeps the most recently used statements and prepares a dropped one again", () => {
@@ -92,6 +99,21 @@ describe("openLocalClient (a real database)", () => {
 		await c.execute({ sql: insert.replace("s VALUES", "s (x) VALUES"), args: [2] });
 		await expect(c.execute({ sql: insert, args: [3] })).rejects.toThrow(/2 columns but 1 values/);
 		expect((await c.execute("SELECT x, y FROM s")).rows.map((r) => [r.x, r.y])).toEqual([[2, "new"]]);
+		c.close();
+	});
+
+	it("rows come with the columns their table has now, after it changed since a statement on it was kept", async () => {
+		const c = openLocalClient(":memory:");
+		await c.execute("CREATE TABLE s (x)");
+		const insert = "INSERT INTO s (x) VALUES (?)";
+		await c.execute({ sql: insert, args: [1] });
+		expect((await c.execute("SELECT * FROM s")).rows.map((r) => ({ ...r }))).toEqual([{ x: 1 }]);
+		await c.execute("ALTER TABLE s ADD y DEFAULT 'new'");
+		await c.execute({ sql: insert, args: [2] });
+		expect((await c.execute("SELECT * FROM s")).rows.map((r) => ({ ...r }))).toEqual([
+			{ x: 1, y: "new" },
+			{ x: 2, y: "new" },
+		]);
 		c.close();
 	});
 

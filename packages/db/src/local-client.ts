@@ -6,11 +6,13 @@
  * import writes its planning scratch in multi-row INSERTs of up to ~2,700 parameters, and SQLite takes ~1 ms to prepare
  * each: ~0.5 s of a 45,000-order import, on the request's thread. This client is `@libsql/client`'s own local client
  * (`Sqlite3Client`, the same semantics for `execute`, `batch`, `transaction` and errors) over a connection pool whose
- * connections reuse a statement prepared from the same SQL text (the last {@link STATEMENT_CACHE} of them).
+ * connections reuse a statement that returns no rows (INSERT, UPDATE, DELETE without RETURNING, transaction control)
+ * prepared from the same SQL text (the last {@link STATEMENT_CACHE} of them).
  *
- * Reuse is safe because the client only runs a statement to its end (`run`, `all`): SQLite resets a statement before
- * it is bound again, a finished statement holds no read snapshot, and a statement whose table was dropped or changed
- * is prepared again by SQLite at its next use (`local-client.test.ts` shows each).
+ * Reuse is safe because the client only runs a statement to its end (`run`): SQLite resets a statement before it is
+ * bound again, and one whose table was dropped or changed is prepared again by SQLite when it runs
+ * (`local-client.test.ts` shows each). Statements that return rows are prepared each time: the client reads their
+ * column names before running them, which a kept statement would give as they were when it was prepared.
  */
 import { ConnectionPool, Sqlite3Client } from "@libsql/client/sqlite3";
 
@@ -24,7 +26,10 @@ export const STATEMENT_CACHE = 200;
 
 const caching = new WeakSet<Connection>();
 
-/** @internal Makes `db.prepare` return the statement it prepared before from the same SQL text (an LRU of `size`). */
+/**
+ * @internal Makes `db.prepare` return the statement it prepared before from the same SQL text (an LRU of `size`), for
+ * statements that return no rows.
+ */
 export function keepStatements(db: Connection, size: number): Connection {
 	if (caching.has(db)) return db;
 	caching.add(db);
@@ -35,6 +40,10 @@ export function keepStatements(db: Connection, size: number): Connection {
 		if (stmt) kept.delete(sql);
 		else {
 			stmt = prepare(sql);
+			// a statement that returns rows is not kept: the client reads its column names before stepping it, and a
+			// kept one would still name the columns its table had when it was prepared (SQLite prepares it again only
+			// when it runs)
+			if (stmt.reader) return stmt;
 			if (kept.size >= size) {
 				const oldest = kept.keys().next();
 				if (!oldest.done) kept.delete(oldest.value);

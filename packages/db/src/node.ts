@@ -36,9 +36,10 @@ export async function openDb(url: string, opts: { authToken?: string } = {}): Pr
 	const path = filePath(url);
 	if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
 	const local = path !== null || url === ":memory:";
-	// a local database without URL parameters (which `@libsql/client` checks): one connection keeping its statements
+	// a local database whose URL is a plain path (`@libsql/client` checks parameters and decodes `%` escapes): one
+	// connection keeping its statements
 	const client: Client =
-		local && !url.includes("?")
+		local && !/[?#%]/.test(url)
 			? openLocalClient(path ?? url, { timeout: path ? 1000 : undefined })
 			: createClient({
 					url,

@@ -1,9 +1,10 @@
 /**
  * @module
  * What 1C's content of an order (from its upload) does to the store order (issue #12): compared with the content the
- * node last acknowledged (the base) and the store's current content, both as exported to the node. The base is the
- * content as it was sent, kept with the acknowledgement (node_acks.content: under the node's settings of that export,
- * which is what 1C has even if the settings changed since), else worked out from the order JSON acknowledged.
+ * node last acknowledged (the base) and the store's current content, both as exported to the node. An import's base is
+ * the content as it was sent, kept with an export's acknowledgement (node_acks.content: under the node's settings of
+ * that export, which is what 1C has even if the settings changed since); otherwise (no content kept, and always for
+ * kept unmatched documents matched later) it is worked out from the order JSON acknowledged.
  *
  * - 1C's content equals the base: nothing (1C sent back what it got; no feed event).
  * - Only 1C changed it: feed event `content` (the structured diff base → 1C); with `contentFrom1C: "apply"` the store

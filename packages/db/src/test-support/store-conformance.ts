@@ -165,6 +165,20 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect(await acked("n1")).toBe("sent-3");
 			// another node has no acknowledgement of it
 			expect(await acked("n2")).toBeNull();
+			// 1C's content applied, which the node acknowledges: the content kept before is not that JSON's
+			const data = JSON.stringify({ ...JSON.parse((await targetOf("n1"))?.data ?? "{}"), comment: "1C" });
+			await store.runImport({ nodeId: "n1", sha256: "applied", filename: "f.xml", documents: 1, at: AT }, "s", async (p) => {
+				await p.addPatches([{ orderId: "a", set: { paid: true }, changes: {}, data, ack: true, baseRevision: 3 }]);
+			});
+			expect(await acked("n1")).toBeNull();
+			expect((await store.getAck("n1", "a"))?.revision).toBe(4);
+			// a content given without a JSON, for a revision the order has left: no JSON to keep it with, so not kept
+			await store.upsertOrder(order("a", "1", { comment: "five" }), AT);
+			await store.upsertOrder(order("a", "1", { comment: "six" }), AT);
+			await store.recordPending("s5", [{ orderId: "a", revision: 5, content: "sent-5" }]);
+			await store.acknowledge("s5", "n1");
+			expect(await store.getAck("n1", "a")).toEqual({ revision: 5, data: null });
+			expect(await acked("n1")).toBeNull();
 		});
 
 		it("the export floor skips what a node acknowledged, and an old order that changes is sent again", async () => {
