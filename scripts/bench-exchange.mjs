@@ -4,7 +4,8 @@
  *
  * (a) import: seeds N store orders (default 45k, straight into the DB for speed), generates a ~100 MB 1C order file
  *     with one `Документ` per order (site number in `Номер`, 1C requisites, two goods lines and the delivery line),
- *     uploads it in `file_limit` chunks (`init`, `file`…), then polls `import` until `success`. Reports the apply time
+ *     exports the orders to the node (`query` + `success` until none is left, as 1C got them before sending them back),
+ *     uploads the file in `file_limit` chunks (`init`, `file`…), then polls `import` until `success`. Reports the apply time
  *     (from the last chunk, which completes the upload and may start the apply on upload, to `success`), documents/s,
  *     the 1C change events made and the server process's peak RSS (target < 250 MB), and the ratio to a baseline measured in the same run: `readDocuments`
  *     alone over the same bytes (its own child process). Also the apply's CPU time (all the server's threads) and how
