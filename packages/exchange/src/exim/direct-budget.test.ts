@@ -14,31 +14,41 @@ describe("directBudget: when a direct import goes on parsing", () => {
 		expect(late.fits(1000, 3 * MB)).toBe(false);
 	});
 
-	it("a big file is projected at the probe: kept when it fits two slices, then allowed up to four", () => {
+	it("a big file is projected at the probe: kept when it fits four slices, then allowed up to six", () => {
 		const b = directBudget(SLICE, 100 * MB, 200);
 		expect(b.fits(200, DIRECT_WARMUP_BYTES)).toBe(true);
-		// 8 MB more in 600 ms → the other 88 MB in 6.6 s (+0.8 s parsed, +0.2 s before): within 10 s
-		expect(b.fits(800, DIRECT_PROBE_BYTES)).toBe(true);
-		// slower than projected: past one slice it goes on (the plan so far is not thrown away)…
-		expect(b.fits(12_000, 60 * MB)).toBe(true);
-		// …but not past four
-		expect(b.fits(19_800, 90 * MB)).toBe(false);
+		// 8 MB more in 1.6 s → the other 88 MB in 17.6 s (+1.8 s parsed, +0.2 s before): within 20 s
+		expect(b.fits(1800, DIRECT_PROBE_BYTES)).toBe(true);
+		// slower than projected: past four slices it goes on (the plan so far is not thrown away)…
+		expect(b.fits(25_000, 60 * MB)).toBe(true);
+		expect(b.fits(29_799, 90 * MB)).toBe(true);
+		// …but not past six
+		expect(b.fits(29_800, 90 * MB)).toBe(false);
 	});
 
-	it("a big file projected past two slices is given up at the probe", () => {
+	it("a parse at a quarter of a quick machine's rate goes on, at a fifth it is given up (staging costs 2–3× the time)", () => {
+		// 100 MB at ~21 MB/s projects 5 s; at a fifth of that rate 8 MB take 2 s: 2.5 s + 22 s, past 20 s: given up;
+		// at about a quarter (1.5 s for 8 MB): 2 s + 16.5 s = 18.5 s, kept
+		const quarter = directBudget(SLICE, 100 * MB, 0);
+		expect([quarter.fits(500, DIRECT_WARMUP_BYTES), quarter.fits(2000, DIRECT_PROBE_BYTES)]).toEqual([true, true]);
+		const fifth = directBudget(SLICE, 100 * MB, 0);
+		expect([fifth.fits(500, DIRECT_WARMUP_BYTES), fifth.fits(2500, DIRECT_PROBE_BYTES)]).toEqual([true, false]);
+	});
+
+	it("a big file projected past four slices is given up at the probe", () => {
 		const b = directBudget(SLICE, 100 * MB, 0);
 		expect(b.fits(300, DIRECT_WARMUP_BYTES)).toBe(true);
-		// 8 MB more in 900 ms → the other 88 MB in 9.9 s, 11.1 s in all
-		expect(b.fits(1200, DIRECT_PROBE_BYTES)).toBe(false);
+		// 8 MB more in 1.7 s → the other 88 MB in 18.7 s, 20.7 s in all
+		expect(b.fits(2000, DIRECT_PROBE_BYTES)).toBe(false);
 	});
 
 	it("the warm-up is left out of the projection: a slow first 4 MB does not give a fast parse up", () => {
-		const cold = (b: ReturnType<typeof directBudget>) => [b.fits(1000, DIRECT_WARMUP_BYTES), b.fits(1400, DIRECT_PROBE_BYTES)];
-		// 4 MB in 1 s, then 8 MB in 400 ms: 1.4 s + 4.4 s for the rest
+		const cold = (b: ReturnType<typeof directBudget>) => [b.fits(2500, DIRECT_WARMUP_BYTES), b.fits(3000, DIRECT_PROBE_BYTES)];
+		// 4 MB in 2.5 s, then 8 MB in 500 ms: 3 s + 5.5 s for the rest
 		expect(cold(directBudget(SLICE, 100 * MB, 0))).toEqual([true, true]);
-		// the same 1.4 s for 12 MB at one rate (no warm-up seen) projects 11.7 s
+		// the same 3 s for 12 MB at one rate (no warm-up seen) projects 25 s
 		const b = directBudget(SLICE, 100 * MB, 0);
-		expect(b.fits(1400, DIRECT_PROBE_BYTES)).toBe(false);
+		expect(b.fits(3000, DIRECT_PROBE_BYTES)).toBe(false);
 	});
 
 	it("before the probe a big file is held to one slice (a very slow start)", () => {

@@ -6,6 +6,13 @@
  * 1800 s (УНФ) for one request, so a direct parse may take a few slices; a 100 MB file parses in 2–5 s on an ordinary
  * machine. The time counted is the time before the parse (finding and hashing the file) and in the parser, not the
  * planning between its pages.
+ *
+ * Giving a direct parse up is dear: what it planned is thrown away, and the staged path parses the file again from
+ * its start in every slice (the parser cannot resume), so a 100 MB file staged took 2–3× the direct import's time on our bench.
+ * The budget therefore gives up only a parse projected past {@link DIRECT_SLICES} slices (20 s by default; a 100 MB
+ * file sharing 2 cores with its planning is projected at 4.5–5.5 s on our bench machine, and twice that on a slow
+ * day), and stops a parse that runs past {@link DIRECT_MAX_SLICES} all the same (30 s: the planning, which runs as
+ * the file is parsed, ends a few seconds later, under the 60 s a default nginx waits for a reply and 1C's 180 s).
  */
 
 /**
@@ -16,9 +23,9 @@ export const DIRECT_WARMUP_BYTES = 4 * 1024 * 1024;
 /** Bytes parsed before the time of the whole parse is projected (from the rate since the warm-up). */
 export const DIRECT_PROBE_BYTES = 12 * 1024 * 1024;
 /** A direct parse goes on when its whole parse is projected to take at most this many slices… */
-export const DIRECT_SLICES = 2;
+export const DIRECT_SLICES = 4;
 /** …and is given up when it takes more than this many all the same. */
-export const DIRECT_MAX_SLICES = 4;
+export const DIRECT_MAX_SLICES = 6;
 
 /** Whether a direct parse may go on, asked after each document. */
 export interface DirectBudget {
