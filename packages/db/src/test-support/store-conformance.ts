@@ -181,6 +181,39 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect(await acked("n1")).toBeNull();
 		});
 
+		it("settling a held conflict or attaching a kept document, which the node acknowledges, leaves no content kept", async () => {
+			const { store } = await withNode(open);
+			await store.upsertOrder(order("a", "1"), AT);
+			let reads = 0;
+			const acked = async () => {
+				let content: string | null | undefined;
+				await store.runImport({ nodeId: "n1", sha256: `r${++reads}`, filename: "f.xml", documents: 0, at: AT }, "s", async (p) => {
+					content = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["a"] }))[0]?.target.store?.ackedContent;
+				});
+				return content;
+			};
+			const revision = async () => (await store.getOrder("a"))?.revision as number;
+			const keep = async (session: string) => {
+				await store.recordPending(session, [{ orderId: "a", revision: await revision(), content: session }]);
+				await store.acknowledge(session, "n1");
+				expect(await acked()).toBe(session);
+			};
+			const patch = { orderId: "a", set: { content: "{}" }, changes: {}, event: { content: {} } };
+			// a kept document attached to the order with 1C's content, which the node acknowledges
+			await keep("s1");
+			const data = JSON.stringify({ ...order("a", "1"), comment: "from 1C" });
+			await store.resolveUnmatched(1, "n1", { ...patch, data, ack: true }, AT, await revision());
+			expect((await store.getAck("n1", "a"))?.revision).toBe(await revision());
+			expect(await acked()).toBeNull();
+			// a conflict held for the node, settled with the node's content (acknowledged by it)
+			await keep("s2");
+			await store.resolveUnmatched(2, "n1", { ...patch, held: '{"nodeId":"n1"}' }, AT, await revision());
+			expect((await store.getOrder("a"))?.held).toBeTruthy();
+			expect(await store.resolveHeld("a", { data: null, bump: true, ackNodeId: "n1", event: {} }, AT)).toBe(true);
+			expect((await store.getAck("n1", "a"))?.revision).toBe(await revision());
+			expect(await acked()).toBeNull();
+		});
+
 		it("the export floor skips what a node acknowledged, and an old order that changes is sent again", async () => {
 			const { store, client } = await withNode(open);
 			for (let i = 1; i <= 6; i++) await store.upsertOrder(order(`o${i}`, String(i)), AT);
