@@ -75,7 +75,11 @@ function valuesInserts(head: string, width: number, rows: JsonRowValue[][]): InS
 			sql = `${head} VALUES ${Array.from(part, () => tuple).join(", ")}`;
 			sqlOf.set(part.length, sql);
 		}
-		out.push({ sql, args: part.flat() });
+		// one loop, not `part.flat()`: V8's flat is generic and ~10x slower on these 2,700-value lists (~0.2 s of a
+		// 45,000-document import's planning, on the request's thread)
+		const args: JsonRowValue[] = [];
+		for (const row of part) for (const v of row) args.push(v);
+		out.push({ sql, args });
 		part = [];
 		chars = 0;
 	};
