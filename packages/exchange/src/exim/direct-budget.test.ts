@@ -26,7 +26,7 @@ describe("directBudget: when a direct import goes on parsing", () => {
 		expect(b.fits(29_800, 90 * MB)).toBe(false);
 	});
 
-	it("a parse at a quarter of a quick machine's rate goes on, at a fifth it is given up (staging costs 2–3× the time)", () => {
+	it("a parse at a quarter of a quick machine's rate goes on, at a fifth it is given up (staging costs 2–5× the time)", () => {
 		// 100 MB at ~21 MB/s projects 5 s; at a fifth of that rate 8 MB take 2 s: 2.5 s + 22 s, past 20 s: given up;
 		// at about a quarter (1.5 s for 8 MB): 2 s + 16.5 s = 18.5 s, kept
 		const quarter = directBudget(SLICE, 100 * MB, 0);
