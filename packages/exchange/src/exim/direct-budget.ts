@@ -8,11 +8,11 @@
  * planning between its pages.
  *
  * Giving a direct parse up is dear: what it planned is thrown away, and the staged path parses the file again from
- * its start in every slice (the parser cannot resume), so a 100 MB file staged took 2–5× the direct import's time on our bench (12–29 s).
- * The budget therefore gives up only a parse projected past {@link DIRECT_SLICES} slices (20 s by default; a 100 MB
- * file sharing 2 cores with its planning is projected at 4.5–5.5 s on our bench machine, and twice that on a slow
- * day), and stops a parse that runs past {@link DIRECT_MAX_SLICES} all the same (30 s: the planning, which runs as
- * the file is parsed, ends a few seconds later, under the 60 s a default nginx waits for a reply and 1C's 180 s).
+ * its start in every slice (the parser cannot resume), so a 100 MB file staged took 12–29 s on our bench machine,
+ * 2–5× its direct import. The budget therefore gives up only a parse projected past {@link DIRECT_SLICES} slices
+ * (20 s by default; a 100 MB file sharing 2 cores with its planning is projected at 4.5–5.5 s on that machine), and
+ * stops a parse that runs past {@link DIRECT_MAX_SLICES} all the same (30 s: the planning, which runs as the file is
+ * parsed, ends a few seconds later, under the 60 s a default nginx waits for a reply and 1C's 180 s).
  */
 
 /**
