@@ -387,7 +387,7 @@ async function partImport(dir, orders) {
 		`SELECT count(*) AS n, sum(changes LIKE '%"content":%') AS content FROM order_changes WHERE changes LIKE '%"source":"1c"%'`,
 	);
 	// how the upload was applied: planned as parsed, within the last chunk's request (the direct path), or given up and
-	// staged slice by slice (the budget of exim/direct-budget.ts), which takes 2-3x as long
+	// staged slice by slice (the budget of exim/direct-budget.ts), which takes 2-5x as long
 	const lastFile = await db.client.execute(
 		`SELECT note, duration_ms AS ms FROM journal WHERE mode = 'file' AND filename = 'orders.xml' AND bytes_in > 0 ORDER BY id DESC LIMIT 1`,
 	);
