@@ -399,7 +399,7 @@ async function partImport(dir, orders) {
 		chunks,
 		fileLimit: limit,
 		polls,
-		applyPath: note.startsWith("applied on upload") ? "direct (in the last chunk's request)" : note.slice(0, 70),
+		applyPath: note.startsWith("applied on upload") ? "applied in the last chunk's request" : note.slice(0, 70),
 		lastChunkRequestS: +(Number(lastFile.rows[0]?.ms ?? 0) / 1000).toFixed(2),
 		reply: reply.trim().replace(/\n/g, " | "),
 		reimport: again.trim().replace(/\n/g, " | "),
@@ -501,7 +501,9 @@ async function parent() {
 		if (only !== "b") {
 			// `--runs N`: the whole part N times, each on a fresh database and server; then each run's figures side by side
 			const runs = [];
-			for (let i = 0; i < opt("runs", 1); i++) {
+			const count = opt("runs", 1);
+			if (!Number.isInteger(count) || count < 1) throw new Error(`--runs wants a whole number of runs, not ${count}`);
+			for (let i = 0; i < count; i++) {
 				const runDir = join(dir, `a${i}`);
 				mkdirSync(runDir);
 				const a = await partImport(runDir, opt("orders", 45_000));
@@ -513,7 +515,11 @@ async function parent() {
 			}
 			if (runs.length > 1) {
 				const col = (k) => runs.map((r) => r[k]);
-				const median = (xs) => xs.toSorted((x, y) => x - y)[Math.floor(xs.length / 2)];
+				const median = (xs) => {
+					const o = xs.toSorted((x, y) => x - y);
+					const m = Math.floor(o.length / 2);
+					return o.length % 2 ? o[m] : +((o[m - 1] + o[m]) / 2).toFixed(2);
+				};
 				console.log("\n(a) the runs side by side");
 				console.table(
 					Object.fromEntries(

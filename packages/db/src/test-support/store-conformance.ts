@@ -181,7 +181,7 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 			expect(await acked("n1")).toBeNull();
 		});
 
-		it("settling a held conflict or attaching a kept document, which the node acknowledges, leaves no content kept", async () => {
+		it("attaching a kept document or settling a held conflict, which the node acknowledges, leaves no content kept", async () => {
 			const { store } = await withNode(open);
 			await store.upsertOrder(order("a", "1"), AT);
 			let reads = 0;
@@ -198,16 +198,23 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 				await store.acknowledge(session, "n1");
 				expect(await acked()).toBe(session);
 			};
+			// two documents of the node kept unmatched by an earlier import
+			await store.runImport({ nodeId: "n1", sha256: "kept", filename: "f.xml", documents: 2, at: AT }, "s", async (p) => {
+				await p.keepUnmatched(
+					["X1", "X2"].map((number) => ({ kind: "order", oneCId: null, number, date: null, basis: null, doc: "{}", reason: "no order" })),
+				);
+			});
+			const kept = async (number: string) => (await store.findUnmatched([number]))[0]?.id as number;
 			const patch = { orderId: "a", set: { content: "{}" }, changes: {}, event: { content: {} } };
 			// a kept document attached to the order with 1C's content, which the node acknowledges
 			await keep("s1");
 			const data = JSON.stringify({ ...order("a", "1"), comment: "from 1C" });
-			await store.resolveUnmatched(1, "n1", { ...patch, data, ack: true }, AT, await revision());
+			expect(await store.resolveUnmatched(await kept("X1"), "n1", { ...patch, data, ack: true }, AT, await revision())).toBe(true);
 			expect((await store.getAck("n1", "a"))?.revision).toBe(await revision());
 			expect(await acked()).toBeNull();
 			// a conflict held for the node, settled with the node's content (acknowledged by it)
 			await keep("s2");
-			await store.resolveUnmatched(2, "n1", { ...patch, held: '{"nodeId":"n1"}' }, AT, await revision());
+			expect(await store.resolveUnmatched(await kept("X2"), "n1", { ...patch, held: '{"nodeId":"n1"}' }, AT, await revision())).toBe(true);
 			expect((await store.getOrder("a"))?.held).toBeTruthy();
 			expect(await store.resolveHeld("a", { data: null, bump: true, ackNodeId: "n1", event: {} }, AT)).toBe(true);
 			expect((await store.getAck("n1", "a"))?.revision).toBe(await revision());

@@ -23,6 +23,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { readSettings } from "../settings.ts";
 import { keepAlive } from "../wait-until.ts";
 import { isCloudRequest } from "./client.ts";
+import { DIRECT_MAX_SLICES } from "./direct-budget.ts";
 import { EximFailure } from "./failure.ts";
 import {
 	appliedProblems,
@@ -255,7 +256,7 @@ export type LeaseKeeper = (() => Promise<void>) & { held(): number };
 
 /**
  * @internal What a slice calls between pages of work: renews the apply's lease once half of it has passed (a 100 MB
- * file planned as it is parsed takes 10–15 s here, a slower machine may need longer than the lease), and throws
+ * file planned as it is parsed takes 5–8 s on our bench machine, and a direct parse may run for 30 s), and throws
  * {@link LeaseLost} when another worker took it meanwhile, so the slice stops instead of doing the work twice.
  */
 export function leaseKeeper(o: ResolvedOptions, apply: UploadApply, heldUntil: number, now = Date.now): LeaseKeeper {
@@ -306,7 +307,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * worker keeps it busy longer than a few slices (the chunk is then refused with "busy, retry").
  */
 export async function finishPendingApply(r: EximRequest, sessionId: string, name: string): Promise<boolean> {
-	const deadline = Date.now() + Math.max(10_000, 4 * r.o.limits.importSliceMs);
+	// a slice may parse directly for up to DIRECT_MAX_SLICES slices, and plan a little longer
+	const deadline = Date.now() + Math.max(10_000, (DIRECT_MAX_SLICES + 2) * r.o.limits.importSliceMs);
 	for (;;) {
 		const apply = await r.o.store.getUploadApply(sessionId, name);
 		if (apply?.state !== "pending") return true;

@@ -304,7 +304,8 @@ async function applyDirect(
 ): Promise<XmlStep | null> {
 	const { o, settings } = x;
 	const run: ImportRun = { nodeId: x.nodeId, sha256: sha, filename: name, documents: 0, at: x.now.toISOString() };
-	const budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
+	// a parse on a worker thread may take longer than one on this thread, whose planning the budget does not count
+	let budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started, spawn !== undefined);
 	// how far the parse got: bytes given to the parser, and ms spent parsing (not planning, not serving other requests)
 	let parsing = 0;
 	let read = 0;
@@ -329,6 +330,7 @@ async function applyDirect(
 				reportWorkerFailure(x, e);
 				read = 0;
 				parsing = 0;
+				budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
 			}
 		}
 		const chunks = tally(found.chunks(), (n) => {
