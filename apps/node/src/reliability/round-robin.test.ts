@@ -36,11 +36,24 @@ let nodeIds: string[] = [];
 /** Per instance: the `mode` (or admin route) of each request it served. */
 const served: Map<string, number>[] = Array.from({ length: INSTANCES }, () => new Map());
 
-/** A round-robin reverse proxy: request k goes to instance k mod 3, whatever session it belongs to. */
+/**
+ * A round-robin reverse proxy, whatever session a request belongs to: each round of 3 requests goes to the 3 instances,
+ * one each, in an order drawn anew for the round. A fixed order (request k to instance k mod 3) can align with the
+ * exchange's own cycle of steps: in one run every `import` of 16 exchanges went to the same instance.
+ */
 function startProxy(upstreams: string[]): Promise<string> {
-	let next = 0;
+	let round: number[] = [];
+	const nextRound = () => {
+		const order = upstreams.map((_, i) => i);
+		for (let k = order.length - 1; k > 0; k--) {
+			const j = Math.floor(Math.random() * (k + 1));
+			[order[k], order[j]] = [order[j] as number, order[k] as number];
+		}
+		return order;
+	};
 	proxy = createServer((req, res) => {
-		const i = next++ % upstreams.length;
+		if (round.length === 0) round = nextRound();
+		const i = round.shift() as number;
 		const target = new URL(req.url ?? "/", upstreams[i]);
 		const kind = target.searchParams.get("mode") ?? target.pathname.split("/").slice(0, 4).join("/");
 		served[i]!.set(kind, (served[i]!.get(kind) ?? 0) + 1);
