@@ -153,7 +153,7 @@ export const OrderInputSchema = z
 	})
 	.superRefine(checkXmlText);
 
-/** An order after validation: defaults filled, decimals normalised, `total` always present. */
+/** An order after validation: defaults filled, decimals normalised, `total` always present (computed when not sent). */
 export type Order = Omit<z.output<typeof OrderInputSchema>, "total"> & { total: string };
 /** What a store may send (numbers for decimals, optional fields left out). */
 export type OrderInput = z.input<typeof OrderInputSchema>;
@@ -221,7 +221,9 @@ export function safeParseOrder(
 		};
 	}
 	const { total, ...rest } = r.data;
-	return { ok: true, order: { ...rest, total: total ?? computeTotal(rest) } };
+	// normalised like a total the store sent: the order read back and sent again is the same order (no new revision,
+	// no second export), whether its total was sent or computed
+	return { ok: true, order: { ...rest, total: total ?? normalizeDecimal(computeTotal(rest)) } };
 }
 
 /**

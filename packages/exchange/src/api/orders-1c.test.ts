@@ -38,7 +38,7 @@ describe("PUT /api/v1/orders/{id}: the total must be what 1C computes from the l
 		expect((await h.api("PUT", "/orders/o2", { ...order, id: "o2", total: "520.500" })).status).toBe(201);
 		const absent = await h.api("PUT", "/orders/o3", { ...order, id: "o3" });
 		expect(absent.status).toBe(201);
-		expect((await json(absent)).total).toBe("520.50");
+		expect((await json(absent)).total).toBe("520.5");
 	});
 
 	it("an existing order is not changed by a refused update", async () => {
@@ -47,7 +47,7 @@ describe("PUT /api/v1/orders/{id}: the total must be what 1C computes from the l
 		const refused = await h.api("PUT", "/orders/o1", { ...order, status: "paid", total: "1.00" });
 		expect(refused.status).toBe(422);
 		const got = await json(await h.api("GET", "/orders/o1"));
-		expect(got).toMatchObject({ status: "new", total: "520.50", revision: 1 });
+		expect(got).toMatchObject({ status: "new", total: "520.5", revision: 1 });
 	});
 });
 
