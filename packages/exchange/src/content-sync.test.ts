@@ -135,6 +135,15 @@ describe("1C's content of an order (issue #12)", () => {
 		const { revision: _r, oneC: _o, held: _h, exports: _e, ...same } = o;
 		expect((await h.api("PUT", "/orders/o1001", same)).status).toBe(200);
 		expect(await exported(h)).toBe(0);
+		// or PUTs its own order with 1C's edit and no total (computed, normalised like 1C's Сумма): still no change
+		const own = {
+			...ORDER,
+			items: [{ productId: "p1", name: "Товар p1", quantity: 3, price: "100" }],
+			shipping: { ...ORDER.shipping, price: "300" },
+		};
+		expect((await h.api("PUT", "/orders/o1001", own)).status).toBe(200);
+		expect((await order(h)).revision).toBe(o.revision);
+		expect(await exported(h)).toBe(0);
 	});
 
 	it("edits of different fields merge: the store's comment and 1C's quantity", async () => {
