@@ -1,6 +1,7 @@
 import { CommerceMLError, isCommerceMLError, readDocuments } from "@obmen/core";
 import { oneCFile } from "@obmen/testing/harness";
 import { describe, expect, it } from "vitest";
+import { releasedAfterUse } from "./exim/released-chunks.ts";
 import {
 	BATCHES_AHEAD,
 	type ParseWorker,
@@ -139,6 +140,23 @@ describe("parse worker (parsing on another thread, the protocol of both ends)", 
 			expect(progress.at(-1)?.read).toBe(bytes.length);
 			expect(progress.every((p) => p.parsing >= 0)).toBe(true);
 			expect(stats.terminated).toBe(true);
+		}
+	});
+
+	it("a source released as it is used (the import's rows): each row is copied whole before it is freed", async () => {
+		const bytes = file(300);
+		const expected = await onThisThread(bytes, false);
+		const canDetach = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === "function";
+		// rows smaller and larger than a piece: a row is asked for again only once all of it was handed over
+		for (const size of [10_000, 150_000]) {
+			const rows = [...chunksOf(bytes, size)].map((r) => r.slice());
+			const lengths = rows.map((r) => r.byteLength);
+			const { factory } = channel();
+			const batches: StagedDoc[][] = [];
+			for await (const b of parseInWorker(factory, releasedAfterUse(rows), { limits: LIMITS, createOrders: false, batch: 50 }, () => {}))
+				batches.push(b);
+			expect(batches.flat()).toEqual(expected);
+			expect(rows.map((r) => r.byteLength)).toEqual(canDetach ? lengths.map(() => 0) : lengths);
 		}
 	});
 

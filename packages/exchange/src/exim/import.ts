@@ -37,6 +37,7 @@ import { notifyWebhook } from "../webhooks.ts";
 import { importAppliedOnUpload, importAppliedOnUploadOf } from "./apply-on-upload.ts";
 import { directBudget } from "./direct-budget.ts";
 import { EximFailure } from "./failure.ts";
+import { releasedAfterUse } from "./released-chunks.ts";
 import { ALREADY_IMPORTED, appliedLine, documentsStaged, FILE_NOT_FOUND, ZIP_DISABLED } from "./replies.ts";
 import { textReply } from "./reply.ts";
 import type { EximRequest } from "./request.ts";
@@ -57,10 +58,16 @@ function readLimits(o: ResolvedOptions): ReadLimits {
 
 /** An uploaded xml to import: its bytes as a re-readable stream of chunks, and the upload it came from. */
 export interface XmlSource {
+	/** New buffers on every read (the upload's rows), unless `unpacked` is set: then that one buffer, kept. */
 	chunks: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 	from: string;
 	/** The entry just unpacked from the zip `from` (absent when read from an upload, staged or not). */
 	unpacked?: Uint8Array;
+}
+
+/** The chunks of `found` for a consumer done with each when it asks for the next: freed as they are used when they are the upload's rows. */
+function usedOnce(found: XmlSource): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+	return found.unpacked ? found.chunks() : releasedAfterUse(found.chunks());
 }
 
 /**
@@ -202,7 +209,7 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	let staged: number;
 	try {
 		sha = await sha256HexOfChunks(
-			tally(paced(found.chunks()), (n) => {
+			tally(paced(usedOnce(found)), (n) => {
 				size += n;
 				if (parseWorker && !startedEarly && size >= o.limits.parseWorkerMinBytes) {
 					startedEarly = true;
@@ -316,7 +323,7 @@ async function applyDirect(
 			let planned = false;
 			try {
 				// the worker's own parse time counts (it parses while this thread plans)
-				for await (const docs of parseInWorker(spawn, found.chunks(), limits, (p) => {
+				for await (const docs of parseInWorker(spawn, usedOnce(found), limits, (p) => {
 					read = p.read;
 					parsing = p.parsing;
 				})) {
