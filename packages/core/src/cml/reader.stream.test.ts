@@ -27,6 +27,27 @@ async function* split(data: Uint8Array, at: number[]) {
 }
 
 describe("streaming reader", () => {
+	it("uses each chunk up before it asks for the next: a caller may wipe a chunk then (the import frees them)", async () => {
+		const expected = (await readDocumentsAll(utf8)).documents;
+		for (const data of [utf8, utf8Bom, cp1251, cp1251NoDecl]) {
+			const want = (await readDocumentsAll(data)).documents;
+			expect(want.map((d) => d.id)).toEqual(expected.map((d) => d.id));
+			// chunks of 1 and 5 bytes: the encoding is told only after several, so the first ones are kept meanwhile
+			for (const size of [1, 5, 97, 4096]) {
+				async function* wiped() {
+					for (let at = 0; at < data.length; at += size) {
+						const chunk = data.slice(at, at + size);
+						yield chunk;
+						chunk.fill(0x20);
+					}
+				}
+				const got = [];
+				for await (const d of readDocuments(wiped())) got.push(d);
+				expect(got).toEqual(want);
+			}
+		}
+	});
+
 	it("reads Контейнер, ПодчиненныеДокументы, namespaces, decimals with spaces and commas", async () => {
 		const r = await readDocumentsAll(utf8);
 		expect(r.schemaVersion).toBe("2.08");

@@ -182,8 +182,11 @@ class DocumentReader {
 		this.head.push(chunk);
 		this.headLen += chunk.length;
 		const joined = this.head.length === 1 ? chunk : concatBytes(this.head, this.headLen);
-		this.head = [joined];
-		if (!canDetect(joined, false)) return;
+		if (!canDetect(joined, false)) {
+			// kept until the next chunk: as a copy, since the caller may free or reuse a chunk once it gives the next
+			this.head = [joined === chunk ? chunk.slice() : joined];
+			return;
+		}
 		this.head = [];
 		this.start(joined);
 	}
@@ -204,6 +207,7 @@ class DocumentReader {
  * Throws {@link CommerceMLError} (XML_*, ENCODING_*, LIMIT_*, DOCTYPE_FORBIDDEN, NOT_COMMERCEML,
  * CHAR_FORBIDDEN) with a byte offset and/or line/column. Documents already yielded before an
  * error stay valid, but a caller importing a file must treat any error as "import nothing".
+ * Each chunk of `input` is used up before the next one is asked for: the caller may free or reuse it then.
  * @param header optional object filled with the root attributes once the root element is seen.
  */
 export async function* readDocuments(

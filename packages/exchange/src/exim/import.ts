@@ -65,7 +65,10 @@ export interface XmlSource {
 	unpacked?: Uint8Array;
 }
 
-/** The chunks of `found` for a consumer done with each when it asks for the next: freed as they are used when they are the upload's rows. */
+/**
+ * The chunks of `found` for a consumer done with each when it asks for the next (a hash, the hand-over to a parse
+ * thread, `readDocuments`): freed as they are used when they are the upload's rows.
+ */
 function usedOnce(found: XmlSource): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
 	return found.unpacked ? found.chunks() : releasedAfterUse(found.chunks());
 }
@@ -255,7 +258,7 @@ export async function applyXmlSlice(x: XmlApplyContext, name: string, found: Xml
 	// one slice cannot shrink every later call to a single document
 	let sliceStart = x.started;
 	const pace = pacer();
-	for await (const doc of readDocuments(found.chunks(), readLimits(o))) {
+	for await (const doc of readDocuments(usedOnce(found), readLimits(o))) {
 		await pace();
 		if (index++ < staged) continue;
 		if (index === staged + 1 && staged > 0) sliceStart = Date.now();
@@ -340,7 +343,7 @@ async function applyDirect(
 				budget = directBudget(o.limits.importSliceMs, size, Date.now() - x.started);
 			}
 		}
-		const chunks = tally(found.chunks(), (n) => {
+		const chunks = tally(usedOnce(found), (n) => {
 			read += n;
 		});
 		const docs = readDocuments(chunks, readLimits(o));

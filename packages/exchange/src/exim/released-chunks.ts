@@ -4,20 +4,23 @@
  * hash, then the parse), a new buffer per 64 KiB row: about 200 MB of buffers for a 100 MB file. They are garbage
  * at once, but they live across a few awaits, so the collector promotes them and frees them only at its next full
  * collection: meanwhile they hold the process's memory (glibc's main heap grew by 20–40 MB during the apply of a 100 MB
- * file on Node 24). Detaching a buffer (`ArrayBuffer.prototype.transfer`, on Node 21+, Bun, Deno and workerd) frees its
- * memory at once; where a runtime has no `transfer` (Node 20) the collector frees it as before.
+ * file on Node 24). Detaching a buffer frees its memory at once (`ArrayBuffer.prototype.transfer`: Node 21+, Bun, Deno,
+ * workerd) or at the next minor collection (`structuredClone` with a transfer: Node 20).
  */
 
 /**
- * Frees the memory of `bytes` at once by detaching its buffer, when `bytes` is the whole of a plain `ArrayBuffer` and
- * the runtime can detach one (else nothing happens). `bytes` (and every other view of its buffer) is empty afterwards.
+ * Frees the memory of `bytes` by detaching its buffer, when `bytes` is the whole of a plain `ArrayBuffer` (else
+ * nothing happens): at once where the runtime has `ArrayBuffer.prototype.transfer`, else (Node 20) at the next minor
+ * collection, since the buffer's memory then belongs to a new object that nothing holds. `bytes` (and every other view
+ * of its buffer) is empty afterwards.
  */
 export function releaseBytes(bytes: Uint8Array): void {
 	const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-	if (!(buffer instanceof ArrayBuffer) || typeof buffer.transfer !== "function") return;
+	if (!(buffer instanceof ArrayBuffer)) return;
 	// a view of part of a buffer (Node's pooled Buffers) is never released: the rest may be someone else's
 	if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength || buffer.byteLength === 0) return;
-	buffer.transfer(0);
+	if (typeof buffer.transfer === "function") buffer.transfer(0);
+	else structuredClone(buffer, { transfer: [buffer] });
 }
 
 /**
