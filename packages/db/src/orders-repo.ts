@@ -4,7 +4,7 @@
  */
 
 import type { Row } from "@libsql/client";
-import type { Order } from "@obmen/core";
+import { normalizeDecimal, type Order } from "@obmen/core";
 import type { ExchangeStore } from "./store.ts";
 import type { ChangeRow, StoredOrder } from "./types.ts";
 import { bool, str } from "./values.ts";
@@ -55,6 +55,23 @@ export function rowToStored(row: Row): StoredOrder {
 	};
 }
 
+/**
+ * Whether the stored JSON is the order being saved: the same text, or the same but for a total stored in an older
+ * spelling (a total the store did not send was kept with two fraction digits, "600.00", before it was normalised
+ * like a sent one, "600"), so that an unchanged order sent again after an upgrade is no new revision for 1C.
+ */
+function sameOrder(stored: string, order: Order, data: string): boolean {
+	if (stored === data) return true;
+	try {
+		const old = JSON.parse(stored) as { total?: unknown };
+		if (typeof old.total !== "string" || old.total === order.total) return false;
+		old.total = normalizeDecimal(old.total);
+		return JSON.stringify(old) === data;
+	} catch {
+		return false;
+	}
+}
+
 type OrdersRepo = Pick<
 	ExchangeStore,
 	"upsertOrder" | "getOrder" | "listOrders" | "findOrdersForImport" | "statusCounts" | "methods" | "listChanges"
@@ -69,7 +86,7 @@ export function ordersRepo(ctx: StoreContext): OrdersRepo {
 				const data = JSON.stringify(order);
 				const cur = await client.execute({ sql: "SELECT data, revision FROM orders WHERE id = ?", args: [order.id] });
 				const row = cur.rows[0];
-				if (row && String(row.data) === data) return { created: false, changed: false, revision: Number(row.revision) };
+				if (row && sameOrder(String(row.data), order, data)) return { created: false, changed: false, revision: Number(row.revision) };
 				const rs = await client.batch(
 					[
 						{

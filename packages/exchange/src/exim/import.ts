@@ -347,13 +347,18 @@ async function applyDirect(
 			read += n;
 		});
 		const docs = readDocuments(chunks, readLimits(o));
-		for (;;) {
-			const from = Date.now();
-			const next = await docs.next();
-			if (next.done) return;
-			const d = stageDocument(next.value, settings.createOrdersFrom1C);
-			parsing += Date.now() - from;
-			yield [d];
+		try {
+			for (;;) {
+				const from = Date.now();
+				const next = await docs.next();
+				if (next.done) return;
+				const d = stageDocument(next.value, settings.createOrdersFrom1C);
+				parsing += Date.now() - from;
+				yield [d];
+			}
+		} finally {
+			// stopped early (the attempt given up): the upload's read ends and its row in hand is freed
+			await docs.return(undefined as never);
 		}
 	}
 	async function* pages(): AsyncGenerator<DocPage> {
