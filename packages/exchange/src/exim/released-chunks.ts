@@ -1,10 +1,10 @@
 /**
  * @module
  * Freeing an upload's bytes as soon as they are used. An import reads the upload's rows from the database twice (the
- * hash, then the parse, on a parse thread or on the request's own), a new buffer per 64 KiB row: about 200 MB of buffers for a 100 MB file. They are garbage
- * at once, but they live across a few awaits, so the collector promotes them and frees them only at its next full
- * collection: meanwhile they hold the process's memory (glibc's main heap grew by 20–40 MB during the apply of a 100 MB
- * file on Node 24). Detaching a buffer frees its memory at once (`ArrayBuffer.prototype.transfer`: Node 21+, Bun, Deno,
+ * hash, then the parse, on a parse thread or on the request's own), a new buffer per 64 KiB row: about 200 MB of
+ * buffers for a 100 MB file. They are garbage at once, but they live across a few awaits, so the collector promotes
+ * them and frees them only at its next full collection: meanwhile they hold the process's memory (glibc's main heap
+ * grew by 20–40 MB during the apply of a 100 MB file on Node 24). Detaching a buffer frees its memory at once (`ArrayBuffer.prototype.transfer`: Node 21+, Bun, Deno,
  * workerd) or at the next minor collection (`structuredClone` with a transfer: Node 20).
  */
 
