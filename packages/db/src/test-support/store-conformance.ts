@@ -53,6 +53,16 @@ const concat = (parts: Uint8Array[]) => {
 };
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
 
+let reads = 0;
+/** What an import of node `nodeId` reads for the store order `id` (each call in an import run of its own). */
+async function readTarget(store: ExchangeStore, nodeId: string, id: string, sentStandsIn = false) {
+	let target: ImportTarget["store"];
+	await store.runImport({ nodeId, sha256: `read-${++reads}`, filename: "f.xml", documents: 0, at: AT }, "s", async (p) => {
+		target = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: [id], sentStandsIn }))[0]?.target.store;
+	});
+	return target;
+}
+
 async function withNode(open: () => Promise<OpenStore>) {
 	const db = await open();
 	await db.store.createNode({ id: "n1", name: "n1", login: "l1", passwordHash: "x", settings: {}, createdAt: AT, updatedAt: AT });
@@ -139,14 +149,7 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 		it("the acknowledgement keeps the content as sent with its JSON, and an import of the node reads it with the order", async () => {
 			const { store } = await withNode(open);
 			await store.upsertOrder(order("a", "1"), AT);
-			let reads = 0;
-			const targetOf = async (nodeId: string, sentStandsIn = false) => {
-				let target: ImportTarget["store"];
-				await store.runImport({ nodeId, sha256: `h${++reads}`, filename: "f.xml", documents: 0, at: AT }, "s", async (p) => {
-					target = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["a"], sentStandsIn }))[0]?.target.store;
-				});
-				return target;
-			};
+			const targetOf = (nodeId: string, sentStandsIn = false) => readTarget(store, nodeId, "a", sentStandsIn);
 			const acked = async (nodeId: string) => (await targetOf(nodeId))?.ackedContent;
 			expect(await acked("n1")).toBeNull();
 			await store.recordPending("s1", [{ orderId: "a", revision: 1, content: "sent-1" }]);
@@ -195,14 +198,7 @@ export function describeExchangeStore(backend: string, open: () => Promise<OpenS
 		it("attaching a kept document or settling a held conflict, which the node acknowledges, leaves no content kept", async () => {
 			const { store } = await withNode(open);
 			await store.upsertOrder(order("a", "1"), AT);
-			let reads = 0;
-			const acked = async () => {
-				let content: string | null | undefined;
-				await store.runImport({ nodeId: "n1", sha256: `r${++reads}`, filename: "f.xml", documents: 0, at: AT }, "s", async (p) => {
-					content = (await p.findTargets({ numbers: [], oneCIds: [], orderIds: ["a"] }))[0]?.target.store?.ackedContent;
-				});
-				return content;
-			};
+			const acked = async () => (await readTarget(store, "n1", "a"))?.ackedContent;
 			const revision = async () => (await store.getOrder("a"))?.revision as number;
 			const keep = async (session: string) => {
 				await store.recordPending(session, [{ orderId: "a", revision: await revision(), content: session }]);
